@@ -1,0 +1,29 @@
+// Bundles the CLI into dist/ with esbuild. Dynamic imports become separate chunks, so the
+// AWS SDK, nunjucks and node-pty load only when a command needs them (SPEC §10: start-up).
+import { build } from 'esbuild';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+// Extra entry points: programs that paw-tui starts as processes of their own.
+const entries = { cli: 'src/cli.ts' };
+if (existsSync('src/sandbox/fake-packer.ts')) entries['fake-packer'] = 'src/sandbox/fake-packer.ts';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: entries,
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  jsx: 'automatic',
+  sourcemap: false,
+  logLevel: 'warning',
+  // Native and CommonJS-heavy packages stay in node_modules.
+  external: ['node-pty', '@xterm/headless', 'dynalite', 'nunjucks', 'react-devtools-core'],
+  banner: {
+    js: "import { createRequire as __pawCreateRequire } from 'node:module'; const require = __pawCreateRequire(import.meta.url);",
+  },
+  define: { 'process.env.DEV': '"false"', __PAW_VERSION__: JSON.stringify(pkg.version) },
+});

@@ -1,0 +1,177 @@
+/**
+ * The ports through which core code talks to the cloud (STYLE.md: ports and adapters). The SDK
+ * adapters (src/aws/sdk/) and the sandbox (src/sandbox/) implement the same interfaces; nothing
+ * else knows which one it holds. A new cloud call is added here first.
+ */
+
+export type ImageState = 'pending' | 'available' | 'invalid' | 'deregistered' | 'transient' | 'failed' | 'error' | 'disabled';
+
+export interface AmiImage {
+  id: string;
+  name: string;
+  state: ImageState | string;
+  /** ISO-8601, as EC2 returns `CreationDate`. */
+  creationDate: string;
+  ownerId: string;
+  architecture?: string;
+  description?: string;
+  snapshotIds: string[];
+  tags: Record<string, string>;
+  /** The EC2 `Image` object as returned (stored as JSON text in the catalog's `details`). */
+  raw: Record<string, unknown>;
+}
+
+export interface ImageReference {
+  /** e.g. `ec2:LaunchTemplate`, `ssm:Parameter`. */
+  resourceType: string;
+  arn: string;
+}
+
+export interface Images {
+  /** Images by id; ids EC2 does not know are left out of the answer (no error). */
+  describe(ids: string[]): Promise<AmiImage[]>;
+  /** Available images whose name matches the pattern (EC2 wildcards), of these owners, newest first. */
+  findByNamePattern(pattern: string, owners: string[]): Promise<AmiImage[]>;
+  /** This account's images with exactly this name (normally zero or one). */
+  findOwnedByName(name: string): Promise<AmiImage[]>;
+  /** This account's images carrying `paw:workflow_id` = workflowId (all, when omitted). */
+  listOwned(filter?: { workflowId?: string; stepId?: string }): Promise<AmiImage[]>;
+  /** Create tags on images or snapshots. */
+  tag(resourceIds: string[], tags: Record<string, string>): Promise<void>;
+  /** CreateImage from an instance, with TagSpecifications for the image and its snapshots. */
+  createImage(input: { instanceId: string; name: string; description?: string; tags: Record<string, string> }): Promise<string>;
+  deregister(imageId: string): Promise<void>;
+  deleteSnapshot(snapshotId: string): Promise<void>;
+  /** Ids of instances (any state but terminated) launched from this image. */
+  instancesUsing(imageId: string): Promise<string[]>;
+  /** Launch templates, SSM parameters... that use the image; null when the API cannot answer. */
+  references(imageId: string): Promise<ImageReference[] | null>;
+  /** Snapshots of other images of this account that share any of these snapshot ids: snapshot id → image ids. */
+  snapshotUsers(snapshotIds: string[], exceptImageId: string): Promise<Map<string, string[]>>;
+}
+
+export interface PublicParameter {
+  name: string;
+  value: string;
+}
+
+export interface PublicParameters {
+  /** GetParametersByPath, recursive, all pages. */
+  byPath(path: string): Promise<PublicParameter[]>;
+}
+
+export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface Instance {
+  id: string;
+  state: InstanceState | string;
+  imageId: string;
+  instanceType: string;
+  launchTime: string;
+  publicDnsName?: string;
+  publicIp?: string;
+  privateIp?: string;
+  keyName?: string;
+  tags: Record<string, string>;
+  /** EC2's reason for the last state change, when it gave one. */
+  stateReason?: string;
+}
+
+export interface LaunchInput {
+  imageId: string;
+  instanceType: string;
+  subnetId: string;
+  securityGroupIds: string[];
+  instanceProfileName: string;
+  keyName: string;
+  tags: Record<string, string>;
+}
+
+export interface KeyPairInfo {
+  name: string;
+  id?: string;
+}
+
+export interface Instances {
+  run(input: LaunchInput): Promise<string>;
+  /** Instances by id; ids EC2 does not know are left out. */
+  describe(ids: string[]): Promise<Instance[]>;
+  stop(id: string): Promise<void>;
+  terminate(id: string): Promise<void>;
+  /** Resource ids found by their Name tag; null when nothing has that name. */
+  subnetByName(name: string): Promise<string | null>;
+  securityGroupByName(name: string): Promise<string | null>;
+  instanceProfileExists(name: string): Promise<boolean>;
+  keyPairs(): Promise<KeyPairInfo[]>;
+  /** Creates a key pair and returns the private key material (PEM). */
+  createKeyPair(name: string): Promise<string>;
+}
+
+/** A catalog item as stored (SPEC §4): every attribute a string, names as the Python library's. */
+export interface CatalogItem {
+  workflow_id: string;
+  step_id: string;
+  ami_id: string;
+  ami_name: string;
+  /** `%Y-%m-%dT%H:%M:%S.%f+0000`, UTC. */
+  create_at: string;
+  aws_console_url: string;
+  base_ami_id: string;
+  base_ami_name: string;
+  root_base_ami_id: string;
+  root_base_ami_name: string;
+  /** JSON text of the EC2 image. */
+  details: string;
+  /** JSON text of the step's metadata. */
+  metadata: string;
+  build_method?: 'packer' | 'manual';
+  packer_version?: string;
+  duration_s?: string;
+}
+
+export interface Catalog {
+  readonly tableName: string;
+  tableExists(): Promise<boolean>;
+  createTable(): Promise<void>;
+  put(item: CatalogItem): Promise<void>;
+  get(workflowId: string, stepId: string): Promise<CatalogItem | null>;
+  listWorkflow(workflowId: string): Promise<CatalogItem[]>;
+  /** Every version of a step across workflows, newest first (the `step_id_index`). */
+  listStepVersions(stepId: string): Promise<CatalogItem[]>;
+  listAll(): Promise<CatalogItem[]>;
+  delete(workflowId: string, stepId: string): Promise<void>;
+}
+
+export interface Incidents {
+  start(input: { responsePlanArn: string; title: string; impact: number; summary: string }): Promise<string>;
+}
+
+export interface Identity {
+  /** Who the credentials belong to; throws a PawError when there are none or they expired. */
+  whoAmI(): Promise<{ account: string; arn: string }>;
+}
+
+/** Everything the core needs from the cloud, bound to one region and credentials. */
+export interface Cloud {
+  readonly kind: 'aws' | 'sandbox';
+  readonly region: string;
+  readonly profile: string | null;
+  readonly images: Images;
+  readonly parameters: PublicParameters;
+  readonly instances: Instances;
+  readonly catalog: Catalog;
+  readonly incidents: Incidents;
+  readonly identity: Identity;
+  /** Releases what the backend holds (the sandbox's local DynamoDB server, state file). */
+  close(): Promise<void>;
+}
+
+export interface CloudOptions {
+  sandbox: boolean;
+  /** Absolute path of the workflow folder (the sandbox keeps its state under `<dir>/.paw/`). */
+  workflowDir: string;
+  region?: string | null;
+  profile?: string | null;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | null } | null;
+  tableName: string;
+}

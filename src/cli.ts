@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { commandModules } from './commands/index.js';
+import { errorLine, isPawError } from './errors.js';
+import { VERSION } from './version.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+function buildProgram(): Command {
+  return new Command()
+    .name('paw-tui')
+    .description('Build golden AMIs in layered Packer steps.\nWith no command, opens the full-screen app.')
+    .version(VERSION, '-V, --version')
+    .option('--workflow <dir>', 'the workflow folder', 'workflow')
+    .option('--profile <name>', 'AWS profile (overrides workflow_param.json)')
+    .option('--region <name>', 'AWS region (overrides workflow_param.json)')
+    .option('--json', 'print data as JSON', false)
+    .option('--yes', 'answer yes to confirmations', false)
+    .option('--sandbox', 'run offline against the local sandbox', false)
+    .showHelpAfterError('(run paw-tui --help for usage)')
+    .exitOverride();
+}
+
+/** The subcommand named in argv, if any: the first word that is a known command. */
+function namedCommand(argv: string[]): string | undefined {
+  return argv.find((a) => Object.hasOwn(commandModules, a));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const name = namedCommand(argv);
+  const names = name ? [name] : Object.keys(commandModules);
+  for (const n of names) (await commandModules[n]!()).register(program);
+
+  program.action(async () => {
+    const opts = program.opts<{ workflow: string; sandbox: boolean; profile?: string; region?: string }>();
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      process.stderr.write('paw-tui: no terminal here — use a subcommand (paw-tui --help lists them)\n');
+      process.exitCode = 2;
+      return;
+    }
+    const { runApp } = await import('./ui/run.js');
+    process.exitCode = await runApp(opts);
+  });
+
+  await program.parseAsync(argv, { from: 'user' });
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
+process.on('SIGINT', () => process.exit(130));
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof CommanderError) {
+      // Commander has already printed help, the version or the usage mistake.
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`paw-tui: ${errorLine(e)}\n`);
+    if (!isPawError(e) && process.env.PAW_DEBUG) process.stderr.write(String((e as Error)?.stack) + '\n');
+    process.exitCode = isPawError(e) ? e.exitCode : 1;
+  },
+);

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Cloud } from '../aws/ports.js';
+import type { Workflow } from '../workflow/types.js';
+
+/** The global options of SPEC §8, as every subcommand sees them. */
+export interface GlobalOptions {
+  /** Absolute path of the workflow folder. */
+  workflow: string;
+  profile?: string;
+  region?: string;
+  json: boolean;
+  yes: boolean;
+  sandbox: boolean;
+}
+
+export function globalOptions(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals<Record<string, unknown>>();
+  return {
+    workflow: path.resolve(String(o.workflow ?? 'workflow')),
+    profile: typeof o.profile === 'string' ? o.profile : undefined,
+    region: typeof o.region === 'string' ? o.region : undefined,
+    json: Boolean(o.json),
+    yes: Boolean(o.yes),
+    sandbox: Boolean(o.sandbox),
+  };
+}
+
+export async function loadWorkflowFor(opts: GlobalOptions): Promise<Workflow> {
+  const { loadWorkflow } = await import('../workflow/load.js');
+  return loadWorkflow(opts.workflow);
+}
+
+/** Opens the cloud for a workflow: command-line profile/region win over workflow_param.json. */
+export async function openCloudFor(opts: GlobalOptions, workflow: Workflow): Promise<Cloud> {
+  const { openCloud } = await import('../aws/open.js');
+  const p = workflow.param;
+  return openCloud({
+    sandbox: opts.sandbox,
+    workflowDir: workflow.dir,
+    region: opts.region ?? p.region_name ?? null,
+    profile: opts.profile ?? p.profile_name ?? null,
+    credentials:
+      p.aws_access_key_id && p.aws_secret_access_key
+        ? { accessKeyId: p.aws_access_key_id, secretAccessKey: p.aws_secret_access_key, sessionToken: p.aws_session_token }
+        : null,
+    tableName: p.dynamodb_table_name,
+  });
+}
+
+/** Runs work with an open cloud and always closes it (the sandbox holds a local server). */
+export async function withCloud<T>(opts: GlobalOptions, workflow: Workflow, work: (cloud: Cloud) => Promise<T>): Promise<T> {
+  const cloud = await openCloudFor(opts, workflow);
+  try {
+    return await work(cloud);
+  } finally {
+    await cloud.close();
+  }
+}
+
+/** Prints data: JSON with --json, else the text form. */
+export function emit(opts: GlobalOptions, data: unknown, text: () => string): void {
+  if (opts.json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+  else {
+    const t = text();
+    if (t) process.stdout.write(t.endsWith('\n') ? t : t + '\n');
+  }
+}

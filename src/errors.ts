@@ -1,0 +1,45 @@
+/**
+ * One error type for "the user can fix this". It carries the one line the user sees, an
+ * optional hint saying what to do, and the exit code of SPEC §8. Anything that is not a
+ * PawError is a defect and is reported as such at the edge.
+ */
+export type ExitCode = 0 | 1 | 2 | 130;
+
+export class PawError extends Error {
+  readonly hint?: string;
+  readonly exitCode: ExitCode;
+
+  constructor(message: string, options: { hint?: string; exitCode?: ExitCode; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PawError';
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** A mistake in how a command was called (exit code 2). */
+export class UsageError extends PawError {
+  constructor(message: string, hint?: string) {
+    super(message, { hint, exitCode: 2 });
+    this.name = 'UsageError';
+  }
+}
+
+/** The user stopped the work (exit code 130). */
+export class InterruptedError extends PawError {
+  constructor(message = 'interrupted', hint?: string) {
+    super(message, { hint, exitCode: 130 });
+    this.name = 'InterruptedError';
+  }
+}
+
+export function isPawError(e: unknown): e is PawError {
+  return e instanceof PawError;
+}
+
+/** The one line shown for any error: the message, then the hint after " — ". */
+export function errorLine(e: unknown): string {
+  if (e instanceof PawError) return e.hint ? `${e.message} — ${e.hint}` : e.message;
+  if (e instanceof Error) return `unexpected error: ${e.message}`;
+  return `unexpected error: ${String(e)}`;
+}
