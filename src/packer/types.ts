@@ -1,0 +1,90 @@
+/**
+ * Shapes shared by the Packer core and its two faces (the Ink build screen and the headless
+ * `build` command). The implementations live beside this file.
+ */
+
+/** A run of text with one style, as the headless terminal holds it. */
+export interface StyledSpan {
+  text: string;
+  /** `#rrggbb`, or undefined for the default colour. */
+  fg?: string;
+  bg?: string;
+  bold?: boolean;
+  dim?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  inverse?: boolean;
+}
+
+export type StyledLine = StyledSpan[];
+
+/**
+ * A process in a pseudo-terminal, seen through a headless terminal emulator. Used for
+ * `packer build` and, in the manual path, for SSH. Core only: no React.
+ */
+export interface TerminalSession {
+  readonly cols: number;
+  readonly rows: number;
+  /** Lines kept: the screen plus the bounded scrollback. */
+  readonly length: number;
+  /**
+   * `height` lines ending `fromBottom` lines above the last line (0 = follow the output).
+   * Cheap: reads only those lines from the emulator's buffer.
+   */
+  view(fromBottom: number, height: number): StyledLine[];
+  /** Plain text of line `index` (0 = oldest kept), for search. */
+  lineText(index: number): string;
+  /** Keys typed in the pane go to the process. */
+  write(data: string): void;
+  /** Resizes the pty and the emulator together. */
+  resize(cols: number, rows: number): void;
+  /** Called after output changed; consumers throttle their own redraws (≤ 30/s). */
+  onChange(listener: () => void): () => void;
+  onExit(listener: (exit: { exitCode: number; signal?: number }) => void): () => void;
+  readonly exit: { exitCode: number; signal?: number } | null;
+  /** Sends a signal to the process (SIGINT for Packer's clean-up). */
+  kill(signal?: NodeJS.Signals): void;
+  dispose(): void;
+}
+
+export interface Phase {
+  build: string;
+  message: string;
+  startedAt: number;
+  /** Set when the next phase of the same build starts, or the run ends. */
+  endedAt?: number;
+}
+
+export type CheckStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped';
+
+export interface PreflightCheck {
+  id: 'packer' | 'credentials' | 'source-ami' | 'output-name' | 'render' | 'init' | 'validate';
+  label: string;
+  status: CheckStatus;
+  /** What was found (version, AMI id...) or, when failed, the one line saying what to fix. */
+  detail?: string;
+}
+
+export type BuildStatus = 'preflight' | 'running' | 'interrupting' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface BuildState {
+  stepId: string;
+  runId: string;
+  status: BuildStatus;
+  checks: PreflightCheck[];
+  phases: Phase[];
+  /** Build names seen in `==> <build>:` prefixes, in order of appearance. */
+  builds: string[];
+  instanceId?: string;
+  amiId?: string;
+  startedAt: number;
+  endedAt?: number;
+  exitCode?: number;
+  /** `.paw/logs/<step_id>-<timestamp>.log` (ANSI stripped, credentials redacted). */
+  logPath?: string;
+  /** PACKER_LOG_PATH of this run. */
+  debugLogPath?: string;
+  recorded?: boolean;
+  /** The one line saying what went wrong, when it did. */
+  error?: string;
+}
