@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Writes a file so that a reader (or a crash) sees either the old text or the new one, never a
+ * half-written file: the text goes to a temporary file in the same folder (same file system, so
+ * rename is atomic), is flushed to disk, then renamed over the target.
+ */
+export async function writeFileAtomic(file: string, text: string | Uint8Array, mode?: number): Promise<void> {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', mode ?? 0o644);
+  try {
+    try {
+      await handle.writeFile(text);
+      if (mode !== undefined) await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+  await syncDir(dir);
+}
+
+/** Flushes the folder entry so the rename itself survives a power loss (best effort). */
+async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a folder; the rename has still happened.
+  } finally {
+    await handle?.close();
+  }
+}
