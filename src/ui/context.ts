@@ -1,0 +1,65 @@
+import { createContext, useContext } from 'react';
+import type { Cloud } from '../aws/ports.js';
+import type { Workflow } from '../workflow/types.js';
+
+/** How the app was started (the global options of the CLI that matter to it). */
+export interface AppOptions {
+  /** The workflow folder (relative paths are taken from the current directory). */
+  workflow: string;
+  sandbox: boolean;
+  profile?: string;
+  region?: string;
+}
+
+/** Where the user can go. Screens other than home need a loaded workflow and an open cloud. */
+export type Route =
+  | { screen: 'home' }
+  | { screen: 'amis' }
+  | { screen: 'base-ami' }
+  | { screen: 'params'; stepId?: string }
+  | { screen: 'new-step' }
+  | { screen: 'build'; stepId: string }
+  | { screen: 'manual'; stepId: string };
+
+export type ScreenName = Route['screen'];
+
+/**
+ * What every screen gets (as the prop `ctx`). Screens draw core state and call core functions;
+ * this is how they move around the app and report what went wrong.
+ */
+export interface AppContext {
+  readonly workflow: Workflow;
+  readonly cloud: Cloud;
+  readonly options: AppOptions;
+  /** Terminal width. */
+  readonly columns: number;
+  /** Rows the screen's own content may use (the header, error line and help bar are outside). */
+  readonly bodyRows: number;
+  /** Reads the workflow folder again (after an edit) and redraws every screen with it. */
+  reload(): Promise<void>;
+  navigate(route: Route): void;
+  /** The previous screen (home stays home). */
+  back(): void;
+  /** Shows the error's one line (message — what to do) in place; never a stack trace. */
+  showError(e: unknown): void;
+  clearError(): void;
+  /**
+   * While true, the app's own single keys (q, ?, Esc) are left to the screen: a text field or a
+   * focused terminal pane is taking them. Ctrl-C always reaches the app.
+   */
+  captureKeys(on: boolean): void;
+  /** Esc on this screen: return true when the screen handled it (closed a detail view...). */
+  setBackHandler(handler: (() => boolean) | null): void;
+  /** Ctrl-C on this screen: return true when the screen handled it (a running build asks first). */
+  setInterruptHandler(handler: (() => boolean) | null): void;
+  /** Gives the terminal to another program ($EDITOR, ssh) while Ink steps aside. */
+  suspend<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export const AppContextValue = createContext<AppContext | null>(null);
+
+export function useAppContext(): AppContext {
+  const ctx = useContext(AppContextValue);
+  if (!ctx) throw new Error('useAppContext outside <App>');
+  return ctx;
+}
