@@ -1,0 +1,198 @@
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  type QueryCommandInput,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { PawError } from '../../errors.js';
+import { awsCall, isNotFound, type RetryOptions } from '../errors.js';
+import type { Catalog, CatalogItem } from '../ports.js';
+
+/** The secondary index of SPEC §4: every version of a step across workflows, by date. */
+export const STEP_INDEX = 'step_id_index';
+
+/**
+ * A stored item as read back. The Python library and paw-tui write every attribute as a string;
+ * an attribute an older writer left out reads as '' rather than failing the whole listing.
+ */
+const storedItem = z.object({
+  workflow_id: z.string(),
+  step_id: z.string(),
+  ami_id: z.string(),
+  ami_name: z.string().default(''),
+  create_at: z.string().default(''),
+  aws_console_url: z.string().default(''),
+  base_ami_id: z.string().default(''),
+  base_ami_name: z.string().default(''),
+  root_base_ami_id: z.string().default(''),
+  root_base_ami_name: z.string().default(''),
+  details: z.string().default('{}'),
+  metadata: z.string().default('{}'),
+  build_method: z.enum(['packer', 'manual']).optional().catch(undefined),
+  packer_version: z.string().optional(),
+  duration_s: z.string().optional(),
+});
+
+function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem {
+  const r = storedItem.safeParse(raw);
+  if (!r.success) {
+    const key = `${String(raw.workflow_id)}/${String(raw.step_id)}`;
+    throw new PawError(`catalog table ${tableName} holds an item that is not an AMI record (${key})`, {
+      hint: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    });
+  }
+  const item: CatalogItem = { ...r.data };
+  for (const k of ['build_method', 'packer_version', 'duration_s'] as const) if (item[k] === undefined) delete item[k];
+  return item;
+}
+
+export interface DynamoCatalogOptions {
+  /** Items per Query/Scan page (DynamoDB's 1 MB page otherwise); small values exercise paging. */
+  pageSize?: number;
+  retry?: RetryOptions;
+  /** Pause between table-status checks after CreateTable. */
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The catalog of SPEC §4 in a DynamoDB table, through lib-dynamodb's document client. */
+export function dynamoCatalog(client: DynamoDBClient, tableName: string, options: DynamoCatalogOptions = {}): Catalog {
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const retry = options.retry ?? {};
+  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`dynamodb:${action}`, fn, retry);
+
+  async function tableStatus(): Promise<string | null> {
+    try {
+      const out = await call('DescribeTable', () => client.send(new DescribeTableCommand({ TableName: tableName })));
+      return out.Table?.TableStatus ?? null;
+    } catch (e) {
+      if (e instanceof PawError && isNotFound(e.cause)) return null;
+      throw e;
+    }
+  }
+
+  async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit'>): Promise<CatalogItem[]> {
+    const items: CatalogItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await call('Query', () =>
+        doc.send(new QueryCommand({ ...input, Limit: options.pageSize, ExclusiveStartKey: start })),
+      );
+      for (const raw of page.Items ?? []) items.push(parseItem(tableName, raw));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async function scanAll(input: Omit<ScanCommandInput, 'ExclusiveStartKey' | 'Limit'>): Promise<CatalogItem[]> {
+    const items: CatalogItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await call('Scan', () =>
+        doc.send(new ScanCommand({ ...input, Limit: options.pageSize, ExclusiveStartKey: start })),
+      );
+      for (const raw of page.Items ?? []) items.push(parseItem(tableName, raw));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  return {
+    tableName,
+
+    async tableExists() {
+      return (await tableStatus()) !== null;
+    },
+
+    async createTable() {
+      await call('CreateTable', () =>
+        client.send(
+          new CreateTableCommand({
+            TableName: tableName,
+            AttributeDefinitions: [
+              { AttributeName: 'workflow_id', AttributeType: 'S' },
+              { AttributeName: 'step_id', AttributeType: 'S' },
+              { AttributeName: 'create_at', AttributeType: 'S' },
+            ],
+            KeySchema: [
+              { AttributeName: 'workflow_id', KeyType: 'HASH' },
+              { AttributeName: 'step_id', KeyType: 'RANGE' },
+            ],
+            GlobalSecondaryIndexes: [
+              {
+                IndexName: STEP_INDEX,
+                KeySchema: [
+                  { AttributeName: 'step_id', KeyType: 'HASH' },
+                  { AttributeName: 'create_at', KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            ],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        ),
+      );
+      // Writes fail until the table is ACTIVE; DynamoDB usually takes a few seconds.
+      const pollMs = options.pollMs ?? 1000;
+      const deadline = Date.now() + 5 * 60_000;
+      for (;;) {
+        const status = await tableStatus();
+        if (status === 'ACTIVE') return;
+        if (Date.now() > deadline) {
+          throw new PawError(`table ${tableName} is still ${status ?? 'missing'} after 5 minutes`, {
+            hint: 'check it in the DynamoDB console and try again',
+          });
+        }
+        await sleep(pollMs);
+      }
+    },
+
+    async put(item) {
+      await call('PutItem', () => doc.send(new PutCommand({ TableName: tableName, Item: { ...item } })));
+    },
+
+    async get(workflowId, stepId) {
+      const out = await call('GetItem', () =>
+        doc.send(
+          new GetCommand({ TableName: tableName, Key: { workflow_id: workflowId, step_id: stepId }, ConsistentRead: true }),
+        ),
+      );
+      return out.Item ? parseItem(tableName, out.Item) : null;
+    },
+
+    listWorkflow(workflowId) {
+      return queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'workflow_id = :w',
+        ExpressionAttributeValues: { ':w': workflowId },
+      });
+    },
+
+    listStepVersions(stepId) {
+      return queryAll({
+        TableName: tableName,
+        IndexName: STEP_INDEX,
+        KeyConditionExpression: 'step_id = :s',
+        ExpressionAttributeValues: { ':s': stepId },
+        ScanIndexForward: false,
+      });
+    },
+
+    listAll() {
+      return scanAll({ TableName: tableName });
+    },
+
+    async delete(workflowId, stepId) {
+      await call('DeleteItem', () =>
+        doc.send(new DeleteCommand({ TableName: tableName, Key: { workflow_id: workflowId, step_id: stepId } })),
+      );
+    },
+  };
+}
