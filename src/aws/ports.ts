@@ -85,6 +85,11 @@ export interface LaunchInput {
   instanceProfileName: string;
   keyName: string;
   tags: Record<string, string>;
+  /**
+   * RunInstances' ClientToken: repeating a launch with the same token returns the instance the
+   * first call started instead of a second one (the manual path's crash recovery relies on it).
+   */
+  clientToken?: string;
 }
 
 export interface KeyPairInfo {
