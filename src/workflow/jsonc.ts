@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { PawError } from '../errors.js';
+
+/**
+ * The params files are JSON with `//` and `#` line comments (the Python library strips both).
+ * jsonc-parser knows `//` and `/* *\/` but not `#`, so `#` comments are masked as `//` comments
+ * of exactly the same length before parsing or editing: every offset stays valid for the
+ * original text, and edits computed on the masked text apply to the original unchanged.
+ */
+export function maskHashComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const end = lineEnd(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? text.length : close + 2;
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === '#') {
+      const end = lineEnd(text, i);
+      const length = end - i;
+      out += length >= 2 ? '//' + ' '.repeat(length - 2) : ' ';
+      i = end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') i += 2;
+    else if (c === '"' || c === '\n' || c === '\r') return i + 1;
+    else i++;
+  }
+  return text.length;
+}
+
+function lineEnd(text: string, start: number): number {
+  let i = start;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}
+
+/** How a file is named in messages: relative to where the user stands when that is shorter. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** 1-based line and column of an offset. */
+export function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+export function fileError(file: string, text: string, offset: number, message: string, hint?: string): PawError {
+  const { line, col } = lineCol(text, offset);
+  return new PawError(`${displayPath(file)}:${line}:${col}: ${message}`, { hint });
+}
+
+const parseMessages: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a key in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":"',
+  CommaExpected: 'expected "," between entries',
+  CloseBraceExpected: 'expected "}"',
+  CloseBracketExpected: 'expected "]"',
+  EndOfFileExpected: 'unexpected text after the end of the JSON',
+  InvalidCommentToken: 'invalid comment',
+  UnexpectedEndOfComment: 'comment is not closed',
+  UnexpectedEndOfString: 'string is not closed',
+  UnexpectedEndOfNumber: 'number is cut short',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape in string',
+  InvalidCharacter: 'invalid character in string',
+};
+
+/**
+ * Parses a params file into its syntax tree (kept for locating later schema errors). Trailing
+ * commas are refused, as the Python library's json module refuses them.
+ */
+export function parseJsoncTree(file: string, text: string): Node {
+  const errors: ParseError[] = [];
+  const tree = parseTree(maskHashComments(text), errors, { allowTrailingComma: false, disallowComments: false });
+  const first = errors[0];
+  if (first) {
+    const code = printParseErrorCode(first.error);
+    throw fileError(file, text, first.offset, parseMessages[code] ?? code, 'fix the JSON (// and # line comments are allowed)');
+  }
+  if (!tree) throw fileError(file, text, 0, 'the file is empty', 'it must hold a JSON object');
+  if (tree.type !== 'object') throw fileError(file, text, tree.offset, 'expected a JSON object { ... }');
+  return tree;
+}
+
+/** Where a value lives in the file: the node at the path, or its nearest existing parent. */
+export function offsetOf(tree: Node, keyPath: (string | number)[]): number {
+  let node: Node = tree;
+  for (const key of keyPath) {
+    const next = childOf(node, key);
+    if (!next) break;
+    node = next;
+  }
+  return node.offset;
+}
+
+function childOf(node: Node, key: string | number): Node | undefined {
+  if (node.type === 'object' && typeof key === 'string') {
+    const prop = node.children?.find((p) => p.children?.[0]?.value === key);
+    return prop?.children?.[1];
+  }
+  if (node.type === 'array' && typeof key === 'number') return node.children?.[key];
+  return undefined;
+}
