@@ -63,6 +63,8 @@ export interface PreflightCheck {
   status: CheckStatus;
   /** What was found (version, AMI id...) or, when failed, the one line saying what to fix. */
   detail?: string;
+  /** The full output behind a failed check (e.g. `packer validate`'s messages). */
+  output?: string;
 }
 
 export type BuildStatus = 'preflight' | 'running' | 'interrupting' | 'succeeded' | 'failed' | 'interrupted';
@@ -87,4 +89,61 @@ export interface BuildState {
   recorded?: boolean;
   /** The one line saying what went wrong, when it did. */
   error?: string;
+  /** Exit code a headless command should end with (0, 1 or 130), once finished. */
+  commandExitCode?: 0 | 1 | 130;
+  /** Notes along the way after Packer (AMI waited for, tagged, recorded, incident started). */
+  notes?: string[];
+}
+
+/** The raw output of a terminal session, chunk by chunk (for the output parser and the log). */
+export interface RawOutput {
+  onData(listener: (chunk: string) => void): () => void;
+}
+
+/** What `-on-error` tells Packer to do when a build fails. */
+export type OnError = 'ask' | 'cleanup' | 'abort';
+
+/** The Packer binary found on this machine: run `path` with `args` first, then Packer's own. */
+export interface PackerBinary {
+  path: string;
+  args: string[];
+  version: string;
+}
+
+/** A log pane of a build: the whole output, one build's lines, or Packer's debug log. */
+export interface BuildPane {
+  id: string;
+  label: string;
+  kind: 'all' | 'build' | 'debug';
+}
+
+/**
+ * A build of one step, from preflight to the catalog record. The Ink build screen and the
+ * headless `build` command are its two faces; both only read `state` and call the actions.
+ */
+export interface BuildSession {
+  readonly state: BuildState;
+  /** Packer's pseudo-terminal; null until the build starts (during preflight, and for dry runs). */
+  readonly terminal: (TerminalSession & RawOutput) | null;
+  /** The tail of Packer's debug log (PACKER_LOG_PATH), credentials redacted. */
+  readonly debugTerminal?: DebugLogTail;
+  /** The exact `packer build` command line (shown by --dry-run). */
+  readonly command: string | null;
+  /** Called after every change of `state` (new object each time: compare by reference). */
+  subscribe(listener: (state: BuildState) => void): () => void;
+  /** Lines of one build (the `<build>` prefix of its lines), ANSI stripped, bounded. */
+  buildLines(build: string): string[];
+  /** Sends an interrupt to Packer, which cleans up and exits. */
+  interrupt(): void;
+  /** Kills Packer at once; the build instance may be left running (state.error names it). */
+  forceStop(): void;
+  readonly done: Promise<BuildState>;
+}
+
+/** A bounded tail of a text file that grows (Packer's debug log), lines redacted. */
+export interface DebugLogTail {
+  readonly path: string;
+  lines(): string[];
+  onChange(listener: () => void): () => void;
+  dispose(): void;
 }

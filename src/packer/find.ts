@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { PawError } from '../errors.js';
+import type { OnError, PackerBinary } from './types.js';
+
+const INSTALL_HINT =
+  'install it (Debian/Ubuntu: sudo apt-get install packer; elsewhere: https://developer.hashicorp.com/packer/install or https://releases.hashicorp.com/packer/) or point PAW_PACKER at the binary';
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first `packer` on PATH, or null. */
+async function onPath(env: NodeJS.ProcessEnv): Promise<string | null> {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'packer');
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * A JavaScript file given as PAW_PACKER (the sandbox's simulated Packer) is run with this
+ * Node, so it works whether or not its executable bit and shebang survived packaging.
+ */
+function launcher(file: string): { path: string; args: string[] } {
+  if (/\.(c|m)?js$/.test(file)) return { path: process.execPath, args: [file] };
+  return { path: file, args: [] };
+}
+
+function run(file: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: process.env }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({ code: error ? Number(error.code) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/** `Packer v1.6.6` (and the longer text of newer versions) → `1.6.6`. */
+export function parsePackerVersion(text: string): string | null {
+  const m = /\bv?(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/.exec(text);
+  return m ? m[1]! : null;
+}
+
+/** Finds Packer: PAW_PACKER when set, else `packer` on PATH, with its version. */
+export async function findPacker(env: NodeJS.ProcessEnv = process.env): Promise<PackerBinary> {
+  const configured = env.PAW_PACKER?.trim();
+  let file: string;
+  if (configured) {
+    file = path.resolve(configured);
+    if (!(await isExecutable(file))) {
+      throw new PawError(`PAW_PACKER points at ${file}, which is not an executable file`, { hint: INSTALL_HINT });
+    }
+  } else {
+    const found = await onPath(env);
+    if (!found) throw new PawError('packer was not found on PATH', { hint: INSTALL_HINT });
+    file = found;
+  }
+  const { path: exe, args } = launcher(file);
+  let answer;
+  try {
+    answer = await run(exe, [...args, 'version']);
+  } catch (e) {
+    throw new PawError(`could not run ${file}: ${(e as Error).message}`, { hint: INSTALL_HINT, cause: e });
+  }
+  const version = parsePackerVersion(answer.stdout) ?? parsePackerVersion(answer.stderr);
+  if (answer.code !== 0 || !version) {
+    const said = (answer.stderr || answer.stdout).trim().split('\n')[0] ?? '';
+    throw new PawError(`${file} did not answer \`packer version\`${said ? `: ${said}` : ''}`, { hint: INSTALL_HINT });
+  }
+  return { path: exe, args, version };
+}
+
+function atLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
+  return a > major || (a === major && b >= minor);
+}
+
+/** `packer init` exists from 1.7 and is needed only when the template declares its plugins. */
+export function needsInit(version: string, templateText: string): boolean {
+  return atLeast(version, 1, 7) && /\brequired_plugins\s*\{/.test(templateText);
+}
+
+/** Var-file paths as Packer sees them from the step folder (its working directory). */
+function varFileArgs(stepDir: string, varFiles: string[]): string[] {
+  return varFiles.map((f) => {
+    const rel = path.relative(stepDir, path.resolve(stepDir, f));
+    return `-var-file=${rel.startsWith('..') ? path.resolve(stepDir, f) : rel}`;
+  });
+}
+
+export function initArgs(): string[] {
+  return ['init', '.'];
+}
+
+export function validateArgs(stepDir: string, varFiles: string[]): string[] {
+  return ['validate', ...varFileArgs(stepDir, varFiles), '.'];
+}
+
+/** SPEC §3's build command; never `-debug` (it stops at every step and waits for a key). */
+export function buildArgs(stepDir: string, varFiles: string[], onError: OnError): string[] {
+  return ['build', '-color=true', `-on-error=${onError}`, ...varFileArgs(stepDir, varFiles), '.'];
+}
+
+/** A command line as a user would type it (for --dry-run and the log's first line). */
+export function commandLine(file: string, args: string[]): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return [file, ...args].map(quote).join(' ');
+}
+
+/** Runs a short Packer command (validate, init) to its end, output captured. */
+export async function runPackerCommand(
+  packer: PackerBinary,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; output: string }> {
+  const r = await run(packer.path, [...packer.args, ...args], cwd);
+  return { code: r.code, output: (r.stdout + r.stderr).trim() };
+}
