@@ -1,0 +1,146 @@
+import { PawError } from '../errors.js';
+import type { Step, Workflow } from '../workflow/types.js';
+import type { AmiImage, CatalogItem, Cloud } from './ports.js';
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * `create_at` as the Python library writes it: `%Y-%m-%dT%H:%M:%S.%f+0000` in UTC. Dates carry
+ * milliseconds, so the last three of the six fraction digits are zeros.
+ */
+export function formatCreateAt(date: Date): string {
+  return (
+    `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
+    `.${pad(date.getUTCMilliseconds() * 1000, 6)}+0000`
+  );
+}
+
+/** The EC2 console's page of one image in its region. */
+export function amiConsoleUrl(region: string, amiId: string): string {
+  return `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#ImageDetails:imageId=${amiId}`;
+}
+
+export interface RecordExtra {
+  /** The AMI the step was built from (its source AMI). */
+  baseAmiId: string;
+  baseAmiName: string;
+  buildMethod: 'packer' | 'manual';
+  packerVersion?: string;
+  durationS?: number;
+  now?: Date;
+}
+
+/** The catalog item of SPEC §4 for a step's AMI, attribute for attribute as the Python library writes it. */
+export function catalogItem(
+  workflow: Workflow,
+  step: Step,
+  image: AmiImage,
+  extra: RecordExtra & { region: string },
+): CatalogItem {
+  const p = workflow.param;
+  const item: CatalogItem = {
+    workflow_id: p.workflow_id,
+    step_id: step.id,
+    ami_id: image.id,
+    ami_name: image.name,
+    create_at: formatCreateAt(extra.now ?? new Date()),
+    aws_console_url: amiConsoleUrl(extra.region, image.id),
+    base_ami_id: extra.baseAmiId,
+    base_ami_name: extra.baseAmiName,
+    root_base_ami_id: p.root_base_ami_id,
+    root_base_ami_name: p.root_base_ami_name,
+    details: JSON.stringify(image.raw),
+    metadata: JSON.stringify(step.param.metadata),
+    build_method: extra.buildMethod,
+  };
+  if (extra.packerVersion) item.packer_version = extra.packerVersion;
+  if (extra.durationS !== undefined) item.duration_s = String(Math.round(extra.durationS));
+  return item;
+}
+
+export interface TableConsent {
+  /** `--yes`: create a missing table without asking. */
+  yes: boolean;
+  /** Asks the user; absent when there is nobody to ask (headless). */
+  ask?: (question: string) => Promise<boolean>;
+}
+
+/** Makes sure the catalog table exists, creating it only with the user's agreement. */
+export async function ensureCatalogTable(cloud: Cloud, consent: TableConsent): Promise<void> {
+  const table = cloud.catalog.tableName;
+  if (await cloud.catalog.tableExists()) return;
+  const agreed =
+    consent.yes ||
+    (consent.ask ? await consent.ask(`The catalog table ${table} does not exist in ${cloud.region}. Create it?`) : false);
+  if (!agreed) {
+    throw new PawError(`catalog table ${table} does not exist in ${cloud.region}`, {
+      hint: consent.ask
+        ? 'nothing was recorded; agree to create it, or create it yourself (SPEC §4 keys and step_id_index)'
+        : 'pass --yes to create it, or create it yourself (hash workflow_id, range step_id, index step_id_index)',
+    });
+  }
+  await cloud.catalog.createTable();
+}
+
+/** Describes an AMI, refusing ids EC2 does not know. */
+export async function describeAmi(cloud: Cloud, amiId: string): Promise<AmiImage> {
+  const [image] = await cloud.images.describe([amiId]);
+  if (!image) {
+    throw new PawError(`AMI ${amiId} does not exist in ${cloud.region}`, {
+      hint: 'check the id and the region (--region) or account (--profile) in use',
+    });
+  }
+  return image;
+}
+
+/** The AMI a recorded image was built from: its `packer:base_ami_*` tags, else the chain's answer. */
+async function baseOf(cloud: Cloud, workflow: Workflow, step: Step, image: AmiImage): Promise<{ id: string; name: string }> {
+  const id = image.tags['packer:base_ami_id'];
+  const name = image.tags['packer:base_ami_name'];
+  if (id && name !== undefined) return { id, name };
+  const p = workflow.param;
+  if (step.previousId === null) return { id: p.root_base_ami_id, name: p.root_base_ami_name };
+  const previous = await cloud.catalog.get(p.workflow_id, step.previousId);
+  if (!previous) {
+    throw new PawError(`step ${step.previousId} has no AMI recorded, so the base of ${image.id} is unknown`, {
+      hint: `record step ${step.previousId} first (paw-tui record ${step.previousId} --ami <id>)`,
+    });
+  }
+  return { id: previous.ami_id, name: previous.ami_name };
+}
+
+/**
+ * Records an existing AMI as a step's output. Everything is checked (the AMI exists and is
+ * available, the table exists or may be created) before the one write.
+ */
+export async function recordAmi(
+  cloud: Cloud,
+  workflow: Workflow,
+  step: Step,
+  amiId: string,
+  extra: Partial<RecordExtra> & TableConsent,
+): Promise<CatalogItem> {
+  const image = await describeAmi(cloud, amiId);
+  if (image.state !== 'available') {
+    throw new PawError(`AMI ${amiId} is ${image.state}, not available`, {
+      hint: 'wait until EC2 shows it as available, then record it',
+    });
+  }
+  const base =
+    extra.baseAmiId !== undefined
+      ? { id: extra.baseAmiId, name: extra.baseAmiName ?? '' }
+      : await baseOf(cloud, workflow, step, image);
+  await ensureCatalogTable(cloud, extra);
+  const item = catalogItem(workflow, step, image, {
+    region: cloud.region,
+    baseAmiId: base.id,
+    baseAmiName: base.name,
+    buildMethod: extra.buildMethod ?? 'packer',
+    packerVersion: extra.packerVersion,
+    durationS: extra.durationS,
+    now: extra.now,
+  });
+  await cloud.catalog.put(item);
+  return item;
+}
