@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -9,6 +9,11 @@ import path from 'node:path';
  */
 export async function writeFileAtomic(file: string, text: string | Uint8Array, mode?: number): Promise<void> {
   const dir = path.dirname(file);
+  // Replacing a file keeps its permissions unless told otherwise.
+  mode ??= await stat(file).then(
+    (s) => s.mode & 0o7777,
+    () => undefined,
+  );
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode ?? 0o644);
   try {

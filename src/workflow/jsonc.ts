@@ -6,37 +6,40 @@ import { PawError } from '../errors.js';
  * The params files are JSON with `//` and `#` line comments (the Python library strips both).
  * jsonc-parser knows `//` and `/* *\/` but not `#`, so `#` comments are masked as `//` comments
  * of exactly the same length before parsing or editing: every offset stays valid for the
- * original text, and edits computed on the masked text apply to the original unchanged.
+ * original text. A lone `#` (nothing after it) becomes a space.
  */
 export function maskHashComments(text: string): string {
   let out = '';
+  let at = 0;
+  for (const c of hashComments(text)) {
+    out += text.slice(at, c.offset) + maskOf(c.text);
+    at = c.offset + c.text.length;
+  }
+  return out + text.slice(at);
+}
+
+export function maskOf(comment: string): string {
+  return comment.length >= 2 ? '//' + ' '.repeat(comment.length - 2) : ' ';
+}
+
+/** Every `#` line comment outside strings and other comments: where it starts and its text. */
+export function hashComments(text: string): { offset: number; text: string }[] {
+  const found: { offset: number; text: string }[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '"') {
-      const end = stringEnd(text, i);
-      out += text.slice(i, end);
-      i = end;
-    } else if (c === '/' && text[i + 1] === '/') {
-      const end = lineEnd(text, i);
-      out += text.slice(i, end);
-      i = end;
-    } else if (c === '/' && text[i + 1] === '*') {
+    if (c === '"') i = stringEnd(text, i);
+    else if (c === '/' && text[i + 1] === '/') i = lineEnd(text, i);
+    else if (c === '/' && text[i + 1] === '*') {
       const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? text.length : close + 2;
-      out += text.slice(i, end);
-      i = end;
+      i = close < 0 ? text.length : close + 2;
     } else if (c === '#') {
       const end = lineEnd(text, i);
-      const length = end - i;
-      out += length >= 2 ? '//' + ' '.repeat(length - 2) : ' ';
+      found.push({ offset: i, text: text.slice(i, end) });
       i = end;
-    } else {
-      out += c;
-      i++;
-    }
+    } else i++;
   }
-  return out;
+  return found;
 }
 
 function stringEnd(text: string, start: number): number {
