@@ -1,0 +1,249 @@
+import { createRequire } from 'node:module';
+import type { IPty } from 'node-pty';
+import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
+import { PALETTE_256, rgbHex } from './colors.js';
+import type { RawOutput, StyledLine, StyledSpan, TerminalSession } from './types.js';
+
+// Both are CommonJS and heavy; loaded only when a terminal is started (never on the app's
+// first frame). createRequire keeps them out of the bundle and works from src and dist alike.
+const requireCjs = createRequire(import.meta.url);
+
+export interface TerminalOptions {
+  file: string;
+  args: string[];
+  cwd: string;
+  /** Added to (a copy of) process.env; an undefined value removes the variable. */
+  env?: Record<string, string | undefined>;
+  cols: number;
+  rows: number;
+  /** Lines kept above the screen. */
+  scrollback?: number;
+}
+
+export type Exit = { exitCode: number; signal?: number };
+
+/** The child's environment: never a key set to undefined (node-pty would pass "undefined"). */
+export function ptyEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  env.TERM = 'xterm-256color';
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+function colour(mode: 'fg' | 'bg', cell: IBufferCell): string | undefined {
+  if (mode === 'fg') {
+    if (cell.isFgDefault()) return undefined;
+    return cell.isFgRGB() ? rgbHex(cell.getFgColor()) : PALETTE_256[cell.getFgColor()];
+  }
+  if (cell.isBgDefault()) return undefined;
+  return cell.isBgRGB() ? rgbHex(cell.getBgColor()) : PALETTE_256[cell.getBgColor()];
+}
+
+// Colour mode (high bits) and colour (low 24 bits) fit in one number; compared as numbers, so
+// reading a line allocates nothing per cell.
+const fgKey = (cell: IBufferCell) => cell.getFgColorMode() | cell.getFgColor();
+const bgKey = (cell: IBufferCell) => cell.getBgColorMode() | cell.getBgColor();
+const flagKey = (cell: IBufferCell) =>
+  (cell.isBold() ? 1 : 0) | (cell.isDim() ? 2 : 0) | (cell.isItalic() ? 4 : 0) | (cell.isUnderline() ? 8 : 0) | (cell.isInverse() ? 16 : 0);
+
+function spanStyle(cell: IBufferCell): Omit<StyledSpan, 'text'> {
+  const style: Omit<StyledSpan, 'text'> = {};
+  const fg = colour('fg', cell);
+  const bg = colour('bg', cell);
+  if (fg) style.fg = fg;
+  if (bg) style.bg = bg;
+  if (cell.isBold()) style.bold = true;
+  if (cell.isDim()) style.dim = true;
+  if (cell.isItalic()) style.italic = true;
+  if (cell.isUnderline()) style.underline = true;
+  if (cell.isInverse()) style.inverse = true;
+  return style;
+}
+
+/** A buffer line as runs of equal style; trailing blank cells without a background are dropped. */
+export function styledLine(line: IBufferLine | undefined, cols: number, cell: IBufferCell): StyledLine {
+  if (!line) return [];
+  const spans: StyledLine = [];
+  let text = '';
+  let fg = -1;
+  let bg = -1;
+  let flags = -1;
+  let style: Omit<StyledSpan, 'text'> = {};
+  const end = Math.min(cols, line.length);
+  for (let x = 0; x < end; x++) {
+    line.getCell(x, cell);
+    // The second half of a wide character has width 0: its glyph is already in the first half.
+    if (cell.getWidth() === 0) continue;
+    const f = fgKey(cell);
+    const b = bgKey(cell);
+    const fl = flagKey(cell);
+    if (f !== fg || b !== bg || fl !== flags) {
+      if (text) spans.push({ text, ...style });
+      fg = f;
+      bg = b;
+      flags = fl;
+      style = spanStyle(cell);
+      text = '';
+    }
+    text += cell.getChars() || ' ';
+  }
+  if (text) spans.push({ text, ...style });
+  while (spans.length) {
+    const last = spans[spans.length - 1]!;
+    if (last.bg || last.inverse || last.underline) break;
+    const trimmed = last.text.trimEnd();
+    if (trimmed) {
+      last.text = trimmed;
+      break;
+    }
+    spans.pop();
+  }
+  return spans;
+}
+
+/**
+ * Starts a process in a pseudo-terminal whose output feeds a headless xterm. The data goes to
+ * the emulator as it arrives (the emulator parses in its own batches); no per-chunk strings are
+ * built here, so Packer at full speed costs little more than the emulator itself.
+ */
+export function startTerminal(options: TerminalOptions): TerminalSession & RawOutput {
+  const pty = requireCjs('node-pty') as typeof import('node-pty');
+  const xterm = requireCjs('@xterm/headless') as typeof import('@xterm/headless');
+  let cols = Math.max(2, Math.floor(options.cols));
+  let rows = Math.max(1, Math.floor(options.rows));
+  const term: Terminal = new xterm.Terminal({
+    cols,
+    rows,
+    scrollback: options.scrollback ?? 10_000,
+    allowProposedApi: true,
+    convertEol: false,
+  });
+  const child: IPty = pty.spawn(options.file, options.args, {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    cwd: options.cwd,
+    env: ptyEnv(options.env),
+  });
+  const changeListeners = new Set<() => void>();
+  const exitListeners = new Set<(exit: Exit) => void>();
+  const dataListeners = new Set<(chunk: string) => void>();
+  const cell = term.buffer.active.getNullCell();
+  let exit: Exit | null = null;
+  let running = true;
+  let disposed = false;
+
+  // Chunks handed to the emulator and not yet parsed; the exit is reported only once the
+  // emulator has parsed everything written before it, so a view at exit shows the last line.
+  let parsing = 0;
+  let reportExit: (() => void) | null = null;
+  const parsed = () => {
+    parsing--;
+    for (const l of changeListeners) l();
+    if (parsing === 0 && reportExit) reportExit();
+  };
+  const changed = () => {
+    for (const l of changeListeners) l();
+  };
+
+  const dataSub = child.onData((chunk) => {
+    for (const l of dataListeners) l(chunk);
+    if (disposed) return;
+    parsing++;
+    term.write(chunk, parsed);
+  });
+  const exitSub = child.onExit(({ exitCode, signal }) => {
+    running = false;
+    reportExit = () => {
+      reportExit = null;
+      exit = signal ? { exitCode, signal } : { exitCode };
+      for (const l of exitListeners) l(exit);
+    };
+    if (disposed || parsing === 0) reportExit();
+  });
+
+  /** Index of the last line with content: the cursor's line, or the one above an empty cursor line. */
+  function lastLine(): number {
+    const buffer = term.buffer.active;
+    let end = buffer.baseY + buffer.cursorY;
+    if (end > 0 && buffer.cursorX === 0 && !buffer.getLine(end)?.translateToString(true)) end--;
+    return end;
+  }
+
+  return {
+    get cols() {
+      return cols;
+    },
+    get rows() {
+      return rows;
+    },
+    get length() {
+      return lastLine() + 1;
+    },
+    get exit() {
+      return exit;
+    },
+    view(fromBottom, height) {
+      const buffer = term.buffer.active;
+      const end = lastLine() - Math.max(0, Math.floor(fromBottom));
+      const start = Math.max(0, end - height + 1);
+      const lines: StyledLine[] = [];
+      for (let i = start; i <= end; i++) lines.push(styledLine(buffer.getLine(i), cols, cell));
+      return lines;
+    },
+    lineText(index) {
+      return term.buffer.active.getLine(index)?.translateToString(true) ?? '';
+    },
+    write(data) {
+      if (running) child.write(data);
+    },
+    resize(newCols, newRows) {
+      cols = Math.max(2, Math.floor(newCols));
+      rows = Math.max(1, Math.floor(newRows));
+      if (running) {
+        try {
+          child.resize(cols, rows);
+        } catch {
+          // The process ended between the check and the call.
+        }
+      }
+      if (!disposed) term.resize(cols, rows);
+      changed();
+    },
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    onExit(listener) {
+      exitListeners.add(listener);
+      return () => exitListeners.delete(listener);
+    },
+    onData(listener) {
+      dataListeners.add(listener);
+      return () => dataListeners.delete(listener);
+    },
+    kill(signal = 'SIGINT') {
+      if (running) {
+        try {
+          child.kill(signal);
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+    dispose() {
+      if (disposed) return;
+      if (running) this.kill('SIGKILL');
+      disposed = true;
+      dataSub.dispose();
+      if (reportExit) reportExit();
+      if (!running) exitSub.dispose();
+      changeListeners.clear();
+      term.dispose();
+    },
+  };
+}

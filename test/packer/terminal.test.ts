@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ptyEnv, startTerminal } from '../../src/packer/terminal.js';
+import type { RawOutput, TerminalSession } from '../../src/packer/types.js';
+
+const open: TerminalSession[] = [];
+afterEach(() => {
+  for (const t of open.splice(0)) t.dispose();
+});
+
+function sh(script: string, cols = 40, rows = 6, scrollback = 100): TerminalSession & RawOutput {
+  const t = startTerminal({ file: '/bin/sh', args: ['-c', script], cwd: '/tmp', cols, rows, scrollback });
+  open.push(t);
+  return t;
+}
+
+const exited = (t: TerminalSession) =>
+  new Promise<{ exitCode: number }>((resolve) => {
+    if (t.exit) resolve(t.exit);
+    else t.onExit(resolve);
+  });
+const text = (t: TerminalSession, height = 100) => t.view(0, height).map((l) => l.map((s) => s.text).join(''));
+
+describe('startTerminal', () => {
+  it('resolves \\r progress lines as a terminal would', async () => {
+    const t = sh(`printf 'copying 10%%\\rcopying 55%%\\rcopied 100%%\\nshort\\rX\\n'`);
+    expect((await exited(t)).exitCode).toBe(0);
+    // A shorter rewrite leaves the end of the longer text, as on a real terminal.
+    expect(text(t)).toEqual(['copied 100%', 'Xhort']);
+  });
+
+  it('turns colours into spans with hex colours, merging runs of one style', async () => {
+    const t = sh(`printf '\\033[1;32mok\\033[0m plain \\033[38;5;208mor\\033[38;2;1;2;3mrgb\\033[0m\\n'`);
+    await exited(t);
+    expect(t.view(0, 1)[0]).toEqual([
+      { text: 'ok', fg: '#00cd00', bold: true },
+      { text: ' plain ' },
+      { text: 'or', fg: '#ff8700' },
+      { text: 'rgb', fg: '#010203' },
+    ]);
+  });
+
+  it('keeps a bounded scrollback and reads any window of it', async () => {
+    const t = sh('for i in $(seq 1 500); do echo line $i; done', 40, 5, 50);
+    await exited(t);
+    expect(t.length).toBeLessThanOrEqual(55);
+    expect(text(t, 2)).toEqual(['line 499', 'line 500']);
+    expect(t.view(3, 2).map((l) => l.map((s) => s.text).join(''))).toEqual(['line 496', 'line 497']);
+    expect(t.lineText(t.length - 1)).toBe('line 500');
+  });
+
+  it('streams output while the process runs and passes raw chunks on', async () => {
+    const t = sh(`echo first; sleep 1; echo second`);
+    const raw: string[] = [];
+    t.onData((c) => raw.push(c));
+    await new Promise<void>((resolve) => {
+      const off = t.onChange(() => {
+        if (text(t).includes('first')) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(t.exit).toBeNull();
+    expect(text(t)).not.toContain('second');
+    await exited(t);
+    expect(raw.join('')).toContain('second');
+  });
+
+  it('sends typed keys to the process and resizes pty and emulator together', async () => {
+    const t = sh(`read answer; echo "got $answer"; stty size`, 30, 4);
+    t.resize(50, 7);
+    expect([t.cols, t.rows]).toEqual([50, 7]);
+    t.write('yes\r');
+    await exited(t);
+    expect(text(t)).toContain('got yes');
+    expect(text(t)).toContain('7 50');
+  });
+
+  it('interrupts the process with SIGINT', async () => {
+    const t = sh(`trap 'echo cleaning up; exit 7' INT; echo ready; while :; do sleep 0.1; done`);
+    await new Promise<void>((resolve) => t.onChange(() => text(t).includes('ready') && resolve()));
+    t.kill('SIGINT');
+    expect((await exited(t)).exitCode).toBe(7);
+    expect(text(t)).toContain('cleaning up');
+  });
+
+  it('gives the child an environment without undefined values', () => {
+    process.env.PAW_TEST_REMOVED = 'x';
+    const env = ptyEnv({ PAW_TEST_REMOVED: undefined, PACKER_LOG: '1' });
+    expect('PAW_TEST_REMOVED' in env).toBe(false);
+    expect(env.PACKER_LOG).toBe('1');
+    expect(Object.values(env).every((v) => typeof v === 'string')).toBe(true);
+    delete process.env.PAW_TEST_REMOVED;
+  });
+});
