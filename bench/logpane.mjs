@@ -1,0 +1,68 @@
+// Log pane (SPEC §10): the same 200,000 coloured lines through the same kind of pseudo-terminal
+// into (a) a consumer that discards them, (b) a bare @xterm/headless terminal, and (c) paw-tui's
+// terminal session with its TerminalPane rendered by Ink to a discarded stream. Each consumer is
+// a process of its own, so peak memory is its own; runs are interleaved so load drifts hit all.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { bundle, median, repoRoot, tempDir } from './lib.mjs';
+import { writeLogFile } from './log-lines.mjs';
+
+// The build screen's pane in a 120x40 terminal: the header, phases and help bar take the rest.
+const COLS = 120;
+const ROWS = 30;
+// As the build session keeps (src/packer/terminal.ts default).
+const SCROLLBACK = 10_000;
+
+function childEnv() {
+  const env = { ...process.env };
+  // Ink draws only the last frame when it believes it runs in CI.
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'GITHUB_ACTIONS']) delete env[k];
+  return env;
+}
+
+function runConsumer(script, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${path.basename(script)} ${args[0] ?? ''} failed (${code}): ${err.trim().slice(-300)}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)));
+      } catch {
+        reject(new Error(`${path.basename(script)} printed no result: ${out.slice(-300)} ${err.slice(-300)}`));
+      }
+    });
+  });
+}
+
+export async function logPane({ runs, lines }) {
+  const dir = tempDir('log');
+  const logFile = path.join(dir, 'packer.log');
+  const bytes = writeLogFile(logFile, lines);
+  const floorScript = path.join(repoRoot, 'bench', 'logpane-floor.mjs');
+  const paneScript = await bundle('bench/logpane-pane.tsx', 'logpane-pane');
+  const common = (i, mode) => [logFile, path.join(dir, `stamps-${mode}-${i}.json`), String(COLS), String(ROWS), String(SCROLLBACK)];
+
+  const discard = [];
+  const xterm = [];
+  const pane = [];
+  for (let i = 0; i < runs; i++) {
+    discard.push(await runConsumer(floorScript, ['discard', ...common(i, 'a')]));
+    xterm.push(await runConsumer(floorScript, ['xterm', ...common(i, 'b')]));
+    pane.push(await runConsumer(paneScript, common(i, 'c')));
+  }
+  const a = median(discard.map((r) => r.ms));
+  const b = median(xterm.map((r) => r.ms));
+  const c = median(pane.map((r) => r.ms));
+  const size = `${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB`;
+  return [
+    { measure: `log pane vs bare xterm (${size})`, value: c, unit: 'ms', floor: b, floorName: 'pty → @xterm/headless', ratio: c / b, target: { ratio: 1.15 } },
+    { measure: 'log pane vs discard', value: c, unit: 'ms', floor: a, floorName: 'pty → discard', ratio: c / a },
+    { measure: 'log pane: peak RSS', value: Math.max(...pane.map((r) => r.maxRssMB)), unit: 'MB', floor: median(xterm.map((r) => r.maxRssMB)), floorName: 'bare xterm', target: { max: 300 } },
+    { measure: 'log pane: frames drawn per second', value: Math.max(...pane.map((r) => r.fps)), unit: '/s', detail: `(${median(pane.map((r) => r.frames))} frames)`, target: { max: 30 } },
+    { measure: 'log pane: worst lag behind the process', value: Math.max(...pane.map((r) => r.worstLagMs)), unit: 'ms', target: { max: 100 } },
+  ];
+}
