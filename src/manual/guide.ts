@@ -1,0 +1,339 @@
+import { randomUUID } from 'node:crypto';
+import type { AmiImage, Cloud, Instance } from '../aws/ports.js';
+import { recordAmi, type TableConsent } from '../aws/record.js';
+import { sourceAmi } from '../aws/source.js';
+import { amiTags } from '../aws/tags.js';
+import { PawError } from '../errors.js';
+import { checkOutputAmiName, outputAmiName } from '../workflow/names.js';
+import type { Step, Workflow } from '../workflow/types.js';
+import { type ConnectCommand, connectCommand, sshLine } from './connect.js';
+import { type ManualJournal, emptyJournal, readJournal, updateJournal } from './journal.js';
+import { chooseKeyPair, DEFAULT_INSTANCE_TYPE, findNetwork, launchInput } from './launch.js';
+import { MACHINE, type ManualAction, type ManualState, needsPerson, type StateSpec } from './machine.js';
+import { FRESH_ATTEMPT, imageFailure, reconcile } from './reconcile.js';
+import { pollUntil, type WaitOptions } from './wait.js';
+
+/** What the screen draws and the headless command prints: the journal plus what EC2 last said. */
+export interface ManualView {
+  step: Step;
+  journal: ManualJournal;
+  state: ManualState;
+  /** The current checklist line: its action, AWS call and who moves it on. */
+  spec: StateSpec;
+  instance: Instance | null;
+  image: AmiImage | null;
+  /** What reconciliation with EC2 corrected when the guide was opened. */
+  notes: string[];
+  /** Set while an action or a wait is under way (the spinner's label and start). */
+  busy: { label: string; since: number } | null;
+}
+
+export interface ActionOptions extends WaitOptions, Partial<TableConsent> {
+  /** The user agreed to what cannot be undone (stop, terminate): a Confirm, or `--yes`. */
+  confirmed?: boolean;
+  instanceType?: string;
+  keyName?: string;
+}
+
+export interface ManualGuide {
+  readonly view: ManualView;
+  subscribe(listener: (view: ManualView) => void): () => void;
+  /** Does the current state's action (the table decides which). */
+  advance(options?: ActionOptions): Promise<void>;
+  /** Does one named action; refused with the reason when the checklist is elsewhere. */
+  perform(action: ManualAction, options?: ActionOptions): Promise<void>;
+  /** Goes on by itself until a person is needed (`manual resume`). */
+  resume(options?: ActionOptions): Promise<void>;
+  /** Asks EC2 again for the instance and image (address, uptime). */
+  refresh(): Promise<void>;
+  sshLine(): string | null;
+  connectCommand(): ConnectCommand;
+}
+
+const MISSING_GRACE_MS = 120_000;
+
+class Guide implements ManualGuide {
+  view: ManualView;
+  private readonly listeners = new Set<(view: ManualView) => void>();
+
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly workflow: Workflow,
+    private readonly step: Step,
+    journal: ManualJournal,
+    found: { instance: Instance | null; image: AmiImage | null; notes: string[] },
+  ) {
+    this.view = { step, journal, state: journal.state, spec: MACHINE[journal.state], ...found, busy: null };
+  }
+
+  subscribe(listener: (view: ManualView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private show(change: Partial<ManualView>): void {
+    const journal = change.journal ?? this.view.journal;
+    this.view = { ...this.view, ...change, journal, state: journal.state, spec: MACHINE[journal.state] };
+    for (const l of this.listeners) l(this.view);
+  }
+
+  private get j(): ManualJournal {
+    return this.view.journal;
+  }
+
+  private async write(change: Partial<ManualJournal>, event: string): Promise<void> {
+    this.show({ journal: await updateJournal(this.step, this.j, change, event) });
+  }
+
+  private get cmd(): string {
+    return `paw-tui manual ${this.step.id}`;
+  }
+
+  async advance(options: ActionOptions = {}): Promise<void> {
+    const action = this.view.spec.action;
+    if (!action) return;
+    await this.perform(action, options);
+  }
+
+  async resume(options: ActionOptions = {}): Promise<void> {
+    while (!needsPerson(this.view.state, options.confirmed === true)) await this.advance(options);
+  }
+
+  async perform(action: ManualAction, options: ActionOptions = {}): Promise<void> {
+    const label = MACHINE[this.view.state].label;
+    this.show({ busy: { label, since: Date.now() } });
+    try {
+      await this.run(action, options);
+    } finally {
+      this.show({ busy: null });
+    }
+  }
+
+  private async run(action: ManualAction, o: ActionOptions): Promise<void> {
+    switch (action) {
+      case 'launch':
+        return this.launch(o);
+      case 'wait-running':
+        return this.waitRunning(o);
+      case 'connect':
+        throw new PawError(`instance ${this.j.instanceId} is running and waiting for your work`, {
+          hint: `connect (${this.sshLine() ?? 'ssh'}), then stop it: ${this.cmd} stop --yes`,
+        });
+      case 'stop':
+        return this.stop(o);
+      case 'wait-stopped':
+        return this.waitStopped(o);
+      case 'create-image':
+        return this.createImage();
+      case 'wait-image':
+        return this.waitImage(o);
+      case 'terminate':
+        return this.terminate(o);
+      case 'record':
+        return this.record(o);
+    }
+  }
+
+  private refuse(doing: string): never {
+    throw new PawError(`cannot ${doing} now: the checklist is at "${this.view.spec.label}"`, {
+      hint: `see where it stands: ${this.cmd} status`,
+    });
+  }
+
+  private needConfirmation(what: string, o: ActionOptions, action: string): void {
+    if (o.confirmed || this.j.requested?.action === action) return;
+    throw new PawError(`${what} needs confirmation`, { hint: `confirm in the app, or pass --yes`, exitCode: 2 });
+  }
+
+  private async launch(o: ActionOptions): Promise<void> {
+    if (this.view.state === 'done') await this.write({ ...FRESH_ATTEMPT }, 'a new manual build of this step starts');
+    if (this.view.state !== 'launch') this.refuse('launch');
+    // A launch whose answer was lost is repeated as it was, token included, so EC2 returns the
+    // same instance rather than starting a second one.
+    const retry = this.j.requested?.action === 'launch' && this.j.launchToken !== null;
+    const source = retry
+      ? { id: this.j.sourceAmiId!, name: this.j.sourceAmiName ?? '' }
+      : await sourceAmi(this.cloud, this.workflow, this.step);
+    const network = await findNetwork(this.cloud, this.workflow);
+    const key = await chooseKeyPair(this.cloud, this.workflow, this.step, retry ? this.j.keyName ?? undefined : o.keyName);
+    const instanceType = retry ? this.j.instanceType! : o.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    const token = retry ? this.j.launchToken! : randomUUID();
+    await this.write(
+      {
+        requested: { action: 'launch', at: new Date().toISOString() },
+        launchToken: token,
+        instanceType,
+        keyName: key.keyName,
+        pemPath: key.pemPath,
+        sourceAmiId: source.id,
+        sourceAmiName: source.name,
+      },
+      `launch requested: ${instanceType} from ${source.id}${key.created ? `, key pair ${key.keyName} created` : ''}`,
+    );
+    const id = await this.cloud.instances.run(
+      launchInput(this.workflow, this.step, { imageId: source.id, instanceType, keyName: key.keyName, clientToken: token, ...network }),
+    );
+    await this.write({ state: 'running', requested: null, instanceId: id, launchedAt: new Date().toISOString() }, `instance ${id} launched`);
+  }
+
+  private async describeInstance(): Promise<Instance | null> {
+    const [instance] = await this.cloud.instances.describe([this.j.instanceId!]);
+    this.show({ instance: instance ?? null });
+    return instance ?? null;
+  }
+
+  /** The instance is gone before its image was made: the attempt is over, the path starts again. */
+  private async lost(instance: Instance | null, doing: string): Promise<never> {
+    const id = this.j.instanceId;
+    const reason = instance?.stateReason ?? (instance ? instance.state : 'it no longer exists');
+    await this.write({ ...FRESH_ATTEMPT }, `instance ${id} ${doing}: ${reason}`);
+    throw new PawError(`instance ${id} ${doing}: ${reason}`, { hint: `launch again: ${this.cmd} launch` });
+  }
+
+  private async waitRunning(o: ActionOptions): Promise<void> {
+    const launchedAt = Date.parse(this.j.launchedAt ?? new Date().toISOString());
+    const instance = await pollUntil(async () => {
+      const i = await this.describeInstance();
+      if (!i && Date.now() - launchedAt < MISSING_GRACE_MS) return undefined;
+      if (!i || i.state === 'terminated' || i.state === 'shutting-down') return this.lost(i, 'failed to start');
+      return i.state === 'pending' ? undefined : i;
+    }, o);
+    if (instance.state === 'stopping' || instance.state === 'stopped') {
+      await this.write({ state: 'stopped' }, `instance ${instance.id} was stopped before it was used`);
+      return;
+    }
+    await this.write({ state: 'connect' }, `instance ${instance.id} is running${this.sshLine() ? `: ${this.sshLine()}` : ''}`);
+  }
+
+  private async stop(o: ActionOptions): Promise<void> {
+    if (['stopped', 'create-image', 'image-available', 'terminate', 'record', 'done'].includes(this.view.state)) return;
+    if (this.view.state !== 'connect' && this.view.state !== 'stop') this.refuse('stop the instance');
+    this.needConfirmation(`stopping instance ${this.j.instanceId}`, o, 'stop');
+    await this.write({ state: 'stop', requested: { action: 'stop', at: new Date().toISOString() } }, 'stop requested');
+    await this.cloud.instances.stop(this.j.instanceId!);
+    await this.write({ state: 'stopped', requested: null }, `instance ${this.j.instanceId} is stopping`);
+  }
+
+  private async waitStopped(o: ActionOptions): Promise<void> {
+    await pollUntil(async () => {
+      const i = await this.describeInstance();
+      if (!i || i.state === 'terminated' || i.state === 'shutting-down') return this.lost(i, 'was terminated before its image was made');
+      return i.state === 'stopped' ? i : undefined;
+    }, o);
+    await this.write({ state: 'create-image' }, `instance ${this.j.instanceId} is stopped`);
+  }
+
+  private async createImage(): Promise<void> {
+    const s = this.view.state;
+    if (s === 'running' || s === 'connect' || s === 'stop') {
+      throw new PawError(`cannot create the image: instance ${this.j.instanceId} is running`, {
+        hint: `stop it first (${this.cmd} stop --yes); an image of a running instance may catch its disks mid-write`,
+      });
+    }
+    if (s !== 'create-image') this.refuse('create the image');
+    const instance = await this.describeInstance();
+    if (instance && instance.state !== 'stopped') {
+      throw new PawError(`cannot create the image: instance ${instance.id} is ${instance.state}, not stopped`, {
+        hint: `stop it first (${this.cmd} stop --yes)`,
+      });
+    }
+    const name = outputAmiName(this.workflow, this.step);
+    checkOutputAmiName(name);
+    for (const taken of await this.cloud.images.findOwnedByName(name)) {
+      if (imageFailure(taken, taken.id)) {
+        await this.cloud.images.deregister(taken.id);
+        await this.write({}, `failed image ${taken.id} deregistered to free the name ${name}`);
+      } else {
+        throw new PawError(`output AMI name "${name}" is taken by ${taken.id} (${taken.state})`, {
+          hint: `delete it (paw-tui amis delete ${taken.id}), then: ${this.cmd} image`,
+        });
+      }
+    }
+    await this.write({ requested: { action: 'create-image', at: new Date().toISOString() }, imageName: name }, `image requested: ${name}`);
+    let imageId: string;
+    try {
+      imageId = await this.cloud.images.createImage({
+        instanceId: this.j.instanceId!,
+        name,
+        description: `paw-tui manual build of ${this.workflow.param.workflow_id}/${this.step.id} from ${this.j.sourceAmiId}`,
+        tags: amiTags(this.workflow, this.step, { sourceAmiId: this.j.sourceAmiId!, sourceAmiName: this.j.sourceAmiName ?? '' }),
+      });
+    } catch (e) {
+      await this.write({ requested: null }, `CreateImage refused: ${(e as Error).message}`);
+      throw e;
+    }
+    await this.write({ state: 'image-available', requested: null, imageId }, `image ${imageId} created`);
+  }
+
+  private async waitImage(o: ActionOptions): Promise<void> {
+    const imageId = this.j.imageId!;
+    const started = Date.now();
+    const image = await pollUntil(async () => {
+      const [i] = await this.cloud.images.describe([imageId]);
+      this.show({ image: i ?? null });
+      return i && (i.state === 'available' || imageFailure(i, imageId)) ? i : undefined;
+    }, o);
+    const failed = imageFailure(image, imageId);
+    if (failed) {
+      await this.write({ state: 'create-image', imageId: null }, failed);
+      throw new PawError(failed, { hint: `create it again: ${this.cmd} image` });
+    }
+    await this.write({ state: 'terminate' }, `image ${imageId} is available (${Math.round((Date.now() - started) / 1000)}s)`);
+  }
+
+  private async terminate(o: ActionOptions): Promise<void> {
+    const s = this.view.state;
+    if (s === 'record' || s === 'done') return;
+    if (s === 'launch' || s === 'image-available') this.refuse('terminate the instance');
+    this.needConfirmation(`terminating instance ${this.j.instanceId}`, o, 'terminate');
+    const abandon = s !== 'terminate';
+    await this.write({ requested: { action: 'terminate', at: new Date().toISOString() } }, 'terminate requested');
+    await this.cloud.instances.terminate(this.j.instanceId!);
+    if (abandon) {
+      await this.write({ ...FRESH_ATTEMPT }, `instance ${this.j.instanceId} terminated before an image was made; the path starts again at launch`);
+    } else {
+      await this.write({ state: 'record', requested: null }, `instance ${this.j.instanceId} is terminating`);
+    }
+  }
+
+  private async record(o: ActionOptions): Promise<void> {
+    await this.write({ requested: { action: 'record', at: new Date().toISOString() } }, 'record requested');
+    const launched = this.j.launchedAt ? Date.parse(this.j.launchedAt) : undefined;
+    const item = await recordAmi(this.cloud, this.workflow, this.step, this.j.imageId!, {
+      baseAmiId: this.j.sourceAmiId ?? undefined,
+      baseAmiName: this.j.sourceAmiName ?? undefined,
+      buildMethod: 'manual',
+      durationS: launched === undefined ? undefined : (Date.now() - launched) / 1000,
+      yes: o.yes ?? false,
+      ask: o.ask,
+    });
+    await this.write({ state: 'done', requested: null }, `${item.ami_id} recorded in ${this.cloud.catalog.tableName}`);
+  }
+
+  async refresh(): Promise<void> {
+    if (this.j.instanceId) await this.describeInstance();
+    if (this.j.imageId) {
+      const [image] = await this.cloud.images.describe([this.j.imageId]);
+      this.show({ image: image ?? null });
+    }
+  }
+
+  sshLine(): string | null {
+    return this.view.instance ? sshLine(this.view.instance, this.j.pemPath, this.j.keyName) : null;
+  }
+
+  connectCommand(): ConnectCommand {
+    const instance = this.view.instance;
+    if (!instance || this.view.state !== 'connect') {
+      throw new PawError('there is no running instance to connect to', { hint: `see where the checklist stands: ${this.cmd} status` });
+    }
+    return connectCommand(this.cloud, instance, this.j.pemPath, this.j.keyName);
+  }
+}
+
+/** Opens the manual path of a step: reads its journal and reconciles it with EC2 before anything is offered. */
+export async function openManualGuide(cloud: Cloud, workflow: Workflow, step: Step): Promise<ManualGuide> {
+  const journal = (await readJournal(step)) ?? emptyJournal(workflow.param.workflow_id, step.id);
+  const found = await reconcile(cloud, step, journal, outputAmiName(workflow, step));
+  return new Guide(cloud, workflow, step, found.journal, found);
+}

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Cloud, LaunchInput } from '../aws/ports.js';
+import { PawError } from '../errors.js';
+import { writeFileAtomic } from '../workflow/atomic.js';
+import type { Step, Workflow } from '../workflow/types.js';
+
+export const DEFAULT_INSTANCE_TYPE = 't3.micro';
+
+/** On-demand Linux prices in us-east-1 (USD per hour), for the checklist's cost hint only. */
+const HOURLY_USD: Record<string, number> = {
+  't3.nano': 0.0052,
+  't3.micro': 0.0104,
+  't3.small': 0.0208,
+  't3.medium': 0.0416,
+  't3.large': 0.0832,
+  't3a.micro': 0.0094,
+  't3a.small': 0.0188,
+  't3a.medium': 0.0376,
+  't4g.micro': 0.0084,
+  't4g.small': 0.0168,
+  't4g.medium': 0.0336,
+  'm5.large': 0.096,
+  'm6i.large': 0.096,
+  'c5.large': 0.085,
+};
+
+/** `t3.micro ≈ $0.0104/h (us-east-1 on-demand)`, or null for a type not in the table. */
+export function costHint(instanceType: string): string | null {
+  const price = HOURLY_USD[instanceType];
+  return price === undefined ? null : `${instanceType} ≈ $${price}/h (us-east-1 on-demand)`;
+}
+
+/** The key pair paw-tui creates for a step when none is chosen. */
+export function defaultKeyName(workflow: Workflow, step: Step): string {
+  return `paw-${workflow.param.workflow_id}-${step.id}`;
+}
+
+export function pemPathFor(step: Step, keyName: string): string {
+  return path.join(step.dir, '.paw', `${keyName}.pem`);
+}
+
+/**
+ * Subnet, security group and instance profile found by the names in workflow_param.json, as
+ * Packer's filters find them. Each missing one is named, with the key to fix.
+ */
+export async function findNetwork(
+  cloud: Cloud,
+  workflow: Workflow,
+): Promise<{ subnetId: string; securityGroupId: string; instanceProfileName: string }> {
+  const p = workflow.param;
+  const [subnetId, securityGroupId, profileFound] = await Promise.all([
+    cloud.instances.subnetByName(p.subnet_name),
+    cloud.instances.securityGroupByName(p.security_group_name),
+    cloud.instances.instanceProfileExists(p.ec2_iam_role_name),
+  ]);
+  const where = `in ${cloud.region}`;
+  if (!subnetId) {
+    throw new PawError(`no subnet has the Name tag "${p.subnet_name}" ${where}`, {
+      hint: 'fix subnet_name in workflow_param.json (paw-tui params set subnet_name <name>)',
+    });
+  }
+  if (!securityGroupId) {
+    throw new PawError(`no security group has the Name tag "${p.security_group_name}" ${where}`, {
+      hint: 'fix security_group_name in workflow_param.json (paw-tui params set security_group_name <name>)',
+    });
+  }
+  if (!profileFound) {
+    throw new PawError(`no instance profile is named "${p.ec2_iam_role_name}"`, {
+      hint: 'fix ec2_iam_role_name in workflow_param.json (it names an instance profile, not a role)',
+    });
+  }
+  return { subnetId, securityGroupId, instanceProfileName: p.ec2_iam_role_name };
+}
+
+/**
+ * The key pair to launch with. A name the user chose (`--key-name`) that exists is used as is;
+ * one that does not exist is created. Without a choice, the step's own key pair is reused when
+ * its `.pem` is here, created when it does not exist, and refused when the name is taken by a
+ * key pair whose private key paw-tui does not hold (nobody could log in).
+ */
+export async function chooseKeyPair(
+  cloud: Cloud,
+  workflow: Workflow,
+  step: Step,
+  chosen: string | undefined,
+): Promise<{ keyName: string; pemPath: string | null; created: boolean }> {
+  const keyName = chosen ?? defaultKeyName(workflow, step);
+  const pemPath = pemPathFor(step, keyName);
+  const exists = (await cloud.instances.keyPairs()).some((k) => k.name === keyName);
+  if (exists) {
+    if (existsSync(pemPath)) return { keyName, pemPath, created: false };
+    if (chosen !== undefined) return { keyName, pemPath: null, created: false };
+    throw new PawError(`key pair name "${keyName}" is taken in ${cloud.region}, and its .pem is not in ${path.dirname(pemPath)}`, {
+      hint: `use it with --key-name ${keyName} if you hold its private key, or choose another name with --key-name`,
+    });
+  }
+  let material: string;
+  try {
+    material = await cloud.instances.createKeyPair(keyName);
+  } catch (e) {
+    if (/Duplicate/i.test(String((e as { name?: unknown }).name)) || /already exists/i.test(String((e as Error).message))) {
+      throw new PawError(`key pair name "${keyName}" is taken in ${cloud.region}`, {
+        hint: 'choose another name with --key-name',
+      });
+    }
+    throw e;
+  }
+  await mkdir(path.dirname(pemPath), { recursive: true });
+  await writeFileAtomic(pemPath, material.endsWith('\n') ? material : material + '\n', 0o600);
+  return { keyName, pemPath, created: true };
+}
+
+/** The instance's tags: paw-tui's, then the user's `aws_tags` (they win, as on AMIs). */
+export function instanceTags(workflow: Workflow, step: Step): Record<string, string> {
+  return {
+    Name: `paw-tui manual ${workflow.param.workflow_id}/${step.id}`,
+    'paw:workflow_id': workflow.param.workflow_id,
+    'paw:step_id': step.id,
+    'paw:build_method': 'manual',
+    ...workflow.param.aws_tags,
+  };
+}
+
+export function launchInput(
+  workflow: Workflow,
+  step: Step,
+  parts: { imageId: string; instanceType: string; keyName: string; clientToken: string } & Awaited<ReturnType<typeof findNetwork>>,
+): LaunchInput {
+  return {
+    imageId: parts.imageId,
+    instanceType: parts.instanceType,
+    subnetId: parts.subnetId,
+    securityGroupIds: [parts.securityGroupId],
+    instanceProfileName: parts.instanceProfileName,
+    keyName: parts.keyName,
+    tags: instanceTags(workflow, step),
+    clientToken: parts.clientToken,
+  };
+}
