@@ -8,4 +8,6 @@ export interface CommandModule {
  * Every subcommand, loaded only when named (or for --help), so one command never pays for the
  * imports of another.
  */
-export const commandModules: Record<string, () => Promise<CommandModule>> = {};
+export const commandModules: Record<string, () => Promise<CommandModule>> = {
+  manual: () => import('./manual.js'),
+};
