@@ -96,7 +96,12 @@ class Guide implements ManualGuide {
   }
 
   async resume(options: ActionOptions = {}): Promise<void> {
-    while (!needsPerson(this.view.state, options.confirmed === true)) await this.advance(options);
+    // An intent already in the journal was asked for before paw-tui stopped: carrying it out is
+    // not a new decision, so it needs no new confirmation.
+    const asked = () => this.j.requested !== null && this.j.requested.action === this.view.spec.action;
+    while (!needsPerson(this.view.state, options.confirmed === true || asked()) || (this.view.state === 'launch' && asked())) {
+      await this.advance(options);
+    }
   }
 
   async perform(action: ManualAction, options: ActionOptions = {}): Promise<void> {

@@ -1,0 +1,153 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { ManualGuide, ManualView } from '../manual/guide.js';
+import type { GlobalOptions } from './context.js';
+import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+
+const ACTIONS = ['status', 'launch', 'stop', 'image', 'terminate', 'resume'] as const;
+type Action = (typeof ACTIONS)[number];
+
+interface ManualOptions {
+  instanceType: string;
+  keyName?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('manual')
+    .description(
+      'the guided manual path of a step: launch an instance, connect, stop, create the image, terminate, record\n' +
+        'status: the checklist; resume: goes on by itself up to the next thing a person must do',
+    )
+    .argument('<step>', 'the step id')
+    .argument('[action]', ACTIONS.join('|'), 'status')
+    .option('--instance-type <type>', 'instance type to launch', 't3.micro')
+    .option('--key-name <name>', 'key pair to launch with (an existing one, or a new one to create)')
+    .action(async (stepId: string, action: string, options: ManualOptions, cmd: Command) => {
+      if (!(ACTIONS as readonly string[]).includes(action)) {
+        throw new UsageError(`unknown manual action "${action}"`, `use one of: ${ACTIONS.join(', ')}`);
+      }
+      const opts = globalOptions(cmd);
+      const workflow = await loadWorkflowFor(opts);
+      const { findStep } = await import('../workflow/load.js');
+      const step = findStep(workflow, stepId);
+      await withCloud(opts, workflow, async (cloud) => {
+        const { openManualGuide } = await import('../manual/guide.js');
+        const guide = await openManualGuide(cloud, workflow, step);
+        const stopProgress = opts.json ? () => {} : printProgress(guide);
+        try {
+          await runAction(guide, action as Action, opts, options);
+        } finally {
+          stopProgress();
+        }
+        const { statusText } = await import('../manual/status.js');
+        emit(opts, jsonView(guide.view, guide.sshLine()), () => statusText(guide.view, guide.sshLine(), cloud.kind === 'sandbox'));
+      });
+    });
+}
+
+async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions, options: ManualOptions): Promise<void> {
+  const at = () => guide.view.state;
+  const consent = { yes: opts.yes, ask: canAsk() ? ask : undefined };
+  const goOn = () => guide.resume({ ...consent, confirmed: false });
+  switch (action) {
+    case 'status':
+      return;
+    case 'launch':
+      if (at() === 'launch' || at() === 'done') {
+        await guide.perform('launch', { instanceType: options.instanceType, keyName: options.keyName });
+      }
+      return goOn();
+    case 'resume':
+      await guide.resume({ ...consent, confirmed: opts.yes });
+      // Without --yes a person at a terminal is asked here; without one, resume ends and says what is next.
+      if (at() === 'terminate' && canAsk() && (await ask(`Terminate instance ${guide.view.journal.instanceId}?`))) {
+        await guide.perform('terminate', { ...consent, confirmed: true });
+        await goOn();
+      }
+      return;
+    case 'stop':
+      if (at() === 'connect' || at() === 'stop') {
+        const ok = guide.view.journal.requested?.action === 'stop' || (await confirmed(opts, `Stop instance ${guide.view.journal.instanceId}?`));
+        if (!ok) return;
+        await guide.perform('stop', { confirmed: true });
+      }
+      if (at() === 'stopped') await guide.advance();
+      return;
+    case 'image':
+      if (at() === 'stopped') await guide.advance();
+      if (at() === 'create-image' || at() === 'running' || at() === 'connect' || at() === 'stop') await guide.perform('create-image');
+      if (at() === 'image-available') await guide.advance();
+      return;
+    case 'terminate': {
+      const s = at();
+      if (s === 'launch' || s === 'record' || s === 'done') return goOn();
+      const early = s !== 'terminate';
+      const question = early
+        ? `Terminate instance ${guide.view.journal.instanceId} before its image is made? The manual path starts again at launch.`
+        : `Terminate instance ${guide.view.journal.instanceId}?`;
+      if (guide.view.journal.requested?.action !== 'terminate' && !(await confirmed(opts, question))) return;
+      await guide.perform('terminate', { ...consent, confirmed: true });
+      return goOn();
+    }
+  }
+}
+
+function canAsk(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+async function ask(question: string): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: question, default: false });
+}
+
+/** A yes for what cannot be undone: `--yes`, else the person at the terminal, else a usage error. */
+async function confirmed(opts: GlobalOptions, question: string): Promise<boolean> {
+  if (opts.yes) return true;
+  if (!canAsk()) throw new UsageError(`${question.replace(/\?.*$/, '')}: needs confirmation and there is no terminal to ask`, 'pass --yes');
+  const yes = await ask(question);
+  if (!yes) process.stdout.write('nothing done\n');
+  return yes;
+}
+
+/** Prints each journal event as it is written, and the elapsed time of long waits. */
+function printProgress(guide: ManualGuide): () => void {
+  let seen = guide.view.journal.history.length;
+  let lastTick = { since: 0, at: 0 };
+  const unsubscribe = guide.subscribe((view) => {
+    for (const entry of view.journal.history.slice(seen)) process.stdout.write(`  ${entry.event}\n`);
+    seen = view.journal.history.length;
+  });
+  const timer = setInterval(() => {
+    const busy = guide.view.busy;
+    if (!busy) return;
+    if (lastTick.since !== busy.since) lastTick = { since: busy.since, at: 0 };
+    const s = Math.floor((Date.now() - busy.since) / 1000);
+    if (s - lastTick.at >= 15) {
+      lastTick.at = s;
+      const seenState = guide.view.instance?.state ?? guide.view.image?.state;
+      process.stdout.write(`  … ${busy.label.toLowerCase()} (${s}s${seenState ? `, EC2 says ${seenState}` : ''})\n`);
+    }
+  }, 1000);
+  timer.unref();
+  return () => {
+    unsubscribe();
+    clearInterval(timer);
+  };
+}
+
+function jsonView(view: ManualView, ssh: string | null): unknown {
+  return {
+    step: view.step.id,
+    state: view.state,
+    next: view.spec.next,
+    action: view.spec.action,
+    driver: view.spec.driver,
+    instance: view.instance,
+    image: view.image ? { id: view.image.id, name: view.image.name, state: view.image.state } : null,
+    ssh,
+    notes: view.notes,
+    journal: view.journal,
+  };
+}

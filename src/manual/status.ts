@@ -1,0 +1,71 @@
+import type { ManualView } from './guide.js';
+import { costHint } from './launch.js';
+import { checklist, type ChecklistMark, MACHINE, type ManualState } from './machine.js';
+import { formatElapsed } from './wait.js';
+
+/** The facts the checklist shows beside its lines, shared by the screen and `manual status`. */
+export interface ManualFacts {
+  instanceId: string | null;
+  /** What EC2 last said, else what the journal knows. */
+  instanceState: string | null;
+  address: string | null;
+  uptime: string | null;
+  cost: string | null;
+  imageId: string | null;
+  imageState: string | null;
+}
+
+export function manualFacts(view: ManualView, now = Date.now()): ManualFacts {
+  const j = view.journal;
+  const i = view.instance;
+  const launched = j.launchedAt ? Date.parse(j.launchedAt) : NaN;
+  const live = i ? i.state === 'running' || i.state === 'pending' : false;
+  return {
+    instanceId: j.instanceId,
+    instanceState: i?.state ?? null,
+    address: i ? i.publicDnsName || i.publicIp || i.privateIp || null : null,
+    uptime: live && !Number.isNaN(launched) ? formatElapsed(now - launched) : null,
+    cost: j.instanceType ? costHint(j.instanceType) : null,
+    imageId: j.imageId,
+    imageState: view.image?.state ?? null,
+  };
+}
+
+export const MARK_SIGN: Record<ChecklistMark, string> = { done: '✓', current: '▶', next: '·', later: ' ' };
+
+/** What a person runs next, headless. */
+export function nextCommand(stepId: string, state: ManualState): string | null {
+  const cmd = `paw-tui manual ${stepId}`;
+  switch (state) {
+    case 'launch':
+      return `${cmd} launch`;
+    case 'connect':
+      return `connect, do the work, then: ${cmd} stop --yes`;
+    case 'terminate':
+      return `${cmd} terminate --yes`;
+    case 'done':
+      return null;
+    default:
+      return `${cmd} resume`;
+  }
+}
+
+/** `manual status` as text: the checklist, the facts, the ssh line, the notes and what to run next. */
+export function statusText(view: ManualView, ssh: string | null, sandbox: boolean): string {
+  const f = manualFacts(view);
+  const lines = [`manual path of step ${view.step.id}${sandbox ? ' (sandbox)' : ''}`];
+  for (const n of view.notes) lines.push(`note: ${n}`);
+  for (const { spec, mark } of checklist(view.state)) {
+    lines.push(`  ${MARK_SIGN[mark]} ${spec.label}${mark === 'current' ? '   ← now' : mark === 'next' ? '   (next)' : ''}`);
+  }
+  if (view.state === 'done') lines.push('  ✓ recorded in the catalog');
+  if (f.instanceId) {
+    const facts = [f.instanceState ?? 'state unknown', f.address, f.uptime && `up ${f.uptime}`, f.cost].filter(Boolean);
+    lines.push(`instance ${f.instanceId}: ${facts.join(', ')}`);
+  }
+  if (f.imageId) lines.push(`image ${f.imageId}: ${f.imageState ?? 'state unknown'}`);
+  if (ssh && view.state === 'connect') lines.push(ssh);
+  const next = nextCommand(view.step.id, view.state);
+  lines.push(next ? `next: ${next}` : `done: ${MACHINE.done.label.toLowerCase()}`);
+  return lines.join('\n');
+}
