@@ -1,0 +1,187 @@
+import {
+  CreateImageCommand,
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImageReferencesCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  type DescribeImagesCommandInput,
+  type EC2Client,
+  type Filter,
+} from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { PawError } from '../../errors.js';
+import { awsCall, isThrottling, translateAwsError, withRetry, type RetryOptions } from '../errors.js';
+import type { AmiImage, ImageReference, Images } from '../ports.js';
+import { allPages, tagList, tagMap } from './pages.js';
+
+/** The parts of EC2's `Image` that paw-tui depends on; everything else is kept as it came. */
+const ec2Image = z.looseObject({
+  ImageId: z.string(),
+  Name: z.string().optional(),
+  State: z.string().optional(),
+  CreationDate: z.string().optional(),
+  OwnerId: z.string().optional(),
+  Architecture: z.string().optional(),
+  Description: z.string().optional(),
+  BlockDeviceMappings: z.array(z.looseObject({ Ebs: z.looseObject({ SnapshotId: z.string().optional() }).optional() })).optional(),
+  Tags: z.array(z.object({ Key: z.string().optional(), Value: z.string().optional() })).optional(),
+});
+
+export function toAmiImage(raw: unknown): AmiImage {
+  const r = ec2Image.safeParse(raw);
+  if (!r.success) throw new PawError(`EC2 answered with an image paw-tui cannot read: ${r.error.issues[0]?.message}`);
+  const i = r.data;
+  return {
+    id: i.ImageId,
+    name: i.Name ?? '',
+    state: i.State ?? 'unknown',
+    creationDate: i.CreationDate ?? '',
+    ownerId: i.OwnerId ?? '',
+    architecture: i.Architecture,
+    description: i.Description,
+    snapshotIds: (i.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [])),
+    tags: tagMap(i.Tags),
+    raw: i as Record<string, unknown>,
+  };
+}
+
+const newestFirst = (a: AmiImage, b: AmiImage) => b.creationDate.localeCompare(a.creationDate);
+
+/** Instances in these states still hold an image (terminated ones do not). */
+const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
+export function ec2Images(ec2: EC2Client, retry: RetryOptions = {}): Images {
+  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`ec2:${action}`, fn, retry);
+
+  function describeAll(input: Omit<DescribeImagesCommandInput, 'NextToken' | 'MaxResults'>): Promise<AmiImage[]> {
+    return allPages(async (token) => {
+      const out = await call('DescribeImages', () =>
+        ec2.send(new DescribeImagesCommand({ ...input, MaxResults: 1000, NextToken: token })),
+      );
+      return { items: (out.Images ?? []).map(toAmiImage), next: out.NextToken };
+    });
+  }
+
+  return {
+    async describe(ids) {
+      if (ids.length === 0) return [];
+      // A filter, not ImageIds: EC2 fails the whole call on one unknown id, the port leaves it out.
+      return describeAll({ Filters: [{ Name: 'image-id', Values: ids }], IncludeDeprecated: true });
+    },
+
+    async findByNamePattern(pattern, owners) {
+      const found = await describeAll({
+        Owners: owners,
+        Filters: [
+          { Name: 'name', Values: [pattern] },
+          { Name: 'state', Values: ['available'] },
+        ],
+      });
+      return found.sort(newestFirst);
+    },
+
+    findOwnedByName(name) {
+      return describeAll({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] });
+    },
+
+    async listOwned(filter = {}) {
+      const filters: Filter[] = [];
+      if (filter.workflowId) filters.push({ Name: 'tag:paw:workflow_id', Values: [filter.workflowId] });
+      else filters.push({ Name: 'tag-key', Values: ['paw:workflow_id'] });
+      if (filter.stepId) filters.push({ Name: 'tag:paw:step_id', Values: [filter.stepId] });
+      return (await describeAll({ Owners: ['self'], Filters: filters })).sort(newestFirst);
+    },
+
+    async tag(resourceIds, tags) {
+      if (resourceIds.length === 0) return;
+      await call('CreateTags', () => ec2.send(new CreateTagsCommand({ Resources: resourceIds, Tags: tagList(tags) })));
+    },
+
+    async createImage(input) {
+      const tags = tagList(input.tags);
+      const out = await call('CreateImage', () =>
+        ec2.send(
+          new CreateImageCommand({
+            InstanceId: input.instanceId,
+            Name: input.name,
+            Description: input.description,
+            TagSpecifications: [
+              { ResourceType: 'image', Tags: tags },
+              { ResourceType: 'snapshot', Tags: tags },
+            ],
+          }),
+        ),
+      );
+      if (!out.ImageId) throw new PawError(`EC2 created no image from ${input.instanceId}`);
+      return out.ImageId;
+    },
+
+    async deregister(imageId) {
+      await call('DeregisterImage', () => ec2.send(new DeregisterImageCommand({ ImageId: imageId })));
+    },
+
+    async deleteSnapshot(snapshotId) {
+      await call('DeleteSnapshot', () => ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })));
+    },
+
+    instancesUsing(imageId) {
+      return allPages(async (token) => {
+        const out = await call('DescribeInstances', () =>
+          ec2.send(
+            new DescribeInstancesCommand({
+              Filters: [
+                { Name: 'image-id', Values: [imageId] },
+                { Name: 'instance-state-name', Values: LIVE_STATES },
+              ],
+              MaxResults: 1000,
+              NextToken: token,
+            }),
+          ),
+        );
+        const ids = (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])));
+        return { items: ids, next: out.NextToken };
+      });
+    },
+
+    async references(imageId) {
+      try {
+        return await allPages<ImageReference>(async (token) => {
+          const out = await withRetry(
+            () =>
+              ec2.send(
+                new DescribeImageReferencesCommand({ ImageIds: [imageId], IncludeAllResourceTypes: true, NextToken: token }),
+              ),
+            { ...retry, action: 'ec2:DescribeImageReferences' },
+          );
+          const items = (out.ImageReferences ?? []).map((r) => ({ resourceType: r.ResourceType ?? 'unknown', arn: r.Arn ?? '' }));
+          return { items, next: out.NextToken };
+        });
+      } catch (e) {
+        // Older partitions and some regions do not offer the API: that is "cannot tell", not a failure.
+        // Credentials and throttling problems still stop the caller.
+        const translated = translateAwsError(e, 'ec2:DescribeImageReferences');
+        if (e instanceof PawError || isThrottling(e) || /credentials/i.test(translated.message)) throw translated;
+        return null;
+      }
+    },
+
+    async snapshotUsers(snapshotIds, exceptImageId) {
+      const users = new Map<string, string[]>();
+      if (snapshotIds.length === 0) return users;
+      const images = await describeAll({
+        Owners: ['self'],
+        Filters: [{ Name: 'block-device-mapping.snapshot-id', Values: snapshotIds }],
+      });
+      for (const image of images) {
+        if (image.id === exceptImageId) continue;
+        for (const s of image.snapshotIds) {
+          if (!snapshotIds.includes(s)) continue;
+          users.set(s, [...(users.get(s) ?? []), image.id]);
+        }
+      }
+      return users;
+    },
+  };
+}

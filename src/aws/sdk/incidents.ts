@@ -1,0 +1,33 @@
+import { StartIncidentCommand, UpdateIncidentRecordCommand, type SSMIncidentsClient } from '@aws-sdk/client-ssm-incidents';
+import { PawError } from '../../errors.js';
+import { awsCall, type RetryOptions } from '../errors.js';
+import type { Incidents } from '../ports.js';
+
+/** Incident Manager: StartIncident carries no summary, so it is set on the record right after. */
+export function ssmIncidents(client: SSMIncidentsClient, retry: RetryOptions = {}): Incidents {
+  return {
+    async start(input) {
+      const out = await awsCall(
+        'ssm-incidents:StartIncident',
+        () =>
+          client.send(
+            new StartIncidentCommand({
+              responsePlanArn: input.responsePlanArn,
+              title: input.title,
+              impact: input.impact,
+              triggerDetails: { source: 'paw-tui', timestamp: new Date(), rawData: input.summary.slice(0, 10_000) },
+            }),
+          ),
+        retry,
+      );
+      if (!out.incidentRecordArn) throw new PawError('Incident Manager started no incident');
+      const arn = out.incidentRecordArn;
+      await awsCall(
+        'ssm-incidents:UpdateIncidentRecord',
+        () => client.send(new UpdateIncidentRecordCommand({ arn, summary: input.summary.slice(0, 8000) })),
+        retry,
+      );
+      return arn;
+    },
+  };
+}

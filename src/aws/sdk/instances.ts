@@ -1,0 +1,134 @@
+import {
+  CreateKeyPairCommand,
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  RunInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+  type Instance as Ec2Instance,
+  type _InstanceType,
+} from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { PawError } from '../../errors.js';
+import { awsCall, isNotFound, type RetryOptions } from '../errors.js';
+import type { Instance, Instances } from '../ports.js';
+import { allPages, tagList, tagMap } from './pages.js';
+
+function toInstance(i: Ec2Instance): Instance {
+  return {
+    id: i.InstanceId ?? '',
+    state: i.State?.Name ?? 'unknown',
+    imageId: i.ImageId ?? '',
+    instanceType: i.InstanceType ?? '',
+    launchTime: i.LaunchTime ? new Date(i.LaunchTime).toISOString() : '',
+    publicDnsName: i.PublicDnsName || undefined,
+    publicIp: i.PublicIpAddress || undefined,
+    privateIp: i.PrivateIpAddress || undefined,
+    keyName: i.KeyName || undefined,
+    tags: tagMap(i.Tags),
+    stateReason: i.StateReason?.Message || undefined,
+  };
+}
+
+/** The manual path's EC2 calls. IAM is loaded only when an instance profile is checked. */
+export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>, retry: RetryOptions = {}): Instances {
+  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(action, fn, retry);
+
+  async function idByName(kind: 'subnet' | 'security group', name: string): Promise<string | null> {
+    const filters = [{ Name: 'tag:Name', Values: [name] }];
+    const ids =
+      kind === 'subnet'
+        ? await allPages(async (token) => {
+            const out = await call('ec2:DescribeSubnets', () =>
+              ec2.send(new DescribeSubnetsCommand({ Filters: filters, NextToken: token })),
+            );
+            return { items: (out.Subnets ?? []).map((s) => s.SubnetId ?? ''), next: out.NextToken };
+          })
+        : await allPages(async (token) => {
+            const out = await call('ec2:DescribeSecurityGroups', () =>
+              ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters, NextToken: token })),
+            );
+            return { items: (out.SecurityGroups ?? []).map((s) => s.GroupId ?? ''), next: out.NextToken };
+          });
+    return ids.find(Boolean) ?? null;
+  }
+
+  return {
+    async run(input) {
+      const tags = tagList(input.tags);
+      const out = await call('ec2:RunInstances', () =>
+        ec2.send(
+          new RunInstancesCommand({
+            ImageId: input.imageId,
+            InstanceType: input.instanceType as _InstanceType,
+            MinCount: 1,
+            MaxCount: 1,
+            SubnetId: input.subnetId,
+            SecurityGroupIds: input.securityGroupIds,
+            IamInstanceProfile: { Name: input.instanceProfileName },
+            KeyName: input.keyName,
+            TagSpecifications: [
+              { ResourceType: 'instance', Tags: tags },
+              { ResourceType: 'volume', Tags: tags },
+            ],
+          }),
+        ),
+      );
+      const id = out.Instances?.[0]?.InstanceId;
+      if (!id) throw new PawError(`EC2 launched no instance from ${input.imageId}`);
+      return id;
+    },
+
+    async describe(ids) {
+      if (ids.length === 0) return [];
+      // A filter rather than InstanceIds: one unknown id would fail the whole call.
+      return allPages(async (token) => {
+        const out = await call('ec2:DescribeInstances', () =>
+          ec2.send(
+            new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000, NextToken: token }),
+          ),
+        );
+        return { items: (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map(toInstance)), next: out.NextToken };
+      });
+    },
+
+    async stop(id) {
+      await call('ec2:StopInstances', () => ec2.send(new StopInstancesCommand({ InstanceIds: [id] })));
+    },
+
+    async terminate(id) {
+      await call('ec2:TerminateInstances', () => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })));
+    },
+
+    subnetByName: (name) => idByName('subnet', name),
+    securityGroupByName: (name) => idByName('security group', name),
+
+    async instanceProfileExists(name) {
+      const { GetInstanceProfileCommand } = await import('@aws-sdk/client-iam');
+      const client = await iam();
+      try {
+        await call('iam:GetInstanceProfile', () => client.send(new GetInstanceProfileCommand({ InstanceProfileName: name })));
+        return true;
+      } catch (e) {
+        if (e instanceof PawError && isNotFound(e.cause)) return false;
+        throw e;
+      }
+    },
+
+    async keyPairs() {
+      const out = await call('ec2:DescribeKeyPairs', () => ec2.send(new DescribeKeyPairsCommand({})));
+      return (out.KeyPairs ?? []).flatMap((k) => (k.KeyName ? [{ name: k.KeyName, id: k.KeyPairId }] : []));
+    },
+
+    async createKeyPair(name) {
+      const out = await call('ec2:CreateKeyPair', () =>
+        ec2.send(new CreateKeyPairCommand({ KeyName: name, KeyType: 'rsa', KeyFormat: 'pem' })),
+      );
+      if (!out.KeyMaterial) throw new PawError(`EC2 returned no private key for key pair ${name}`);
+      return out.KeyMaterial;
+    },
+  };
+}
