@@ -36,9 +36,12 @@ export function stepParam(id: string, previous: string | null): string {
   return JSON.stringify({ step_id: id, previous_step_id: previous }, null, 2) + '\n';
 }
 
-/** A private copy of the fixture workflow, so a test can write into it. */
+/**
+ * A private copy of the fixture workflow, so a test can write into it. It sits in a folder
+ * named `acore_ami`, the repository (workspace) name the expected files show.
+ */
 export async function copyFixtureWorkflow(): Promise<string> {
-  const dir = path.join(await tempDir(), 'workflow');
+  const dir = path.join(await tempDir(), 'acore_ami', 'workflow');
   await cp(path.join(FIXTURE, 'workflow'), dir, { recursive: true });
   return dir;
 }

@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorLine } from '../../src/errors.js';
+import { hclString } from '../../src/workflow/hcl.js';
+import { findStep, loadWorkflow } from '../../src/workflow/load.js';
+import { renderStep, renderedVarFiles } from '../../src/workflow/render.js';
+import { FIXTURE, copyFixtureWorkflow, snapshot } from './helpers.js';
+
+const ROOT_NAME = 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607';
+
+async function renderError(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    return errorLine(e);
+  }
+  throw new Error('expected the render to fail');
+}
+
+describe('renderStep on a workflow written for the Python library', () => {
+  it('lists the chain by step_param.json, whatever the folder names', async () => {
+    const wf = await loadWorkflow(path.join(FIXTURE, 'workflow'));
+    expect(wf.steps.map((s) => `${s.folderName}:${s.id}:${s.manual ? 'manual' : 'packer'}`)).toEqual([
+      's01-pyenv:pyenv:packer',
+      's02-app:app:packer',
+      's03-hardening:hardening:manual',
+    ]);
+    expect(wf.param.unknownKeys).toEqual(['python_version']);
+  });
+
+  it('renders each step byte for byte as jinja2 would', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const cases = [
+      { folder: 's01-pyenv', step: 'pyenv', sourceAmiId: wf.param.root_base_ami_id, sourceAmiName: ROOT_NAME },
+      { folder: 's02-app', step: 'app', sourceAmiId: 'ami-0123456789abcdef0', sourceAmiName: `${ROOT_NAME}/paw-2024-06-13-12-00-00/pyenv` },
+    ];
+    for (const c of cases) {
+      const step = findStep(wf, c.step);
+      const { files } = await renderStep(wf, step, { sourceAmiId: c.sourceAmiId, sourceAmiName: c.sourceAmiName, region: 'us-east-1' });
+      const expectedDir = path.join(FIXTURE, 'expected', c.folder);
+      const expectedNames = (await readdir(expectedDir)).sort();
+      expect(files.map((f) => path.basename(f)).sort()).toEqual(expectedNames);
+      for (const name of expectedNames) {
+        const actual = await readFile(path.join(dir, c.folder, name));
+        expect(actual.toString('utf8'), `${c.folder}/${name}`).toBe(await readFile(path.join(expectedDir, name), 'utf8'));
+      }
+    }
+  });
+
+  it('re-renders: deletes what it rendered before, never a hand-written file', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const step = findStep(wf, 'pyenv');
+    const ctx = { sourceAmiId: 'ami-1', sourceAmiName: 'base', region: 'us-east-1' };
+    await renderStep(wf, step, ctx);
+    await writeFile(path.join(step.dir, 'extra.pkr.hcl'), '# mine\n');
+    await writeFile(path.join(step.dir, 'templates', '.extra.pkrvars.hcl'), 'x = "{{ builder.source_ami_id }}"\n');
+    await renderStep(wf, step, ctx);
+    expect(await readFile(path.join(step.dir, 'pyenv.extra.pkrvars.hcl'), 'utf8')).toBe('x = "ami-1"');
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(step.dir, 'templates', '.extra.pkrvars.hcl'));
+    await renderStep(wf, step, ctx);
+    expect(existsSync(path.join(step.dir, 'pyenv.extra.pkrvars.hcl'))).toBe(false);
+    expect(await readFile(path.join(step.dir, 'extra.pkr.hcl'), 'utf8')).toBe('# mine\n');
+    expect(renderedVarFiles(step)).toEqual([path.join(step.dir, 'pyenv.pkrvars.hcl')]);
+  });
+
+  it('refuses to replace a hand-written file at an output name', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const step = findStep(wf, 'pyenv');
+    await writeFile(path.join(step.dir, 'pyenv.pkr.hcl'), '# written by hand\n');
+    const before = await snapshot(dir);
+    const error = await renderError(renderStep(wf, step, { sourceAmiId: 'ami-1', sourceAmiName: 'b', region: 'r' }));
+    expect(error).toMatch(/pyenv\.pkr\.hcl exists and was not rendered by paw-tui; not replacing it/);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('stops on an undefined variable, naming template, line and variable, writing nothing', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const step = findStep(wf, 'pyenv');
+    const template = path.join(step.dir, 'templates', '.pkr.hcl');
+    const text = await readFile(template, 'utf8');
+    await writeFile(template, text.replace('"t2.micro"', '"{{ builder.workflow_param.instance_type }}"'));
+    const before = await snapshot(dir);
+    const error = await renderError(renderStep(wf, step, { sourceAmiId: 'ami-1', sourceAmiName: 'b', region: 'r' }));
+    expect(error).toMatch(/s01-pyenv\/templates\/\.pkr\.hcl:12: builder\.workflow_param\.instance_type is undefined — /);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('names a missing key of a missing object and a null value', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const step = findStep(wf, 'pyenv');
+    const template = path.join(step.dir, 'templates', '.pkrvars.hcl');
+    await writeFile(template, 'a = 1\nb = {{ builder.step_param.nothing.here | hcl }}\n');
+    expect(await renderError(renderStep(wf, step, { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' }))).toMatch(
+      /\.pkrvars\.hcl:2: builder\.step_param\.nothing is undefined/,
+    );
+    wf.param.raw.profile_name = null;
+    await writeFile(template, 'p = "{{ builder.workflow_param.profile_name }}"\n');
+    expect(await renderError(renderStep(wf, step, { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' }))).toMatch(
+      /\.pkrvars\.hcl:1: builder\.workflow_param\.profile_name is null/,
+    );
+  });
+
+  it('reports a template syntax error with its place', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const step = findStep(wf, 'pyenv');
+    await writeFile(path.join(step.dir, 'templates', '.pkrvars.hcl'), 'a = 1\n{% if %}\n');
+    expect(await renderError(renderStep(wf, step, { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' }))).toMatch(
+      /\.pkrvars\.hcl:\d+(:\d+)?: .+ — fix the template/,
+    );
+  });
+
+  it('refuses an output AMI name over 128 characters before writing anything', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    wf.param.workflow_id = 'w'.repeat(60);
+    const before = await snapshot(dir);
+    const error = await renderError(renderStep(wf, findStep(wf, 'pyenv'), { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' }));
+    expect(error).toMatch(/^output AMI name is 1\d\d characters, EC2 allows at most 128: /);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('refuses a manual step (no templates)', async () => {
+    const wf = await loadWorkflow(path.join(FIXTURE, 'workflow'));
+    expect(await renderError(renderStep(wf, findStep(wf, 'hardening'), { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' }))).toMatch(
+      /step "hardening" has no templates to render .* — it is a manual step/,
+    );
+  });
+
+  it('keeps Packer expressions written inside {% raw %}', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const step = findStep(wf, 'pyenv');
+    await mkdir(path.join(step.dir, 'templates'), { recursive: true });
+    await writeFile(path.join(step.dir, 'templates', '.pkrvars.hcl'), 'n = "{% raw %}{{ timestamp }}{% endraw %}"\n');
+    await renderStep(wf, step, { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' });
+    expect(await readFile(path.join(step.dir, 'pyenv.pkrvars.hcl'), 'utf8')).toBe('n = "{{ timestamp }}"');
+  });
+});
+
+describe('the hcl filter', () => {
+  it('quotes a value as an HCL string literal', () => {
+    expect(hclString('plain')).toBe('"plain"');
+    expect(hclString('say "hi" \\ ${var.x} %{ if } $5 %d')).toBe('"say \\"hi\\" \\\\ $${var.x} %%{ if } $5 %d"');
+    expect(hclString('a\nb\tc\u0001')).toBe('"a\\nb\\tc\\u0001"');
+    expect(hclString(3)).toBe('"3"');
+    expect(hclString(null)).toBeUndefined();
+  });
+});
