@@ -8,6 +8,7 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   EC2Client,
+  type Image,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,10 +19,10 @@ const ec2Mock = mockClient(EC2Client);
 const client = new EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const images = ec2Images(client, { baseMs: 1 });
 
-const img = (id: string, date: string, snaps: string[] = []) => ({
+const img = (id: string, date: string, snaps: string[] = []): Image => ({
   ImageId: id,
   Name: `name-${id}`,
-  State: 'available',
+  State: 'available' as const,
   CreationDate: date,
   OwnerId: '099720109477',
   BlockDeviceMappings: snaps.map((s, i) => ({ DeviceName: `/dev/sd${'abc'[i]}`, Ebs: { SnapshotId: s } })),
