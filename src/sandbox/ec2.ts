@@ -1,0 +1,244 @@
+import type { AmiImage, ImageReference, Images } from '../aws/ports.js';
+import { sandboxCall, sandboxError } from './faults.js';
+import { newId } from './ids.js';
+import { settleTime, visibleImageState, visibleInstanceState, type ImageRecord, type SandboxState, type SandboxStore } from './state.js';
+
+/** The sandbox's EC2 images and snapshots (the `Images` port), kept in the shared state file. */
+
+const IMAGE_READY_MS = 4_000;
+/** The characters EC2 allows in an AMI name (3 to 128 of them). */
+const AMI_NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
+
+function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** An image as DescribeImages answers it now, `raw` in the SDK's shape. */
+export function toAmiImage(image: ImageRecord, now = Date.now()): AmiImage {
+  const state = visibleImageState(image, now);
+  const raw: Record<string, unknown> = {
+    Architecture: image.architecture,
+    CreationDate: image.creationDate,
+    ImageId: image.id,
+    ImageLocation: `${image.ownerId}/${image.name}`,
+    ImageType: 'machine',
+    Public: image.public,
+    OwnerId: image.ownerId,
+    PlatformDetails: 'Linux/UNIX',
+    UsageOperation: 'RunInstances',
+    State: state,
+    BlockDeviceMappings: [
+      {
+        DeviceName: image.rootDeviceName,
+        Ebs: {
+          DeleteOnTermination: true,
+          SnapshotId: image.snapshotIds[0],
+          VolumeSize: image.volumeSize,
+          VolumeType: image.volumeType,
+          Encrypted: false,
+        },
+      },
+      { DeviceName: '/dev/sdb', VirtualName: 'ephemeral0' },
+    ],
+    Description: image.description,
+    EnaSupport: true,
+    Hypervisor: 'xen',
+    Name: image.name,
+    RootDeviceName: image.rootDeviceName,
+    RootDeviceType: 'ebs',
+    SriovNetSupport: 'simple',
+    VirtualizationType: 'hvm',
+    BootMode: image.architecture === 'arm64' ? 'uefi' : 'uefi-preferred',
+    ...(Object.keys(image.tags).length ? { Tags: tagList(image.tags) } : {}),
+  };
+  return {
+    id: image.id,
+    name: image.name,
+    state,
+    creationDate: image.creationDate,
+    ownerId: image.ownerId,
+    architecture: image.architecture,
+    description: image.description,
+    snapshotIds: [...image.snapshotIds],
+    tags: { ...image.tags },
+    raw,
+  };
+}
+
+/** EC2's `*` and `?` name wildcards as a regular expression. */
+export function namePattern(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+const newestFirst = (a: AmiImage, b: AmiImage) => b.creationDate.localeCompare(a.creationDate);
+
+function imageNotFound(id: string): Error {
+  return sandboxError('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+}
+
+export function sandboxImages(store: SandboxStore): Images {
+  const read = () => store.read();
+  const owned = (s: SandboxState) => Object.values(s.images).filter((i) => i.ownerId === s.account);
+
+  return {
+    describe: (ids) =>
+      sandboxCall('ec2', 'DescribeImages', async () => {
+        const s = await read();
+        return ids.flatMap((id) => (s.images[id] ? [toAmiImage(s.images[id])] : []));
+      }),
+
+    findByNamePattern: (pattern, owners) =>
+      sandboxCall('ec2', 'DescribeImages', async () => {
+        const s = await read();
+        const re = namePattern(pattern);
+        const ownerIds = owners.map((o) => (o === 'self' ? s.account : o));
+        return Object.values(s.images)
+          .filter((i) => re.test(i.name) && (ownerIds.length === 0 || ownerIds.includes(i.ownerId)))
+          .map((i) => toAmiImage(i))
+          .filter((i) => i.state === 'available')
+          .sort(newestFirst);
+      }),
+
+    findOwnedByName: (name) =>
+      sandboxCall('ec2', 'DescribeImages', async () => {
+        const s = await read();
+        return owned(s).filter((i) => i.name === name).map((i) => toAmiImage(i));
+      }),
+
+    listOwned: (filter = {}) =>
+      sandboxCall('ec2', 'DescribeImages', async () => {
+        const s = await read();
+        return owned(s)
+          .filter((i) => filter.workflowId === undefined || i.tags['paw:workflow_id'] === filter.workflowId)
+          .filter((i) => filter.stepId === undefined || i.tags['paw:step_id'] === filter.stepId)
+          .map((i) => toAmiImage(i))
+          .sort(newestFirst);
+      }),
+
+    tag: (resourceIds, tags) =>
+      sandboxCall('ec2', 'CreateTags', () =>
+        store.update((s) => {
+          for (const id of resourceIds) {
+            const target = s.images[id] ?? s.snapshots[id] ?? s.instances[id];
+            if (!target) {
+              if (id.startsWith('snap-')) throw sandboxError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+              if (id.startsWith('i-')) throw sandboxError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+              throw imageNotFound(id);
+            }
+            Object.assign(target.tags, tags);
+          }
+        }),
+      ),
+
+    createImage: (input) =>
+      sandboxCall('ec2', 'CreateImage', () =>
+        store.update((s) => createImageIn(s, input)),
+      ),
+
+    deregister: (imageId) =>
+      sandboxCall('ec2', 'DeregisterImage', () =>
+        store.update((s) => {
+          const image = s.images[imageId];
+          if (!image) throw imageNotFound(imageId);
+          if (image.ownerId !== s.account) throw sandboxError('AuthFailure', `Not authorized for image:${imageId}`, { status: 403 });
+          delete s.images[imageId];
+        }),
+      ),
+
+    deleteSnapshot: (snapshotId) =>
+      sandboxCall('ec2', 'DeleteSnapshot', () =>
+        store.update((s) => {
+          const snapshot = s.snapshots[snapshotId];
+          if (!snapshot) throw sandboxError('InvalidSnapshot.NotFound', `The snapshot '${snapshotId}' does not exist.`);
+          const user = Object.values(s.images).find((i) => i.snapshotIds.includes(snapshotId));
+          if (user) throw sandboxError('InvalidSnapshot.InUse', `The snapshot ${snapshotId} is currently in use by ${user.id}`);
+          if (snapshot.ownerId !== s.account) throw sandboxError('AuthFailure', `Not authorized for snapshot:${snapshotId}`, { status: 403 });
+          delete s.snapshots[snapshotId];
+        }),
+      ),
+
+    instancesUsing: (imageId) =>
+      sandboxCall('ec2', 'DescribeInstances', async () => {
+        const s = await read();
+        return Object.values(s.instances)
+          .filter((i) => i.imageId === imageId && visibleInstanceState(i) !== 'terminated')
+          .map((i) => i.id);
+      }),
+
+    references: (imageId) =>
+      sandboxCall('ec2', 'DescribeImageReferences', async (): Promise<ImageReference[]> => {
+        const s = await read();
+        if (!s.images[imageId]) throw imageNotFound(imageId);
+        return (s.references[imageId] ?? []).map((r) => ({ ...r }));
+      }),
+
+    snapshotUsers: (snapshotIds, exceptImageId) =>
+      sandboxCall('ec2', 'DescribeImages', async () => {
+        const s = await read();
+        const users = new Map<string, string[]>();
+        for (const image of owned(s)) {
+          if (image.id === exceptImageId) continue;
+          for (const snap of image.snapshotIds) {
+            if (snapshotIds.includes(snap)) users.set(snap, [...(users.get(snap) ?? []), image.id]);
+          }
+        }
+        return users;
+      }),
+  };
+}
+
+/**
+ * CreateImage as the manual path uses it: only from a stopped instance (EC2 would reboot a
+ * running one; the guide wants it stopped, so the sandbox answers like EC2 does for a state it
+ * cannot image from).
+ */
+function createImageIn(s: SandboxState, input: { instanceId: string; name: string; description?: string; tags: Record<string, string> }): string {
+  const instance = s.instances[input.instanceId];
+  if (!instance) throw sandboxError('InvalidInstanceID.NotFound', `The instance ID '${input.instanceId}' does not exist`);
+  const state = visibleInstanceState(instance);
+  if (state !== 'stopped') {
+    throw sandboxError('IncorrectInstanceState', `The instance '${input.instanceId}' is not in the 'stopped' state (it is '${state}').`);
+  }
+  if (!AMI_NAME.test(input.name)) {
+    throw sandboxError(
+      'InvalidAMIName.Malformed',
+      `AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'`,
+    );
+  }
+  const taken = Object.values(s.images).find((i) => i.ownerId === s.account && i.name === input.name);
+  if (taken) throw sandboxError('InvalidAMIName.Duplicate', `AMI name ${input.name} is already in use by AMI ${taken.id}`);
+  return registerImage(s, { name: input.name, description: input.description ?? '', instanceId: input.instanceId, tags: input.tags });
+}
+
+/** Adds a new pending image of this account with one snapshot (also used by the simulated packer). */
+export function registerImage(
+  s: SandboxState,
+  input: { name: string; description: string; instanceId: string; tags: Record<string, string>; readyInMs?: number },
+): string {
+  const instance = s.instances[input.instanceId];
+  const source = instance ? s.images[instance.imageId] : undefined;
+  const now = Date.now();
+  const id = newId('ami');
+  const snapshotId = newId('snap');
+  const volumeSize = source?.volumeSize ?? 8;
+  s.snapshots[snapshotId] = { id: snapshotId, volumeSize, ownerId: s.account, startTime: new Date(now).toISOString(), tags: { ...input.tags } };
+  s.images[id] = {
+    id,
+    name: input.name,
+    description: input.description,
+    ownerId: s.account,
+    architecture: source?.architecture ?? 'x86_64',
+    creationDate: new Date(now).toISOString(),
+    state: 'available',
+    settlesAt: settleTime(input.readyInMs ?? IMAGE_READY_MS, now),
+    snapshotIds: [snapshotId],
+    rootDeviceName: source?.rootDeviceName ?? '/dev/sda1',
+    volumeType: source?.volumeType ?? 'gp3',
+    volumeSize,
+    public: false,
+    sourceInstanceId: input.instanceId,
+    tags: { ...input.tags },
+  };
+  return id;
+}

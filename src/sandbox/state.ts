@@ -1,0 +1,243 @@
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { PawError } from '../errors.js';
+import { writeFileAtomic } from '../workflow/atomic.js';
+import { seedState } from './seed.js';
+
+/**
+ * The sandbox's EC2 and SSM, as one JSON file under `<workflowDir>/.paw/sandbox/`. Two processes
+ * share it (paw-tui and the simulated packer it starts), so every operation re-reads the file,
+ * and every change runs under a lock file: read, change, write atomically, unlock. Transitions
+ * (pending → running, pending → available...) are stored as "target state + when it settles",
+ * and the visible state is computed on read, so a transition survives a restart.
+ */
+
+const tags = z.record(z.string(), z.string());
+
+const imageRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().default(''),
+  ownerId: z.string(),
+  architecture: z.string().default('x86_64'),
+  creationDate: z.string(),
+  /** The state once settled (`available`, `failed`...). */
+  state: z.string(),
+  /** Until this time the image reads as `pending`. */
+  settlesAt: z.string(),
+  snapshotIds: z.array(z.string()),
+  rootDeviceName: z.string().default('/dev/sda1'),
+  volumeType: z.string().default('gp3'),
+  volumeSize: z.number().default(8),
+  public: z.boolean().default(false),
+  sourceInstanceId: z.string().optional(),
+  tags,
+});
+export type ImageRecord = z.infer<typeof imageRecord>;
+
+const snapshotRecord = z.object({
+  id: z.string(),
+  volumeSize: z.number(),
+  ownerId: z.string(),
+  startTime: z.string(),
+  tags,
+});
+export type SnapshotRecord = z.infer<typeof snapshotRecord>;
+
+export const settledInstanceStates = ['running', 'stopped', 'terminated'] as const;
+
+const instanceRecord = z.object({
+  id: z.string(),
+  imageId: z.string(),
+  instanceType: z.string(),
+  launchTime: z.string(),
+  /** The state once settled; before `settlesAt` it reads as pending / stopping / shutting-down. */
+  state: z.enum(settledInstanceStates),
+  settlesAt: z.string(),
+  subnetId: z.string(),
+  securityGroupIds: z.array(z.string()),
+  instanceProfileName: z.string().optional(),
+  keyName: z.string().optional(),
+  privateIp: z.string(),
+  publicIp: z.string().optional(),
+  clientToken: z.string().optional(),
+  stateReason: z.string().optional(),
+  tags,
+});
+export type InstanceRecord = z.infer<typeof instanceRecord>;
+
+const named = z.object({ id: z.string(), name: z.string() });
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  account: z.string(),
+  images: z.record(z.string(), imageRecord),
+  snapshots: z.record(z.string(), snapshotRecord),
+  instances: z.record(z.string(), instanceRecord),
+  vpcs: z.array(named.extend({ isDefault: z.boolean() })),
+  subnets: z.array(named.extend({ vpcId: z.string() })),
+  securityGroups: z.array(named.extend({ vpcId: z.string() })),
+  instanceProfiles: z.array(z.string()),
+  keyPairs: z.array(z.object({ name: z.string(), id: z.string(), fingerprint: z.string() })),
+  /** Public SSM parameters: name → value. */
+  parameters: z.record(z.string(), z.string()),
+  /** What DescribeImageReferences answers for an image (none unless a test puts some here). */
+  references: z.record(z.string(), z.array(z.object({ resourceType: z.string(), arn: z.string() }))),
+  incidents: z.array(
+    z.object({ arn: z.string(), responsePlanArn: z.string(), title: z.string(), impact: z.number(), summary: z.string(), startedAt: z.string() }),
+  ),
+});
+export type SandboxState = z.infer<typeof stateSchema>;
+
+/** The state file of a workflow's sandbox. */
+export function sandboxStatePath(workflowDir: string): string {
+  return path.join(workflowDir, '.paw', 'sandbox', 'state.json');
+}
+
+/** The workflow folder a state file belongs to (`<dir>/.paw/sandbox/state.json`). */
+export function workflowDirOfState(stateFile: string): string {
+  return path.resolve(path.dirname(stateFile), '..', '..');
+}
+
+const LOCK_STALE_MS = 10_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Callers in this process queue here first, so the lock file is only contended between processes. */
+const localQueues = new Map<string, Promise<unknown>>();
+
+export class SandboxStore {
+  constructor(readonly file: string) {}
+
+  /** Opens (and on first use seeds) the state of a workflow's sandbox. */
+  static async open(file: string): Promise<SandboxStore> {
+    const store = new SandboxStore(file);
+    await mkdir(path.dirname(file), { recursive: true });
+    await store.update(() => undefined);
+    return store;
+  }
+
+  /** The state as it is on disk now (seeded when the file does not exist yet). */
+  async read(): Promise<SandboxState> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return seedState(workflowDirOfState(this.file));
+      throw e;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new PawError(`the sandbox state ${this.file} is not valid JSON`, {
+        hint: 'delete it to start the sandbox afresh',
+        cause: e,
+      });
+    }
+    const r = stateSchema.safeParse(json);
+    if (!r.success) {
+      throw new PawError(`the sandbox state ${this.file} does not have the expected shape`, {
+        hint: `delete it to start the sandbox afresh (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`,
+      });
+    }
+    return r.data;
+  }
+
+  /**
+   * Read, change, write, under the lock: `change` mutates the state it is given (or throws, and
+   * nothing is written). Returns what `change` returns.
+   */
+  async update<T>(change: (state: SandboxState) => T): Promise<T> {
+    const previous = localQueues.get(this.file) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.lockedUpdate(change));
+    const tail = run.catch(() => undefined);
+    localQueues.set(this.file, tail);
+    try {
+      return await run;
+    } finally {
+      if (localQueues.get(this.file) === tail) localQueues.delete(this.file);
+    }
+  }
+
+  private async lockedUpdate<T>(change: (state: SandboxState) => T): Promise<T> {
+    const release = await this.lock();
+    try {
+      const state = await this.read();
+      const result = change(state);
+      await writeFileAtomic(this.file, JSON.stringify(state, null, 1) + '\n');
+      return result;
+    } finally {
+      await release();
+    }
+  }
+
+  /** An exclusive lock file beside the state; a lock left by a dead process is taken over. */
+  private async lock(): Promise<() => Promise<void>> {
+    const lockFile = `${this.file}.lock`;
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const handle = await open(lockFile, 'wx');
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        return () => rm(lockFile, { force: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      if (await isStaleLock(lockFile)) {
+        await rm(lockFile, { force: true });
+        continue;
+      }
+      if (Date.now() - started > 30_000) {
+        throw new PawError(`the sandbox state is locked by another process (${lockFile})`, {
+          hint: 'delete the lock file if no paw-tui or simulated packer is running',
+        });
+      }
+      await sleep(Math.min(50, 2 + attempt) * (0.5 + Math.random()));
+    }
+  }
+}
+
+async function isStaleLock(lockFile: string): Promise<boolean> {
+  try {
+    const [text, info] = await Promise.all([readFile(lockFile, 'utf8'), stat(lockFile)]);
+    const pid = Number(text);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) return true;
+    return Date.now() - info.mtimeMs > LOCK_STALE_MS;
+  } catch {
+    // Gone (or not written yet) between our attempts: not stale, just try again.
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** How long sandbox transitions take, divided by `PAW_SANDBOX_SPEED` (tests set it high). */
+export function transitionMs(ms: number): number {
+  const speed = Number(process.env.PAW_SANDBOX_SPEED);
+  return speed > 0 ? ms / speed : ms;
+}
+
+export function settleTime(ms: number, now = Date.now()): string {
+  return new Date(now + transitionMs(ms)).toISOString();
+}
+
+/** An image's state as DescribeImages would show it now. */
+export function visibleImageState(image: ImageRecord, now = Date.now()): string {
+  return Date.parse(image.settlesAt) > now ? 'pending' : image.state;
+}
+
+const intermediate = { running: 'pending', stopped: 'stopping', terminated: 'shutting-down' } as const;
+
+/** An instance's state as DescribeInstances would show it now. */
+export function visibleInstanceState(instance: InstanceRecord, now = Date.now()): string {
+  return Date.parse(instance.settlesAt) > now ? intermediate[instance.state] : instance.state;
+}
