@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Cloud, CloudOptions } from '../aws/ports.js';
+import { packageRoot } from '../paths.js';
+import { sandboxDynamo } from './dynamo.js';
+import { sandboxImages } from './ec2.js';
+import { sandboxInstances } from './instances.js';
+import { ensureNetwork, readWorkflowNames } from './seed.js';
+import { sandboxIdentity, sandboxIncidents, sandboxParameters } from './ssm.js';
+import { SandboxStore, sandboxStatePath } from './state.js';
+
+/** The simulated packer, built next to the CLI (dist/fake-packer.js, executable). */
+export function fakePackerPath(): string {
+  return path.join(packageRoot(), 'dist', 'fake-packer.js');
+}
+
+/**
+ * The offline backend of `--sandbox` (SPEC §9): the same ports as AWS, over a state file and a
+ * local DynamoDB. Opening it points Packer at the simulated packer (unless PAW_PACKER is already
+ * set) and tells that process where the state is, so the Packer code runs it as it runs Packer.
+ */
+export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
+  const region = options.region || 'us-east-1';
+  const stateFile = sandboxStatePath(options.workflowDir);
+  await mkdir(path.dirname(stateFile), { recursive: true });
+  const store = new SandboxStore(stateFile);
+  const { network } = await readWorkflowNames(options.workflowDir);
+  const state = await store.read();
+  const networkMissing =
+    !existsSync(stateFile) ||
+    !state.subnets.some((s) => s.name === network.subnetName) ||
+    !state.securityGroups.some((g) => g.name === network.securityGroupName) ||
+    !state.instanceProfiles.includes(network.instanceProfileName) ||
+    !state.vpcs.some((v) => v.name === network.vpcName);
+  // Params renamed in the editor name a network the sandbox then has, so offline builds keep working.
+  if (networkMissing) await store.update((s) => ensureNetwork(s, network));
+
+  process.env.PAW_SANDBOX_STATE = stateFile;
+  process.env.PAW_PACKER ??= fakePackerPath();
+
+  const dynamo = sandboxDynamo(path.dirname(stateFile), options.tableName, region);
+  return {
+    kind: 'sandbox',
+    region,
+    profile: null,
+    images: sandboxImages(store),
+    parameters: sandboxParameters(store),
+    instances: sandboxInstances(store, region),
+    catalog: dynamo.catalog,
+    incidents: sandboxIncidents(store),
+    identity: sandboxIdentity(state.account),
+    close: () => dynamo.stop(),
+  };
+}

@@ -1,0 +1,181 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { AddressInfo, Server } from 'node:net';
+import path from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Catalog } from '../aws/ports.js';
+import { PawError } from '../errors.js';
+import { writeFileAtomic } from '../workflow/atomic.js';
+
+/**
+ * The sandbox's catalog: the real DynamoDB API served by dynalite on 127.0.0.1, its data kept on
+ * disk under `<workflowDir>/.paw/sandbox/dynamodb/` so records survive restarts, and the same
+ * `dynamoCatalog` adapter as with AWS. Nothing starts until the catalog is first used, so the
+ * app's first frame never waits for it. LevelDB allows one process per folder, so a second
+ * paw-tui on the same workflow uses the server the first one started (`dynamodb.json`).
+ */
+
+type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+
+interface Endpoint {
+  pid: number;
+  port: number;
+}
+
+export interface SandboxDynamo {
+  readonly catalog: Catalog;
+  /** The endpoint in use once started (tests and `doctor` show it). */
+  endpoint(): string | null;
+  stop(): Promise<void>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function sharedEndpoint(file: string): Promise<Endpoint | null> {
+  try {
+    const e = JSON.parse(await readFile(file, 'utf8')) as Partial<Endpoint>;
+    if (typeof e.pid === 'number' && typeof e.port === 'number' && e.pid !== process.pid && isAlive(e.pid)) {
+      return { pid: e.pid, port: e.port };
+    }
+  } catch {
+    // No server of another process: start ours.
+  }
+  return null;
+}
+
+/** Servers this process runs, by data folder: two clouds open on one workflow share one. */
+const localServers = new Map<string, { port: Promise<number>; refs: number; server: Server | null }>();
+
+/** A DynamoDB endpoint for the data folder: this process's, another process's, or a new one. */
+async function acquirePort(dataDir: string, endpointFile: string): Promise<{ port: number; release: () => Promise<void> }> {
+  let entry = localServers.get(dataDir);
+  if (!entry) {
+    const shared = await sharedEndpoint(endpointFile);
+    if (shared) return { port: shared.port, release: async () => undefined };
+    entry = localServers.get(dataDir);
+    if (!entry) {
+      const created: { port: Promise<number>; refs: number; server: Server | null } = { port: Promise.resolve(0), refs: 0, server: null };
+      created.port = (async () => {
+        const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+        const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+        created.server = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve());
+        });
+        const port = (server.address() as AddressInfo).port;
+        await writeFileAtomic(endpointFile, JSON.stringify({ pid: process.pid, port }) + '\n');
+        return port;
+      })();
+      localServers.set(dataDir, created);
+      entry = created;
+    }
+  }
+  const held = entry;
+  held.refs += 1;
+  let port: number;
+  try {
+    port = await held.port;
+  } catch (e) {
+    held.refs -= 1;
+    if (localServers.get(dataDir) === held) localServers.delete(dataDir);
+    throw e;
+  }
+  let released = false;
+  return {
+    port,
+    release: async () => {
+      if (released) return;
+      released = true;
+      held.refs -= 1;
+      if (held.refs > 0 || !held.server) return;
+      localServers.delete(dataDir);
+      await closeServer(held.server);
+      await rm(endpointFile, { force: true });
+    },
+  };
+}
+
+export function sandboxDynamo(sandboxDir: string, tableName: string, region: string): SandboxDynamo {
+  const dataDir = path.join(sandboxDir, 'dynamodb');
+  const endpointFile = path.join(sandboxDir, 'dynamodb.json');
+  let started: Promise<{ catalog: Catalog; client: DynamoDBClient; release: () => Promise<void> }> | null = null;
+  let url: string | null = null;
+
+  async function start() {
+    await mkdir(dataDir, { recursive: true });
+    const { port, release } = await acquirePort(dataDir, endpointFile);
+    url = `http://127.0.0.1:${port}`;
+    const [{ DynamoDBClient }, { dynamoCatalog }] = await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('../aws/sdk/catalog.js'),
+    ]);
+    const client = new DynamoDBClient({
+      endpoint: url,
+      region,
+      credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-key' },
+      maxAttempts: 2,
+    });
+    const catalog = dynamoCatalog(client, tableName, { pollMs: 20 });
+    try {
+      // The sandbox has no one to ask: its table simply exists.
+      if (!(await catalog.tableExists())) await catalog.createTable();
+    } catch (e) {
+      client.destroy();
+      await release();
+      url = null;
+      throw new PawError(`the sandbox catalog could not start in ${dataDir}`, {
+        hint: 'another program may hold it; close other paw-tui --sandbox processes of this workflow, or delete the folder to start afresh',
+        cause: e,
+      });
+    }
+    return { catalog, client, release };
+  }
+
+  const ready = () => (started ??= start().catch((e: unknown) => {
+    started = null;
+    throw e;
+  }));
+
+  const catalog: Catalog = {
+    tableName,
+    tableExists: async () => (await ready()).catalog.tableExists(),
+    createTable: async () => (await ready()).catalog.createTable(),
+    put: async (item) => (await ready()).catalog.put(item),
+    get: async (workflowId, stepId) => (await ready()).catalog.get(workflowId, stepId),
+    listWorkflow: async (workflowId) => (await ready()).catalog.listWorkflow(workflowId),
+    listStepVersions: async (stepId) => (await ready()).catalog.listStepVersions(stepId),
+    listAll: async () => (await ready()).catalog.listAll(),
+    delete: async (workflowId, stepId) => (await ready()).catalog.delete(workflowId, stepId),
+  };
+
+  return {
+    catalog,
+    endpoint: () => url,
+    async stop() {
+      if (!started) return;
+      const current = started;
+      started = null;
+      url = null;
+      let running;
+      try {
+        running = await current;
+      } catch {
+        return;
+      }
+      running.client.destroy();
+      await running.release();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
