@@ -1,0 +1,85 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../workflow/atomic.js';
+import { LineSplitter } from './lines.js';
+import { redactSecrets } from './redact.js';
+
+/** `20260613T120000Z`: sorts by time, safe in a file name on every system. */
+export function fileTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export function logsDir(stepDir: string): string {
+  return path.join(stepDir, '.paw', 'logs');
+}
+
+export interface RunLogPaths {
+  /** The build's output: ANSI stripped, `\r` resolved, credentials redacted. */
+  log: string;
+  /** Packer's own debug log (PACKER_LOG_PATH), redacted once the run ends. */
+  debugLog: string;
+}
+
+export function runLogPaths(stepDir: string, stepId: string, startedAt: Date): RunLogPaths {
+  const base = path.join(logsDir(stepDir), `${stepId}-${fileTimestamp(startedAt)}`);
+  return { log: `${base}.log`, debugLog: `${base}.debug.log` };
+}
+
+/** Packer's debug log for this run, always captured (its real error is often only there). */
+export function packerLogEnv(paths: RunLogPaths): Record<string, string> {
+  return { PACKER_LOG: '1', PACKER_LOG_PATH: paths.debugLog };
+}
+
+/**
+ * Writes a run's output to its log file line by line as it streams, in the form a person reads
+ * it later: no colour codes, progress rewrites resolved to their final text, no credentials.
+ */
+export class RunLog {
+  private readonly stream: WriteStream;
+  private readonly splitter = new LineSplitter((line) => this.stream.write(redactSecrets(line) + '\n'));
+  private closed = false;
+
+  private constructor(readonly path: string) {
+    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  }
+
+  static async open(file: string, header?: string): Promise<RunLog> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const log = new RunLog(file);
+    if (header) log.stream.write(redactSecrets(header) + '\n');
+    return log;
+  }
+
+  write(chunk: string): void {
+    if (!this.closed) this.splitter.push(chunk);
+  }
+
+  /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */
+  note(line: string): void {
+    if (!this.closed) this.stream.write(redactSecrets(line) + '\n');
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.splitter.end();
+    this.closed = true;
+    return new Promise((resolve, reject) => {
+      this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
+    });
+  }
+}
+
+/** Redacts a file written by someone else (Packer's debug log) in place, atomically. */
+export async function redactFile(file: string): Promise<void> {
+  let text: string;
+  try {
+    // Read whole into memory: a debug log past this size is left as Packer wrote it.
+    if ((await stat(file)).size > 512 * 1024 * 1024) return;
+    text = await readFile(file, 'utf8');
+  } catch {
+    return;
+  }
+  const clean = redactSecrets(text);
+  if (clean !== text) await writeFileAtomic(file, clean, 0o600);
+}

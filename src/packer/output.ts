@@ -1,0 +1,167 @@
+import { LineSplitter } from './lines.js';
+import type { Phase } from './types.js';
+
+/** Something picked out of Packer's output, as it appears. */
+export type OutputEvent =
+  | { kind: 'build'; build: string }
+  | { kind: 'phase'; phase: Phase }
+  | { kind: 'instance'; instanceId: string }
+  | { kind: 'ami'; amiId: string; region?: string }
+  | { kind: 'line'; line: string; build?: string };
+
+export interface CreatedAmi {
+  amiId: string;
+  /** Missing for the `AMI: ami-…` line, which says no region. */
+  region?: string;
+}
+
+// `==> amazon-ebs.ubuntu: Launching a source AWS instance...` (Packer 1.5+ names builds
+// `<type>.<name>`; JSON templates just `<type>`). A build name has no spaces.
+const PHASE = /^==> ([^\s:]+): (.*)$/;
+const BUILD_LINE = /^(?:==>|-->|   ) ?([^\s:]+): (.*)$/;
+const COLOR_LINE = /^([^\s:]+): output will be in this color\.$/;
+const INSTANCE = /\b(?:Instance ID|Launched instance):\s*(i-[0-9a-f]{8,17})\b|\bWaiting for instance \((i-[0-9a-f]{8,17})\)/;
+const AMI_LINE = /:\s+AMI:\s*(ami-[0-9a-f]{8,17})\s*$/;
+const AMIS_CREATED = /AMIs were created:\s*$/;
+const BUILD_ERRORED = /^Build '([^']+)' errored(?: after [^:]*)?: (.*)$/;
+const REGION_AMI = /^\s*([a-z]{2}(?:-[a-z]+)+-\d+):\s*(ami-[0-9a-f]{8,17})\s*$/;
+
+/** Keeps the last `max` items without shifting on every push. */
+class BoundedLines {
+  private items: string[] = [];
+  constructor(private readonly max: number) {}
+  push(line: string): void {
+    this.items.push(line);
+    if (this.items.length > this.max + (this.max >> 2)) this.items.splice(0, this.items.length - this.max);
+  }
+  last(n = this.max): string[] {
+    return this.items.slice(-Math.min(n, this.max));
+  }
+}
+
+/**
+ * Reads Packer's output as it streams: phases with their times, build names, the build
+ * instance's id and the AMIs created. Colours and `\r` rewrites are removed before matching.
+ */
+export class PackerOutput {
+  readonly phases: Phase[] = [];
+  readonly builds: string[] = [];
+  instanceId?: string;
+  readonly amis: CreatedAmi[] = [];
+  /** `<build>: <error>` of each build that errored, as Packer summed it up. */
+  readonly errors: string[] = [];
+  private readonly splitter = new LineSplitter((line) => this.line(line));
+  private readonly perBuild = new Map<string, BoundedLines>();
+  private readonly recent: BoundedLines;
+  private readonly listeners = new Set<(event: OutputEvent) => void>();
+  private inAmiBlock = false;
+  private readonly now: () => number;
+  private readonly maxLinesPerBuild: number;
+
+  constructor(options: { now?: () => number; maxLinesPerBuild?: number; recentLines?: number } = {}) {
+    this.now = options.now ?? Date.now;
+    this.maxLinesPerBuild = options.maxLinesPerBuild ?? 5_000;
+    this.recent = new BoundedLines(options.recentLines ?? 200);
+  }
+
+  on(listener: (event: OutputEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  push(chunk: string): void {
+    this.splitter.push(chunk);
+  }
+
+  /** The output ended: the last unfinished line is read and open phases are closed. */
+  end(at = this.now()): void {
+    this.splitter.end();
+    for (const p of this.phases) if (p.endedAt === undefined) p.endedAt = at;
+  }
+
+  /** The lines of one build (plain text), the last ones when there were many. */
+  buildLines(build: string): string[] {
+    return this.perBuild.get(build)?.last() ?? [];
+  }
+
+  /** The last lines of the whole output (plain text), e.g. for an incident's summary. */
+  lastLines(n: number): string[] {
+    return this.recent.last(n);
+  }
+
+  /** The AMI created in `region`, else the only one (or the last) reported. */
+  amiId(region?: string): string | undefined {
+    const inRegion = region ? this.amis.find((a) => a.region === region) : undefined;
+    return (inRegion ?? this.amis.find((a) => a.region) ?? this.amis[this.amis.length - 1])?.amiId;
+  }
+
+  private emit(event: OutputEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private addBuild(build: string): void {
+    if (this.builds.includes(build)) return;
+    this.builds.push(build);
+    this.perBuild.set(build, new BoundedLines(this.maxLinesPerBuild));
+    this.emit({ kind: 'build', build });
+  }
+
+  private addAmi(amiId: string, region?: string): void {
+    if (this.amis.some((a) => a.amiId === amiId && (a.region === region || !region))) return;
+    const weaker = this.amis.findIndex((a) => a.amiId === amiId && !a.region);
+    if (weaker !== -1) this.amis.splice(weaker, 1);
+    this.amis.push(region ? { amiId, region } : { amiId });
+    this.emit({ kind: 'ami', amiId, region });
+  }
+
+  private line(line: string): void {
+    this.recent.push(line);
+    const color = COLOR_LINE.exec(line);
+    if (color) this.addBuild(color[1]!);
+
+    const phase = PHASE.exec(line);
+    if (phase) this.startPhase(phase[1]!, phase[2]!);
+
+    let build: string | undefined;
+    const prefixed = BUILD_LINE.exec(line);
+    if (prefixed && (phase || line.startsWith('-->') || this.perBuild.has(prefixed[1]!))) {
+      build = prefixed[1]!;
+      this.addBuild(build);
+      this.perBuild.get(build)!.push(line);
+    }
+
+    const instance = INSTANCE.exec(line);
+    const instanceId = instance?.[1] ?? instance?.[2];
+    if (instanceId && instanceId !== this.instanceId) {
+      this.instanceId = instanceId;
+      this.emit({ kind: 'instance', instanceId });
+    }
+
+    const errored = BUILD_ERRORED.exec(line);
+    if (errored) this.errors.push(`${errored[1]}: ${errored[2]!.trim()}`);
+
+    const ami = AMI_LINE.exec(line);
+    if (ami) this.addAmi(ami[1]!);
+    if (AMIS_CREATED.test(line)) this.inAmiBlock = true;
+    else if (this.inAmiBlock) {
+      const created = REGION_AMI.exec(line);
+      if (created) this.addAmi(created[2]!, created[1]!);
+      else this.inAmiBlock = false;
+    }
+    this.emit({ kind: 'line', line, build });
+  }
+
+  private startPhase(build: string, message: string): void {
+    const at = this.now();
+    for (let i = this.phases.length - 1; i >= 0; i--) {
+      const p = this.phases[i]!;
+      if (p.build === build) {
+        if (p.endedAt === undefined) p.endedAt = at;
+        break;
+      }
+    }
+    const phase: Phase = { build, message, startedAt: at };
+    this.phases.push(phase);
+    this.emit({ kind: 'phase', phase });
+  }
+}

@@ -1,0 +1,118 @@
+import { rm } from 'node:fs/promises';
+import { commandLine } from './find.js';
+import { packerLogEnv, RunLog, redactFile, runLogPaths, fileTimestamp, type RunLogPaths } from './log.js';
+import { manifestPath } from './manifest.js';
+import { PackerOutput } from './output.js';
+import { RunJournal } from './runs.js';
+import { startTerminal } from './terminal.js';
+import type { PackerBinary, RawOutput, TerminalSession } from './types.js';
+
+export interface PackerRunOptions {
+  packer: PackerBinary;
+  workflowId: string;
+  stepId: string;
+  stepDir: string;
+  /** Packer's arguments (`build ...`). */
+  args: string[];
+  cols: number;
+  rows: number;
+  scrollback?: number;
+  now?: () => Date;
+}
+
+export interface PackerExit {
+  exitCode: number;
+  signal?: number;
+}
+
+/**
+ * One `packer build` in a pseudo-terminal with everything a run leaves behind: its journal in
+ * `.paw/runs/` (written before Packer starts), its log in `.paw/logs/`, Packer's debug log,
+ * and what its output says (phases, instance id, AMIs). No preflight, no cloud: that is the
+ * build session's job.
+ */
+export interface PackerRun {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly terminal: TerminalSession & RawOutput;
+  readonly output: PackerOutput;
+  readonly journal: RunJournal;
+  readonly paths: RunLogPaths;
+  readonly manifestFile: string;
+  readonly command: string;
+  /** Notes a line of paw-tui's own in the run's log. */
+  note(line: string): void;
+  /** Resolves once Packer has exited and its output is read to the end. */
+  readonly exited: Promise<PackerExit>;
+  /** Ends the log (after the last note) and redacts Packer's debug log. */
+  closeLogs(): Promise<void>;
+}
+
+export async function startPackerRun(options: PackerRunOptions): Promise<PackerRun> {
+  const startedAt = options.now?.() ?? new Date();
+  const runId = `${options.stepId}-${fileTimestamp(startedAt)}`;
+  const paths = runLogPaths(options.stepDir, options.stepId, startedAt);
+  const manifestFile = manifestPath(options.stepDir);
+  const command = commandLine('packer', options.args);
+  // A manifest left by an earlier run must not be taken for this run's.
+  await rm(manifestFile, { force: true });
+  const log = await RunLog.open(paths.log, `$ ${command}    (in ${options.stepDir})`);
+  const journal = await RunJournal.create(options.stepDir, {
+    runId,
+    workflowId: options.workflowId,
+    stepId: options.stepId,
+    pid: process.pid,
+    startedAt: startedAt.toISOString(),
+    status: 'running',
+    logPath: paths.log,
+  });
+
+  const terminal = startTerminal({
+    file: options.packer.path,
+    args: [...options.packer.args, ...options.args],
+    cwd: options.stepDir,
+    env: { ...packerLogEnv(paths), CHECKPOINT_DISABLE: '1' },
+    cols: options.cols,
+    rows: options.rows,
+    scrollback: options.scrollback,
+  });
+  const output = new PackerOutput();
+  output.on((event) => {
+    if (event.kind === 'instance') void journal.update({ instanceId: event.instanceId });
+    else if (event.kind === 'ami') void journal.update({ amiId: output.amiId() });
+  });
+  terminal.onData((chunk) => {
+    output.push(chunk);
+    log.write(chunk);
+  });
+
+  const exited = new Promise<PackerExit>((resolve) => {
+    terminal.onExit((exit) => {
+      output.end();
+      const code = exit.signal ? 128 + exit.signal : exit.exitCode;
+      log.note(`packer exited with code ${code}`);
+      resolve(exit);
+    });
+  });
+  let closing: Promise<void> | undefined;
+
+  return {
+    runId,
+    startedAt,
+    terminal,
+    output,
+    journal,
+    paths,
+    manifestFile,
+    command,
+    note: (line) => log.note(line),
+    exited,
+    closeLogs() {
+      closing ??= (async () => {
+        await log.close();
+        await redactFile(paths.debugLog);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunLog, redactFile, runLogPaths } from '../../src/packer/log.js';
+import { redactSecrets } from '../../src/packer/redact.js';
+
+const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+const TEMP_KEY_ID = 'ASIAY34FZKBOKMUTVV7A';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const TOKEN = 'IQoJb3JpZ2luX2VjEMv//////////wEaCXVzLWVhc3QtMSJHMEUCIQD' + 'A'.repeat(300) + '==';
+
+describe('redaction', () => {
+  it('removes access key ids, secret keys and session tokens in the forms logs use', () => {
+    const text = [
+      `export AWS_ACCESS_KEY_ID=${KEY_ID}`,
+      `AWS_SECRET_ACCESS_KEY=${SECRET}`,
+      `aws_secret_access_key = ${SECRET}`,
+      `"aws_session_token": "${TOKEN}"`,
+      `GET /?Action=DescribeImages&X-Amz-Security-Token=${encodeURIComponent(TOKEN)}&X-Amz-Credential=${TEMP_KEY_ID}%2F20260613`,
+      `AWS_SESSION_TOKEN ${TOKEN}`,
+      `2026/06/13 [DEBUG] session token in use (redacted?): ${TOKEN}`,
+      'ami-0123456789abcdef0 stays, and so does i-0123456789abcdef0',
+    ].join('\n');
+    const clean = redactSecrets(text);
+    for (const secret of [KEY_ID, TEMP_KEY_ID, SECRET, TOKEN, encodeURIComponent(TOKEN), 'IQoJb3JpZ2luX2Vj']) {
+      expect(clean).not.toContain(secret);
+    }
+    expect(clean).toContain('AWS_ACCESS_KEY_ID=AKIA[redacted]');
+    expect(clean).toContain('AWS_SECRET_ACCESS_KEY=[redacted]');
+    expect(clean).toContain('ami-0123456789abcdef0 stays, and so does i-0123456789abcdef0');
+  });
+
+  it('saves a log without credentials, ANSI codes or \\r rewrites, even when chunks split them', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
+    const paths = runLogPaths(dir, 'step1', new Date('2026-06-13T12:00:00.123Z'));
+    expect(path.basename(paths.log)).toBe('step1-20260613T120000Z.log');
+    expect(path.relative(dir, paths.debugLog)).toBe(path.join('.paw', 'logs', 'step1-20260613T120000Z.debug.log'));
+    const log = await RunLog.open(paths.log, '$ packer build .');
+    const raw = `\x1b[0;32m    amazon-ebs.x: key ${KEY_ID} secret aws_secret_access_key=${SECRET}\x1b[0m\r\nup 10%\rup 100%\r\n`;
+    for (let i = 0; i < raw.length; i += 5) log.write(raw.slice(i, i + 5));
+    log.note(`token aws_session_token=${TOKEN}`);
+    await log.close();
+    const saved = await readFile(paths.log, 'utf8');
+    expect(saved).toBe(
+      '$ packer build .\n    amazon-ebs.x: key AKIA[redacted] secret aws_secret_access_key=[redacted]\nup 100%\ntoken aws_session_token=[redacted]\n',
+    );
+  });
+
+  it('redacts Packer\'s debug log in place', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
+    const file = path.join(dir, 'x.debug.log');
+    await writeFile(file, `[DEBUG] X-Amz-Security-Token: ${TOKEN}\n[INFO] ok\n`);
+    await redactFile(file);
+    expect(await readFile(file, 'utf8')).toBe('[DEBUG] X-Amz-Security-Token: [redacted]\n[INFO] ok\n');
+  });
+});

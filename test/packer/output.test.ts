@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { LineSplitter, plainLine, resolveCarriageReturns } from '../../src/packer/lines.js';
+import { PackerOutput, type OutputEvent } from '../../src/packer/output.js';
+
+const EBS_LOG = [
+  '\x1b[1;32mamazon-ebs.ubuntu: output will be in this color.\x1b[0m',
+  '',
+  '\x1b[1;32m==> amazon-ebs.ubuntu: Prevalidating AMI Name: base/wf/step1\x1b[0m',
+  '\x1b[0;32m    amazon-ebs.ubuntu: Found Image ID: ami-0aaaaaaaaaaaaaaaa\x1b[0m',
+  '\x1b[1;32m==> amazon-ebs.ubuntu: Launching a source AWS instance...\x1b[0m',
+  '\x1b[0;32m    amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0\x1b[0m',
+  '\x1b[1;32m==> amazon-ebs.ubuntu: Waiting for instance (i-0123456789abcdef0) to become ready...\x1b[0m',
+  '\x1b[1;32m==> amazon-ebs.ubuntu: Creating AMI base/wf/step1 from instance i-0123456789abcdef0\x1b[0m',
+  '\x1b[0;32m    amazon-ebs.ubuntu: AMI: ami-0bbbbbbbbbbbbbbbb\x1b[0m',
+  '\x1b[1;32mBuild \'amazon-ebs.ubuntu\' finished after 4 minutes 2 seconds.\x1b[0m',
+  '',
+  '==> Wait completed after 4 minutes 2 seconds',
+  '',
+  '==> Builds finished. The artifacts of successful builds are:',
+  '--> amazon-ebs.ubuntu: AMIs were created:',
+  'eu-west-1: ami-0bbbbbbbbbbbbbbbb',
+  '',
+].join('\r\n');
+
+describe('lines', () => {
+  it('resolves \\r rewrites like a terminal and strips colours', () => {
+    expect(resolveCarriageReturns('copying 10%\rcopying 55%\rdone')).toBe('doneing 55%');
+    expect(plainLine('\x1b[1;32mok\x1b[0m 10%\r\x1b[2Kok 100%\r')).toBe('ok 100%');
+  });
+
+  it('joins lines split across chunks, even inside an escape sequence', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    for (const chunk of ['one\r\ntw', 'o\x1b[1', ';31m red\x1b[0m\r', '\nthree']) s.push(chunk);
+    s.end();
+    expect(lines).toEqual(['one', 'two red', 'three']);
+  });
+});
+
+describe('PackerOutput', () => {
+  it('picks out builds, phases with times, the instance id and the AMI, from any chunking', () => {
+    for (const size of [1, 7, 64, EBS_LOG.length]) {
+      let t = 1000;
+      const out = new PackerOutput({ now: () => (t += 10) });
+      const events: OutputEvent[] = [];
+      out.on((e) => e.kind !== 'line' && events.push(e));
+      for (let i = 0; i < EBS_LOG.length; i += size) out.push(EBS_LOG.slice(i, i + size));
+      out.end();
+      expect(out.builds).toEqual(['amazon-ebs.ubuntu']);
+      expect(out.phases.map((p) => p.message)).toEqual([
+        'Prevalidating AMI Name: base/wf/step1',
+        'Launching a source AWS instance...',
+        'Waiting for instance (i-0123456789abcdef0) to become ready...',
+        'Creating AMI base/wf/step1 from instance i-0123456789abcdef0',
+      ]);
+      expect(out.phases[0]!.endedAt).toBe(out.phases[1]!.startedAt);
+      expect(out.phases.every((p) => p.endedAt !== undefined)).toBe(true);
+      expect(out.instanceId).toBe('i-0123456789abcdef0');
+      expect(out.amiId('eu-west-1')).toBe('ami-0bbbbbbbbbbbbbbbb');
+      expect(out.amis).toEqual([{ amiId: 'ami-0bbbbbbbbbbbbbbbb', region: 'eu-west-1' }]);
+      expect(events.filter((e) => e.kind === 'instance')).toHaveLength(1);
+      expect(out.buildLines('amazon-ebs.ubuntu')).toContain('    amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0');
+      expect(out.buildLines('amazon-ebs.ubuntu')).toContain('--> amazon-ebs.ubuntu: AMIs were created:');
+    }
+  });
+
+  it('keeps one line list per parallel build, bounded', () => {
+    const out = new PackerOutput({ maxLinesPerBuild: 3 });
+    out.push('==> null.a: Running\n==> null.b: Running\n    null.a: one\n    null.b: uno\n    null.a: two\n    null.a: three\n    null.a: four\n');
+    expect(out.builds).toEqual(['null.a', 'null.b']);
+    expect(out.buildLines('null.a')).toEqual(['    null.a: two', '    null.a: three', '    null.a: four']);
+    expect(out.buildLines('null.b')).toEqual(['==> null.b: Running', '    null.b: uno']);
+    expect(out.lastLines(2)).toEqual(['    null.a: three', '    null.a: four']);
+  });
+
+  it('reads "Launched instance" and AMIs of several regions', () => {
+    const out = new PackerOutput();
+    out.push('==> amazon-ebs: Launched instance: i-0fedcba9876543210\n');
+    out.push('--> amazon-ebs: AMIs were created:\nus-east-1: ami-01111111111111111\neu-west-1: ami-02222222222222222\n\n');
+    out.push('eu-central-1: ami-03333333333333333\n');
+    out.end();
+    expect(out.instanceId).toBe('i-0fedcba9876543210');
+    expect(out.amiId('eu-west-1')).toBe('ami-02222222222222222');
+    expect(out.amiId('ap-south-1')).toBe('ami-01111111111111111');
+    expect(out.amis).toHaveLength(2);
+  });
+});
+
+describe('PackerOutput errors', () => {
+  it('keeps the error Packer gives for each build that errored', () => {
+    const out = new PackerOutput();
+    out.push("\x1b[1;31mBuild 'null.broken' errored after 17 milliseconds 875 microseconds: Script exited with non-zero exit status: 3.\x1b[0m\r\n");
+    expect(out.errors).toEqual(['null.broken: Script exited with non-zero exit status: 3.']);
+  });
+});

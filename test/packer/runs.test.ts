@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findInterruptedRuns, RunJournal, terminateRunInstance } from '../../src/packer/runs.js';
+import type { Step, Workflow } from '../../src/workflow/types.js';
+import { memoryCloud } from './memory-cloud.js';
+
+function workflowWith(stepDir: string): Workflow {
+  const step = { id: 'step1', previousId: null, dir: stepDir, folderName: 'step1', paramPath: '', manual: false } as unknown as Step;
+  return { dir: path.dirname(stepDir), paramPath: '', steps: [step] } as unknown as Workflow;
+}
+
+/** A process that is surely dead: started, then killed with SIGKILL. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+  await new Promise((r) => child.once('spawn', r));
+  const pid = child.pid!;
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  return pid;
+}
+
+describe('runs journal', () => {
+  it('writes the run before the build and each id as it appears, in order', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
+    const journal = await RunJournal.create(dir, {
+      runId: 'step1-20260613T120000Z',
+      workflowId: 'wf',
+      stepId: 'step1',
+      pid: process.pid,
+      startedAt: '2026-06-13T12:00:00.000Z',
+      status: 'running',
+    });
+    expect(journal.file).toBe(path.join(dir, '.paw', 'runs', 'step1-20260613T120000Z.json'));
+    expect(JSON.parse(await readFile(journal.file, 'utf8'))).toMatchObject({ status: 'running', pid: process.pid });
+    void journal.update({ instanceId: 'i-0123456789abcdef0' });
+    await journal.update({ status: 'succeeded', exitCode: 0, amiId: 'ami-0123456789abcdef0' });
+    expect(JSON.parse(await readFile(journal.file, 'utf8'))).toMatchObject({
+      status: 'succeeded',
+      exitCode: 0,
+      instanceId: 'i-0123456789abcdef0',
+      amiId: 'ami-0123456789abcdef0',
+    });
+  });
+
+  it('finds a run whose paw-tui died, and terminates its instance once', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
+    const pid = await deadPid();
+    const base = { workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z' };
+    await RunJournal.create(dir, { ...base, runId: 'dead', pid, status: 'running', instanceId: 'i-0aaaaaaaaaaaaaaa1' });
+    await RunJournal.create(dir, { ...base, runId: 'alive', pid: process.pid, status: 'running' });
+    await RunJournal.create(dir, { ...base, runId: 'done', pid, status: 'succeeded' });
+    const workflow = workflowWith(dir);
+
+    const found = await findInterruptedRuns(workflow);
+    expect(found.map((r) => [r.runId, r.instanceId])).toEqual([['dead', 'i-0aaaaaaaaaaaaaaa1']]);
+
+    const cloud = memoryCloud([], [
+      { id: 'i-0aaaaaaaaaaaaaaa1', state: 'running', imageId: 'ami-1', instanceType: 't3.micro', launchTime: '', tags: {} },
+    ]);
+    expect(await terminateRunInstance(cloud, found[0]!)).toBe('terminated instance i-0aaaaaaaaaaaaaaa1 (was running)');
+    expect(cloud.terminated).toEqual(['i-0aaaaaaaaaaaaaaa1']);
+    const stored = JSON.parse(await readFile(found[0]!.file, 'utf8'));
+    expect(stored).toMatchObject({ status: 'resolved', resolution: 'terminated instance i-0aaaaaaaaaaaaaaa1 (was running)' });
+    expect(stored).not.toHaveProperty('file');
+    expect(await findInterruptedRuns(workflow)).toEqual([]);
+  });
+
+  it('does not terminate an instance EC2 says is already gone', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
+    await RunJournal.create(dir, {
+      runId: 'gone', workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z',
+      pid: await deadPid(), status: 'interrupting', instanceId: 'i-0bbbbbbbbbbbbbbb1',
+    });
+    const [run] = await findInterruptedRuns(workflowWith(dir));
+    const cloud = memoryCloud();
+    expect(await terminateRunInstance(cloud, run!)).toBe('instance i-0bbbbbbbbbbbbbbb1 was already terminated');
+    expect(cloud.terminated).toEqual([]);
+  });
+});
