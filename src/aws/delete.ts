@@ -1,0 +1,204 @@
+import { errorLine, PawError } from '../errors.js';
+import type { Workflow } from '../workflow/types.js';
+import { withRetry } from './errors.js';
+import type { AmiImage, CatalogItem, Cloud, ImageReference } from './ports.js';
+import { mapBounded, mapBoundedOrThrow } from './pool.js';
+
+/** What deleting one AMI takes with it, and what stops it (SPEC §4). */
+export interface AmiDeletion {
+  image: AmiImage;
+  /** Snapshots that go with it (no other AMI of the account uses them). */
+  snapshots: string[];
+  /** Snapshots left in place because other AMIs use them: snapshot id → those AMIs. */
+  keptSnapshots: { id: string; usedBy: string[] }[];
+  /** Catalog items that record this AMI. */
+  catalogItems: { workflowId: string; stepId: string }[];
+  /** Steps of this workflow built on it, which would need a rebuild. */
+  downstreamSteps: string[];
+  /** Instances launched from it that are not terminated. */
+  instances: string[];
+  /** Launch templates, SSM parameters... using it; null when the API could not tell. */
+  references: ImageReference[] | null;
+}
+
+export interface DeletionPlan {
+  amis: AmiDeletion[];
+  /** Snapshots shared only among AMIs of this plan: deleted once all of them are deregistered. */
+  sharedSnapshots: { id: string; usedBy: string[] }[];
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+const retried = <T>(fn: () => Promise<T>) => withRetry(fn, { retries: 6, baseMs: 250 });
+
+/** Whether anything still uses the AMI (an instance, a launch template, a parameter). */
+export function inUse(d: AmiDeletion): boolean {
+  return d.instances.length > 0 || (d.references?.length ?? 0) > 0;
+}
+
+function usedByLine(d: AmiDeletion): string {
+  const users = [...d.instances.map((i) => `instance ${i}`), ...(d.references ?? []).map((r) => `${r.resourceType} ${r.arn}`)];
+  return users.length > 3 ? `${users.slice(0, 3).join(', ')} and ${users.length - 3} more` : users.join(', ');
+}
+
+/**
+ * Works out what deleting these AMIs means, reading only. Unknown ids fail the plan up front,
+ * so a deletion never starts on a list that is partly wrong.
+ */
+export async function planDeletion(
+  cloud: Cloud,
+  workflow: Workflow,
+  amiIds: string[],
+  options: { concurrency?: number } = {},
+): Promise<DeletionPlan> {
+  const ids = [...new Set(amiIds)];
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const images = await retried(() => cloud.images.describe(ids));
+  const missing = ids.filter((id) => !images.some((i) => i.id === id));
+  if (missing.length > 0) {
+    throw new PawError(`AMI ${missing.join(', ')} does not exist in ${cloud.region}`, {
+      hint: 'check the ids (paw-tui amis list); nothing was deleted',
+    });
+  }
+  const byId = new Map(images.map((i) => [i.id, i]));
+  // A workflow whose table does not exist yet simply has no records.
+  const hasTable = await retried(() => cloud.catalog.tableExists());
+  const workflowItems = hasTable ? await retried(() => cloud.catalog.listWorkflow(workflow.param.workflow_id)) : [];
+  const deleting = new Set(ids);
+
+  const amis = await mapBoundedOrThrow(ids, concurrency, async (id) => {
+    const image = byId.get(id)!;
+    const [instances, references, snapshotUsers, items] = await Promise.all([
+      retried(() => cloud.images.instancesUsing(id)),
+      retried(() => cloud.images.references(id)),
+      retried(() => cloud.images.snapshotUsers(image.snapshotIds, id)),
+      hasTable ? recordsOf(cloud, image, workflowItems) : [],
+    ]);
+    const snapshots: string[] = [];
+    const keptSnapshots: { id: string; usedBy: string[] }[] = [];
+    for (const s of image.snapshotIds) {
+      const users = snapshotUsers.get(s) ?? [];
+      if (users.length === 0) snapshots.push(s);
+      else if (users.some((u) => !deleting.has(u))) keptSnapshots.push({ id: s, usedBy: users });
+    }
+    return {
+      image,
+      snapshots,
+      keptSnapshots,
+      catalogItems: items.map((i) => ({ workflowId: i.workflow_id, stepId: i.step_id })),
+      downstreamSteps: downstreamOf(workflow, workflowItems, id),
+      instances,
+      references,
+    } satisfies AmiDeletion;
+  });
+
+  const shared = new Map<string, string[]>();
+  for (const d of amis) {
+    for (const s of d.image.snapshotIds) {
+      if (d.snapshots.includes(s) || d.keptSnapshots.some((k) => k.id === s)) continue;
+      shared.set(s, [...(shared.get(s) ?? []), d.image.id]);
+    }
+  }
+  return { amis, sharedSnapshots: [...shared].map(([id, usedBy]) => ({ id, usedBy })) };
+}
+
+/** Catalog items recording this AMI: by its paw tags (any workflow) and in this workflow. */
+async function recordsOf(cloud: Cloud, image: AmiImage, workflowItems: CatalogItem[]): Promise<CatalogItem[]> {
+  const found = workflowItems.filter((i) => i.ami_id === image.id);
+  const w = image.tags['paw:workflow_id'];
+  const s = image.tags['paw:step_id'];
+  if (w && s && !found.some((i) => i.workflow_id === w && i.step_id === s)) {
+    const tagged = await retried(() => cloud.catalog.get(w, s));
+    if (tagged?.ami_id === image.id) found.push(tagged);
+  }
+  return found;
+}
+
+/** Steps of the workflow built, directly or through others, on the AMI. */
+function downstreamOf(workflow: Workflow, items: CatalogItem[], amiId: string): string[] {
+  const recorded = items.find((i) => i.ami_id === amiId);
+  const direct = new Set(items.filter((i) => i.base_ami_id === amiId).map((i) => i.step_id));
+  if (recorded) {
+    const at = workflow.steps.findIndex((s) => s.id === recorded.step_id);
+    if (at >= 0) for (const s of workflow.steps.slice(at + 1)) direct.add(s.id);
+  }
+  return workflow.steps.map((s) => s.id).filter((id) => direct.has(id));
+}
+
+/** Refuses the whole plan when any AMI is in use: nothing is deleted. */
+export function assertDeletable(plan: DeletionPlan): void {
+  const busy = plan.amis.filter(inUse);
+  if (busy.length === 0) return;
+  const first = busy[0]!;
+  const more = busy.length > 1 ? ` (and ${busy.length - 1} more AMIs in use)` : '';
+  throw new PawError(`AMI ${first.image.id} is in use by ${usedByLine(first)}${more}`, {
+    hint: 'terminate those instances or change what refers to it first; nothing was deleted',
+  });
+}
+
+export type DeletionEvent =
+  | { kind: 'deregistered'; amiId: string }
+  | { kind: 'snapshot-deleted'; amiId: string; snapshotId: string }
+  | { kind: 'record-deleted'; amiId: string; workflowId: string; stepId: string }
+  | { kind: 'done'; amiId: string; finished: number; total: number }
+  | { kind: 'failed'; amiId: string; message: string; finished: number; total: number };
+
+export interface DeletionResult {
+  deleted: string[];
+  failed: { amiId: string; message: string }[];
+}
+
+/**
+ * Deletes what the plan lists: per AMI deregister, then its snapshots, then its catalog items,
+ * at most `concurrency` AMIs at a time, each call backing off when throttled. One AMI failing
+ * leaves the others going; its own later parts are not touched.
+ */
+export async function executeDeletion(
+  cloud: Cloud,
+  plan: DeletionPlan,
+  options: { concurrency?: number; onProgress?: (event: DeletionEvent) => void } = {},
+): Promise<DeletionResult> {
+  assertDeletable(plan);
+  const emit = options.onProgress ?? (() => {});
+  const total = plan.amis.length;
+  let finished = 0;
+  const deregistered = new Set<string>();
+  const failed: DeletionResult['failed'] = [];
+
+  const settled = await mapBounded(plan.amis, options.concurrency ?? DEFAULT_CONCURRENCY, async (d) => {
+    const amiId = d.image.id;
+    try {
+      await retried(() => cloud.images.deregister(amiId));
+      deregistered.add(amiId);
+      emit({ kind: 'deregistered', amiId });
+      for (const snapshotId of d.snapshots) {
+        await retried(() => cloud.images.deleteSnapshot(snapshotId));
+        emit({ kind: 'snapshot-deleted', amiId, snapshotId });
+      }
+      for (const item of d.catalogItems) {
+        await retried(() => cloud.catalog.delete(item.workflowId, item.stepId));
+        emit({ kind: 'record-deleted', amiId, ...item });
+      }
+      emit({ kind: 'done', amiId, finished: ++finished, total });
+    } catch (e) {
+      const message = errorLine(e);
+      failed.push({ amiId, message });
+      emit({ kind: 'failed', amiId, message, finished: ++finished, total });
+      throw e;
+    }
+  });
+
+  for (const s of plan.sharedSnapshots) {
+    if (!s.usedBy.every((id) => deregistered.has(id))) continue;
+    try {
+      await retried(() => cloud.images.deleteSnapshot(s.id));
+      emit({ kind: 'snapshot-deleted', amiId: s.usedBy[0]!, snapshotId: s.id });
+    } catch (e) {
+      failed.push({ amiId: s.usedBy.join(','), message: errorLine(e) });
+    }
+  }
+  return {
+    deleted: plan.amis.filter((_, i) => settled[i]!.status === 'fulfilled').map((d) => d.image.id),
+    failed,
+  };
+}
