@@ -84,7 +84,7 @@ type Nunjucks = typeof import('nunjucks');
 let nunjucksModule: Promise<Nunjucks> | undefined;
 
 /** nunjucks is heavy and only needed here: loaded on first render, jinja2 compatibility on. */
-function loadNunjucks(): Promise<Nunjucks> {
+export function loadNunjucks(): Promise<Nunjucks> {
   nunjucksModule ??= import('nunjucks').then((m) => {
     const nunjucks = (m as { default?: Nunjucks }).default ?? m;
     nunjucks.installJinjaCompat();
