@@ -106,6 +106,14 @@ export function styledLine(line: IBufferLine | undefined, cols: number, cell: IB
 }
 
 /**
+ * The process runs under a small shell that holds the terminal open a moment after it exits:
+ * on Linux the last output of a process that exits right after writing is lost once the pty's
+ * last writer closes (Packer's "AMIs were created" block comes just before its exit). The
+ * shell's own INT trap is a no-op, so an interrupt reaches only the process, which handles it.
+ */
+const HOLD_OPEN = 'trap : INT; "$@"; code=$?; sleep 0.2; exit $code';
+
+/**
  * Starts a process in a pseudo-terminal whose output feeds a headless xterm. The data goes to
  * the emulator as it arrives (the emulator parses in its own batches); no per-chunk strings are
  * built here, so Packer at full speed costs little more than the emulator itself.
@@ -122,7 +130,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     allowProposedApi: true,
     convertEol: false,
   });
-  const child: IPty = pty.spawn(options.file, options.args, {
+  const child: IPty = pty.spawn('/bin/sh', ['-c', HOLD_OPEN, 'paw-tui', options.file, ...options.args], {
     name: 'xterm-256color',
     cols,
     rows,
@@ -227,7 +235,12 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
       return () => dataListeners.delete(listener);
     },
     kill(signal = 'SIGINT') {
-      if (running) {
+      if (!running) return;
+      // The terminal's process group, as Ctrl-C in a real terminal would: the process and the
+      // plugins it started (Packer's builders and provisioners handle the interrupt too).
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
         try {
           child.kill(signal);
         } catch {
