@@ -72,7 +72,7 @@ export async function bundle(entry, name) {
     banner: {
       js: "import { createRequire as __pawCreateRequire } from 'node:module'; const require = __pawCreateRequire(import.meta.url);",
     },
-    define: { 'process.env.DEV': '"false"', __PAW_VERSION__: '"bench"' },
+    define: { 'process.env.DEV': '"false"', 'process.env.NODE_ENV': '"production"', __PAW_VERSION__: '"bench"' },
   });
   return path.join(outdir, 'main.mjs');
 }

@@ -1,6 +1,6 @@
 // The process in the pseudo-terminal: writes the generated log to stdout in line-aligned chunks,
 // stamping each line with the time of the write, and records the stamps it used (for the lag).
-// Usage: node log-writer.mjs <log file> <stamps file>
+// Usage: node log-writer.mjs <log file> <stamps file>; exits when a line arrives on stdin.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { STAMP_PLACEHOLDER } from './log-lines.mjs';
@@ -27,3 +27,8 @@ while (start < data.length) {
   start = end;
 }
 writeFileSync(stampsFile, JSON.stringify(stamps));
+// Stay until the consumer says it has everything (a line on stdin). node-pty destroys its
+// socket 200 ms after the child exits, dropping output a busy consumer has not read yet; the
+// measure is of throughput, so the writer does not race that here.
+process.stdin.once('data', () => process.exit(0));
+setTimeout(() => process.exit(0), 30_000);

@@ -24,13 +24,21 @@ const child = pty.spawn(process.execPath, [path.join(here, 'log-writer.mjs'), lo
   env,
 });
 
+// Done when the end of the log has arrived (and, for xterm, been parsed); then the writer is
+// told to go.
 let tail = '';
+let ended = false;
 child.onData((d) => {
   if (term) term.write(d);
-  else tail = (tail + d).slice(-200);
+  if (ended) return;
+  tail = (tail + d).slice(-200);
+  if (tail.includes(END_MARKER)) {
+    ended = true;
+    done();
+  }
 });
 
-child.onExit(() => {
+function done() {
   const finish = (lastLine) => {
     const ms = performance.now() - start;
     if (!lastLine.includes(END_MARKER)) {
@@ -38,7 +46,8 @@ child.onExit(() => {
       process.exit(1);
     }
     process.stdout.write(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, lastLine }) + '\n');
-    process.exit(0);
+    child.write('done\r');
+    child.onExit(() => process.exit(0));
   };
   if (!term) return finish(tail);
   // write('') calls back once the parser has worked through everything queued before it.
@@ -48,4 +57,4 @@ child.onExit(() => {
     for (let y = buf.length - 1; y >= 0 && !last.trim(); y--) last = buf.getLine(y)?.translateToString(true) ?? '';
     finish(last);
   });
-});
+}

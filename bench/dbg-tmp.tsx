@@ -1,0 +1,16 @@
+import { Writable, PassThrough } from 'node:stream';
+import { render } from 'ink';
+import { startTerminal } from '/work/main/src/packer/terminal.js';
+import { TerminalPane } from '/work/main/src/ui/components/TerminalPane.js';
+const frames: string[] = [];
+const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+const screen = Object.assign(new Writable({ write(c, _e, d) { frames.push(c.toString()); d(); } }), { columns: 120, rows: 40, isTTY: true });
+const keyboard = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => keyboard, ref: () => keyboard, unref: () => keyboard });
+const session = startTerminal({ file: process.execPath, args: ['/work/main/bench/log-writer.mjs', '/tmp/q.log', '/tmp/qs.json'], cwd: '/tmp', cols: 120, rows: 30 });
+let changes = 0; session.onChange(() => changes++); let bytes = 0; (session as any).onData((d: string) => bytes += d.length); session.onExit(() => setTimeout(() => console.error('bytes', bytes, session.length), 500));
+const el = <TerminalPane source={session} width={120} height={31} active={false} />;
+const app = render(el, { stdout: screen as any, stdin: keyboard as any, exitOnCtrlC: false, patchConsole: false });
+const last = () => { const c = frames.filter(f => f.length > 100); return JSON.stringify(strip(c.at(-1) ?? '').slice(-150)); };
+session.onExit(() => console.error('exit; changes', changes, 'frames', frames.length, last()));
+setTimeout(() => { console.error('3s: changes', changes, 'frames', frames.length, last()); app.rerender(<TerminalPane source={session} width={120} height={31} active={false} />); }, 3000);
+setTimeout(() => { console.error('after rerender: frames', frames.length, last()); process.exit(0); }, 4000);

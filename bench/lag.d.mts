@@ -1,0 +1,5 @@
+export interface Frame {
+  t: number;
+  newest: number;
+}
+export function worstLag(frames: Frame[], stamps: number[]): number;

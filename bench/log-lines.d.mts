@@ -1,0 +1,3 @@
+export const STAMP_PLACEHOLDER: string;
+export const END_MARKER: string;
+export function writeLogFile(file: string, count: number): number;
