@@ -21,7 +21,7 @@ await build({
   sourcemap: false,
   logLevel: 'warning',
   // Native and CommonJS-heavy packages stay in node_modules.
-  external: ['node-pty', '@xterm/headless', 'dynalite', 'nunjucks', 'react-devtools-core'],
+  external: ['node-pty', '@xterm/headless', 'dynalite', 'nunjucks', 'react-devtools-core', 'jsonc-parser'],
   banner: {
     js: "import { createRequire as __pawCreateRequire } from 'node:module'; const require = __pawCreateRequire(import.meta.url);",
   },

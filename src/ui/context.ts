@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { Cloud } from '../aws/ports.js';
 import type { Workflow } from '../workflow/types.js';
+import type { Action } from './keys.js';
 
 /** How the app was started (the global options of the CLI that matter to it). */
 export interface AppOptions {
@@ -52,6 +53,8 @@ export interface AppContext {
   setBackHandler(handler: (() => boolean) | null): void;
   /** Ctrl-C on this screen: return true when the screen handled it (a running build asks first). */
   setInterruptHandler(handler: (() => boolean) | null): void;
+  /** Narrows the help bar to the keys that work now (a confirmation is open...); null restores it. */
+  setHints(actions: Action[] | null): void;
   /** Gives the terminal to another program ($EDITOR, ssh) while Ink steps aside. */
   suspend<T>(work: () => Promise<T>): Promise<T>;
 }

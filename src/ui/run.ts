@@ -1,11 +1,38 @@
-export interface AppOptions {
-  workflow: string;
-  sandbox: boolean;
-  profile?: string;
-  region?: string;
-}
+import { createElement } from 'react';
+import type { Cloud } from '../aws/ports.js';
+import type { AppOptions } from './context.js';
 
-export async function runApp(_opts: AppOptions): Promise<number> {
-  process.stderr.write('paw-tui: the full-screen app is not built yet — use a subcommand (paw-tui --help)\n');
-  return 1;
+export type { AppOptions } from './context.js';
+
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+
+/**
+ * Opens the full-screen app and resolves with the exit code when the user leaves it. The home
+ * screen draws at once; the workflow and the cloud load after the first frame.
+ */
+export async function runApp(opts: AppOptions): Promise<number> {
+  const [{ render }, { App }] = await Promise.all([import('ink'), import('./app.js')]);
+  let cloud: Cloud | null = null;
+  let code = 0;
+  process.stdout.write(ENTER_ALT_SCREEN);
+  // Ctrl-C is an action inside the app (raw mode); a signal from outside still ends it cleanly.
+  const instance = render(
+    createElement(App, {
+      options: opts,
+      onCloud: (c: Cloud | null) => (cloud = c),
+      onQuit: (c: number) => (code = c),
+    }),
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+  );
+  try {
+    await instance.waitUntilExit();
+  } catch {
+    code = 1;
+  } finally {
+    instance.cleanup();
+    process.stdout.write(LEAVE_ALT_SCREEN);
+    await (cloud as Cloud | null)?.close().catch(() => undefined);
+  }
+  return code;
 }

@@ -1,0 +1,205 @@
+import { useKeys } from './hooks/useKeys.js';
+import { Box, Text, useApp, useStdin, useStdout } from 'ink';
+import { Suspense, lazy, useCallback, useMemo, useRef, useState, type ComponentType } from 'react';
+import type { Cloud } from '../aws/ports.js';
+import { PawError } from '../errors.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { ErrorLine } from './components/ErrorLine.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { KeyHints } from './components/KeyHints.js';
+import { AppContextValue, type AppContext, type AppOptions, type Route } from './context.js';
+import { useTerminalSize } from './hooks/useTerminalSize.js';
+import { useWorkflowSession } from './hooks/useWorkflowSession.js';
+import { isKey, type Action } from './keys.js';
+import { HomeScreen } from './screens/HomeScreen.js';
+import { tone } from './theme.js';
+
+/*
+ * Screens other than home are loaded when first opened, so the first frame pays only for home.
+ * Every screen is a component taking `{ ctx: AppContext }` plus its route's fields; the manual
+ * guide (src/ui/screens/ManualScreen.tsx) exports `ManualScreen({ ctx, stepId }: { ctx:
+ * AppContext; stepId: string })`.
+ */
+type ScreenProps = { ctx: AppContext; stepId?: string };
+function screen(load: () => Promise<ComponentType<ScreenProps>>) {
+  return lazy(async () => ({ default: await load() }));
+}
+const screens: Partial<Record<Route['screen'], ComponentType<ScreenProps>>> = {
+};
+
+const titles: Record<Route['screen'], string> = {
+  home: 'home',
+  amis: 'AMIs',
+  'base-ami': 'base AMI',
+  params: 'params',
+  'new-step': 'new step',
+  build: 'build',
+  manual: 'manual build',
+};
+
+/** Rows the app keeps for itself: header, message line, help bar, and one spare so Ink never fills the terminal. */
+const CHROME_ROWS = 4;
+
+export function App({ options, onCloud, onQuit }: { options: AppOptions; onCloud: (cloud: Cloud | null) => void; onQuit: (code: number) => void }) {
+  const { exit } = useApp();
+  const { stdin, setRawMode } = useStdin();
+  const { write } = useStdout();
+  const { columns, rows } = useTerminalSize();
+  const { session, reload } = useWorkflowSession(options, onCloud);
+  const [stack, setStack] = useState<Route[]>([{ screen: 'home' }]);
+  const [error, setError] = useState<unknown>(null);
+  const [help, setHelp] = useState(false);
+  const [quitArmed, setQuitArmed] = useState(false);
+  const [hints, setHintsState] = useState<Action[] | null>(null);
+  const captured = useRef(0);
+  const backHandler = useRef<(() => boolean) | null>(null);
+  const interruptHandler = useRef<(() => boolean) | null>(null);
+  const route = stack[stack.length - 1]!;
+  const bodyRows = Math.max(3, rows - CHROME_ROWS);
+
+  const quit = useCallback(
+    (code: number) => {
+      onQuit(code);
+      exit();
+    },
+    [exit, onQuit],
+  );
+  const navigate = useCallback((to: Route) => {
+    setError(null);
+    setHintsState(null);
+    backHandler.current = null;
+    interruptHandler.current = null;
+    setStack((s) => [...s, to]);
+  }, []);
+  const back = useCallback(() => {
+    setError(null);
+    setHintsState(null);
+    backHandler.current = null;
+    interruptHandler.current = null;
+    setStack((s) => (s.length > 1 ? s.slice(0, -1) : s));
+  }, []);
+  const captureKeys = useCallback((on: boolean) => {
+    captured.current = Math.max(0, captured.current + (on ? 1 : -1));
+  }, []);
+  const suspend = useCallback(
+    async <T,>(work: () => Promise<T>): Promise<T> => {
+      stdin.setRawMode?.(false);
+      try {
+        return await work();
+      } finally {
+        stdin.setRawMode?.(true);
+        setRawMode(true);
+        // Another program may have left the alternate screen: take it back and draw everything again.
+        write('\x1b[?1049h\x1b[2J\x1b[H');
+      }
+    },
+    [stdin, setRawMode, write],
+  );
+
+  const ctx: AppContext | null = useMemo(
+    () =>
+      session.workflow && session.cloud
+        ? {
+            workflow: session.workflow,
+            cloud: session.cloud,
+            options,
+            columns,
+            bodyRows,
+            reload,
+            navigate,
+            back,
+            showError: (e: unknown) => setError(e),
+            clearError: () => setError(null),
+            captureKeys,
+            setBackHandler: (h) => (backHandler.current = h),
+            setInterruptHandler: (h) => (interruptHandler.current = h),
+            setHints: (a) => setHintsState(a),
+            suspend,
+          }
+        : null,
+    [session.workflow, session.cloud, options, columns, bodyRows, reload, navigate, back, captureKeys, suspend],
+  );
+
+  const open = useCallback(
+    (to: Route) => {
+      if (to.screen === 'home') return;
+      if (!ctx) {
+        setError(
+          session.workflowError ?? session.cloudError ?? new PawError('still opening the workflow and the cloud', { hint: 'try again in a moment' }),
+        );
+        return;
+      }
+      navigate(to);
+    },
+    [ctx, session, navigate],
+  );
+
+  useKeys((input, key) => {
+    if (key.ctrl && input === 'c') {
+      if (interruptHandler.current?.()) return;
+      if (quitArmed) return quit(130);
+      setQuitArmed(true);
+      setTimeout(() => setQuitArmed(false), 3000);
+      return;
+    }
+    if (quitArmed) setQuitArmed(false);
+    if (help) {
+      setHelp(false);
+      return;
+    }
+    if (captured.current > 0) return;
+    if (isKey('help', input, key)) setHelp(true);
+    else if (isKey('back', input, key)) {
+      if (error) setError(null);
+      else if (!backHandler.current?.()) back();
+    } else if (route.screen === 'home' && isKey('quit', input, key)) quit(0);
+  });
+
+  const Screen = screens[route.screen];
+  const title = session.workflow ? session.workflow.param.workflow_id : options.workflow;
+  return (
+    <Box flexDirection="column" width={columns} height={rows - 1}>
+      <Box height={1} width={columns}>
+        <Text bold wrap="truncate">
+          paw-tui <Text color={tone('muted')}>·</Text> {title} <Text color={tone('muted')}>·</Text> {titles[route.screen]}
+        </Text>
+        {options.sandbox ? (
+          <Box flexShrink={0} marginLeft={1}>
+            <Text inverse bold color={tone('sandbox')}>
+              {' SANDBOX '}
+            </Text>
+          </Box>
+        ) : null}
+      </Box>
+      <Box height={bodyRows} flexDirection="column" overflow="hidden">
+        {help ? (
+          <HelpOverlay screen={route.screen} rows={bodyRows} width={columns} />
+        ) : (
+          <AppContextValue.Provider value={ctx}>
+            <ErrorBoundary key={stack.length + route.screen}>
+              {route.screen === 'home' ? (
+                <HomeScreen session={session} ctx={ctx} open={open} reload={reload} columns={columns} bodyRows={bodyRows} onError={setError} />
+              ) : ctx && Screen ? (
+                <Suspense fallback={<Text color={tone('muted')}>opening…</Text>}>
+                  <Screen ctx={ctx} stepId={'stepId' in route ? route.stepId : undefined} />
+                </Suspense>
+              ) : (
+                <Text>This screen is not available yet.</Text>
+              )}
+            </ErrorBoundary>
+          </AppContextValue.Provider>
+        )}
+      </Box>
+      {quitArmed ? (
+        <Box height={1}>
+          <Text color={tone('warn')}>Press Ctrl-C again to quit.</Text>
+        </Box>
+      ) : error ? (
+        <ErrorLine error={error} width={columns} />
+      ) : (
+        <Box height={1} />
+      )}
+      <KeyHints screen={route.screen} only={help ? ['back'] : (hints ?? undefined)} width={columns} />
+    </Box>
+  );
+}

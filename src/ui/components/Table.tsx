@@ -1,0 +1,84 @@
+import { Box, Text } from 'ink';
+import { useRef } from 'react';
+import { tone, type Tone } from '../theme.js';
+
+export interface Column<Row> {
+  title: string;
+  /** Fixed width in characters; the one column without a width takes what is left. */
+  width?: number;
+  value: (row: Row) => string;
+  tone?: (row: Row) => Tone | undefined;
+}
+
+function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length > width) return width > 1 ? text.slice(0, width - 1) + '…' : text.slice(0, width);
+  return text.padEnd(width);
+}
+
+/** Which rows are on screen: the window moves only as far as needed to keep the cursor in it. */
+export function visibleWindow(previousTop: number, cursor: number, count: number, height: number): number {
+  let top = Math.min(previousTop, Math.max(0, count - height));
+  if (cursor < top) top = cursor;
+  if (cursor >= top + height) top = cursor - height + 1;
+  return Math.max(0, top);
+}
+
+/**
+ * A table that draws only the rows that fit (`height` includes the header line), so ten
+ * thousand rows cost what twenty do.
+ */
+export function Table<Row>(props: {
+  rows: readonly Row[];
+  columns: Column<Row>[];
+  cursor: number;
+  height: number;
+  width: number;
+  isSelected?: (row: Row) => boolean;
+  rowKey: (row: Row) => string;
+  empty?: string;
+}) {
+  const { rows, columns, cursor, width } = props;
+  const bodyHeight = Math.max(1, props.height - 1);
+  const top = useRef(0);
+  top.current = visibleWindow(top.current, cursor, rows.length, bodyHeight);
+  const marker = props.isSelected ? 2 : 0;
+  const fixed = columns.reduce((n, c) => n + (c.width ?? 0) + 1, marker);
+  const flexWidth = Math.max(4, width - fixed);
+  const widthOf = (c: Column<Row>) => c.width ?? flexWidth;
+  const header = ' '.repeat(marker) + columns.map((c) => fit(c.title, widthOf(c))).join(' ');
+  const shown = rows.slice(top.current, top.current + bodyHeight);
+  return (
+    <Box flexDirection="column" height={Math.min(props.height, Math.max(1, rows.length) + 1)} width={width}>
+      <Box height={1}>
+        <Text bold wrap="truncate">
+          {header}
+        </Text>
+      </Box>
+      {rows.length === 0 ? (
+        <Box height={1}>
+          <Text color={tone('muted')}>{props.empty ?? 'nothing here'}</Text>
+        </Box>
+      ) : null}
+      {shown.map((row, i) => {
+        const index = top.current + i;
+        const selected = props.isSelected?.(row) ?? false;
+        return (
+          <Box key={props.rowKey(row)} height={1}>
+            <Text wrap="truncate" inverse={index === cursor}>
+              {props.isSelected ? (selected ? '● ' : '  ') : ''}
+              {columns.map((c, ci) => {
+                const t = c.tone?.(row);
+                return (
+                  <Text key={c.title} color={t ? tone(t) : undefined}>
+                    {(ci > 0 ? ' ' : '') + fit(c.value(row), widthOf(c))}
+                  </Text>
+                );
+              })}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,187 @@
+import { useKeys } from '../hooks/useKeys.js';
+import { Box, Text } from 'ink';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import type { StyledLine, TerminalSession } from '../../packer/types.js';
+import { useKeyCapture } from '../hooks/useKeyCapture.js';
+import { isKey } from '../keys.js';
+import { logColor, tone } from '../theme.js';
+import { keyToBytes } from './terminal-keys.js';
+import { TextField } from './TextField.js';
+
+/** What a pane needs from a terminal session (a per-build view offers the same, read-only). */
+export type PaneSource = Pick<TerminalSession, 'length' | 'view' | 'lineText' | 'onChange'> &
+  Partial<Pick<TerminalSession, 'write' | 'resize'>>;
+
+/** The pane never redraws more often than this (SPEC §10: at most 30 frames a second). */
+export const PANE_FRAME_MS = 34;
+
+/** Re-renders when the source changes, at most once per PANE_FRAME_MS. */
+function useThrottledChanges(source: PaneSource): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let timer: NodeJS.Timeout | undefined;
+    let last = 0;
+    const off = source.onChange(() => {
+      if (timer) return;
+      const wait = Math.max(0, PANE_FRAME_MS - (Date.now() - last));
+      timer = setTimeout(() => {
+        timer = undefined;
+        last = Date.now();
+        setTick((t) => t + 1);
+      }, wait);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [source]);
+  return tick;
+}
+
+function Line({ line, width, highlight }: { line: StyledLine; width: number; highlight: boolean }) {
+  return (
+    <Box height={1} width={width} overflow="hidden">
+      <Text wrap="truncate" inverse={highlight}>
+        {line.length === 0
+          ? ' '
+          : line.map((s, i) => (
+              <Text
+                key={i}
+                color={logColor(s.fg)}
+                backgroundColor={logColor(s.bg)}
+                bold={s.bold}
+                dimColor={s.dim}
+                italic={s.italic}
+                underline={s.underline}
+                inverse={s.inverse}
+              >
+                {s.text}
+              </Text>
+            ))}
+      </Text>
+    </Box>
+  );
+}
+
+/**
+ * A live terminal: draws the visible lines of the session (one `<Box height={1}>` each),
+ * follows the output or holds still while the user scrolls, searches with `/`, and while
+ * typing (`i`) sends every key to the process.
+ */
+export function TerminalPane(props: {
+  source: PaneSource;
+  width: number;
+  /** Rows including the pane's status line. */
+  height: number;
+  /** The pane takes its keys (scroll, search, typing) only when active. */
+  active: boolean;
+  /** Called when typing mode starts or stops, so the screen can say where keys go. */
+  onTypingChange?: (typing: boolean) => void;
+}) {
+  const { source, width, active } = props;
+  const rows = Math.max(1, props.height - 1);
+  useThrottledChanges(source);
+  // Lines between the bottom of the view and the newest line (0 = follow). A ref, because new
+  // output moves it during render to hold the view still while the user reads back.
+  const back = useRef(0);
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  const setFromBottom = (n: number) => {
+    back.current = n;
+    redraw();
+  };
+  const [typing, setTyping] = useState(false);
+  const [searching, setSearching] = useState(false);
+  const [query, setQuery] = useState('');
+  const [match, setMatch] = useState<number | null>(null);
+  const lastLength = useRef(source.length);
+
+  // Hold the view still while scrolled back: new lines push it further from the bottom.
+  const grown = source.length - lastLength.current;
+  lastLength.current = source.length;
+  const maxBack = Math.max(0, source.length - rows);
+  back.current = back.current > 0 ? Math.min(maxBack, back.current + Math.max(0, grown)) : 0;
+  const offset = back.current;
+
+  useEffect(() => {
+    source.resize?.(Math.max(20, width), rows);
+  }, [source, width, rows]);
+
+  const setTypingMode = (on: boolean) => {
+    setTyping(on);
+    props.onTypingChange?.(on);
+  };
+  useKeyCapture(active && typing);
+
+  const find = (text: string, beforeIndex: number) => {
+    if (!text) return;
+    const needle = text.toLowerCase();
+    for (let i = Math.min(beforeIndex, source.length) - 1; i >= 0; i--) {
+      if (source.lineText(i).toLowerCase().includes(needle)) {
+        setMatch(i);
+        // Put the match in the middle of the pane.
+        setFromBottom(Math.max(0, Math.min(maxBack, source.length - 1 - i - Math.floor(rows / 2))));
+        return;
+      }
+    }
+    setMatch(-1);
+  };
+
+  useKeys(
+    (input, key) => {
+      if (typing) {
+        if (key.escape) setTypingMode(false);
+        else if (!(key.ctrl && input === 'c')) source.write?.(keyToBytes(input, key));
+        return;
+      }
+      if (isKey('page', input, key)) setFromBottom(Math.max(0, Math.min(maxBack, offset + (key.pageUp ? rows - 1 : -(rows - 1)))));
+      else if (isKey('follow', input, key)) {
+        setFromBottom(0);
+        setMatch(null);
+      } else if (isKey('search', input, key)) setSearching(true);
+      else if (isKey('nextMatch', input, key) && query) find(query, match !== null && match >= 0 ? match : source.length);
+      else if (isKey('focusPane', input, key) && source.write) setTypingMode(true);
+      else if (key.upArrow) setFromBottom(Math.min(maxBack, offset + 1));
+      else if (key.downArrow) setFromBottom(Math.max(0, offset - 1));
+    },
+    { isActive: active && !searching },
+  );
+
+  const lines = source.view(offset, rows);
+  const firstIndex = source.length - offset - lines.length;
+  const status = typing
+    ? 'typing → process (Esc stops)'
+    : offset === 0
+      ? 'following'
+      : `${offset} lines up — f follows`;
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1}>
+      <Box flexDirection="column" height={rows}>
+        {lines.map((line, i) => (
+          <Line key={i} line={line} width={width} highlight={match !== null && firstIndex + i === match} />
+        ))}
+      </Box>
+      <Box height={1}>
+        {searching ? (
+          <>
+            <Text>/</Text>
+            <TextField
+              focused
+              value={query}
+              onChange={setQuery}
+              onSubmit={(q) => {
+                setSearching(false);
+                find(q, source.length);
+              }}
+              onCancel={() => setSearching(false)}
+            />
+          </>
+        ) : (
+          <Text wrap="truncate" color={typing ? tone('warn') : tone('muted')}>
+            {status}
+            {match === -1 ? `  — "${query}" not found` : ''}
+          </Text>
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,32 @@
+import { useEffect, useState } from 'react';
+
+/** Milliseconds since `startedAt`, ticking while `running` (frozen at `endedAt` when given). */
+export function useElapsed(startedAt: number, endedAt?: number, tickMs = 250): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (endedAt !== undefined) return;
+    const t = setInterval(() => setNow(Date.now()), tickMs);
+    return () => clearInterval(t);
+  }, [endedAt, tickMs]);
+  return Math.max(0, (endedAt ?? now) - startedAt);
+}
+
+/** `42s`, `3m 07s`, `1h 02m`. */
+export function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** `5m ago`, `3h ago`, `12d ago` from an ISO date or the catalog's `create_at`. */
+export function formatAge(iso: string, now = Date.now()): string {
+  const t = Date.parse(iso.replace(/\.(\d{3})\d*/, '.$1').replace(/\+0000$/, 'Z'));
+  if (Number.isNaN(t)) return '?';
+  const s = Math.max(0, Math.floor((now - t) / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86400)}d ago`;
+}

@@ -1,0 +1,95 @@
+import { useEffect, useState } from 'react';
+import type { CatalogItem, Cloud } from '../../aws/ports.js';
+import { PawError, errorLine } from '../../errors.js';
+import type { LiveManualInstance } from '../../manual/live.js';
+import type { InterruptedRun } from '../../packer/runs.js';
+import type { Workflow } from '../../workflow/types.js';
+
+/** A problem `doctor` would report, with what to do about it. */
+export interface Problem {
+  what: string;
+  fix: string;
+}
+
+/** What the home screen shows beside the workflow; each part arrives on its own. */
+export interface HomeFacts {
+  identity?: { account: string; arn: string } | { error: string };
+  packer?: { version: string; path: string } | { error: string };
+  /** Catalog item per step id; undefined while loading. */
+  built?: Map<string, CatalogItem>;
+  catalogError?: string;
+  tableMissing?: boolean;
+  manual: LiveManualInstance[];
+  interrupted: InterruptedRun[];
+}
+
+function problemOf(e: unknown): string {
+  return errorLine(e);
+}
+
+/** The checks of `doctor` that the home screen shows, read after the first frame. */
+export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, generation: number): HomeFacts {
+  const [facts, setFacts] = useState<HomeFacts>({ manual: [], interrupted: [] });
+  useEffect(() => {
+    let live = true;
+    const set = (patch: Partial<HomeFacts>) => live && setFacts((f) => ({ ...f, ...patch }));
+    if (workflow) {
+      void import('../../manual/live.js')
+        .then((m) => m.liveManualInstances(workflow))
+        .then((manual) => set({ manual }), () => undefined);
+      void import('../../packer/runs.js')
+        .then((m) => m.findInterruptedRuns(workflow))
+        .then((interrupted) => set({ interrupted }), () => undefined);
+    }
+    if (workflow && cloud) {
+      // The sandbox names its simulated packer when it opens, so look for Packer after that.
+      void import('../../packer/find.js')
+        .then((m) => m.findPacker())
+        .then((p) => set({ packer: { version: p.version, path: p.path } }), (e) => set({ packer: { error: problemOf(e) } }));
+      cloud.identity.whoAmI().then(
+        (identity) => set({ identity }),
+        (e) => set({ identity: { error: problemOf(e) } }),
+      );
+      cloud.catalog
+        .tableExists()
+        .then(async (exists) => {
+          if (!exists) return set({ tableMissing: true, built: new Map() });
+          const items = await cloud.catalog.listWorkflow(workflow.param.workflow_id);
+          set({ tableMissing: false, built: new Map(items.map((i) => [i.step_id, i])), catalogError: undefined });
+        })
+        .catch((e) => set({ catalogError: problemOf(e), built: new Map() }));
+    }
+    return () => {
+      live = false;
+    };
+  }, [workflow, cloud, generation]);
+  return facts;
+}
+
+/** Doctor-style problems from what is known so far. */
+export function problemsOf(facts: HomeFacts, workflow: Workflow | null, workflowError: unknown, cloudError: unknown): Problem[] {
+  const out: Problem[] = [];
+  if (workflowError) {
+    const e = workflowError instanceof PawError ? workflowError : null;
+    out.push({ what: e ? e.message : errorLine(workflowError), fix: e?.hint ?? 'fix the file, then press r' });
+  }
+  if (cloudError) out.push({ what: errorLine(cloudError), fix: 'check region and credentials in workflow_param.json, then press r' });
+  if (facts.identity && 'error' in facts.identity) {
+    out.push({
+      what: `no usable AWS credentials: ${facts.identity.error}`,
+      fix: 'run `aws sso login` or `aws configure`, set profile_name in workflow_param.json, or try --sandbox',
+    });
+  }
+  if (facts.packer && 'error' in facts.packer) out.push({ what: facts.packer.error, fix: 'install Packer (https://developer.hashicorp.com/packer/install) or set PAW_PACKER' });
+  if (facts.tableMissing && workflow) {
+    out.push({ what: `the catalog table ${workflow.param.dynamodb_table_name} does not exist yet`, fix: 'the first build asks to create it (or run: paw-tui record --yes)' });
+  }
+  if (facts.catalogError) out.push({ what: facts.catalogError, fix: 'check the table name and your permissions' });
+  for (const run of facts.interrupted) {
+    out.push({
+      what: `build of ${run.stepId} was cut off${run.instanceId ? ` — instance ${run.instanceId} may still run` : ''}`,
+      fix: `highlight ${run.stepId} and press t to check and terminate its instance`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import { useState } from 'react';
+import type { Key } from 'ink';
+import { isKey, keyMatches } from '../keys.js';
+
+/**
+ * A highlighted row in a list of `count` rows: ↑/↓/j/k, PgUp/PgDn by `page`, Home/End.
+ * `handle` returns true when it used the key.
+ */
+export function useListCursor(count: number, page: number) {
+  const [cursor, setCursor] = useState(0);
+  const clamped = count === 0 ? 0 : Math.min(cursor, count - 1);
+  const limit = (to: number) => Math.max(0, Math.min(count - 1, to));
+  const move = (to: number) => setCursor(limit(to));
+  // Relative moves build on the newest cursor: keys can arrive faster than frames.
+  const by = (delta: number) => setCursor((c) => limit(Math.min(c, count - 1) + delta));
+  const handle = (input: string, key: Key): boolean => {
+    if (keyMatches('up', input, key) || keyMatches('k', input, key)) by(-1);
+    else if (keyMatches('down', input, key) || keyMatches('j', input, key)) by(1);
+    else if (isKey('page', input, key)) by(key.pageUp ? -page : page);
+    else if (key.home) move(0);
+    else if (key.end) move(count - 1);
+    else return false;
+    return true;
+  };
+  return { cursor: clamped, setCursor: move, handle };
+}

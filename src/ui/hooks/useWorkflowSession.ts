@@ -1,0 +1,80 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Cloud } from '../../aws/ports.js';
+import type { Workflow } from '../../workflow/types.js';
+import type { AppOptions } from '../context.js';
+
+/** The workflow and the cloud as the app holds them; each may still be loading or have failed. */
+export interface WorkflowSession {
+  workflow: Workflow | null;
+  workflowError: unknown;
+  cloud: Cloud | null;
+  cloudError: unknown;
+  loading: boolean;
+  /** Bumped on every reload, so screens that read the cloud read it again. */
+  generation: number;
+}
+
+function cloudKey(options: AppOptions, w: Workflow): string {
+  const p = w.param;
+  return JSON.stringify([options.region ?? p.region_name, options.profile ?? p.profile_name, p.dynamodb_table_name, p.aws_access_key_id]);
+}
+
+/**
+ * Loads the workflow and opens the cloud after the first frame (both import modules that cost
+ * start-up time), reopening the cloud only when what it depends on changed. `closeCloud` is
+ * called by whoever ends the app.
+ */
+export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud | null) => void) {
+  const [session, setSession] = useState<WorkflowSession>({
+    workflow: null,
+    workflowError: null,
+    cloud: null,
+    cloudError: null,
+    loading: true,
+    generation: 0,
+  });
+  const opened = useRef<{ key: string; cloud: Cloud } | null>(null);
+
+  const reload = useCallback(async () => {
+    setSession((s) => ({ ...s, loading: true }));
+    let workflow: Workflow;
+    try {
+      const path = await import('node:path');
+      const { loadWorkflow } = await import('../../workflow/load.js');
+      workflow = await loadWorkflow(path.resolve(options.workflow));
+    } catch (e) {
+      setSession((s) => ({ ...s, workflow: null, workflowError: e, loading: false, generation: s.generation + 1 }));
+      return;
+    }
+    setSession((s) => ({ ...s, workflow, workflowError: null }));
+    const key = cloudKey(options, workflow);
+    let cloud = opened.current?.key === key ? opened.current.cloud : null;
+    let cloudError: unknown = null;
+    if (!cloud) {
+      const previous = opened.current?.cloud;
+      opened.current = null;
+      onCloud(null);
+      await previous?.close().catch(() => undefined);
+      try {
+        const { openCloudFor } = await import('../../commands/context.js');
+        cloud = await openCloudFor(
+          { workflow: workflow.dir, profile: options.profile, region: options.region, sandbox: options.sandbox, json: false, yes: false },
+          workflow,
+        );
+        opened.current = { key, cloud };
+        onCloud(cloud);
+      } catch (e) {
+        cloudError = e;
+      }
+    }
+    setSession((s) => ({ ...s, workflow, cloud, cloudError, loading: false, generation: s.generation + 1 }));
+  }, [options, onCloud]);
+
+  useEffect(() => {
+    // After the first frame is on screen.
+    const t = setTimeout(() => void reload(), 0);
+    return () => clearTimeout(t);
+  }, [reload]);
+
+  return { session, reload };
+}

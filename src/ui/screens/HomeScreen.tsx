@@ -1,0 +1,201 @@
+import { useKeys } from '../hooks/useKeys.js';
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import { errorLine } from '../../errors.js';
+import type { Step } from '../../workflow/types.js';
+import { Confirm } from '../components/Confirm.js';
+import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
+import type { AppContext, Route } from '../context.js';
+import { formatAge } from '../hooks/useElapsed.js';
+import { problemsOf, useHomeFacts, type HomeFacts } from '../hooks/useHomeFacts.js';
+import { useListCursor } from '../hooks/useListCursor.js';
+import type { WorkflowSession } from '../hooks/useWorkflowSession.js';
+import { isKey } from '../keys.js';
+import { tone, type Tone } from '../theme.js';
+
+interface StepState {
+  mark: string;
+  tone: Tone;
+  text: string;
+}
+
+/** What the chain shows for a step: an interrupted run or a manual instance first, they cost money. */
+export function stepState(step: Step, facts: HomeFacts, now = Date.now()): StepState {
+  const run = facts.interrupted.find((r) => r.stepId === step.id);
+  if (run) return { mark: '⚠', tone: 'error', text: `build interrupted${run.instanceId ? ` — ${run.instanceId} may be running` : ''}` };
+  const manual = facts.manual.find((m) => m.stepId === step.id);
+  if (manual) {
+    return { mark: '◐', tone: 'warn', text: `manual in progress (${manual.state}) ${manual.instanceId}${manual.since ? ` up ${formatAge(manual.since, now).replace(' ago', '')}` : ''}` };
+  }
+  if (!facts.built) return { mark: '·', tone: 'muted', text: 'checking the catalog…' };
+  const item = facts.built.get(step.id);
+  if (item) return { mark: '✔', tone: 'ok', text: `built ${item.ami_id} ${formatAge(item.create_at, now)}` };
+  return { mark: '○', tone: 'muted', text: step.manual ? 'not built (manual step)' : 'not built' };
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Box height={1}>
+      <Box width={10} flexShrink={0}>
+        <Text color={tone('muted')}>{label}</Text>
+      </Box>
+      <Text wrap="truncate">{children}</Text>
+    </Box>
+  );
+}
+
+/**
+ * The first screen: which workflow, which account, which Packer, the chain of steps with the
+ * state of each, and what is wrong with the fix for it. Its first frame needs nothing loaded.
+ */
+export function HomeScreen(props: {
+  session: WorkflowSession;
+  ctx: AppContext | null;
+  open: (route: Route) => void;
+  reload: () => Promise<void>;
+  columns: number;
+  bodyRows: number;
+  onError: (e: unknown) => void;
+}) {
+  const { session, ctx, columns, bodyRows } = props;
+  const workflow = session.workflow;
+  const facts = useHomeFacts(workflow, session.cloud, session.generation);
+  const steps = workflow?.steps ?? [];
+  const problems = problemsOf(facts, workflow, session.workflowError, session.cloudError);
+  const problemRows = Math.min(problems.length * 2, Math.max(0, bodyRows - 9));
+  const chainRows = Math.max(1, bodyRows - 6 - problemRows - (problemRows ? 1 : 0));
+  const { cursor, handle } = useListCursor(steps.length, chainRows);
+  const [started] = useState(() => Date.now());
+  const [resolving, setResolving] = useState<string | null>(null);
+  const step = steps[cursor];
+
+  useKeys(
+    (input, key) => {
+      if (handle(input, key)) return;
+      if (isKey('refresh', input, key)) return void props.reload();
+      if (isKey('params', input, key)) return props.open({ screen: 'params', stepId: step?.id });
+      if (isKey('newStep', input, key)) return props.open({ screen: 'new-step' });
+      if (isKey('baseAmi', input, key)) return props.open({ screen: 'base-ami' });
+      if (isKey('amis', input, key)) return props.open({ screen: 'amis' });
+      if (!step) return;
+      if (isKey('build', input, key)) props.open({ screen: 'build', stepId: step.id });
+      else if (isKey('manual', input, key)) props.open({ screen: 'manual', stepId: step.id });
+      else if (isKey('open', input, key)) props.open({ screen: step.manual ? 'manual' : 'build', stepId: step.id });
+      else if (isKey('resolveRun', input, key)) {
+        if (facts.interrupted.some((r) => r.stepId === step.id)) setResolving(step.id);
+        else props.onError(`step ${step.id} has no interrupted build`);
+      }
+    },
+    { isActive: resolving === null },
+  );
+
+  const resolve = async (stepId: string) => {
+    setResolving(null);
+    const run = facts.interrupted.find((r) => r.stepId === stepId);
+    if (!run || !ctx) return;
+    try {
+      const { terminateRunInstance } = await import('../../packer/runs.js');
+      props.onError(await terminateRunInstance(ctx.cloud, run));
+      await props.reload();
+    } catch (e) {
+      props.onError(e);
+    }
+  };
+
+  const cloud = session.cloud;
+  const identity = facts.identity;
+  const chainTop = Math.max(0, Math.min(cursor - chainRows + 1, steps.length - chainRows));
+  const shownSteps = steps.slice(Math.max(0, chainTop), Math.max(0, chainTop) + chainRows);
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Fact label="workflow">
+        {workflow ? (
+          <>
+            <Text bold>{workflow.param.workflow_id}</Text> <Text color={tone('muted')}>{workflow.dir}</Text>
+          </>
+        ) : session.workflowError ? (
+          <Text color={tone('error')}>cannot load {props.ctx?.options.workflow ?? 'the workflow'}</Text>
+        ) : (
+          <SpinnerWithElapsed label="loading the workflow" startedAt={started} />
+        )}
+      </Fact>
+      <Fact label="cloud">
+        {cloud ? (
+          `${cloud.kind === 'sandbox' ? 'sandbox (offline)' : 'AWS'} · region ${cloud.region} · profile ${cloud.profile ?? 'default chain'}`
+        ) : session.cloudError ? (
+          <Text color={tone('error')}>{errorLine(session.cloudError)}</Text>
+        ) : (
+          <SpinnerWithElapsed label="opening the cloud" startedAt={started} />
+        )}
+      </Fact>
+      <Fact label="identity">
+        {!identity ? (
+          <Text color={tone('muted')}>checking…</Text>
+        ) : 'error' in identity ? (
+          <Text color={tone('error')}>no credentials — see the problems below</Text>
+        ) : (
+          `${identity.arn} (account ${identity.account})`
+        )}
+      </Fact>
+      <Fact label="packer">
+        {!facts.packer ? (
+          <Text color={tone('muted')}>looking…</Text>
+        ) : 'error' in facts.packer ? (
+          <Text color={tone('error')}>not found</Text>
+        ) : (
+          `${facts.packer.version}  ${facts.packer.path}`
+        )}
+      </Fact>
+      <Box height={1} />
+      <Box height={1}>
+        <Text wrap="truncate">
+          <Text bold>Steps</Text>
+          <Text color={tone('muted')}>
+            {workflow ? `  from ${workflow.param.root_base_ami_name} (${workflow.param.root_base_ami_id})` : ''}
+          </Text>
+        </Text>
+      </Box>
+      <Box flexDirection="column" height={chainRows}>
+        {steps.length === 0 && workflow ? <Text color={tone('muted')}>No steps yet — press n to create the first one.</Text> : null}
+        {shownSteps.map((s, i) => {
+          const index = chainTop + i;
+          const state = stepState(s, facts);
+          const previous = index === 0 ? 'base' : steps[index - 1]!.id;
+          return (
+            <Box key={s.id} height={1}>
+              <Text wrap="truncate" inverse={index === cursor}>
+                <Text color={tone('muted')}>{`${previous} →`.padStart(16).slice(-16)} </Text>
+                <Text bold>{s.id.padEnd(16)}</Text>
+                <Text color={tone(state.tone)}>
+                  {' '}
+                  {state.mark} {state.text}
+                </Text>
+              </Text>
+            </Box>
+          );
+        })}
+      </Box>
+      {resolving ? (
+        <Confirm message={`Terminate the instance of the interrupted build of ${resolving}?`} onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))} />
+      ) : null}
+      {problemRows > 0 ? (
+        <Box flexDirection="column" height={problemRows + 1}>
+          <Text bold color={tone('warn')}>
+            Problems
+          </Text>
+          {problems.slice(0, Math.floor(problemRows / 2)).map((p) => (
+            <Box key={p.what} flexDirection="column" height={2}>
+              <Text wrap="truncate" color={tone('warn')}>
+                ⚠ {p.what}
+              </Text>
+              <Text wrap="truncate" color={tone('muted')}>
+                {'  → '}
+                {p.fix}
+              </Text>
+            </Box>
+          ))}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,88 @@
+import { render } from 'ink-testing-library';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Cloud } from '../../src/aws/ports.js';
+import { App } from '../../src/ui/app.js';
+import { tone } from '../../src/ui/theme.js';
+import { keys, makeWorkflow, tick, waitFor } from './fixtures.js';
+
+const opened: Cloud[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const c of opened.splice(0)) await c.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function start(dir: string) {
+  dirs.push(dir);
+  const quits: number[] = [];
+  const app = render(
+    <App options={{ workflow: dir, sandbox: true }} onCloud={(c) => c && opened.push(c)} onQuit={(code) => quits.push(code)} />,
+  );
+  return { ...app, quits };
+}
+
+describe('the app shell and home', () => {
+  it('draws home at once, then the workflow, the sandbox identity and the chain', async () => {
+    const { lastFrame, frames } = start(makeWorkflow());
+    expect(frames[0]).toContain('paw-tui');
+    expect(frames[0]).toContain('SANDBOX');
+    await waitFor(() => expect(lastFrame()).toContain('demo'));
+    await waitFor(() => expect(lastFrame()).toMatch(/base → step1\s+○ not built/));
+    expect(lastFrame()).toMatch(/step1 → step2\s+○ not built/);
+    await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
+    expect(lastFrame()).toContain('region us-east-1');
+  });
+
+  it('shows a broken params file as a problem with its line and column, not a stack trace', async () => {
+    const dir = makeWorkflow();
+    writeFileSync(path.join(dir, 'workflow_param.json'), '{ "workflow_id": "demo", }\n');
+    const { lastFrame } = start(dir);
+    await waitFor(() => expect(lastFrame()).toContain('Problems'));
+    expect(lastFrame()).toMatch(/workflow_param\.json:\d+:\d+/);
+    expect(lastFrame()).not.toMatch(/\n\s+at /);
+  });
+
+  it('? shows every key of home, any key closes it; q quits with 0', async () => {
+    const { lastFrame, stdin, quits } = start(makeWorkflow());
+    await waitFor(() => expect(lastFrame()).toContain('step2'));
+    stdin.write('?');
+    await waitFor(() => expect(lastFrame()).toContain('Build the highlighted step with Packer'));
+    stdin.write('x');
+    await tick(300);
+    await waitFor(() => expect(lastFrame()).toContain('step2'));
+    stdin.write('q');
+    await waitFor(() => expect(quits).toEqual([0]));
+  });
+
+  it('Ctrl-C once warns, twice quits with 130', async () => {
+    const { lastFrame, stdin, quits } = start(makeWorkflow());
+    await waitFor(() => expect(lastFrame()).toContain('step2'));
+    stdin.write(keys.ctrlC);
+    await waitFor(() => expect(lastFrame()).toContain('Press Ctrl-C again to quit'));
+    expect(quits).toEqual([]);
+    stdin.write(keys.ctrlC);
+    await waitFor(() => expect(quits).toEqual([130]));
+  });
+
+  it('a screen opened before the cloud is ready says so in place', async () => {
+    const { lastFrame, stdin } = start(makeWorkflow());
+    stdin.write('i');
+    await tick();
+    await waitFor(() => expect(lastFrame()).toMatch(/still opening|AMIs/));
+  });
+});
+
+describe('theme', () => {
+  it('drops colours under NO_COLOR', () => {
+    process.env.NO_COLOR = '1';
+    try {
+      expect(tone('error')).toBeUndefined();
+    } finally {
+      delete process.env.NO_COLOR;
+    }
+    expect(tone('error')).toBe('red');
+  });
+});

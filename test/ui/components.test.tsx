@@ -1,0 +1,206 @@
+import { Box, Text } from 'ink';
+import { render } from 'ink-testing-library';
+import { useState } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StyledLine } from '../../src/packer/types.js';
+import { Confirm, TypedConfirm } from '../../src/ui/components/Confirm.js';
+import { HelpOverlay } from '../../src/ui/components/HelpOverlay.js';
+import { KeyHints } from '../../src/ui/components/KeyHints.js';
+import { Table, type Column } from '../../src/ui/components/Table.js';
+import { TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
+import { useListCursor } from '../../src/ui/hooks/useListCursor.js';
+import { useInput } from 'ink';
+import { keys, tick, waitFor } from './fixtures.js';
+
+afterEach(() => {
+  delete process.env.NO_COLOR;
+});
+
+describe('help bar and overlay', () => {
+  it('lists the keys of the screen from the registry', () => {
+    const { lastFrame } = render(<KeyHints screen="home" width={200} />);
+    expect(lastFrame()).toContain('b build');
+    expect(lastFrame()).toContain('q quit');
+    expect(lastFrame()).toContain('Esc back');
+    expect(lastFrame()).toContain('? keys');
+    expect(lastFrame()).not.toContain('sort');
+  });
+
+  it('the overlay explains every key of the screen', () => {
+    const { lastFrame } = render(<HelpOverlay screen="amis" rows={30} width={100} />);
+    expect(lastFrame()).toContain('Filter the rows by text');
+    expect(lastFrame()).toContain('Delete the selected items');
+    expect(lastFrame()).not.toContain('Build the highlighted step');
+  });
+});
+
+describe('confirmations', () => {
+  it('Confirm answers yes on y and no on Esc, ignoring Enter', async () => {
+    const answers: boolean[] = [];
+    const { stdin } = render(<Confirm message="Stop the instance?" onAnswer={(y) => answers.push(y)} />);
+    await tick();
+    stdin.write(keys.enter);
+    await tick();
+    stdin.write('y');
+    await tick();
+    stdin.write(keys.esc);
+    await tick(80);
+    expect(answers).toEqual([true, false]);
+  });
+
+  it('TypedConfirm refuses anything but the exact AMI id', async () => {
+    let confirmed = 0;
+    const { stdin, lastFrame } = render(
+      <TypedConfirm message="Delete ami-123?" expected="ami-123" onConfirm={() => confirmed++} onCancel={() => undefined} />,
+    );
+    await tick();
+    for (const c of 'ami-12') stdin.write(c);
+    await tick();
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('That is not ami-123'));
+    expect(confirmed).toBe(0);
+    stdin.write('3');
+    await tick();
+    stdin.write(keys.enter);
+    await waitFor(() => expect(confirmed).toBe(1));
+  });
+});
+
+interface Row {
+  id: string;
+  name: string;
+}
+
+function FilteredTable({ rows, onFrame }: { rows: Row[]; onFrame?: () => void }) {
+  const [filter, setFilter] = useState('');
+  const shown = filter ? rows.filter((r) => r.name.includes(filter)) : rows;
+  const { cursor, handle } = useListCursor(shown.length, 10);
+  useInput((input, key) => {
+    if (handle(input, key)) return;
+    if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
+    else setFilter((f) => f + input);
+  });
+  onFrame?.();
+  const columns: Column<Row>[] = [
+    { title: 'ID', width: 8, value: (r) => r.id },
+    { title: 'NAME', value: (r) => r.name },
+  ];
+  return (
+    <Box flexDirection="column">
+      <Text>filter: {filter}</Text>
+      <Table rows={shown} columns={columns} cursor={cursor} height={11} width={60} rowKey={(r) => r.id} />
+    </Box>
+  );
+}
+
+describe('Table', () => {
+  const rows: Row[] = Array.from({ length: 10_000 }, (_, i) => ({ id: `r${i}`, name: `image-${i}-${i % 7 === 0 ? 'seven' : 'other'}` }));
+
+  it('draws only the rows that fit and follows the cursor', async () => {
+    const { stdin, lastFrame } = render(<FilteredTable rows={rows} />);
+    await tick();
+    expect(lastFrame()).toContain('r0 ');
+    expect(lastFrame()).toContain('r9 ');
+    expect(lastFrame()).not.toContain('r10 ');
+    for (let i = 0; i < 12; i++) stdin.write(keys.down);
+    await waitFor(() => expect(lastFrame()).toContain('r12 '));
+    expect(lastFrame()).not.toContain('r0 ');
+  });
+
+  it('keeps a filter keystroke to frame under 50 ms (p95) with 10,000 rows', async () => {
+    const { stdin, lastFrame } = render(<FilteredTable rows={rows} />);
+    await tick();
+    const times: number[] = [];
+    for (const c of ['s', 'e', 'v', 'e', 'n']) {
+      const before = lastFrame();
+      const t0 = performance.now();
+      stdin.write(c);
+      await waitFor(() => expect(lastFrame()).not.toBe(before), 2000);
+      times.push(performance.now() - t0);
+      stdin.write(keys.backspace);
+      await waitFor(() => expect(lastFrame()).toBe(before), 2000);
+      stdin.write(c);
+      await tick(5);
+    }
+    times.sort((a, b) => a - b);
+    const p95 = times[Math.ceil(times.length * 0.95) - 1]!;
+    expect(p95).toBeLessThan(50);
+    expect(lastFrame()).toContain('seven');
+  });
+});
+
+/** A terminal session stand-in: lines appended by the test. */
+function fakeSource(initial: string[]) {
+  const lines = [...initial];
+  const listeners = new Set<() => void>();
+  const written: string[] = [];
+  const source: PaneSource & { push(line: string): void; written: string[] } = {
+    get length() {
+      return lines.length;
+    },
+    view(fromBottom: number, height: number): StyledLine[] {
+      const end = lines.length - fromBottom;
+      return lines.slice(Math.max(0, end - height), end).map((text) => [{ text, fg: '#ff0000' }]);
+    },
+    lineText: (i: number) => lines[i] ?? '',
+    onChange(l: () => void) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    write: (d: string) => written.push(d),
+    push(line: string) {
+      lines.push(line);
+      for (const l of listeners) l();
+    },
+    written,
+  };
+  return source;
+}
+
+describe('TerminalPane', () => {
+  const many = Array.from({ length: 100 }, (_, i) => `line ${i}`);
+
+  it('follows new output, holds still when scrolled back, and finds text', async () => {
+    const source = fakeSource(many);
+    const { stdin, lastFrame } = render(<TerminalPane source={source} width={40} height={6} active />);
+    await tick();
+    expect(lastFrame()).toContain('line 99');
+    expect(lastFrame()).toContain('following');
+    source.push('line 100');
+    await waitFor(() => expect(lastFrame()).toContain('line 100'));
+    stdin.write(keys.pageUp);
+    await waitFor(() => expect(lastFrame()).toContain('lines up'));
+    const scrolled = lastFrame()!.split('\n').slice(0, 5).join('\n');
+    expect(scrolled).not.toContain('line 100');
+    source.push('line 101');
+    await tick(80);
+    expect(lastFrame()!.split('\n').slice(0, 5).join('\n')).toBe(scrolled);
+    stdin.write('f');
+    await waitFor(() => expect(lastFrame()).toContain('line 101'));
+    stdin.write('/');
+    await tick();
+    for (const c of 'line 42') stdin.write(c);
+    await tick();
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('line 40\nline 41\nline 42\nline 43'));
+    expect(lastFrame()).not.toContain('line 101');
+  });
+
+  it('sends typed keys to the process only in typing mode', async () => {
+    const source = fakeSource(['Continue? [c] Clean up and exit, [a] abort, [r] retry']);
+    const { stdin, lastFrame } = render(<TerminalPane source={source} width={60} height={4} active />);
+    await tick();
+    stdin.write('c');
+    await tick();
+    expect(source.written).toEqual([]);
+    stdin.write('i');
+    await waitFor(() => expect(lastFrame()).toContain('typing → process'));
+    stdin.write('c');
+    await tick();
+    stdin.write(keys.enter);
+    await tick();
+    expect(source.written).toEqual(['c', '\r']);
+    stdin.write(keys.esc);
+    await waitFor(() => expect(lastFrame()).toContain('following'));
+  });
+});
