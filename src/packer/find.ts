@@ -111,10 +111,14 @@ export function buildArgs(stepDir: string, varFiles: string[], onError: OnError)
   return ['build', '-color=true', `-on-error=${onError}`, ...varFileArgs(stepDir, varFiles), '.'];
 }
 
+/** A word as a POSIX shell reads it back. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /** A command line as a user would type it (for --dry-run and the log's first line). */
 export function commandLine(file: string, args: string[]): string {
-  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return [file, ...args].map(quote).join(' ');
+  return [file, ...args].map(shellQuote).join(' ');
 }
 
 /** Runs a short Packer command (validate, init) to its end, output captured. */

@@ -58,7 +58,7 @@ export interface Phase {
 export type CheckStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped';
 
 export interface PreflightCheck {
-  id: 'packer' | 'credentials' | 'source-ami' | 'output-name' | 'render' | 'init' | 'validate';
+  id: 'packer' | 'credentials' | 'source-ami' | 'output-name' | 'catalog' | 'render' | 'init' | 'validate';
   label: string;
   status: CheckStatus;
   /** What was found (version, AMI id...) or, when failed, the one line saying what to fix. */
@@ -138,6 +138,8 @@ export interface BuildSession {
   /** Kills Packer at once; the build instance may be left running (state.error names it). */
   forceStop(): void;
   readonly done: Promise<BuildState>;
+  /** Releases the terminal and the debug log tail (kills Packer if it still runs). */
+  dispose(): void;
 }
 
 /** A bounded tail of a text file that grows (Packer's debug log), lines redacted. */

@@ -1,0 +1,239 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Cloud } from '../aws/ports.js';
+import type { TableConsent } from '../aws/record.js';
+import { errorLine } from '../errors.js';
+import type { Step, Workflow } from '../workflow/types.js';
+import { finishBuild, startIncident } from './after-build.js';
+import { tailDebugLog, type FollowedDebugLog } from './debug-tail.js';
+import { buildArgs, commandLine, shellQuote } from './find.js';
+import type { WaitOptions } from './manifest.js';
+import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './preflight.js';
+import { startPackerRun, type PackerRun } from './run.js';
+import type { BuildPane, BuildSession, BuildState, OnError, PackerBinary, PreflightCheck } from './types.js';
+
+export interface StartBuildOptions {
+  cloud: Cloud;
+  workflow: Workflow;
+  step: Step;
+  onError: OnError;
+  /** Render, init and validate, then show the build command; nothing is written to AWS. */
+  dryRun?: boolean;
+  /** Start an incident when the build fails (SPEC §6, headless `--notify`). */
+  notify?: boolean;
+  /** The pane's size: Packer runs in a pseudo-terminal of this size. */
+  cols?: number;
+  rows?: number;
+  /** Packer found earlier (the home screen shows its version); found here when absent. */
+  packer?: PackerBinary;
+  /** May the catalog table be created when it is missing? */
+  tableConsent?: TableConsent;
+  /** How long to wait for the new AMI to become available. */
+  amiWait?: WaitOptions;
+}
+
+/**
+ * A build of one step as an object with state and events (STYLE.md): preflight checks, then
+ * `packer build` in a pseudo-terminal, then the AMI is found, checked, tagged and recorded.
+ * `state` is replaced on every change, so a subscriber can compare by reference.
+ */
+export function startBuild(options: StartBuildOptions): BuildSession {
+  const { workflow, step } = options;
+  const startedAt = Date.now();
+  const listeners = new Set<(state: BuildState) => void>();
+  let state: BuildState = {
+    stepId: step.id,
+    runId: '',
+    status: 'preflight',
+    checks: (Object.keys(CHECK_LABELS) as PreflightCheck['id'][]).map((id) => ({ id, label: CHECK_LABELS[id], status: 'pending' })),
+    phases: [],
+    builds: [],
+    startedAt,
+    notes: [],
+  };
+  let run: PackerRun | null = null;
+  let debug: FollowedDebugLog | undefined;
+  let command: string | null = null;
+  let interruptAsked = false;
+  let forced = false;
+
+  const set = (change: Partial<BuildState>) => {
+    state = { ...state, ...change };
+    for (const l of listeners) l(state);
+  };
+  const note = (line: string) => {
+    set({ notes: [...(state.notes ?? []), line] });
+    run?.note(`paw-tui: ${line}`);
+  };
+  const setCheck = (id: PreflightCheck['id'], change: Partial<PreflightCheck>) =>
+    set({ checks: state.checks.map((c) => (c.id === id ? { ...c, ...change } : c)) });
+
+  async function preflight(): Promise<Preflight | null> {
+    const found: Preflight = { varFiles: [] };
+    const input = {
+      cloud: options.cloud,
+      workflow,
+      step,
+      dryRun: Boolean(options.dryRun),
+      tableConsent: options.tableConsent ?? { yes: false },
+      packer: options.packer,
+    };
+    for (const [id, check] of preflightChecks(input, found)) {
+      if (interruptAsked) return null;
+      setCheck(id, { status: 'running' });
+      try {
+        const result = await check();
+        setCheck(id, { status: result.status ?? 'ok', detail: result.detail });
+      } catch (e) {
+        const line = errorLine(e);
+        setCheck(id, { status: 'failed', detail: line, output: e instanceof CheckFailed ? e.output : undefined });
+        set({ error: line });
+        return null;
+      }
+    }
+    return found;
+  }
+
+  async function build(found: Preflight): Promise<void> {
+    const args = buildArgs(step.dir, found.varFiles, options.onError);
+    command = `cd ${shellQuote(step.dir)} && ${commandLine('packer', args)}`;
+    if (options.dryRun) {
+      set({ status: 'succeeded', endedAt: Date.now(), commandExitCode: 0 });
+      note('dry run: rendered, validated; nothing was built and nothing was written to AWS');
+      return;
+    }
+    await mkdir(path.join(step.dir, '.paw'), { recursive: true });
+    run = await startPackerRun({
+      packer: found.packer!,
+      workflowId: workflow.param.workflow_id,
+      stepId: step.id,
+      stepDir: step.dir,
+      args,
+      cols: options.cols ?? 120,
+      rows: options.rows ?? 30,
+    });
+    const current = run;
+    debug = tailDebugLog(current.paths.debugLog);
+    for (const c of state.checks) current.note(`paw-tui: check ${c.label}: ${c.status}${c.detail ? ` — ${c.detail}` : ''}`);
+    set({ status: interruptAsked ? 'interrupting' : 'running', runId: current.runId, logPath: current.paths.log, debugLogPath: current.paths.debugLog });
+    if (interruptAsked) current.terminal.kill('SIGINT');
+    current.output.on((event) => {
+      if (event.kind === 'phase') set({ phases: [...current.output.phases] });
+      else if (event.kind === 'build') set({ builds: [...current.output.builds] });
+      else if (event.kind === 'instance') set({ instanceId: event.instanceId });
+      else if (event.kind === 'ami') set({ amiId: current.output.amiId(options.cloud.region) });
+    });
+
+    const exit = await current.exited;
+    await debug.finish();
+    const exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
+    set({ exitCode, phases: [...current.output.phases] });
+
+    if (interruptAsked || forced) {
+      const instance = current.output.instanceId;
+      const error = forced
+        ? `build stopped by force: ${instance ? `instance ${instance} may be left running` : 'a build instance may be left running'} — check it in EC2 and terminate it (paw-tui doctor finds it)`
+        : `build interrupted: Packer cleaned up and exited with code ${exitCode}`;
+      await current.journal.update({ status: 'interrupted', exitCode });
+      set({ status: 'interrupted', error, endedAt: Date.now(), commandExitCode: 130 });
+      return;
+    }
+    if (exitCode !== 0) {
+      const why = current.output.errors[0] ?? current.output.lastLines(1)[0] ?? '';
+      await current.journal.update({ status: 'failed', exitCode });
+      set({ error: `packer build failed with exit code ${exitCode}${why ? `: ${why}` : ''} — see ${current.paths.log}` });
+      return;
+    }
+    try {
+      const outcome = await finishBuild({
+        cloud: options.cloud,
+        workflow,
+        step,
+        run: current,
+        source: found.source!,
+        packerVersion: found.packer!.version,
+        durationS: (Date.now() - current.startedAt.getTime()) / 1000,
+        wait: options.amiWait,
+        note,
+      });
+      await current.journal.update({ status: 'succeeded', exitCode, amiId: outcome.amiId });
+      set({ status: 'succeeded', amiId: outcome.amiId, recorded: true, endedAt: Date.now(), commandExitCode: 0 });
+    } catch (e) {
+      await current.journal.update({ status: 'failed', exitCode });
+      set({ error: errorLine(e) });
+    }
+  }
+
+  async function main(): Promise<BuildState> {
+    try {
+      const found = await preflight();
+      if (found) await build(found);
+      else if (interruptAsked && !state.error) set({ status: 'interrupted', error: 'build stopped before Packer started', commandExitCode: 130 });
+    } catch (e) {
+      set({ error: errorLine(e) });
+    }
+    if (state.status !== 'succeeded' && state.status !== 'interrupted') {
+      set({ status: 'failed', endedAt: Date.now(), commandExitCode: 1 });
+      if (options.notify && !options.dryRun) {
+        const lines = run ? run.output.lastLines(30) : state.checks.filter((c) => c.status === 'failed').map((c) => `${c.label}: ${c.detail}`);
+        await startIncident(options.cloud, workflow, step, state.error ?? 'build failed', lines, note);
+      }
+    }
+    if (!state.endedAt) set({ endedAt: Date.now() });
+    await run?.closeLogs();
+    return state;
+  }
+
+  const done = main();
+
+  return {
+    get state() {
+      return state;
+    },
+    get terminal() {
+      return run?.terminal ?? null;
+    },
+    get debugTerminal() {
+      return debug;
+    },
+    get command() {
+      return command;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    buildLines: (build) => run?.output.buildLines(build) ?? [],
+    interrupt() {
+      if (interruptAsked || state.endedAt) return;
+      interruptAsked = true;
+      if (run) {
+        run.terminal.kill('SIGINT');
+        void run.journal.update({ status: 'interrupting' });
+        set({ status: 'interrupting' });
+      }
+    },
+    forceStop() {
+      if (state.endedAt) return;
+      forced = true;
+      interruptAsked = true;
+      run?.terminal.kill('SIGKILL');
+    },
+    done,
+    dispose() {
+      run?.terminal.dispose();
+      debug?.dispose();
+      listeners.clear();
+    },
+  };
+}
+
+/** The log panes of a build: all output, one per parallel build, Packer's debug log. */
+export function buildPanes(session: BuildSession): BuildPane[] {
+  const panes: BuildPane[] = [{ id: 'all', label: 'all', kind: 'all' }];
+  if (session.state.builds.length > 1) {
+    for (const b of session.state.builds) panes.push({ id: `build:${b}`, label: b, kind: 'build' });
+  }
+  if (session.debugTerminal) panes.push({ id: 'debug', label: 'debug log', kind: 'debug' });
+  return panes;
+}

@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import type { Cloud } from '../aws/ports.js';
+import type { TableConsent } from '../aws/record.js';
+import { PawError } from '../errors.js';
+import type { Step, Workflow } from '../workflow/types.js';
+import { findPacker, initArgs, needsInit, runPackerCommand, validateArgs } from './find.js';
+import type { PackerBinary, PreflightCheck } from './types.js';
+
+export const CHECK_LABELS: Record<PreflightCheck['id'], string> = {
+  packer: 'Packer installed',
+  credentials: 'AWS credentials',
+  'source-ami': 'source AMI available',
+  'output-name': 'output AMI name valid and free',
+  catalog: 'catalog table',
+  render: 'templates render',
+  init: 'packer init',
+  validate: 'packer validate',
+};
+
+/** What a passed check found, for the user (and the output of a failed Packer command). */
+export interface CheckResult {
+  detail: string;
+  status?: 'ok' | 'skipped';
+}
+
+/** A failed check: its one line, and the output behind it. */
+export class CheckFailed extends PawError {
+  constructor(
+    message: string,
+    readonly output?: string,
+    hint?: string,
+  ) {
+    super(message, { hint });
+  }
+}
+
+/** What the checks found, used by the build that follows. */
+export interface Preflight {
+  packer?: PackerBinary;
+  source?: { id: string; name: string };
+  outputName?: string;
+  varFiles: string[];
+}
+
+export interface PreflightInput {
+  cloud: Cloud;
+  workflow: Workflow;
+  step: Step;
+  dryRun: boolean;
+  tableConsent: TableConsent;
+  packer?: PackerBinary;
+}
+
+/** The checks in the order they run; each may use what the earlier ones found. */
+export function preflightChecks(input: PreflightInput, found: Preflight): [PreflightCheck['id'], () => Promise<CheckResult>][] {
+  const { cloud, workflow, step } = input;
+  return [
+    [
+      'packer',
+      async () => {
+        found.packer = input.packer ?? (await findPacker());
+        return { detail: `packer ${found.packer.version} (${found.packer.args[0] ?? found.packer.path})` };
+      },
+    ],
+    [
+      'credentials',
+      async () => {
+        const who = await cloud.identity.whoAmI();
+        return { detail: `${who.arn} in ${cloud.region}${cloud.kind === 'sandbox' ? ' (sandbox)' : ''}` };
+      },
+    ],
+    [
+      'source-ami',
+      async () => {
+        const { sourceAmi } = await import('../aws/source.js');
+        found.source = await sourceAmi(cloud, workflow, step);
+        return { detail: `${found.source.id} (${found.source.name})` };
+      },
+    ],
+    [
+      'output-name',
+      async () => {
+        const { checkOutputAmiName, outputAmiName } = await import('../workflow/names.js');
+        const name = outputAmiName(workflow, step);
+        checkOutputAmiName(name);
+        const [taken] = await cloud.images.findOwnedByName(name);
+        if (taken) {
+          throw new PawError(`output AMI name ${name} is already taken by ${taken.id}`, {
+            hint: `delete that AMI first (paw-tui amis delete ${taken.id}) or change the step id`,
+          });
+        }
+        found.outputName = name;
+        return { detail: name };
+      },
+    ],
+    [
+      'catalog',
+      async () => {
+        const table = cloud.catalog.tableName;
+        if (await cloud.catalog.tableExists()) return { detail: table };
+        if (input.dryRun) return { detail: `${table} does not exist yet (a build creates it with --yes)`, status: 'skipped' };
+        const consent = input.tableConsent;
+        const agreed =
+          consent.yes || (consent.ask ? await consent.ask(`The catalog table ${table} does not exist in ${cloud.region}. Create it?`) : false);
+        if (!agreed) {
+          throw new PawError(`catalog table ${table} does not exist in ${cloud.region}`, {
+            hint: 'pass --yes to create it when the AMI is recorded, or create it yourself',
+          });
+        }
+        return { detail: `${table} will be created when the AMI is recorded` };
+      },
+    ],
+    [
+      'render',
+      async () => {
+        const { renderStep, renderedVarFiles } = await import('../workflow/render.js');
+        const { files } = await renderStep(workflow, step, {
+          sourceAmiId: found.source!.id,
+          sourceAmiName: found.source!.name,
+          region: cloud.region,
+        });
+        found.varFiles = renderedVarFiles(step);
+        return { detail: files.map((f) => f.split('/').pop()).join(', ') };
+      },
+    ],
+    [
+      'init',
+      async () => {
+        const packer = found.packer!;
+        const { renderedTemplates } = await renderedFiles(step);
+        const text = (await Promise.all(renderedTemplates.map((f) => readFile(f, 'utf8')))).join('\n');
+        if (!needsInit(packer.version, text)) {
+          return { detail: `not needed (packer ${packer.version}, no required_plugins)`, status: 'skipped' };
+        }
+        const r = await runPackerCommand(packer, initArgs(), step.dir);
+        if (r.code !== 0) throw new CheckFailed(`packer init failed: ${firstError(r.output)}`, r.output);
+        return { detail: 'plugins installed' };
+      },
+    ],
+    [
+      'validate',
+      async () => {
+        const r = await runPackerCommand(found.packer!, validateArgs(step.dir, found.varFiles), step.dir);
+        if (r.code !== 0) throw new CheckFailed(`packer validate failed: ${firstError(r.output)}`, r.output);
+        return { detail: 'the configuration is valid' };
+      },
+    ],
+  ];
+}
+
+async function renderedFiles(step: Step): Promise<{ renderedTemplates: string[] }> {
+  const { readdir } = await import('node:fs/promises');
+  const names = await readdir(step.dir);
+  return { renderedTemplates: names.filter((n) => n.endsWith('.pkr.hcl')).map((n) => `${step.dir}/${n}`) };
+}
+
+/** The line of Packer's output that says what is wrong (`Error: ...`), else its first line. */
+export function firstError(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^(\* )?Error[: ]/.test(l));
+  const at = error ? lines.indexOf(error) : -1;
+  // HCL errors put the message on the line after `Error: <summary>` and the position before.
+  const detail = error && lines[at + 1]?.startsWith('on ') ? `${error} (${lines[at + 1]})` : error;
+  return detail ?? lines[0] ?? 'no output';
+}
