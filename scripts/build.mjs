@@ -16,6 +16,9 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // ESM builds first: a split chunk of a CommonJS package exports only `default`, so
+  // `const { EC2Client } = await import('@aws-sdk/client-ec2')` was undefined in dist/.
+  mainFields: ['module', 'main'],
   target: 'node20',
   jsx: 'automatic',
   sourcemap: false,
