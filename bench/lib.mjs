@@ -47,34 +47,43 @@ export function workflowCopy(prefix = 'wf') {
 }
 
 /**
- * Bundles a bench entry (TypeScript/TSX, importing from src/) into one ESM file, with the same
- * settings as scripts/build.mjs, so what is measured is what ships. Native and CommonJS-heavy
- * packages stay external and resolve from the repository's node_modules: the bundle is written
- * inside the repository (bench/.out/<name>/, ignored) for that reason.
+ * Bundles a bench entry (TypeScript/TSX, importing from src/) into one ESM file with the
+ * product's esbuild settings (scripts/build.mjs). Native and CommonJS-heavy packages stay
+ * external and resolve from the repository's node_modules: the bundle is written inside the
+ * repository (bench/.out/<name>/, ignored) for that reason. One file, no chunks: a dynamic
+ * import() of a CommonJS package then keeps its named exports (a split chunk exports only a
+ * default), and Ink's optional devtools import is stubbed out as the product never loads it.
  */
 export async function bundle(entry, name) {
   const { build } = await import('esbuild');
   const outdir = path.join(repoRoot, 'bench', '.out', name);
   rmSync(outdir, { recursive: true, force: true });
+  const outfile = path.join(outdir, 'main.mjs');
   await build({
-    entryPoints: { main: path.resolve(repoRoot, entry) },
-    outdir,
-    outExtension: { '.js': '.mjs' },
+    entryPoints: [path.resolve(repoRoot, entry)],
+    outfile,
     bundle: true,
-    // As the product's build: dynamic imports (Ink's devtools) stay separate chunks.
-    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     jsx: 'automatic',
     logLevel: 'warning',
-    external: ['node-pty', '@xterm/headless', 'dynalite', 'nunjucks', 'react-devtools-core'],
+    external: ['node-pty', '@xterm/headless', 'dynalite', 'nunjucks', 'jsonc-parser'],
+    plugins: [
+      {
+        name: 'no-devtools',
+        setup(b) {
+          b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};', loader: 'js' }));
+        },
+      },
+    ],
     banner: {
       js: "import { createRequire as __pawCreateRequire } from 'node:module'; const require = __pawCreateRequire(import.meta.url);",
     },
     define: { 'process.env.DEV': '"false"', 'process.env.NODE_ENV': '"production"', __PAW_VERSION__: '"bench"' },
   });
-  return path.join(outdir, 'main.mjs');
+  return outfile;
 }
 
 /** Runs a command to completion; resolves with wall time in ms (from spawn to exit). */
