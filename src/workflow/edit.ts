@@ -44,7 +44,12 @@ export function editJsonText(text: string, keyPath: JSONPath, value: unknown): s
   return applyEdits(text, edits);
 }
 
-async function edit(file: string, keyPath: JSONPath, value: unknown): Promise<void> {
+export interface EditOptions {
+  /** A further check of the edited text (for example the chain across step files); throw to refuse. */
+  check?: (text: string) => void;
+}
+
+async function edit(file: string, keyPath: JSONPath, value: unknown, options: EditOptions = {}): Promise<void> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -60,6 +65,7 @@ async function edit(file: string, keyPath: JSONPath, value: unknown): Promise<vo
   }
   try {
     check(file, next);
+    options.check?.(next);
   } catch (e) {
     throw new PawError(`not changed: the edit would make it invalid: ${errorLine(e)}`, { exitCode: 2 });
   }
@@ -67,12 +73,12 @@ async function edit(file: string, keyPath: JSONPath, value: unknown): Promise<vo
 }
 
 /** Sets one value in a params file, keeping comments, key order and all other bytes. */
-export async function setJsonValue(file: string, keyPath: JSONPath, value: unknown): Promise<void> {
+export async function setJsonValue(file: string, keyPath: JSONPath, value: unknown, options?: EditOptions): Promise<void> {
   if (value === undefined) throw new PawError(`no value given for ${keyPath.join('.')}`, { exitCode: 2 });
-  await edit(file, keyPath, value);
+  await edit(file, keyPath, value, options);
 }
 
 /** Removes one key from a params file, keeping everything else. */
-export async function removeJsonValue(file: string, keyPath: JSONPath): Promise<void> {
-  await edit(file, keyPath, undefined);
+export async function removeJsonValue(file: string, keyPath: JSONPath, options?: EditOptions): Promise<void> {
+  await edit(file, keyPath, undefined, options);
 }
