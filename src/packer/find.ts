@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import stripAnsi from 'strip-ansi';
 import { PawError } from '../errors.js';
 import type { OnError, PackerBinary } from './types.js';
 
@@ -128,5 +129,5 @@ export async function runPackerCommand(
   cwd: string,
 ): Promise<{ code: number; output: string }> {
   const r = await run(packer.path, [...packer.args, ...args], cwd);
-  return { code: r.code, output: (r.stdout + r.stderr).trim() };
+  return { code: r.code, output: stripAnsi(r.stdout + r.stderr).trim() };
 }

@@ -160,6 +160,7 @@ export function firstError(output: string): string {
   const error = lines.find((l) => /^(\* )?Error[: ]/.test(l));
   const at = error ? lines.indexOf(error) : -1;
   // HCL errors put the message on the line after `Error: <summary>` and the position before.
-  const detail = error && lines[at + 1]?.startsWith('on ') ? `${error} (${lines[at + 1]})` : error;
+  const where = lines[at + 1]?.startsWith('on ') ? lines[at + 1]!.replace(/:$/, '') : '';
+  const detail = error && where ? `${error} (${where})` : error;
   return detail ?? lines[0] ?? 'no output';
 }

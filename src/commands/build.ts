@@ -1,0 +1,152 @@
+import { Option, type Command } from 'commander';
+import { InterruptedError, PawError } from '../errors.js';
+import { startBuild } from '../packer/build-session.js';
+import { LineSplitter } from '../packer/lines.js';
+import { checkLine, summaryLines } from '../packer/report.js';
+import type { BuildSession, BuildState, OnError, PreflightCheck } from '../packer/types.js';
+import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
+
+interface BuildOptions {
+  dryRun: boolean;
+  onError: OnError;
+  notify: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('build')
+    .description("render the step's templates, check everything, run `packer build`, then tag and record the new AMI")
+    .argument('<step>', 'the step id')
+    .option('--dry-run', 'render, init and validate, print the build command; write nothing to AWS', false)
+    .addOption(
+      new Option('--on-error <mode>', 'what Packer does when the build fails').choices(['cleanup', 'abort', 'ask']).default('cleanup'),
+    )
+    .option('--notify', 'start an incident when the build fails (needs incident_response_plan_arn)', false)
+    .action(async (stepId: string, options: BuildOptions, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const { state, command } = await runHeadless(opts, stepId, options);
+      emit(opts, { ...state, command }, () => '');
+    });
+}
+
+/** What the headless command writes while the build runs: checks, Packer's output, phases. */
+function printer(session: BuildSession, opts: GlobalOptions): () => void {
+  // With --json, stdout carries only the final state; the running commentary goes to stderr.
+  const out = opts.json ? process.stderr : process.stdout;
+  const printed = new Map<PreflightCheck['id'], string>();
+  let streaming = false;
+  let notesShown = 0;
+  const offs: (() => void)[] = [];
+
+  const onState = (state: BuildState) => {
+    for (const c of state.checks) {
+      if (c.status === 'pending' || c.status === 'running' || printed.get(c.id) === c.status) continue;
+      printed.set(c.id, c.status);
+      out.write(checkLine(c) + '\n');
+      if (c.status === 'failed' && c.output) out.write(c.output.replace(/\n?$/, '\n'));
+    }
+    if (!streaming && session.terminal) {
+      streaming = true;
+      out.write(`==> ${session.command}\n`);
+      stream(session, out, offs);
+    }
+    const notes = state.notes ?? [];
+    for (; notesShown < notes.length; notesShown++) out.write(`paw-tui: ${notes[notesShown]}\n`);
+  };
+  offs.push(session.subscribe(onState));
+  return () => offs.forEach((off) => off());
+}
+
+/** Packer's output as it comes: raw on a terminal (its colours), plain lines otherwise. */
+function stream(session: BuildSession, out: NodeJS.WriteStream, offs: (() => void)[]): void {
+  const terminal = session.terminal!;
+  if (out.isTTY && !process.env.NO_COLOR) {
+    offs.push(terminal.onData((chunk) => out.write(chunk)));
+    return;
+  }
+  const splitter = new LineSplitter((line) => out.write(line + '\n'));
+  offs.push(terminal.onData((chunk) => splitter.push(chunk)));
+  offs.push(terminal.onExit(() => splitter.end()));
+}
+
+/**
+ * Ctrl-C during a build: the first asks Packer to stop (it cleans up: terminates the instance,
+ * deletes temporary keys), the second kills it at once, leaving the instance to the user.
+ */
+function handleCtrlC(session: BuildSession, out: NodeJS.WriteStream): () => void {
+  const previous = process.listeners('SIGINT');
+  process.removeAllListeners('SIGINT');
+  let presses = 0;
+  const onSigint = () => {
+    presses++;
+    if (presses === 1) {
+      out.write('\npaw-tui: interrupting Packer; it cleans up before it exits (Ctrl-C again to stop it at once)\n');
+      session.interrupt();
+    } else {
+      const id = session.state.instanceId;
+      out.write(`\npaw-tui: stopping Packer at once${id ? `; instance ${id} may be left running` : ''}\n`);
+      session.forceStop();
+    }
+  };
+  process.on('SIGINT', onSigint);
+  return () => {
+    process.removeListener('SIGINT', onSigint);
+    for (const l of previous) process.on('SIGINT', l as () => void);
+  };
+}
+
+/** Keys typed on a terminal reach Packer's `-on-error=ask` prompt (line by line). */
+function forwardAnswers(session: BuildSession): () => void {
+  if (!process.stdin.isTTY) return () => {};
+  const onData = (data: Buffer) => session.terminal?.write(data.toString('utf8').replace(/\n/g, '\r'));
+  process.stdin.on('data', onData);
+  return () => {
+    process.stdin.off('data', onData);
+    process.stdin.pause();
+  };
+}
+
+/** Runs one build (or dry run) without the app, printing as it goes; throws on failure. */
+export async function runHeadless(
+  opts: GlobalOptions,
+  stepId: string,
+  options: BuildOptions & { validateOnly?: boolean },
+): Promise<{ state: BuildState; command: string | null }> {
+  const workflow = await loadWorkflowFor(opts);
+  const { findStep } = await import('../workflow/load.js');
+  const step = findStep(workflow, stepId);
+  if (step.manual) {
+    throw new PawError(`step ${step.id} is a manual step (it has no templates/)`, { hint: `use: paw-tui manual ${step.id}` });
+  }
+  return withCloud(opts, workflow, async (cloud) => {
+    const out = opts.json ? process.stderr : process.stdout;
+    const session = startBuild({
+      cloud,
+      workflow,
+      step,
+      onError: options.onError,
+      dryRun: options.dryRun,
+      notify: options.notify,
+      cols: process.stdout.columns || 120,
+      rows: process.stdout.rows || 40,
+      tableConsent: { yes: opts.yes },
+    });
+    const stopPrinting = printer(session, opts);
+    const restoreCtrlC = handleCtrlC(session, out);
+    const stopAnswers = options.onError === 'ask' && !options.dryRun ? forwardAnswers(session) : () => {};
+    let state: BuildState;
+    try {
+      state = await session.done;
+    } finally {
+      restoreCtrlC();
+      stopAnswers();
+      session.dispose();
+    }
+    stopPrinting();
+    if (options.dryRun && !options.validateOnly && session.command) out.write(`build command:\n  ${session.command}\n`);
+    if (!options.dryRun) for (const line of summaryLines(state)) out.write(line + '\n');
+    if (state.status === 'interrupted') throw new InterruptedError(state.error ?? 'build interrupted');
+    if (state.status !== 'succeeded') throw new PawError(state.error ?? 'the build failed');
+    return { state, command: session.command };
+  });
+}
