@@ -10,4 +10,15 @@ export interface CommandModule {
  */
 export const commandModules: Record<string, () => Promise<CommandModule>> = {
   manual: () => import('./manual.js'),
+  init: () => import('./init.js'),
+  steps: () => import('./steps.js'),
+  step: () => import('./step.js'),
+  params: () => import('./params.js'),
+  render: () => import('./render.js'),
+  'base-ami': () => import('./base-ami.js'),
+  record: () => import('./record.js'),
+  amis: () => import('./amis.js'),
+  doctor: () => import('./doctor.js'),
+  validate: () => import('./validate.js'),
+  build: () => import('./build.js'),
 };
