@@ -39,7 +39,14 @@ export function renderedName(step: Step, template: string): string {
 function readRecord(step: Step): string[] {
   const file = path.join(step.dir, RECORD);
   if (!existsSync(file)) return [];
-  const parsed = recordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // A damaged record forgets what was rendered: those files are then kept, never guessed at.
+    return [];
+  }
+  const parsed = recordSchema.safeParse(data);
   // Only plain names in the step folder are trusted: a damaged record must never delete elsewhere.
   return parsed.success ? parsed.data.files.filter((f) => f === path.basename(f) && !f.startsWith('.')) : [];
 }
