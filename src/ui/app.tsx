@@ -25,6 +25,7 @@ function screen(load: () => Promise<ComponentType<ScreenProps>>) {
   return lazy(async () => ({ default: await load() }));
 }
 const screens: Partial<Record<Route['screen'], ComponentType<ScreenProps>>> = {
+  amis: screen(async () => (await import('./screens/AmisScreen.js')).AmisScreen),
 };
 
 const titles: Record<Route['screen'], string> = {

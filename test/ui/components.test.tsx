@@ -178,7 +178,7 @@ describe('TerminalPane', () => {
     stdin.write('f');
     await waitFor(() => expect(lastFrame()).toContain('line 101'));
     stdin.write('/');
-    await tick();
+    await tick(60);
     for (const c of 'line 42') stdin.write(c);
     await tick();
     stdin.write(keys.enter);

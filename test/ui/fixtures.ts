@@ -73,3 +73,11 @@ export const keys = {
   pageDown: '\x1b[6~',
   space: ' ',
 };
+
+/** Types text one key at a time, as a person would. */
+export async function type(stdin: { write: (s: string) => void }, text: string): Promise<void> {
+  for (const c of text) {
+    stdin.write(c);
+    await tick(5);
+  }
+}

@@ -1,0 +1,81 @@
+import { render } from 'ink-testing-library';
+import { useRef, useState, type ReactElement } from 'react';
+import { Box } from 'ink';
+import type { Cloud } from '../../src/aws/ports.js';
+import { loadWorkflow } from '../../src/workflow/load.js';
+import type { Workflow } from '../../src/workflow/types.js';
+import { KeyHints } from '../../src/ui/components/KeyHints.js';
+import { ErrorLine } from '../../src/ui/components/ErrorLine.js';
+import { AppContextValue, type AppContext, type Route, type ScreenName } from '../../src/ui/context.js';
+import { useKeys } from '../../src/ui/hooks/useKeys.js';
+import type { Action } from '../../src/ui/keys.js';
+
+export interface Harness {
+  routes: Route[];
+  backs: number;
+  errors: unknown[];
+  reloads: number;
+}
+
+/**
+ * Renders one screen the way the app does (context, Esc through the screen's back handler,
+ * error line, help bar) without loading anything: the test gives the workflow and the cloud.
+ */
+export function renderScreen(
+  screen: ScreenName,
+  workflow: Workflow,
+  cloud: Cloud,
+  draw: (ctx: AppContext) => ReactElement,
+  size = { columns: 120, bodyRows: 20 },
+) {
+  const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0 };
+  let current = workflow;
+  function Shell() {
+    const [error, setError] = useState<unknown>(null);
+    const [hints, setHints] = useState<Action[] | null>(null);
+    const [, setGeneration] = useState(0);
+    const back = useRef<(() => boolean) | null>(null);
+    const captured = useRef(0);
+    const ctx = useRef<AppContext | null>(null);
+    ctx.current ??= {
+      workflow: current,
+      cloud,
+      options: { workflow: workflow.dir, sandbox: true },
+      ...size,
+      reload: async () => {
+        h.reloads++;
+        current = await loadWorkflow(workflow.dir);
+        ctx.current = { ...ctx.current!, workflow: current };
+        setGeneration((g) => g + 1);
+      },
+      navigate: (r) => h.routes.push(r),
+      back: () => h.backs++,
+      showError: (e) => {
+        h.errors.push(e);
+        setError(e);
+      },
+      clearError: () => setError(null),
+      captureKeys: (on) => (captured.current += on ? 1 : -1),
+      setBackHandler: (fn) => (back.current = fn),
+      setInterruptHandler: () => undefined,
+      setHints: (a) => setHints(a),
+      suspend: (work) => work(),
+    };
+    useKeys((_input, key) => {
+      if (captured.current > 0) return;
+      if (key.escape && !back.current?.()) h.backs++;
+    });
+    return (
+      <AppContextValue.Provider value={ctx.current}>
+        <Box flexDirection="column">
+          <Box height={size.bodyRows} flexDirection="column">
+            {draw(ctx.current)}
+          </Box>
+          {error ? <ErrorLine error={error} width={size.columns} /> : <Box height={1} />}
+          <KeyHints screen={screen} only={hints ?? undefined} width={size.columns} />
+        </Box>
+      </AppContextValue.Provider>
+    );
+  }
+  return { ...render(<Shell />), h };
+}
