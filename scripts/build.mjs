@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ with esbuild. Dynamic imports become separate chunks, so the
 // AWS SDK, nunjucks and node-pty load only when a command needs them (SPEC §10: start-up).
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 // Extra entry points: programs that paw-tui starts as processes of their own.
@@ -32,3 +32,6 @@ await build({
   // ~1.6x slower in `npm run bench`; what ships runs React's production build.
   define: { 'process.env.DEV': '"false"', 'process.env.NODE_ENV': '"production"', __PAW_VERSION__: JSON.stringify(pkg.version) },
 });
+
+// The simulated packer is run directly as PAW_PACKER (its `#!/usr/bin/env node` line comes from the source).
+if (entries['fake-packer']) chmodSync('dist/fake-packer.js', 0o755);

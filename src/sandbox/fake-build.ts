@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BuildUi } from './packer-ui.js';
+import { commandOutput, scriptOutput, type MachineOutput } from './packer-machine.js';
+import type { Provisioner } from './packer-template.js';
+import { registerImage } from './ec2.js';
+import { launchInstance, stopInstance, terminateInstance } from './instances.js';
+import { visibleImageState, visibleInstanceState, type SandboxState, type SandboxStore } from './state.js';
+
+/**
+ * One amazon-ebs build of the simulated packer, step by step as Packer 1.6 runs it, against the
+ * sandbox's state: the source instance and the AMI it registers are real entries there, so
+ * paw-tui sees them exactly as it would see Packer's on AWS (and finds the instance of a run
+ * that died half-way).
+ */
+
+export class Cancelled extends Error {
+  constructor() {
+    super('Build was cancelled.');
+  }
+}
+
+/** A failed step: the message Packer shows, and whether it is the provisioning step (for -on-error). */
+export class StepFailed extends Error {
+  /** Already shown to the user (and answered, under -on-error=ask). */
+  reported = false;
+  decision?: 'abort' | 'cleanup';
+
+  constructor(
+    message: string,
+    readonly step: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BuildSpec {
+  /** `<build name>.amazon-ebs.<source>` as Packer prints it. */
+  name: string;
+  sourceName: string;
+  amiName: string;
+  sourceAmiId: string;
+  instanceType: string;
+  region: string;
+  subnetName?: string;
+  securityGroupName?: string;
+  vpcName?: string;
+  instanceProfile?: string;
+  runTagName: string;
+  provisioners: Provisioner[];
+  /** The folder the build runs in (scripts are relative to it). */
+  dir: string;
+}
+
+export interface BuildContext {
+  store: SandboxStore;
+  /** Waits `ms` (divided by the speed); rejects with Cancelled on interrupt. */
+  pause(ms: number): Promise<void>;
+  /** A simulated duration divided by the speed. */
+  speedMs(ms: number): number;
+  onError: string;
+  fail: string | undefined;
+  /** Asks the `-on-error=ask` question; resolves with the first letter typed. */
+  ask(ui: BuildUi): Promise<string>;
+}
+
+interface Held {
+  keyPair?: string;
+  tempGroupId?: string;
+  instanceId?: string;
+  amiId?: string;
+  amiReady?: boolean;
+}
+
+/** An EC2 error as Packer shows it: code, message, then the status line. */
+function awsError(prefix: string, e: unknown): string {
+  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  return `${prefix}: ${err.name ?? 'Error'}: ${err.message ?? String(e)}\n\tstatus code: ${err.$metadata?.httpStatusCode ?? 400}, request id: ${randomUUID()}`;
+}
+
+export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext): Promise<{ amiId: string }> {
+  const held: Held = {};
+  const until = async (ready: (s: SandboxState) => boolean) => {
+    while (!ready(await ctx.store.read())) await ctx.pause(100);
+  };
+  try {
+    ui.say('Prevalidating any provided VPC information');
+    await ctx.pause(300);
+    ui.say(`Prevalidating AMI Name: ${spec.amiName}`);
+    let state = await ctx.store.read();
+    const taken = Object.values(state.images).find((i) => i.ownerId === state.account && i.name === spec.amiName);
+    if (taken) throw new StepFailed(`Error: AMI Name: '${spec.amiName}' is used by an existing AMI: ${taken.id}`, 'StepPreValidate');
+    await ctx.pause(400);
+
+    const source = state.images[spec.sourceAmiId];
+    if (!source) {
+      throw new StepFailed(awsError('Error querying AMI', { name: 'InvalidAMIID.NotFound', message: `The image id '[${spec.sourceAmiId}]' does not exist` }), 'StepSourceAMIInfo');
+    }
+    if (visibleImageState(source) !== 'available') {
+      throw new StepFailed(`Error: source AMI ${spec.sourceAmiId} is not available (state: ${visibleImageState(source)})`, 'StepSourceAMIInfo');
+    }
+    ui.message(`Found Image ID: ${spec.sourceAmiId}`);
+    ui.debug(`[INFO] Source AMI ${spec.sourceAmiId}: ${source.name} (${source.architecture})`);
+    await ctx.pause(300);
+
+    if (spec.vpcName !== undefined) {
+      const vpc = state.vpcs.find((v) => v.name === spec.vpcName);
+      if (!vpc) throw new StepFailed(`No VPC found matching filters: map[tag:Name:${spec.vpcName}]`, 'StepNetworkInfo');
+      ui.message(`Found VPC ID: ${vpc.id}`);
+    }
+    const subnet = spec.subnetName === undefined ? state.subnets[0] : state.subnets.find((n) => n.name === spec.subnetName);
+    if (!subnet) throw new StepFailed(`No subnet was found matching filters: map[tag:Name:${spec.subnetName ?? ''}]`, 'StepNetworkInfo');
+    ui.message(`Found Subnet ID: ${subnet.id}`);
+    await ctx.pause(300);
+
+    const keyPair = `packer_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    ui.say(`Creating temporary keypair: ${keyPair}`);
+    await ctx.store.update((s) => void s.keyPairs.push({ name: keyPair, id: `key-${keyPair.slice(7, 24)}`, fingerprint: '' }));
+    held.keyPair = keyPair;
+    await ctx.pause(300);
+
+    let groupId: string;
+    if (spec.securityGroupName !== undefined) {
+      const group = state.securityGroups.find((g) => g.name === spec.securityGroupName);
+      if (!group) throw new StepFailed(`No Security Groups found matching filters: map[tag:Name:${spec.securityGroupName}]`, 'StepSecurityGroup');
+      groupId = group.id;
+      ui.message(`Found Security Group(s): ${groupId}`);
+    } else {
+      const groupName = `packer_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      ui.say(`Creating temporary security group for this instance: ${groupName}`);
+      groupId = `sg-${randomUUID().replace(/-/g, '').slice(0, 17)}`;
+      await ctx.store.update((s) => void s.securityGroups.push({ id: groupId, name: groupName, vpcId: subnet.vpcId }));
+      held.tempGroupId = groupId;
+      await ctx.pause(200);
+      ui.say('Authorizing access to port 22 from [0.0.0.0/0] in the temporary security groups...');
+    }
+    await ctx.pause(300);
+
+    ui.say('Launching a source AWS instance...');
+    try {
+      held.instanceId = await ctx.store.update((s) =>
+        launchInstance(
+          s,
+          {
+            imageId: spec.sourceAmiId,
+            instanceType: spec.instanceType,
+            subnetId: subnet.id,
+            securityGroupIds: [groupId],
+            instanceProfileName: spec.instanceProfile ?? '',
+            keyName: keyPair,
+            tags: { Name: spec.runTagName },
+          },
+          ctx.speedMs(1_200),
+        ),
+      );
+    } catch (e) {
+      throw new StepFailed(awsError('Error launching source instance', e), 'StepRunSourceInstance');
+    }
+    const instanceId = held.instanceId;
+    await ctx.pause(200);
+    ui.say('Adding tags to source instance');
+    ui.message(`Adding tag: "Name": "${spec.runTagName}"`);
+    ui.message(`Instance ID: ${instanceId}`);
+    ui.say(`Waiting for instance (${instanceId}) to become ready...`);
+    ui.debug(`[DEBUG] Waiting for state to become: running`);
+    await until((s) => visibleInstanceState(s.instances[instanceId]!) === 'running');
+    state = await ctx.store.read();
+    const ip = state.instances[instanceId]!.publicIp ?? state.instances[instanceId]!.privateIp;
+    ui.say(`Using ssh communicator to connect: ${ip}`);
+    ui.say('Waiting for SSH to become available...');
+    ui.debug(`[INFO] Waiting for SSH, up to timeout: 5m0s`);
+    await ctx.pause(700);
+    if (ctx.fail === 'ssh') {
+      ui.debug(`[DEBUG] TCP connection to SSH ip/port failed: dial tcp ${ip}:22: i/o timeout`);
+      throw new StepFailed('Timeout waiting for SSH.', 'StepConnect');
+    }
+    ui.say('Connected to SSH!');
+
+    await provision(spec, ui, ctx);
+
+    ui.say('Stopping the source instance...');
+    ui.message('Stopping instance');
+    await ctx.store.update((s) => stopInstance(s, instanceId, ctx.speedMs(1_200)));
+    ui.say('Waiting for the instance to stop...');
+    await until((s) => visibleInstanceState(s.instances[instanceId]!) === 'stopped');
+
+    ui.say(`Creating AMI ${spec.amiName} from instance ${instanceId}`);
+    held.amiId = await ctx.store.update((s) =>
+      registerImage(s, { name: spec.amiName, description: '', instanceId, tags: {}, readyInMs: ctx.speedMs(2_000) }),
+    );
+    const amiId = held.amiId;
+    ui.message(`AMI: ${amiId}`);
+    ui.say('Waiting for AMI to become ready...');
+    if (ctx.fail === 'ami') {
+      await ctx.store.update((s) => void (s.images[amiId]!.state = 'failed'));
+    }
+    await until((s) => visibleImageState(s.images[amiId]!) !== 'pending');
+    if (visibleImageState((await ctx.store.read()).images[amiId]!) !== 'available') {
+      throw new StepFailed(
+        'Error waiting for AMI: Failed with ResourceNotReady error, which can have a variety of causes. For help troubleshooting, check our docs: https://www.packer.io/docs/builders/amazon.html#specifying-amazon-credentials\noriginal error: ResourceNotReady: failed waiting for successful resource state',
+        'StepCreateAMI',
+      );
+    }
+    held.amiReady = true;
+    await cleanUp(ui, ctx, held);
+    return { amiId };
+  } catch (e) {
+    if (e instanceof Cancelled) {
+      await cleanUp(ui, ctx, held);
+      throw e;
+    }
+    if (!(e instanceof StepFailed)) throw e;
+    if (!e.reported) ui.error(e.message);
+    if (e.decision ? e.decision === 'abort' : await leaveAsIs(e, ui, ctx)) throw e;
+    await cleanUp(ui, ctx, held);
+    throw e;
+  }
+}
+
+/** Applies -on-error after a failed step: true when the resources are left as they are (abort). */
+async function leaveAsIs(e: StepFailed, ui: BuildUi, ctx: BuildContext): Promise<boolean> {
+  if (ctx.onError === 'abort') {
+    ui.say(`Step "${e.step}" failed, aborting...`);
+    return true;
+  }
+  if (ctx.onError !== 'ask') return false;
+  ui.say(`Step "${e.step}" failed`);
+  for (;;) {
+    const answer = await ctx.ask(ui);
+    if (answer === 'a') return true;
+    if (answer === 'c') return false;
+  }
+}
+
+async function provision(spec: BuildSpec, ui: BuildUi, ctx: BuildContext): Promise<void> {
+  const codename = /ubuntu-(\w+)-\d/.exec(spec.amiName)?.[1] ?? 'jammy';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const [i, p] of spec.provisioners.entries()) {
+        const failing = ctx.fail === 'provision' && attempt === 0 && i === spec.provisioners.length - 1;
+        await runProvisioner(p, spec.dir, ui, ctx, codename, failing);
+      }
+      return;
+    } catch (e) {
+      if (!(e instanceof StepFailed) || ctx.onError !== 'ask') throw e;
+      // Under -on-error=ask, [r] runs the provisioning again (the simulated failure happens once).
+      ui.error(e.message);
+      ui.say(`Step "${e.step}" failed`);
+      let answer = '';
+      while (!['a', 'c', 'r'].includes(answer)) answer = await ctx.ask(ui);
+      if (answer !== 'r') {
+        e.reported = true;
+        e.decision = answer === 'a' ? 'abort' : 'cleanup';
+        throw e;
+      }
+    }
+  }
+}
+
+async function runProvisioner(p: Provisioner, dir: string, ui: BuildUi, ctx: BuildContext, codename: string, failing: boolean): Promise<void> {
+  const opts = { codename, failing };
+  let outputs: MachineOutput[] = [];
+  if (p.type === 'shell' && p.inline.length) {
+    ui.say(`Provisioning with shell script: /tmp/packer-shell${Math.floor(1e8 + Math.random() * 9e8)}`);
+    outputs = p.inline.flatMap((c) => commandOutput(c, opts));
+  } else if (p.type === 'shell') {
+    for (const script of p.scripts) {
+      ui.say(`Provisioning with shell script: ${script}`);
+      const file = path.resolve(dir, script);
+      outputs.push(...scriptOutput(existsSync(file) ? readFileSync(file, 'utf8') : '', opts));
+    }
+  } else if (p.type === 'file') {
+    ui.say('Uploading files...');
+  } else {
+    ui.say(`Provisioning with ${p.type}...`);
+  }
+  if (failing && !outputs.some((o) => o.kind === 'err')) outputs.push(...commandOutput('apt-get install -y paw-sandbox-missing', opts));
+  for (const o of outputs) {
+    if (o.kind === 'wait') await ctx.pause(o.ms);
+    else if (o.kind === 'out') ui.message(o.text);
+    else if (o.kind === 'err') ui.error(o.text);
+    else ui.progress(o.states);
+    if (o.kind !== 'wait') await ctx.pause(15);
+  }
+  if (failing) throw new StepFailed('Script exited with non-zero exit status: 100.Allowed exit codes are: [0]', 'StepProvision');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Packer's clean-up, in the reverse order of the steps: an unfinished AMI is deregistered, the
+ * source instance terminated, then the temporary security group and key pair deleted. It runs
+ * to the end even when interrupted, as Packer's does.
+ */
+async function cleanUp(ui: BuildUi, ctx: BuildContext, held: Held): Promise<void> {
+  const { amiId, instanceId, tempGroupId, keyPair } = held;
+  if (amiId && !held.amiReady) {
+    ui.say('Deregistering the AMI and deleting associated snapshots because of cancellation, or error...');
+    await ctx.store.update((s) => {
+      for (const snap of s.images[amiId]?.snapshotIds ?? []) delete s.snapshots[snap];
+      delete s.images[amiId];
+    });
+  }
+  if (instanceId) {
+    ui.say('Terminating the source AWS instance...');
+    await ctx.store.update((s) => terminateInstance(s, instanceId, ctx.speedMs(800)));
+    while (visibleInstanceState((await ctx.store.read()).instances[instanceId]!) !== 'terminated') await sleep(ctx.speedMs(100));
+  }
+  ui.say('Cleaning up any extra volumes...');
+  ui.say('No volumes to clean up, skipping');
+  if (tempGroupId) {
+    ui.say('Deleting temporary security group...');
+    await ctx.store.update((s) => void (s.securityGroups = s.securityGroups.filter((g) => g.id !== tempGroupId)));
+  }
+  if (keyPair) {
+    ui.say('Deleting temporary keypair...');
+    await ctx.store.update((s) => void (s.keyPairs = s.keyPairs.filter((k) => k.name !== keyPair)));
+  }
+  Object.assign(held, { amiId: undefined, instanceId: undefined, tempGroupId: undefined, keyPair: undefined });
+}
