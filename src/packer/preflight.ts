@@ -160,7 +160,9 @@ export function firstError(output: string): string {
   const error = lines.find((l) => /^(\* )?Error[: ]/.test(l));
   const at = error ? lines.indexOf(error) : -1;
   // HCL errors put the message on the line after `Error: <summary>` and the position before.
-  const where = lines[at + 1]?.startsWith('on ') ? lines[at + 1]!.replace(/:$/, '') : '';
+  // Packer 1.6 says `on  line 0` when it knows no position: nothing worth showing.
+  const next = lines[at + 1] ?? '';
+  const where = next.startsWith('on ') && !/^on\s+line 0:?$/.test(next) ? next.replace(/:$/, '') : '';
   const detail = error && where ? `${error} (${where})` : error;
   return detail ?? lines[0] ?? 'no output';
 }

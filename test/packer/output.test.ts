@@ -93,3 +93,14 @@ describe('PackerOutput errors', () => {
     expect(out.errors).toEqual(['null.broken: Script exited with non-zero exit status: 3.']);
   });
 });
+
+describe('firstError', () => {
+  it('gives the line of Packer\'s output that says what is wrong, with its position when known', async () => {
+    const { firstError } = await import('../../src/packer/preflight.js');
+    expect(firstError('Error: Unsupported argument\n\n  on step1.pkr.hcl line 4:\n  (source code not available)\n\nAn argument named "x" is not expected here.')).toBe(
+      'Error: Unsupported argument (on step1.pkr.hcl line 4)',
+    );
+    expect(firstError('Error: Unknown source null.missing\n\n  on  line 0:\n  (source code not available)')).toBe('Error: Unknown source null.missing');
+    expect(firstError('something odd\nand more')).toBe('something odd');
+  });
+});

@@ -1,0 +1,159 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openSandboxCloud } from '../../src/sandbox/cloud.js';
+import { findInterruptedRuns } from '../../src/packer/runs.js';
+import { loadWorkflow } from '../../src/workflow/load.js';
+import { copyOf, requireBuiltCli, ROOT, runCli, startCli, waitFor } from './packer-cli.js';
+
+const FAST = { PAW_FAKE_PACKER_SPEED: '20' };
+const OUTPUT_ROOT = 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607/paw-example';
+
+beforeAll(() => requireBuiltCli());
+
+async function runs(stepDir: string) {
+  const dir = path.join(stepDir, '.paw', 'runs');
+  const names = await readdir(dir);
+  return Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), 'utf8'))));
+}
+
+async function sandboxImages(workflowDir: string) {
+  const state = JSON.parse(await readFile(path.join(workflowDir, '.paw', 'sandbox', 'state.json'), 'utf8'));
+  return Object.values(state.images) as { id: string; name: string; state: string }[];
+}
+
+describe('paw-tui build in the sandbox (the example workflow)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await copyOf(path.join(ROOT, 'workflow'));
+  });
+
+  it('--dry-run prints the checks and the exact build command, and builds nothing', async () => {
+    const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--dry-run'], FAST);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ packer validate: the configuration is valid');
+    expect(r.stdout).toContain(
+      `build command:\n  cd ${path.join(dir, 's01-base')} && packer build -color=true -on-error=cleanup -var-file=base.pkrvars.hcl .\n`,
+    );
+    expect((await sandboxImages(dir)).filter((i) => i.name.startsWith(OUTPUT_ROOT))).toEqual([]);
+    await expect(readdir(path.join(dir, 's01-base', '.paw', 'runs'))).rejects.toThrow();
+  });
+
+  it('build base then build app: two AMIs, app built from base, both recorded and tagged', async () => {
+    const base = await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], FAST);
+    expect(base.code, base.stderr).toBe(0);
+    expect(base.stdout).toMatch(/==> base\.amazon-ebs\.ubuntu: Launching a source AWS instance/);
+    expect(base.stdout).not.toMatch(/\x1b\[/);
+    expect(base.stdout).toMatch(/^phases:$/m);
+    const app = await runCli(['--workflow', dir, '--sandbox', 'build', 'app', '--yes'], FAST);
+    expect(app.code, app.stderr).toBe(0);
+
+    const workflow = await loadWorkflow(dir);
+    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+    try {
+      const baseItem = await cloud.catalog.get('paw-example', 'base');
+      const appItem = await cloud.catalog.get('paw-example', 'app');
+      expect(baseItem).toMatchObject({ ami_name: `${OUTPUT_ROOT}/base`, base_ami_id: 'ami-0975ad60e5054592a', build_method: 'packer', packer_version: '1.6.6' });
+      expect(appItem).toMatchObject({ ami_name: `${OUTPUT_ROOT}/app`, base_ami_id: baseItem!.ami_id, base_ami_name: `${OUTPUT_ROOT}/base`, build_method: 'packer' });
+      expect(Number(appItem!.duration_s)).toBeGreaterThanOrEqual(0);
+      expect(base.stdout).toContain(`built ${baseItem!.ami_id} for step base`);
+      const [baseImage, appImage] = await cloud.images.describe([baseItem!.ami_id, appItem!.ami_id]);
+      expect(appImage!.tags).toMatchObject({
+        Name: `${OUTPUT_ROOT}/app`,
+        'packer:base_ami_id': baseItem!.ami_id,
+        'packer:base_ami_name': `${OUTPUT_ROOT}/base`,
+        'packer:root_base_ami_id': 'ami-0975ad60e5054592a',
+        'paw:workflow_id': 'paw-example',
+        'paw:step_id': 'app',
+        'bus:owner': 'platform-team',
+      });
+      expect(baseImage!.tags['paw:step_id']).toBe('base');
+      const [runApp] = await runs(path.join(dir, 's02-app'));
+      expect(runApp).toMatchObject({ status: 'succeeded', exitCode: 0, amiId: appItem!.ami_id, instanceId: expect.stringMatching(/^i-/) });
+    } finally {
+      await cloud.close();
+    }
+  });
+
+  it('refuses to build over an AMI name that is taken, in one line', async () => {
+    const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'app', '--yes'], FAST);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^paw-tui: output AMI name ${OUTPUT_ROOT}/app is already taken by ami-\\w+ — delete that AMI first`)),
+    ]);
+  });
+});
+
+describe('faults', () => {
+  it('packer missing: one line saying how to install it', async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], { PAW_PACKER: '/nonexistent/packer' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^paw-tui: PAW_PACKER points at \/nonexistent\/packer, which is not an executable file — install it \(Debian\/Ubuntu: sudo apt-get install packer/),
+    ]);
+  });
+
+  it('packer exits non-zero: the failing provisioner in one line, the run journal says failed', async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], { ...FAST, PAW_FAKE_PACKER_FAIL: 'provision' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^paw-tui: packer build failed with exit code 1: .*exit status: 100/)]);
+    const [run] = await runs(path.join(dir, 's01-base'));
+    expect(run).toMatchObject({ status: 'failed', exitCode: 1 });
+  });
+
+  it('source AMI deregistered: says which step to rebuild', async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    expect((await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], FAST)).code).toBe(0);
+    const workflow = await loadWorkflow(dir);
+    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+    try {
+      const item = await cloud.catalog.get('paw-example', 'base');
+      await cloud.images.deregister(item!.ami_id);
+    } finally {
+      await cloud.close();
+    }
+    const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'app', '--yes'], FAST);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^paw-tui: the AMI of step base \(ami-\w+\) is .*not available — rebuild step base \(paw-tui build base\)$/),
+    ]);
+  });
+});
+
+describe('interrupts (the simulated Packer at its normal pace)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await copyOf(path.join(ROOT, 'workflow'));
+  });
+
+  it('Ctrl-C mid-build: Packer cleans up, exit 130, the journal holds the instance id', async () => {
+    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes']);
+    await waitFor(() => /Instance ID: i-\w+/.test(run.stdout()), 'the instance id in the output');
+    run.child.kill('SIGINT');
+    const code = await run.exit;
+    expect(code).toBe(130);
+    expect(run.stdout()).toContain('interrupting Packer; it cleans up before it exits');
+    expect(run.stderr().trim()).toMatch(/^paw-tui: build interrupted: Packer cleaned up and exited with code \d+$/);
+    const [journal] = await runs(path.join(dir, 's01-base'));
+    const instanceId = /Instance ID: (i-\w+)/.exec(run.stdout())![1];
+    expect(journal).toMatchObject({ status: 'interrupted', instanceId });
+    const log = await readFile(journal.logPath, 'utf8');
+    expect(log).toMatch(/Terminating the source AWS instance/);
+    expect(log).toMatch(/Build was cancelled|cancelled/i);
+  });
+
+  it('a paw-tui killed with SIGKILL mid-build is found at the next start with its instance id', async () => {
+    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes']);
+    await waitFor(() => /Instance ID: i-\w+/.test(run.stdout()), 'the instance id in the output');
+    const instanceId = /Instance ID: (i-\w+)/.exec(run.stdout())![1];
+    // The journal is updated as the id appears; give the atomic write a moment.
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGKILL');
+    await run.exit;
+    const found = await findInterruptedRuns(await loadWorkflow(dir));
+    expect(found.map((r) => [r.stepId, r.instanceId])).toEqual([['base', instanceId]]);
+  });
+});

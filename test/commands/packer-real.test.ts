@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { realPacker } from '../packer/real-packer.js';
+import { copyOf, requireBuiltCli, ROOT, runCli } from './packer-cli.js';
+
+const packer = realPacker();
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'packer');
+
+beforeAll(() => requireBuiltCli());
+
+describe.skipIf(!packer)('headless commands with the real Packer (null source, sandbox cloud)', () => {
+  it('validate: prints the checks and says the configuration is valid', async () => {
+    const dir = await copyOf(path.join(FIXTURES, 'wf-noami'));
+    const r = await runCli(['--workflow', dir, '--sandbox', 'validate', 'local'], { PAW_PACKER: packer! });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ Packer installed: packer 1\.\d+\.\d+ \(.*packer\)$/m);
+    expect(r.stdout).toContain('✓ packer validate: the configuration is valid');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('step local: the Packer configuration is valid');
+    expect(r.stdout).not.toContain('build command');
+  });
+
+  it('validate: a template Packer rejects gives its error in one line and exit 1', async () => {
+    const dir = await copyOf(path.join(FIXTURES, 'wf-noami'));
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(path.join(dir, 's01', 'templates', '.pkr.hcl'), '\nbuild {\n  sources = ["source.null.missing"]\n}\n');
+    const r = await runCli(['--workflow', dir, '--sandbox', 'validate', 'local'], { PAW_PACKER: packer! });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✗ packer validate: packer validate failed:');
+    expect(r.stderr.trim().split('\n')).toEqual(['paw-tui: packer validate failed: Error: Unknown source null.missing']);
+  });
+
+  it('Packer succeeds but no manifest and no AMI in its output: one line, exit 1', async () => {
+    const dir = await copyOf(path.join(FIXTURES, 'wf-noami'));
+    const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'local', '--yes'], { PAW_PACKER: packer! });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('    null.local: building ');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^paw-tui: Packer exited 0 but no AMI was found: no manifest, no AMI id in its output, and no AMI named .*\/wf-noami\/local in this account — /),
+    ]);
+  });
+});
