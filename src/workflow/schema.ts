@@ -62,8 +62,8 @@ function schemaError(file: string, text: string, tree: Node, data: unknown, erro
   const key = keyPath.map(String).join('.');
   const value = valueAt(data, keyPath);
   const offset = offsetOf(tree, keyPath);
-  if (issue.code === 'invalid_type' && value === undefined) {
-    return fileError(file, text, offset, `missing required key "${key}"`, `add "${key}": <${issue.expected}>`);
+  if (value === undefined && keyPath.length > 0) {
+    return fileError(file, text, offset, `missing required key "${key}"`, `add "${key}": ${'expected' in issue ? `<${issue.expected}>` : '<value>'}`);
   }
   if (issue.code === 'invalid_type') {
     const expected = issue.expected === 'record' ? 'object of strings' : issue.expected;

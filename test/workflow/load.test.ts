@@ -118,3 +118,10 @@ describe('maskHashComments', () => {
     expect(masked.length).toBe(text.length);
   });
 });
+
+describe('missing keys with a fixed set of values', () => {
+  it('says the key is missing, not that its value is wrong', async () => {
+    const dir = await makeWorkflow({}, WORKFLOW_PARAM.replace('  "is_default_vpc": "false", # please use string\n', ''));
+    expect(await loadError(dir)).toMatch(/workflow_param\.json:2:1: missing required key "is_default_vpc"/);
+  });
+});
