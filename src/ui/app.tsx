@@ -26,6 +26,10 @@ function screen(load: () => Promise<ComponentType<ScreenProps>>) {
 }
 const screens: Partial<Record<Route['screen'], ComponentType<ScreenProps>>> = {
   amis: screen(async () => (await import('./screens/AmisScreen.js')).AmisScreen),
+  build: screen(async () => {
+    const { BuildScreen } = await import('./screens/BuildScreen.js');
+    return ({ ctx, stepId }) => <BuildScreen ctx={ctx} stepId={stepId ?? ''} />;
+  }),
 };
 
 const titles: Record<Route['screen'], string> = {

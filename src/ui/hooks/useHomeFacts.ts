@@ -45,7 +45,7 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
       // The sandbox names its simulated packer when it opens, so look for Packer after that.
       void import('../../packer/find.js')
         .then((m) => m.findPacker())
-        .then((p) => set({ packer: { version: p.version, path: p.path } }), (e) => set({ packer: { error: problemOf(e) } }));
+        .then((p) => set({ packer: { version: p.version, path: [p.path, ...p.args].join(' ') } }), (e) => set({ packer: { error: problemOf(e) } }));
       cloud.identity.whoAmI().then(
         (identity) => set({ identity }),
         (e) => set({ identity: { error: problemOf(e) } }),

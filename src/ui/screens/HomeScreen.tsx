@@ -160,7 +160,7 @@ export function HomeScreen(props: {
         {shownSteps.map((s, i) => {
           const index = chainTop + i;
           const state = stepState(s, facts);
-          const previous = index === 0 ? 'base' : steps[index - 1]!.id;
+          const previous = s.previousId ?? 'root AMI';
           return (
             <Box key={s.id} height={1}>
               <Text wrap="truncate" inverse={index === cursor}>

@@ -1,0 +1,180 @@
+import { Box, Text } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { findStep } from '../../workflow/load.js';
+import type { BuildSession, BuildState } from '../../packer/types.js';
+import { BuildProgress } from '../components/BuildProgress.js';
+import { Confirm } from '../components/Confirm.js';
+import { linesSource } from '../components/line-source.js';
+import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
+import { TerminalPane, type PaneSource } from '../components/TerminalPane.js';
+import type { AppContext } from '../context.js';
+import { useBuildSession } from '../hooks/useBuildSession.js';
+import { formatDuration, useElapsed } from '../hooks/useElapsed.js';
+import { useKeys } from '../hooks/useKeys.js';
+import { isKey } from '../keys.js';
+import { tone } from '../theme.js';
+import { savePaneText } from './save-pane.js';
+
+type Question = { text: string; answer: (yes: boolean) => void };
+
+const ended = (s: BuildState | null) => Boolean(s?.endedAt);
+
+/** The panes of a build: all output, each parallel build, Packer's debug log. */
+function usePanes(session: BuildSession | null, state: BuildState | null) {
+  return useMemo(() => {
+    const panes: { id: string; label: string; source: PaneSource }[] = [];
+    if (!session || !state) return panes;
+    if (session.terminal) panes.push({ id: 'all', label: 'all', source: session.terminal });
+    if (state.builds.length > 1) {
+      for (const b of state.builds) {
+        panes.push({ id: `build:${b}`, label: b, source: linesSource(() => session.buildLines(b), (l) => session.subscribe(l)) });
+      }
+    }
+    const debug = session.debugTerminal;
+    if (debug) panes.push({ id: 'debug', label: 'debug log', source: linesSource(() => debug.lines(), (l) => debug.onChange(l)) });
+    return panes;
+    // A new pane appears when Packer starts, a new build shows up, or the debug log opens.
+  }, [session, session?.terminal, state?.builds.length, session?.debugTerminal]);
+}
+
+function Summary({ state }: { state: BuildState }) {
+  const duration = formatDuration((state.endedAt ?? Date.now()) - state.startedAt);
+  if (state.status === 'succeeded') {
+    return (
+      <Text wrap="truncate" color={tone('ok')}>
+        ✔ built {state.amiId ?? '(no AMI: dry run)'} in {duration}
+        {state.recorded ? ' · recorded in the catalog' : ''}
+        {state.logPath ? ` · log ${state.logPath}` : ''}
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate" color={tone('error')}>
+      ✖ {state.status} after {duration}: {state.error ?? 'see the log'}
+      {state.logPath ? ` · log ${state.logPath}` : ''}
+    </Text>
+  );
+}
+
+/**
+ * A build of one step: preflight checks, then Packer's phases beside its live output. Keys go
+ * to Packer while typing (`i`); Ctrl-C asks before interrupting, a second time before forcing.
+ */
+export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }) {
+  const step = useMemo(() => findStep(ctx.workflow, stepId), [ctx.workflow, stepId]);
+  const side = ctx.columns >= 110;
+  const progressWidth = side ? Math.min(48, Math.floor(ctx.columns * 0.36)) : ctx.columns;
+  const progressRows = side ? ctx.bodyRows - 1 : Math.min(6, Math.max(2, Math.floor(ctx.bodyRows / 3)));
+  const paneWidth = side ? ctx.columns - progressWidth - 1 : ctx.columns;
+  const paneRows = Math.max(3, side ? ctx.bodyRows - 2 : ctx.bodyRows - progressRows - 2);
+  const [question, setQuestion] = useState<Question | null>(null);
+  const [typing, setTyping] = useState(false);
+  const [paneIndex, setPaneIndex] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
+  const ask = useCallback((text: string) => new Promise<boolean>((resolve) => setQuestion({ text, answer: resolve })), []);
+  const { session, state, error } = useBuildSession({ cloud: ctx.cloud, workflow: ctx.workflow, step, cols: paneWidth, rows: paneRows - 1, ask });
+  const panes = usePanes(session, state);
+  const pane = panes[Math.min(paneIndex, panes.length - 1)];
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const elapsed = useElapsed(state?.startedAt ?? Date.now(), state?.endedAt);
+
+  useEffect(() => {
+    if (error) ctx.showError(error);
+  }, [error, ctx]);
+
+  useEffect(() => {
+    ctx.setInterruptHandler(() => {
+      const s = stateRef.current;
+      if (!session || !s || ended(s)) return false;
+      if (s.status === 'interrupting') {
+        setQuestion({
+          text: `Stop Packer by force? Its clean-up is cut short${s.instanceId ? ` and instance ${s.instanceId} may be left running` : ''}.`,
+          answer: (yes) => yes && session.forceStop(),
+        });
+      } else {
+        setQuestion({ text: 'Interrupt the build? Packer cleans up what it made, then exits.', answer: (yes) => yes && session.interrupt() });
+      }
+      return true;
+    });
+    ctx.setBackHandler(() => {
+      if (!ended(stateRef.current) && stateRef.current) {
+        ctx.showError('the build is still running — Ctrl-C interrupts it, Esc works once it has ended');
+        return true;
+      }
+      return false;
+    });
+    return () => {
+      ctx.setInterruptHandler(null);
+      ctx.setBackHandler(null);
+    };
+  }, [ctx, session]);
+
+  useEffect(() => {
+    if (ended(state)) void ctx.reload();
+    // Reload once when the build ends, so home shows the new AMI.
+  }, [state?.endedAt]);
+
+  useKeys(
+    (input, key) => {
+      if (isKey('nextField', input, key) || isKey('prevField', input, key)) {
+        if (panes.length) setPaneIndex((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
+      } else if (isKey('save', input, key) && pane) {
+        savePaneText(step, pane.id, pane.source).then(
+          (file) => setMessage(`saved the ${pane.label} pane to ${file}`),
+          (e) => ctx.showError(e),
+        );
+      }
+    },
+    { isActive: !question && !typing },
+  );
+
+  if (!state) return <Text color={tone('muted')}>starting the build of {step.id}…</Text>;
+  const status =
+    state.status === 'preflight' ? (
+      <SpinnerWithElapsed label={`checking before the build of ${step.id}`} startedAt={state.startedAt} />
+    ) : state.status === 'running' || state.status === 'interrupting' ? (
+      <SpinnerWithElapsed
+        label={`${state.status === 'interrupting' ? 'interrupting (Packer is cleaning up)' : 'building'} ${step.id}${state.instanceId ? ` on ${state.instanceId}` : ''}`}
+        startedAt={state.startedAt}
+      />
+    ) : (
+      <Summary state={state} />
+    );
+  const tabs = panes.map((p, i) => (i === paneIndex ? `[${p.label}]` : ` ${p.label} `)).join(' ');
+  const paneBox = pane ? (
+    <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question} onTypingChange={setTyping} />
+  ) : (
+    <Box height={paneRows}>
+      <Text color={tone('muted')}>{state.status === 'preflight' ? 'Packer starts after the checks.' : (state.error ?? '')}</Text>
+    </Box>
+  );
+  return (
+    <Box flexDirection="column">
+      <Box height={1}>
+        {question ? (
+          <Confirm
+            message={question.text}
+            onAnswer={(yes) => {
+              setQuestion(null);
+              question.answer(yes);
+            }}
+          />
+        ) : (
+          <Box width={ctx.columns}>{status}</Box>
+        )}
+      </Box>
+      <Box flexDirection={side ? 'row' : 'column'}>
+        <BuildProgress state={state} width={progressWidth} height={progressRows} now={state.startedAt + elapsed} />
+        <Box flexDirection="column" marginLeft={side ? 1 : 0}>
+          <Box height={1}>
+            <Text wrap="truncate" color={tone('muted')}>
+              {message ?? (panes.length ? `${tabs}  (Tab switches)` : '')}
+            </Text>
+          </Box>
+          {paneBox}
+        </Box>
+      </Box>
+    </Box>
+  );
+}
