@@ -15,6 +15,8 @@ export interface Harness {
   backs: number;
   errors: unknown[];
   reloads: number;
+  /** Ctrl-C presses no screen took (the app would count them towards quitting). */
+  quitPresses: number;
 }
 
 /**
@@ -28,13 +30,14 @@ export function renderScreen(
   draw: (ctx: AppContext) => ReactElement,
   size = { columns: 120, bodyRows: 20 },
 ) {
-  const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0 };
+  const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0, quitPresses: 0 };
   let current = workflow;
   function Shell() {
     const [error, setError] = useState<unknown>(null);
     const [hints, setHints] = useState<Action[] | null>(null);
     const [, setGeneration] = useState(0);
     const back = useRef<(() => boolean) | null>(null);
+    const interrupt = useRef<(() => boolean) | null>(null);
     const captured = useRef(0);
     const ctx = useRef<AppContext | null>(null);
     ctx.current ??= {
@@ -57,11 +60,15 @@ export function renderScreen(
       clearError: () => setError(null),
       captureKeys: (on) => (captured.current += on ? 1 : -1),
       setBackHandler: (fn) => (back.current = fn),
-      setInterruptHandler: () => undefined,
+      setInterruptHandler: (fn) => (interrupt.current = fn),
       setHints: (a) => setHints(a),
       suspend: (work) => work(),
     };
-    useKeys((_input, key) => {
+    useKeys((input, key) => {
+      if (key.ctrl && input === 'c') {
+        if (!interrupt.current?.()) h.quitPresses++;
+        return;
+      }
       if (captured.current > 0) return;
       if (key.escape && !back.current?.()) h.backs++;
     });

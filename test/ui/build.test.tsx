@@ -1,0 +1,62 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Cloud } from '../../src/aws/ports.js';
+import { BuildScreen } from '../../src/ui/screens/BuildScreen.js';
+import { keys, tick, waitFor } from './fixtures.js';
+import { renderScreen } from './harness.js';
+import { fakePackerBuilt, sandboxWorkflow } from './sandbox.js';
+
+const open: { cloud: Cloud; dir: string }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) {
+    await o.cloud.close();
+    rmSync(path.dirname(o.dir), { recursive: true, force: true });
+  }
+});
+
+const ready = fakePackerBuilt();
+if (!ready) console.log('build screen tests skipped: dist/fake-packer.js is missing (run npm run build)');
+
+describe.skipIf(!ready)('build screen', () => {
+  it('runs the checks, shows Packer output live, then the summary with the AMI and the log', async () => {
+    const { dir, workflow, cloud } = await sandboxWorkflow();
+    open.push({ cloud, dir });
+    const step = workflow.steps[0]!;
+    const { lastFrame, frames } = renderScreen('build', workflow, cloud, (ctx) => <BuildScreen ctx={ctx} stepId={step.id} />, { columns: 140, bodyRows: 30 });
+    await waitFor(() => expect(lastFrame()).toContain('packer validate'), 20_000);
+    await waitFor(() => expect(lastFrame()).toContain('==> '), 20_000);
+    expect(lastFrame()).toMatch(/\[all\]/);
+    await waitFor(() => expect(lastFrame()).toMatch(/✔ built ami-[0-9a-f]+ in \d+s · recorded in the catalog · log /), 60_000);
+    expect(frames.some((f) => /building \S+ on i-[0-9a-f]+/.test(f))).toBe(true);
+    const item = await cloud.catalog.get(workflow.param.workflow_id, step.id);
+    expect(lastFrame()).toContain(item!.ami_id);
+  });
+
+  it('Ctrl-C asks first; yes interrupts and Packer cleans up', async () => {
+    process.env.PAW_FAKE_PACKER_SPEED = '2';
+    const { dir, workflow, cloud } = await sandboxWorkflow();
+    process.env.PAW_FAKE_PACKER_SPEED = '2';
+    open.push({ cloud, dir });
+    const step = workflow.steps[0]!;
+    const { lastFrame, stdin, h } = renderScreen('build', workflow, cloud, (ctx) => <BuildScreen ctx={ctx} stepId={step.id} />, { columns: 140, bodyRows: 30 });
+    await waitFor(() => expect(lastFrame()).toContain('==> '), 30_000);
+    stdin.write(keys.ctrlC);
+    await waitFor(() => expect(lastFrame()).toContain('Interrupt the build?'));
+    await tick(60);
+    stdin.write('n');
+    await tick(100);
+    expect(lastFrame()).not.toContain('Interrupt the build?');
+    stdin.write(keys.esc);
+    await waitFor(() => expect(lastFrame()).toContain('the build is still running'));
+    expect(h.backs).toBe(0);
+    stdin.write(keys.ctrlC);
+    await waitFor(() => expect(lastFrame()).toContain('Interrupt the build?'));
+    await tick(60);
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toMatch(/✖ interrupted after/), 30_000);
+    expect(h.quitPresses).toBe(0);
+    stdin.write(keys.esc);
+    await waitFor(() => expect(h.backs).toBe(1));
+  });
+});
