@@ -31,6 +31,9 @@ export function tempDir(prefix) {
   tempDirs.push(dir);
   return dir;
 }
+// The SDK's notice about future Node versions would be read as a failure of the child.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 process.on('exit', () => {
   if (process.env.PAW_BENCH_KEEP) return;
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
@@ -98,7 +101,7 @@ export function timeProcess(file, args, options = {}) {
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - start;
-      if (code !== 0) reject(new Error(`${file} ${args.join(' ')} exited ${code}: ${err.trim().slice(0, 300)}`));
+      if (code !== 0) reject(new Error(`${path.basename(file)} ${args.map((a) => path.basename(a)).join(' ')} exited ${code}: ${err.trim().slice(-400)}`));
       else resolve({ ms, out, err });
     });
   });

@@ -6,12 +6,12 @@
 // Prints one JSON line: { ms, maxRssMB, frames, fps, worstLagMs, inkRenderMs, inkRenders }.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
 import { startTerminal } from '../src/packer/terminal.js';
 import { TerminalPane } from '../src/ui/components/TerminalPane.js';
 import { END_MARKER } from './log-lines.mjs';
+import { fakeKeyboard, fakeScreen, plain, type DrawnFrame } from './ink-io.js';
 import { worstLag, type Frame } from './lag.mjs';
 
 const [logFile, stampsFile, colsArg, rowsArg, scrollbackArg] = process.argv.slice(2) as [string, string, string, string, string];
@@ -24,50 +24,27 @@ const frames: Frame[] = [];
 const renderTimes: number[] = [];
 let sawEnd = -1;
 let lastFrame = '';
-let pending = '';
-let inSync = false;
 const stampPattern = /t=(\d{13})/g;
-// Ink writes a frame between "begin/end synchronized update" marks, as separate writes.
-const BEGIN_SYNC = '\x1b[?2026h';
-const END_SYNC = '\x1b[?2026l';
 
-function frameDrawn(text: string): void {
-  const t = Date.now();
+function frameDrawn({ t, raw }: DrawnFrame): void {
   let newest = 0;
-  for (const m of text.matchAll(stampPattern)) newest = Math.max(newest, Number(m[1]));
-  if (!text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim()) return;
+  for (const m of raw.matchAll(stampPattern)) newest = Math.max(newest, Number(m[1]));
   frames.push({ t, newest });
-  lastFrame = text;
-  if (sawEnd < 0 && text.includes(END_MARKER)) {
+  lastFrame = raw;
+  if (sawEnd < 0 && raw.includes(END_MARKER)) {
     sawEnd = performance.now();
     setImmediate(finish);
   }
 }
 
-const screen = Object.assign(
-  new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      const text = chunk.toString();
-      if (text === BEGIN_SYNC) {
-        inSync = true;
-        pending = '';
-      } else if (text === END_SYNC) {
-        inSync = false;
-        frameDrawn(pending);
-      } else if (inSync) pending += text;
-      else frameDrawn(text);
-      done();
-    },
-  }),
-  { columns: cols, rows: rows + 10, isTTY: true },
-);
-const keyboard = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => keyboard, ref: () => keyboard, unref: () => keyboard });
+const screen = fakeScreen(cols, rows + 10, frameDrawn);
+const keyboard = fakeKeyboard();
 
 const start = performance.now();
 const session = startTerminal({ file: process.execPath, args: [writer, logFile, stampsFile], cwd: process.cwd(), cols, rows, scrollback: Number(scrollbackArg) });
 const app = render(<TerminalPane source={session} width={cols} height={rows + 1} active={false} />, {
-  stdout: screen as unknown as NodeJS.WriteStream,
-  stdin: keyboard as unknown as NodeJS.ReadStream,
+  stdout: screen,
+  stdin: keyboard,
   exitOnCtrlC: false,
   patchConsole: false,
   // Ink's own time per frame (layout and output), to tell the owner where a missed target goes.
@@ -95,7 +72,7 @@ function finish() {
   session.onExit(() => process.exit(0));
 }
 setTimeout(() => {
-  const shown = lastFrame.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim().split('\n').slice(-3).join(' | ');
+  const shown = plain(lastFrame).trim().split('\n').slice(-3).join(' | ');
   process.stderr.write(`the pane never showed the end of the log (${frames.length} frames, exit ${JSON.stringify(session.exit)}; last frame ends: ${shown})\n`);
   process.exit(1);
 }, Number(process.env.PAW_BENCH_PANE_TIMEOUT_MS ?? 120_000)).unref();
