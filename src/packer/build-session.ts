@@ -41,6 +41,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
   const { workflow, step } = options;
   const startedAt = Date.now();
   const listeners = new Set<(state: BuildState) => void>();
+  const outputListeners = new Set<() => void>();
   let state: BuildState = {
     stepId: step.id,
     runId: '',
@@ -117,6 +118,9 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     for (const c of state.checks) current.note(`paw-tui: check ${c.label}: ${c.status}${c.detail ? ` — ${c.detail}` : ''}`);
     set({ status: interruptAsked ? 'interrupting' : 'running', runId: current.runId, logPath: current.paths.log, debugLogPath: current.paths.debugLog });
     if (interruptAsked) current.terminal.kill('SIGINT');
+    current.terminal.onData(() => {
+      for (const l of outputListeners) l();
+    });
     current.output.on((event) => {
       if (event.kind === 'phase') set({ phases: [...current.output.phases] });
       else if (event.kind === 'build') set({ builds: [...current.output.builds] });
@@ -132,9 +136,10 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     if (interruptAsked || forced) {
       const instance = current.output.instanceId;
       const error = forced
-        ? `build stopped by force: ${instance ? `instance ${instance} may be left running` : 'a build instance may be left running'} — check it in EC2 and terminate it (paw-tui doctor finds it)`
+        ? `build stopped by force: ${instance ? `instance ${instance} may be left running` : 'a build instance may be left running'} — check it in EC2 and terminate it (the home screen offers to)`
         : `build interrupted: Packer cleaned up and exited with code ${exitCode}`;
-      await current.journal.update({ status: 'interrupted', exitCode });
+      // A forced stop skipped Packer's clean-up: the run stays listed until its instance is dealt with.
+      await current.journal.update({ status: 'interrupted', exitCode, ...(forced ? { cleanupSkipped: true } : {}) });
       set({ status: 'interrupted', error, endedAt: Date.now(), commandExitCode: 130 });
       return;
     }
@@ -204,6 +209,10 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       return () => listeners.delete(listener);
     },
     buildLines: (build) => run?.output.buildLines(build) ?? [],
+    onOutput(listener) {
+      outputListeners.add(listener);
+      return () => outputListeners.delete(listener);
+    },
     interrupt() {
       if (interruptAsked || state.endedAt) return;
       interruptAsked = true;
@@ -224,6 +233,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       run?.terminal.dispose();
       debug?.dispose();
       listeners.clear();
+      outputListeners.clear();
     },
   };
 }

@@ -27,6 +27,8 @@ const runSchema = z.object({
   logPath: z.string().optional(),
   /** What was done about an orphaned run's instance (terminated, already gone...). */
   resolution: z.string().optional(),
+  /** Packer was killed before its clean-up (a forced stop): its instance may still run. */
+  cleanupSkipped: z.boolean().optional(),
 });
 
 export type RunRecord = z.infer<typeof runSchema>;
@@ -106,12 +108,16 @@ export interface InterruptedRun extends RunRecord {
   stepDir: string;
 }
 
-/** Runs left `running` by a paw-tui process that is gone, newest first. */
+/**
+ * Runs whose instance may be left behind, newest first: left `running` by a paw-tui process
+ * that is gone, or stopped by force before Packer's clean-up.
+ */
 export async function findInterruptedRuns(workflow: Workflow): Promise<InterruptedRun[]> {
   const found: InterruptedRun[] = [];
   for (const step of workflow.steps) {
     for (const { file, run } of await readRuns(step)) {
-      if ((run.status === 'running' || run.status === 'interrupting') && !alive(run.pid)) {
+      const unfinished = run.status === 'running' || run.status === 'interrupting' || (run.status === 'interrupted' && run.cleanupSkipped);
+      if (unfinished && !alive(run.pid)) {
         found.push({ ...run, file, stepDir: step.dir });
       }
     }

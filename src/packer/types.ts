@@ -133,6 +133,11 @@ export interface BuildSession {
   subscribe(listener: (state: BuildState) => void): () => void;
   /** Lines of one build (the `<build>` prefix of its lines), ANSI stripped, bounded. */
   buildLines(build: string): string[];
+  /**
+   * Called after each chunk of Packer's output has been read (new lines for `buildLines`).
+   * Not throttled: a pane redraws at its own pace.
+   */
+  onOutput(listener: () => void): () => void;
   /** Sends an interrupt to Packer, which cleans up and exits. */
   interrupt(): void;
   /** Kills Packer at once; the build instance may be left running (state.error names it). */

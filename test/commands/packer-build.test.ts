@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSandboxCloud } from '../../src/sandbox/cloud.js';
-import { findInterruptedRuns } from '../../src/packer/runs.js';
+import { findInterruptedRuns, terminateRunInstance } from '../../src/packer/runs.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
 import { copyOf, requireBuiltCli, ROOT, runCli, startCli, waitFor } from './packer-cli.js';
 
@@ -74,7 +74,7 @@ describe('paw-tui build in the sandbox (the example workflow)', () => {
     } finally {
       await cloud.close();
     }
-  });
+  }, 90_000);
 
   it('refuses to build over an AMI name that is taken, in one line', async () => {
     const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'app', '--yes'], FAST);
@@ -123,14 +123,15 @@ describe('faults', () => {
   });
 });
 
-describe('interrupts (the simulated Packer at its normal pace)', () => {
+describe('interrupts (the simulated Packer a little faster than real, slow enough to interrupt)', () => {
+  const PACE = { PAW_FAKE_PACKER_SPEED: '3' };
   let dir: string;
-  beforeAll(async () => {
+  beforeEach(async () => {
     dir = await copyOf(path.join(ROOT, 'workflow'));
   });
 
   it('Ctrl-C mid-build: Packer cleans up, exit 130, the journal holds the instance id', async () => {
-    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes']);
+    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], PACE);
     await waitFor(() => /Instance ID: i-\w+/.test(run.stdout()), 'the instance id in the output');
     run.child.kill('SIGINT');
     const code = await run.exit;
@@ -146,14 +147,41 @@ describe('interrupts (the simulated Packer at its normal pace)', () => {
   });
 
   it('a paw-tui killed with SIGKILL mid-build is found at the next start with its instance id', async () => {
-    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes']);
+    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], PACE);
     await waitFor(() => /Instance ID: i-\w+/.test(run.stdout()), 'the instance id in the output');
     const instanceId = /Instance ID: (i-\w+)/.exec(run.stdout())![1];
     // The journal is updated as the id appears; give the atomic write a moment.
     await new Promise((r) => setTimeout(r, 300));
     run.child.kill('SIGKILL');
     await run.exit;
-    const found = await findInterruptedRuns(await loadWorkflow(dir));
+    const workflow = await loadWorkflow(dir);
+    const found = await findInterruptedRuns(workflow);
     expect(found.map((r) => [r.stepId, r.instanceId])).toEqual([['base', instanceId]]);
+
+    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+    try {
+      expect(await terminateRunInstance(cloud, found[0]!)).toMatch(new RegExp(`^terminated instance ${instanceId} \\(was (running|pending)\\)$`));
+      const [instance] = await cloud.instances.describe([instanceId!]);
+      expect(['shutting-down', 'terminated']).toContain(instance!.state);
+    } finally {
+      await cloud.close();
+    }
+    expect(await findInterruptedRuns(workflow)).toEqual([]);
+  });
+
+  it('a second Ctrl-C stops Packer at once and warns with the instance id', async () => {
+    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], PACE);
+    await waitFor(() => /Instance ID: i-\w+/.test(run.stdout()), 'the instance id in the output');
+    const instanceId = /Instance ID: (i-\w+)/.exec(run.stdout())![1];
+    run.child.kill('SIGINT');
+    await waitFor(() => run.stdout().includes('interrupting Packer'), 'the first interrupt to be taken');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.stdout()).toContain(`stopping Packer at once; instance ${instanceId} may be left running`);
+    expect(run.stderr().trim()).toBe(
+      `paw-tui: build stopped by force: instance ${instanceId} may be left running — check it in EC2 and terminate it (the home screen offers to)`,
+    );
+    const found = await findInterruptedRuns(await loadWorkflow(dir));
+    expect(found.map((r) => [r.status, r.instanceId, r.cleanupSkipped])).toEqual([['interrupted', instanceId, true]]);
   });
 });
