@@ -119,15 +119,15 @@ export function sandboxImages(store: SandboxStore): Images {
     tag: (resourceIds, tags) =>
       sandboxCall('ec2', 'CreateTags', () =>
         store.update((s) => {
-          for (const id of resourceIds) {
+          // All or nothing, as CreateTags: every id is checked before any is tagged.
+          const targets = resourceIds.map((id) => {
             const target = s.images[id] ?? s.snapshots[id] ?? s.instances[id];
-            if (!target) {
-              if (id.startsWith('snap-')) throw sandboxError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
-              if (id.startsWith('i-')) throw sandboxError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
-              throw imageNotFound(id);
-            }
-            Object.assign(target.tags, tags);
-          }
+            if (target) return target;
+            if (id.startsWith('snap-')) throw sandboxError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+            if (id.startsWith('i-')) throw sandboxError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+            throw imageNotFound(id);
+          });
+          for (const target of targets) Object.assign(target.tags, tags);
         }),
       ),
 

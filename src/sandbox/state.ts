@@ -103,10 +103,23 @@ export function workflowDirOfState(stateFile: string): string {
 const LOCK_STALE_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Callers in this process queue here first, so the lock file is only contended between processes. */
-const localQueues = new Map<string, Promise<unknown>>();
+interface PendingChange {
+  change: (state: SandboxState) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Changes waiting in this process, by state file. They are applied in batches: one lock, one
+ * read and one write for all the changes queued meanwhile, so many concurrent calls (a bulk
+ * delete) do not each pay for a locked, fsynced write.
+ */
+const pendingChanges = new Map<string, { queue: PendingChange[]; draining: boolean }>();
 
 export class SandboxStore {
+  /** The last version read, already checked, so unchanged state is not validated again. */
+  private cached: { version: string; text: string } | null = null;
+
   constructor(readonly file: string) {}
 
   /** Opens (and on first use seeds) the state of a workflow's sandbox. */
@@ -120,7 +133,12 @@ export class SandboxStore {
   /** The state as it is on disk now (seeded when the file does not exist yet). */
   async read(): Promise<SandboxState> {
     let text: string;
+    let version: string;
     try {
+      const info = await stat(this.file);
+      // Every write renames a new file into place, so inode + size + mtime name one version.
+      version = `${info.ino}:${info.size}:${info.mtimeMs}`;
+      if (this.cached?.version === version) return JSON.parse(this.cached.text) as SandboxState;
       text = await readFile(this.file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return seedState(workflowDirOfState(this.file));
@@ -141,35 +159,54 @@ export class SandboxStore {
         hint: `delete it to start the sandbox afresh (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`,
       });
     }
+    this.cached = { version, text: JSON.stringify(r.data) };
     return r.data;
   }
 
   /**
-   * Read, change, write, under the lock: `change` mutates the state it is given (or throws, and
-   * nothing is written). Returns what `change` returns.
+   * Read, change, write, under the lock: `change` mutates the state it is given, or throws before
+   * changing anything (then only its caller sees the error). Returns what `change` returns.
    */
-  async update<T>(change: (state: SandboxState) => T): Promise<T> {
-    const previous = localQueues.get(this.file) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.lockedUpdate(change));
-    const tail = run.catch(() => undefined);
-    localQueues.set(this.file, tail);
-    try {
-      return await run;
-    } finally {
-      if (localQueues.get(this.file) === tail) localQueues.delete(this.file);
-    }
+  update<T>(change: (state: SandboxState) => T): Promise<T> {
+    let entry = pendingChanges.get(this.file);
+    if (!entry) pendingChanges.set(this.file, (entry = { queue: [], draining: false }));
+    const queued = entry;
+    return new Promise<T>((resolve, reject) => {
+      queued.queue.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      if (!queued.draining) void this.drain(queued);
+    });
   }
 
-  private async lockedUpdate<T>(change: (state: SandboxState) => T): Promise<T> {
-    const release = await this.lock();
-    try {
-      const state = await this.read();
-      const result = change(state);
-      await writeFileAtomic(this.file, JSON.stringify(state, null, 1) + '\n');
-      return result;
-    } finally {
-      await release();
+  private async drain(entry: { queue: PendingChange[]; draining: boolean }): Promise<void> {
+    entry.draining = true;
+    while (entry.queue.length) {
+      const batch = entry.queue.splice(0);
+      const settled: (() => void)[] = [];
+      try {
+        const release = await this.lock();
+        try {
+          const state = await this.read();
+          let changed = false;
+          for (const p of batch) {
+            try {
+              const value = p.change(state);
+              changed = true;
+              settled.push(() => p.resolve(value));
+            } catch (e) {
+              settled.push(() => p.reject(e));
+            }
+          }
+          if (changed) await writeFileAtomic(this.file, JSON.stringify(state, null, 1) + '\n');
+        } finally {
+          await release();
+        }
+        for (const settle of settled) settle();
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
     }
+    entry.draining = false;
+    if (pendingChanges.get(this.file) === entry) pendingChanges.delete(this.file);
   }
 
   /** An exclusive lock file beside the state; a lock left by a dead process is taken over. */
