@@ -214,4 +214,17 @@ describe('the simulated packer', () => {
     expect(run.stdout).not.toContain('i/o timeout');
     await cloud.close();
   });
+
+  it('shares the state file with paw-tui: changes made while it builds are not lost on either side', async () => {
+    const { cloud, step, env } = await sandbox();
+    const building = runPacker(['build', '-color=false', `-var-file=${step.varFile}`, '.'], { cwd: step.dir, env: { ...env, PAW_FAKE_PACKER_SPEED: '10' } });
+    const root = 'ami-0975ad60e5054592a';
+    for (let i = 0; i < 30; i++) await cloud.images.tag([root], { [`seen${i}`]: String(i) });
+    const run = await building;
+    expect(run.code).toBe(0);
+    const amiId = /AMI: (ami-[0-9a-f]{17})/.exec(run.stdout)![1]!;
+    expect((await cloud.images.describe([amiId]))[0]!.state).toBe('available');
+    expect(Object.keys((await cloud.images.describe([root]))[0]!.tags)).toHaveLength(30);
+    await cloud.close();
+  });
 });

@@ -86,6 +86,17 @@ describe('sandbox state', () => {
     );
     const [image] = await cloud.images.describe([ROOT_AMI_ID]);
     expect(Object.keys(image!.tags)).toHaveLength(40);
+
+    // A change that fails fails alone: the others queued with it are still written.
+    const results = await Promise.allSettled([
+      a.update((s) => void (s.images[ROOT_AMI_ID]!.tags.before = '1')),
+      a.update(() => {
+        throw new Error('refused');
+      }),
+      a.update((s) => void (s.images[ROOT_AMI_ID]!.tags.after = '1')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await cloud.images.describe([ROOT_AMI_ID]))[0]!.tags).toMatchObject({ before: '1', after: '1' });
     await cloud.close();
   });
 
