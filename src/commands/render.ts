@@ -55,6 +55,15 @@ async function sourceOf(opts: GlobalOptions, workflow: Workflow, step: Step, opt
   }
 }
 
+/** The Packer that will run the files, so templates can match it; rendering works without one. */
+async function installedPackerVersion(): Promise<string | undefined> {
+  const { findPacker } = await import('../packer/find.js');
+  return findPacker().then(
+    (p) => p.version,
+    () => undefined,
+  );
+}
+
 export function register(program: Command): void {
   program
     .command('render')
@@ -71,8 +80,14 @@ export function register(program: Command): void {
         throw new PawError(`step "${step.id}" is a manual step: it has no templates to render`, { hint: `use: paw-tui manual ${step.id}` });
       }
       const source = await sourceOf(opts, workflow, step, options);
+      const packerVersion = await installedPackerVersion();
       const { renderStep } = await import('../workflow/render.js');
-      const { files } = await renderStep(workflow, step, { sourceAmiId: source.id, sourceAmiName: source.name, region: source.region });
+      const { files } = await renderStep(workflow, step, {
+        sourceAmiId: source.id,
+        sourceAmiName: source.name,
+        region: source.region,
+        packerVersion,
+      });
       emit(opts, { step: step.id, source_ami_id: source.id, source_ami_name: source.name, region: source.region, files }, () =>
         [`rendered ${step.id} on ${source.id} (${source.name}), region ${source.region}:`, ...files.map((f) => `  ${path.relative(process.cwd(), f) || f}`)].join(
           '\n',

@@ -14,6 +14,15 @@ export interface RenderContext {
   sourceAmiId: string;
   sourceAmiName: string;
   region: string;
+  /** The Packer that will run the files, when known (`1.6.6`): templates can adapt to it. */
+  packerVersion?: string;
+}
+
+/** `packer { required_plugins }` exists from Packer 1.7; 1.6 refuses the block. Unknown: assume a current Packer. */
+function supportsRequiredPlugins(version: string | undefined): boolean {
+  if (!version) return true;
+  const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
+  return major > 1 || (major === 1 && minor >= 7);
 }
 
 /** Files paw-tui rendered into a step folder, so a re-render deletes those and nothing else. */
@@ -75,6 +84,8 @@ export function builderContext(workflow: Workflow, step: Step, ctx: RenderContex
     },
     step_param: { ...step.param.raw, metadata: step.param.metadata },
     workspace: { name: path.basename(root), dir_root: root },
+    // paw-tui's own addition (the Python library has no such key).
+    packer: { version: ctx.packerVersion ?? null, required_plugins: supportsRequiredPlugins(ctx.packerVersion) },
   };
 }
 

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, copyFixtureWorkflow, snapshot, tempDir } from '../workflow/helpers.js';
-import { ensureBuilt, errorLineOf, paw } from './workflow-cli.js';
+import { ensureBuilt, errorLineOf, paw, repoRoot } from './workflow-cli.js';
 
 beforeAll(ensureBuilt, 120_000);
 
@@ -133,6 +133,24 @@ describe('paw-tui render', () => {
     expect(r.code).toBe(1);
     expect(errorLineOf(r)).toMatch(/^paw-tui: output AMI name is 133 characters, EC2 allows at most 128: /);
     expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('renders the example step1 scaffold for the Packer installed here', async () => {
+    const cwd = await tempDir();
+    const { cp } = await import('node:fs/promises');
+    const { execFileSync } = await import('node:child_process');
+    await cp(path.join(repoRoot, 'workflow'), path.join(cwd, 'workflow'), { recursive: true });
+    const r = await paw(['render', 'base'], cwd);
+    expect(r.code).toBe(0);
+    let version: string | undefined;
+    try {
+      version = /(\d+\.\d+)\.\d+/.exec(execFileSync('packer', ['version'], { encoding: 'utf8' }))?.[1];
+    } catch {
+      version = undefined;
+    }
+    const main = await readFile(path.join(cwd, 'workflow', 's01-base', 'base.pkr.hcl'), 'utf8');
+    // Packer 1.6 refuses `required_plugins`; any other (or none found) gets the block.
+    expect(main.startsWith(version === '1.6' ? 'source "amazon-ebs" "ubuntu" {' : 'packer {\n  required_plugins {')).toBe(true);
   });
 
   it('a manual step has nothing to render', async () => {

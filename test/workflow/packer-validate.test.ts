@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadWorkflow } from '../../src/workflow/load.js';
 import { renderStep, renderedVarFiles } from '../../src/workflow/render.js';
+import { exampleWorkflowDir } from '../../src/paths.js';
 import { FIXTURE, tempDir } from './helpers.js';
 
 const run = promisify(execFile);
@@ -55,5 +56,22 @@ describe.skipIf(!packer)(`real ${packer ?? 'packer'} on rendered files`, () => {
     await renderStep(wf, step, { sourceAmiId: 'ami-0123', sourceAmiName: 'base', region: 'us-east-1' });
     const varFiles = renderedVarFiles(step).map((f) => `-var-file=${f}`);
     await expect(run('packer', ['validate', ...varFiles, '.'], { cwd: step.dir })).rejects.toThrow();
+  });
+
+  it('validates the step1 scaffold as rendered for this Packer (the example workflow)', async () => {
+    const dir = path.join(await tempDir(), 'workflow');
+    await cp(exampleWorkflowDir(), dir, { recursive: true });
+    const wf = await loadWorkflow(dir);
+    const version = /(\d+\.\d+\.\d+)/.exec(packer!)![1]!;
+    for (const step of wf.steps.filter((s) => !s.manual)) {
+      await renderStep(wf, step, { sourceAmiId: 'ami-0123456789abcdef0', sourceAmiName: 'base', region: 'us-east-1', packerVersion: version });
+      const varFiles = renderedVarFiles(step).map((f) => `-var-file=${f}`);
+      const r = await run('packer', ['validate', ...varFiles, '.'], { cwd: step.dir }).catch((e: { stdout?: string; stderr?: string }) => {
+        throw new Error(`packer ${version} refused ${step.id}: ${e.stdout ?? ''}${e.stderr ?? ''}`);
+      });
+      expect(r.stderr).toBe('');
+      const main = await readFile(path.join(step.dir, `${step.id}.pkr.hcl`), 'utf8');
+      expect(main.includes('required_plugins')).toBe(!version.startsWith('1.6.'));
+    }
   });
 });

@@ -3,7 +3,11 @@
   {{ builder.* }} is filled in when rendering; Packer's own {{ ... }} expressions go inside
   {% raw %} ... {% endraw %}. Values reach Packer through variables (see .variables.pkr.hcl);
   use the template language only for structure (if / for).
+
+  The plugin block is left out for Packer 1.6, which has the amazon builder built in and
+  refuses `required_plugins` (builder.packer is known when paw-tui runs Packer).
 -#}
+{% if builder.packer.required_plugins -%}
 packer {
   required_plugins {
     amazon = {
@@ -12,6 +16,8 @@ packer {
     }
   }
 }
+
+{% endif -%}
 
 source "amazon-ebs" "ubuntu" {
   ami_name      = var.output_ami_name
