@@ -85,6 +85,15 @@ class Guide implements ManualGuide {
     this.show({ journal: await updateJournal(this.step, this.j, change, event) });
   }
 
+  /**
+   * Writes the intent of a cloud call before it is made. An intent already in the journal (the
+   * call is being repeated after a crash) is not written again: the first one still stands.
+   */
+  private async intend(action: string, change: Partial<ManualJournal>, event: string): Promise<void> {
+    if (this.j.requested?.action === action) return;
+    await this.write({ ...change, requested: { action, at: new Date().toISOString() } }, event);
+  }
+
   private get cmd(): string {
     return `paw-tui manual ${this.step.id}`;
   }
@@ -163,9 +172,9 @@ class Guide implements ManualGuide {
     const key = await chooseKeyPair(this.cloud, this.workflow, this.step, retry ? this.j.keyName ?? undefined : o.keyName);
     const instanceType = retry ? this.j.instanceType! : o.instanceType ?? DEFAULT_INSTANCE_TYPE;
     const token = retry ? this.j.launchToken! : randomUUID();
-    await this.write(
+    await this.intend(
+      'launch',
       {
-        requested: { action: 'launch', at: new Date().toISOString() },
         launchToken: token,
         instanceType,
         keyName: key.keyName,
@@ -214,7 +223,7 @@ class Guide implements ManualGuide {
     if (['stopped', 'create-image', 'image-available', 'terminate', 'record', 'done'].includes(this.view.state)) return;
     if (this.view.state !== 'connect' && this.view.state !== 'stop') this.refuse('stop the instance');
     this.needConfirmation(`stopping instance ${this.j.instanceId}`, o, 'stop');
-    await this.write({ state: 'stop', requested: { action: 'stop', at: new Date().toISOString() } }, 'stop requested');
+    await this.intend('stop', { state: 'stop' }, 'stop requested');
     await this.cloud.instances.stop(this.j.instanceId!);
     await this.write({ state: 'stopped', requested: null }, `instance ${this.j.instanceId} is stopping`);
   }
@@ -254,7 +263,7 @@ class Guide implements ManualGuide {
         });
       }
     }
-    await this.write({ requested: { action: 'create-image', at: new Date().toISOString() }, imageName: name }, `image requested: ${name}`);
+    await this.intend('create-image', { imageName: name }, `image requested: ${name}`);
     let imageId: string;
     try {
       imageId = await this.cloud.images.createImage({
@@ -292,7 +301,7 @@ class Guide implements ManualGuide {
     if (s === 'launch' || s === 'image-available') this.refuse('terminate the instance');
     this.needConfirmation(`terminating instance ${this.j.instanceId}`, o, 'terminate');
     const abandon = s !== 'terminate';
-    await this.write({ requested: { action: 'terminate', at: new Date().toISOString() } }, 'terminate requested');
+    await this.intend('terminate', {}, 'terminate requested');
     await this.cloud.instances.terminate(this.j.instanceId!);
     if (abandon) {
       await this.write({ ...FRESH_ATTEMPT }, `instance ${this.j.instanceId} terminated before an image was made; the path starts again at launch`);
@@ -302,7 +311,7 @@ class Guide implements ManualGuide {
   }
 
   private async record(o: ActionOptions): Promise<void> {
-    await this.write({ requested: { action: 'record', at: new Date().toISOString() } }, 'record requested');
+    await this.intend('record', {}, 'record requested');
     const launched = this.j.launchedAt ? Date.parse(this.j.launchedAt) : undefined;
     const item = await recordAmi(this.cloud, this.workflow, this.step, this.j.imageId!, {
       baseAmiId: this.j.sourceAmiId ?? undefined,

@@ -13,6 +13,14 @@ import type { Workflow } from '../../src/workflow/types.js';
  */
 export async function manualWorkflow(): Promise<{ dir: string; workflow: Workflow; cloud: Cloud }> {
   process.env.PAW_SANDBOX_SPEED = '1000';
+  const dir = await writeManualWorkflow();
+  const workflow = await loadWorkflow(dir);
+  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, tableName: workflow.param.dynamodb_table_name });
+  return { dir, workflow, cloud };
+}
+
+/** The workflow folder alone (for tests that run the CLI on it). */
+export async function writeManualWorkflow(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paw-manual-'));
   await writeFile(
     path.join(dir, 'workflow_param.json'),
@@ -37,9 +45,7 @@ export async function manualWorkflow(): Promise<{ dir: string; workflow: Workflo
     path.join(dir, 'm01-hand', 'step_param.json'),
     JSON.stringify({ step_id: 'hand', previous_step_id: null, metadata: { how: 'by hand' } }, null, 2),
   );
-  const workflow = await loadWorkflow(dir);
-  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, tableName: workflow.param.dynamodb_table_name });
-  return { dir, workflow, cloud };
+  return dir;
 }
 
 /** The sandbox's state file as the test reads it: what EC2 holds. */
