@@ -126,6 +126,7 @@ export async function runHeadless(
       step,
       onError: options.onError,
       dryRun: options.dryRun,
+      validateOnly: options.validateOnly,
       notify: options.notify,
       cols: process.stdout.columns || 120,
       rows: process.stdout.rows || 40,

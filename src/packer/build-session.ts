@@ -19,6 +19,8 @@ export interface StartBuildOptions {
   onError: OnError;
   /** Render, init and validate, then show the build command; nothing is written to AWS. */
   dryRun?: boolean;
+  /** Only the checks up to `packer validate` matter (`paw-tui validate`); implies a dry run. */
+  validateOnly?: boolean;
   /** Start an incident when the build fails (SPEC §6, headless `--notify`). */
   notify?: boolean;
   /** The pane's size: Packer runs in a pseudo-terminal of this size. */
@@ -75,7 +77,8 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       cloud: options.cloud,
       workflow,
       step,
-      dryRun: Boolean(options.dryRun),
+      dryRun: Boolean(options.dryRun || options.validateOnly),
+      validateOnly: options.validateOnly,
       tableConsent: options.tableConsent ?? { yes: false },
       packer: options.packer,
     };
@@ -98,6 +101,10 @@ export function startBuild(options: StartBuildOptions): BuildSession {
   async function build(found: Preflight): Promise<void> {
     const args = buildArgs(step.dir, found.varFiles, options.onError);
     command = `cd ${shellQuote(step.dir)} && ${commandLine('packer', args)}`;
+    if (options.validateOnly) {
+      set({ status: 'succeeded', endedAt: Date.now(), commandExitCode: 0 });
+      return;
+    }
     if (options.dryRun) {
       set({ status: 'succeeded', endedAt: Date.now(), commandExitCode: 0 });
       note('dry run: rendered, validated; nothing was built and nothing was written to AWS');
@@ -179,7 +186,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     }
     if (state.status !== 'succeeded' && state.status !== 'interrupted') {
       set({ status: 'failed', endedAt: Date.now(), commandExitCode: 1 });
-      if (options.notify && !options.dryRun) {
+      if (options.notify && !options.dryRun && !options.validateOnly) {
         const lines = run ? run.output.lastLines(30) : state.checks.filter((c) => c.status === 'failed').map((c) => `${c.label}: ${c.detail}`);
         await startIncident(options.cloud, workflow, step, state.error ?? 'build failed', lines, note);
       }

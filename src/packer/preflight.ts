@@ -47,6 +47,8 @@ export interface PreflightInput {
   workflow: Workflow;
   step: Step;
   dryRun: boolean;
+  /** `paw-tui validate`: a step already built is still valid, so a taken name is only reported. */
+  validateOnly?: boolean;
   tableConsent: TableConsent;
   packer?: PackerBinary;
 }
@@ -84,6 +86,7 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
         const name = outputAmiName(workflow, step);
         checkOutputAmiName(name);
         const [taken] = await cloud.images.findOwnedByName(name);
+        if (taken && input.validateOnly) return { detail: `${name} (taken by ${taken.id}: a build would stop here)` };
         if (taken) {
           throw new PawError(`output AMI name ${name} is already taken by ${taken.id}`, {
             hint: `delete that AMI first (paw-tui amis delete ${taken.id}) or change the step id`,
@@ -97,6 +100,7 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
       'catalog',
       async () => {
         const table = cloud.catalog.tableName;
+        if (input.validateOnly) return { detail: 'not needed to validate', status: 'skipped' };
         if (await cloud.catalog.tableExists()) return { detail: table };
         if (input.dryRun) return { detail: `${table} does not exist yet (a build creates it with --yes)`, status: 'skipped' };
         const consent = input.tableConsent;

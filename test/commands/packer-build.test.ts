@@ -85,6 +85,19 @@ describe('paw-tui build in the sandbox (the example workflow)', () => {
   });
 });
 
+describe('paw-tui validate in the sandbox', () => {
+  it('validates a step that is already built: the taken name is reported, not an error', async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    expect((await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], FAST)).code).toBe(0);
+    const r = await runCli(['--workflow', dir, '--sandbox', 'validate', 'base'], FAST);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ output AMI name valid and free: .*\/paw-example\/base \(taken by ami-\w+: a build would stop here\)$/m);
+    expect(r.stdout).toContain('- catalog table: not needed to validate');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('step base: the Packer configuration is valid');
+  }, 60_000);
+});
+
 describe('faults', () => {
   it('packer missing: one line saying how to install it', async () => {
     const dir = await copyOf(path.join(ROOT, 'workflow'));
