@@ -9,8 +9,9 @@ import { PawError } from '../errors.js';
  * original text. A lone `#` (nothing after it) becomes a space.
  */
 export function maskHashComments(text: string): string {
-  let out = '';
-  let at = 0;
+  // A byte-order mark (editors on Windows write one) is masked too, as one space.
+  let out = text.startsWith('\uFEFF') ? ' ' : '';
+  let at = out.length;
   for (const c of hashComments(text)) {
     out += text.slice(at, c.offset) + maskOf(c.text);
     at = c.offset + c.text.length;

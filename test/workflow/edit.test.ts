@@ -69,3 +69,14 @@ describe('setJsonValue', () => {
     expect(await readFile(file, 'utf8')).toBe('{ "workflow_id": }');
   });
 });
+
+describe('files written on Windows', () => {
+  it('reads and edits a file with a byte-order mark and CRLF line ends, keeping both', async () => {
+    const text = '\uFEFF' + COMMENTED.replace(/\n/g, '\r\n');
+    const dir = await makeWorkflow({}, text);
+    const file = path.join(dir, 'workflow_param.json');
+    expect((await loadWorkflow(dir)).param.vpc_name).toBe('dev-vpc');
+    await setJsonValue(file, ['vpc_name'], 'prod-vpc');
+    expect(await readFile(file, 'utf8')).toBe(text.replace('"dev-vpc"', '"prod-vpc"'));
+  });
+});
