@@ -48,6 +48,9 @@ export interface BuildSpec {
   vpcName?: string;
   instanceProfile?: string;
   runTagName: string;
+  /** The template's `tags` and `snapshot_tags`, evaluated. */
+  amiTags: Record<string, string>;
+  snapshotTags: Record<string, string>;
   provisioners: Provisioner[];
   /** The folder the build runs in (scripts are relative to it). */
   dir: string;
@@ -203,6 +206,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
       );
     }
     held.amiReady = true;
+    await tagAmi(spec, amiId, ui, ctx);
     await cleanUp(ui, ctx, held);
     return { amiId };
   } catch (e) {
@@ -216,6 +220,23 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
     await cleanUp(ui, ctx, held);
     throw e;
   }
+}
+
+/** Packer's StepCreateTags: the template's `tags` on the AMI, `snapshot_tags` on its snapshots. */
+async function tagAmi(spec: BuildSpec, amiId: string, ui: BuildUi, ctx: BuildContext): Promise<void> {
+  if (!Object.keys(spec.amiTags).length && !Object.keys(spec.snapshotTags).length) return;
+  const snapshots = (await ctx.store.read()).images[amiId]!.snapshotIds;
+  ui.say(`Adding tags to AMI (${amiId})...`);
+  for (const snap of snapshots) ui.say(`Tagging snapshot: ${snap}`);
+  ui.say('Creating AMI tags');
+  for (const [k, v] of Object.entries(spec.amiTags)) ui.message(`Adding tag: "${k}": "${v}"`);
+  ui.say('Creating snapshot tags');
+  for (const [k, v] of Object.entries(spec.snapshotTags)) ui.message(`Adding tag: "${k}": "${v}"`);
+  await ctx.store.update((s) => {
+    Object.assign(s.images[amiId]!.tags, spec.amiTags);
+    for (const snap of snapshots) if (s.snapshots[snap]) Object.assign(s.snapshots[snap].tags, spec.snapshotTags);
+  });
+  await ctx.pause(300);
 }
 
 /** Applies -on-error after a failed step: true when the resources are left as they are (abort). */

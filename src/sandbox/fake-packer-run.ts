@@ -21,6 +21,13 @@ function stateFile(dir: string): string | null {
   }
 }
 
+/** An object attribute's entries, keys unquoted and values evaluated. */
+function evaluateAll(entries: Map<string, string>, vars: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of entries) out[k] = evaluate(v, vars) ?? '';
+  return out;
+}
+
 function buildSpecs(template: PackerTemplate, vars: Map<string, string>, dir: string): BuildSpec[] {
   const specs: BuildSpec[] = [];
   for (const build of template.builds) {
@@ -41,6 +48,8 @@ function buildSpecs(template: PackerTemplate, vars: Map<string, string>, dir: st
         vpcName: filter(source.filters.vpc),
         instanceProfile: attr('iam_instance_profile'),
         runTagName: evaluate(source.runTags.get('Name'), vars) ?? 'Packer Builder',
+        amiTags: evaluateAll(source.tags, vars),
+        snapshotTags: evaluateAll(source.snapshotTags, vars),
         provisioners: build.provisioners,
         dir,
       });

@@ -31,6 +31,9 @@ export interface EbsSource {
   /** Names used in `subnet_filter` / `security_group_filter` / `vpc_filter` `tag:Name` filters, as expressions. */
   filters: { subnet?: string; securityGroup?: string; vpc?: string };
   runTags: Map<string, string>;
+  /** `tags` (the AMI's) and `snapshot_tags`, as expressions. */
+  tags: Map<string, string>;
+  snapshotTags: Map<string, string>;
 }
 
 export interface BuildBlock {
@@ -140,8 +143,9 @@ function attributes(body: string): Map<string, string> {
       if (depth === 0) {
         // Comments are blank in `code`: cut the line where its code ends.
         const line = body.slice(lineStart, lineStart + code.slice(lineStart, i).trimEnd().length);
-        const m = /^\s*([A-Za-z_][\w-]*)\s*=\s*(.+?)\s*$/.exec(line);
-        if (m && !/^[[{]/.test(m[2]!)) attrs.set(m[1]!, m[2]!.replace(/,$/, ''));
+        // Object bodies may quote their keys and use `:` (`"paw:step_id" : var.step_id`).
+        const m = /^\s*([A-Za-z_][\w-]*|"[^"\n]*")\s*[=:]\s*(.+?)\s*$/.exec(line);
+        if (m && !/^[[{]/.test(m[2]!)) attrs.set(m[1]!.startsWith('"') ? unquote(m[1]!) : m[1]!, m[2]!.replace(/,$/, ''));
       }
       lineStart = i + 1;
     } else if (code[i] === '{' || code[i] === '[') depth++;
@@ -226,6 +230,8 @@ export function readTemplate(target: string): { template: PackerTemplate; errors
             vpc: tagNameFilter(b.body, 'vpc_filter'),
           },
           runTags: attributes(objectBody(b.body, 'run_tags')),
+          tags: attributes(objectBody(b.body, 'tags')),
+          snapshotTags: attributes(objectBody(b.body, 'snapshot_tags')),
         });
       } else if (type === 'build') {
         const inner = blocks(b.body);

@@ -227,4 +227,55 @@ describe('the simulated packer', () => {
     expect(Object.keys((await cloud.images.describe([root]))[0]!.tags)).toHaveLength(30);
     await cloud.close();
   });
+
+  it('runs the sources of a build in parallel, each with its own colour, instance, AMI and tags', async () => {
+    const { cloud, step, env } = await sandbox();
+    const [arm] = await cloud.parameters.byPath('/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3');
+    await writeFile(
+      path.join(step.dir, 'step1.pkr.hcl'),
+      `source "amazon-ebs" "amd" {
+  ami_name      = "\${var.output_ami_name}-amd64"
+  instance_type = "t3.micro"
+  source_ami    = var.source_ami_id
+  tags = {
+    Name        = "\${var.output_ami_name}-amd64"
+    "paw:kind"  = "test"
+  }
+  snapshot_tags = {
+    Name = "snapshot of \${var.output_ami_name}"
+  }
+}
+source "amazon-ebs" "arm" {
+  ami_name      = "\${var.output_ami_name}-arm64"
+  instance_type = "t4g.micro"
+  source_ami    = "${arm!.value}"
+}
+build {
+  sources = ["source.amazon-ebs.amd", "source.amazon-ebs.arm"]
+  provisioner "shell" {
+    inline = ["echo hello from the build"]
+  }
+}
+`,
+    );
+    const run = await runPacker(['build', '-color=true', `-var-file=${step.varFile}`, '.'], { cwd: step.dir, env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('\x1b[1;32mamazon-ebs.amd: output will be in this color.');
+    expect(run.stdout).toContain('\x1b[1;36mamazon-ebs.arm: output will be in this color.');
+    const out = lines(run.stdout);
+    expect(out).toContain('    amazon-ebs.amd: hello from the build');
+    expect(out).toContain('    amazon-ebs.arm: hello from the build');
+    expect(out).toContain('    amazon-ebs.amd: Adding tag: "paw:kind": "test"');
+    const created = [...run.stdout.matchAll(/us-east-1: (ami-[0-9a-f]{17})/g)].map((m) => m[1]!);
+    expect(new Set(created).size).toBe(2);
+    const images = await cloud.images.describe(created);
+    expect(images.map((i) => [i.name, i.architecture]).sort()).toEqual([
+      [`${step.outputName}-amd64`, 'x86_64'],
+      [`${step.outputName}-arm64`, 'arm64'],
+    ]);
+    const amd = images.find((i) => i.name.endsWith('-amd64'))!;
+    expect(amd.tags).toEqual({ Name: `${step.outputName}-amd64`, 'paw:kind': 'test' });
+    expect(existsSync(path.join(step.dir, '.paw', 'manifest.json'))).toBe(false);
+    await cloud.close();
+  });
 });
