@@ -113,6 +113,15 @@ describe('paw-tui render', () => {
     expect(actual).toBe(await readFile(path.join(FIXTURE, 'expected', 's02-app', 'app.pkr.hcl'), 'utf8'));
   });
 
+  it('a later step without flags asks the catalog (here the sandbox) and says how to go on', async () => {
+    const { dir, cwd } = await fixture();
+    const r = await paw(['render', 'app', '--sandbox'], cwd);
+    expect(r.code).toBe(1);
+    expect(errorLineOf(r)).toMatch(/^paw-tui: step pyenv has no AMI recorded .* — .*paw-tui build pyenv.*--source-ami-id <ami-…> --source-ami-name <name>$/);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(dir, 's02-app', 'app.pkr.hcl'))).toBe(false);
+  });
+
   it('an undefined template variable: template, line and variable; exit 1; nothing written', async () => {
     const { dir, cwd } = await fixture();
     const template = path.join(dir, 's01-pyenv', 'templates', '.pkrvars.hcl');
