@@ -44,6 +44,7 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   env.AWS_CONFIG_FILE = '/nonexistent/paw-faults/config';
   env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/paw-faults/credentials';
   env.PAW_SANDBOX_SPEED = '1000';
+  env.PAW_FAKE_PACKER_SPEED = '50';
   env.NO_COLOR = '1';
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
@@ -52,8 +53,27 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return env;
 }
 
-/** Runs `node dist/cli.js ...args` without a terminal; `onStart` sees the child (to interrupt it). */
-export function runCli(
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `node dist/cli.js ...args` without a terminal; `onStart` sees the child (to interrupt it).
+ * While someone rebuilds dist/ (it is removed and written again) a run can find it missing or
+ * half there; such a run is tried again, as CI builds once before the tests.
+ */
+export async function runCli(
+  args: string[],
+  options: Parameters<typeof runCliOnce>[1] = {},
+): Promise<CliResult> {
+  for (let attempt = 0; ; attempt++) {
+    for (let waited = 0; !existsSync(cliPath) && waited < 60_000; waited += 200) await sleep(200);
+    const r = await runCliOnce(args, options);
+    const rebuilding = /Cannot find module '[^']*\/dist\/|ERR_MODULE_NOT_FOUND[\s\S]*\/dist\//.test(r.stderr);
+    if (!rebuilding || attempt >= 3) return r;
+    await sleep(2000);
+  }
+}
+
+function runCliOnce(
   args: string[],
   options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number; onStart?: (child: import('node:child_process').ChildProcess) => void } = {},
 ): Promise<CliResult> {

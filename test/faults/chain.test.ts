@@ -1,0 +1,4 @@
+import { runCases } from './harness.js';
+import { chainCases } from './chain.cases.js';
+
+runCases('chain', chainCases);

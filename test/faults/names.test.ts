@@ -1,0 +1,4 @@
+import { runCases } from './harness.js';
+import { namesCases } from './names.cases.js';
+
+runCases('names', namesCases);

@@ -1,0 +1,4 @@
+import { runCases } from './harness.js';
+import { paramsCases } from './params.cases.js';
+
+runCases('params files', paramsCases);

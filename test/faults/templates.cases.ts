@@ -1,0 +1,61 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { expectFailure, expectFilesUnchanged, filesOf, runCli, tempWorkflow, type FaultCase } from './harness.js';
+import { editFile, firstBuiltStep } from './workflow-files.js';
+
+export const templatesCases: FaultCase[] = [
+  {
+    name: 'an undefined variable in a template names the template, its line and the variable; nothing rendered',
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const template = path.join(step.dir, 'templates', '.pkrvars.hcl');
+      const text = await editFile(template, (t) => t + 'extra = {{ builder.workflow_param.no_such_key }}\n');
+      const line = text.trimEnd().split('\n').length;
+      const before = await filesOf(dir);
+      const r = await runCli(['render', step.id, '--workflow', dir, '--sandbox']);
+      expectFailure(r, 1, new RegExp(`${step.folder}/templates/\\.pkrvars\\.hcl:${line}: .*no_such_key`));
+      await expectFilesUnchanged(dir, before);
+    },
+  },
+  {
+    name: 'a template with a block left open names the template; nothing rendered',
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      await editFile(path.join(step.dir, 'templates', '.pkr.hcl'), (t) => t + '{% if builder.source_ami_id %}\n');
+      const before = await filesOf(dir);
+      const r = await runCli(['render', step.id, '--workflow', dir, '--sandbox']);
+      expectFailure(r, 1, new RegExp(`${step.folder}/templates/\\.pkr\\.hcl.*(endif|end of file)`));
+      await expectFilesUnchanged(dir, before);
+    },
+  },
+  {
+    name: 're-rendering never deletes a hand-written .pkr.hcl beside the rendered ones',
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const hand = path.join(step.dir, 'hand-written.pkr.hcl');
+      await writeFile(hand, '# kept by hand\n');
+      for (let i = 0; i < 2; i++) {
+        const r = await runCli(['render', step.id, '--workflow', dir, '--sandbox']);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(await readFile(hand, 'utf8')).toBe('# kept by hand\n');
+    },
+  },
+  {
+    name: 'a param holding a quote and ${ cannot break the rendered HCL; packer validate accepts it',
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const set = await runCli(['params', 'set', 'subnet_name', 'net "a" ${x}\\', '--workflow', dir]);
+      expect(set.code, set.stderr).toBe(0);
+      const r = await runCli(['validate', step.id, '--workflow', dir, '--sandbox']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const vars = await readFile(path.join(step.dir, `${step.id}.pkrvars.hcl`), 'utf8');
+      expect(vars).toContain('"net \\"a\\" $${x}\\\\"');
+    },
+  },
+];
