@@ -68,7 +68,8 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
       return;
     case 'stop':
       if (at() === 'connect' || at() === 'stop') {
-        const ok = guide.view.journal.requested?.action === 'stop' || (await confirmed(opts, `Stop instance ${guide.view.journal.instanceId}?`));
+        const id = guide.view.journal.instanceId;
+        const ok = guide.view.journal.requested?.action === 'stop' || (await confirmed(opts, `stopping instance ${id}`, `Stop instance ${id}?`));
         if (!ok) return;
         await guide.perform('stop', { confirmed: true });
       }
@@ -86,7 +87,7 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
       const question = early
         ? `Terminate instance ${guide.view.journal.instanceId} before its image is made? The manual path starts again at launch.`
         : `Terminate instance ${guide.view.journal.instanceId}?`;
-      if (guide.view.journal.requested?.action !== 'terminate' && !(await confirmed(opts, question))) return;
+      if (guide.view.journal.requested?.action !== 'terminate' && !(await confirmed(opts, `terminating instance ${guide.view.journal.instanceId}`, question))) return;
       await guide.perform('terminate', { ...consent, confirmed: true });
       return goOn();
     }
@@ -103,9 +104,9 @@ async function ask(question: string): Promise<boolean> {
 }
 
 /** A yes for what cannot be undone: `--yes`, else the person at the terminal, else a usage error. */
-async function confirmed(opts: GlobalOptions, question: string): Promise<boolean> {
+async function confirmed(opts: GlobalOptions, what: string, question: string): Promise<boolean> {
   if (opts.yes) return true;
-  if (!canAsk()) throw new UsageError(`${question.replace(/\?.*$/, '')}: needs confirmation and there is no terminal to ask`, 'pass --yes');
+  if (!canAsk()) throw new UsageError(`${what} needs confirmation and there is no terminal to ask`, 'pass --yes');
   const yes = await ask(question);
   if (!yes) process.stdout.write('nothing done\n');
   return yes;
