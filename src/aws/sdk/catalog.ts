@@ -14,6 +14,9 @@ import { PawError } from '../../errors.js';
 import { awsCall, isNotFound, type RetryOptions } from '../errors.js';
 import type { Catalog, CatalogItem } from '../ports.js';
 
+/** For the lazy loader: the client comes from this module, not from a dynamic import of the SDK. */
+export { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 /** The secondary index of SPEC §4: every version of a step across workflows, by date. */
 export const STEP_INDEX = 'step_id_index';
 

@@ -36,7 +36,7 @@ function lazyPort<T extends object>(load: () => Promise<T>): T {
 async function resolveRegion(options: CloudOptions): Promise<string> {
   const explicit = options.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (explicit) return explicit;
-  const { STSClient } = await import('@aws-sdk/client-sts');
+  const { STSClient } = await import('./identity.js');
   const probe = new STSClient(options.profile ? { profile: options.profile } : {});
   try {
     const region = await probe.config.region();
@@ -70,26 +70,26 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     clients.push(client);
     return client;
   };
-  const ec2 = once(async () => made(new (await import('@aws-sdk/client-ec2')).EC2Client(config)));
-  const iam = once(async () => made(new (await import('@aws-sdk/client-iam')).IAMClient(config)));
+  const ec2 = once(async () => made(new (await import('./images.js')).EC2Client(config)));
+  const iam = once(async () => made(new (await import('./iam.js')).IAMClient(config)));
 
   const images = lazyPort<Images>(async () => (await import('./images.js')).ec2Images(await ec2()));
   const instances = lazyPort<Instances>(async () => (await import('./instances.js')).ec2Instances(await ec2(), iam));
   const parameters = lazyPort<PublicParameters>(async () => {
-    const { SSMClient } = await import('@aws-sdk/client-ssm');
-    return (await import('./parameters.js')).ssmParameters(made(new SSMClient(config)));
+    const { SSMClient, ssmParameters } = await import('./parameters.js');
+    return ssmParameters(made(new SSMClient(config)));
   });
   const incidents = lazyPort<Incidents>(async () => {
-    const { SSMIncidentsClient } = await import('@aws-sdk/client-ssm-incidents');
-    return (await import('./incidents.js')).ssmIncidents(made(new SSMIncidentsClient(config)));
+    const { SSMIncidentsClient, ssmIncidents } = await import('./incidents.js');
+    return ssmIncidents(made(new SSMIncidentsClient(config)));
   });
   const identity = lazyPort<Identity>(async () => {
-    const { STSClient } = await import('@aws-sdk/client-sts');
-    return (await import('./identity.js')).stsIdentity(made(new STSClient(config)));
+    const { STSClient, stsIdentity } = await import('./identity.js');
+    return stsIdentity(made(new STSClient(config)));
   });
   const catalogPort = lazyPort<Catalog>(async () => {
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    return (await import('./catalog.js')).dynamoCatalog(made(new DynamoDBClient(config)), options.tableName);
+    const { DynamoDBClient, dynamoCatalog } = await import('./catalog.js');
+    return dynamoCatalog(made(new DynamoDBClient(config)), options.tableName);
   });
   const catalog: Catalog = {
     tableName: options.tableName,

@@ -2,6 +2,9 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { awsCall, type RetryOptions } from '../errors.js';
 import type { Identity } from '../ports.js';
 
+/** For the lazy loader: the client comes from this module, not from a dynamic import of the SDK. */
+export { STSClient } from '@aws-sdk/client-sts';
+
 export function stsIdentity(sts: STSClient, retry: RetryOptions = {}): Identity {
   return {
     async whoAmI() {

@@ -16,6 +16,9 @@ import { awsCall, isThrottling, translateAwsError, withRetry, type RetryOptions 
 import type { AmiImage, ImageReference, Images } from '../ports.js';
 import { allPages, tagList, tagMap } from './pages.js';
 
+/** Re-exported so the lazy loader gets the client from this module (a bundled dynamic import of the SDK's CommonJS build has no named exports). */
+export { EC2Client } from '@aws-sdk/client-ec2';
+
 /** The parts of EC2's `Image` that paw-tui depends on; everything else is kept as it came. */
 const ec2Image = z.looseObject({
   ImageId: z.string(),

@@ -3,6 +3,9 @@ import { PawError } from '../../errors.js';
 import { awsCall, type RetryOptions } from '../errors.js';
 import type { Incidents } from '../ports.js';
 
+/** For the lazy loader: the client comes from this module, not from a dynamic import of the SDK. */
+export { SSMIncidentsClient } from '@aws-sdk/client-ssm-incidents';
+
 /** Incident Manager: StartIncident carries no summary, so it is set on the record right after. */
 export function ssmIncidents(client: SSMIncidentsClient, retry: RetryOptions = {}): Incidents {
   return {

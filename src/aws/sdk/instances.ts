@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { PawError } from '../../errors.js';
-import { awsCall, isNotFound, type RetryOptions } from '../errors.js';
+import { awsCall, type RetryOptions } from '../errors.js';
 import type { Instance, Instances } from '../ports.js';
 import { allPages, tagList, tagMap } from './pages.js';
 
@@ -107,15 +107,8 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>, retr
     securityGroupByName: (name) => idByName('security group', name),
 
     async instanceProfileExists(name) {
-      const { GetInstanceProfileCommand } = await import('@aws-sdk/client-iam');
-      const client = await iam();
-      try {
-        await call('iam:GetInstanceProfile', () => client.send(new GetInstanceProfileCommand({ InstanceProfileName: name })));
-        return true;
-      } catch (e) {
-        if (e instanceof PawError && isNotFound(e.cause)) return false;
-        throw e;
-      }
+      const { instanceProfileExists } = await import('./iam.js');
+      return instanceProfileExists(await iam(), name, retry);
     },
 
     async keyPairs() {

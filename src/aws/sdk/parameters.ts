@@ -3,6 +3,9 @@ import { awsCall, type RetryOptions } from '../errors.js';
 import type { PublicParameters } from '../ports.js';
 import { allPages } from './pages.js';
 
+/** For the lazy loader: the client comes from this module, not from a dynamic import of the SDK. */
+export { SSMClient } from '@aws-sdk/client-ssm';
+
 /** SSM parameters under a path (Ubuntu's public AMI parameters), all pages. */
 export function ssmParameters(ssm: SSMClient, retry: RetryOptions = {}): PublicParameters {
   return {

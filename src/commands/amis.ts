@@ -1,0 +1,187 @@
+import type { Command } from 'commander';
+import type { AmiDetails, AmiRow } from '../aws/amis.js';
+import type { AmiDeletion, DeletionPlan } from '../aws/delete.js';
+import { PawError, UsageError } from '../errors.js';
+import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
+
+interface ListOptions {
+  workflowId?: string;
+  step?: string;
+  all: boolean;
+}
+
+interface DeleteOptions {
+  dryRun: boolean;
+  concurrency: string;
+}
+
+function rowsText(rows: AmiRow[]): string {
+  if (rows.length === 0) return 'no AMIs';
+  const width = (k: keyof AmiRow) => Math.max(...rows.map((r) => String(r[k] ?? '').length));
+  const w = { wf: width('workflowId'), step: width('stepId'), id: width('amiId'), state: width('state') };
+  return rows
+    .map((r) =>
+      [
+        r.workflowId.padEnd(w.wf),
+        r.stepId.padEnd(w.step),
+        r.amiId.padEnd(w.id),
+        r.state.padEnd(w.state),
+        r.createdAt.slice(0, 19).replace('T', ' '),
+        r.recorded ? '' : '(not in catalog)',
+      ]
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function detailsText(d: AmiDetails): string {
+  const i = d.image;
+  const lines = [
+    `${i.id}  ${i.name}`,
+    `  state      ${i.state}`,
+    `  created    ${i.creationDate}`,
+    `  owner      ${i.ownerId}`,
+    `  snapshots  ${i.snapshotIds.join(', ') || '-'}`,
+    `  recorded   ${d.records.map((r) => `${r.workflow_id}/${r.step_id} at ${r.create_at}`).join(', ') || 'no'}`,
+    `  lineage    ${d.lineage.map((l) => (l.stepId ? `${l.amiId} (${l.stepId})` : `${l.amiId} ${l.amiName}`.trim())).join(' ← ')}`,
+    '  tags',
+    ...Object.entries(i.tags).map(([k, v]) => `    ${k} = ${v}`),
+  ];
+  return lines.join('\n');
+}
+
+function planText(plan: DeletionPlan): string {
+  const lines: string[] = [];
+  const describeOne = (d: AmiDeletion) => {
+    lines.push(`AMI ${d.image.id}  ${d.image.name}`);
+    lines.push(`  snapshots to delete  ${d.snapshots.join(', ') || '-'}`);
+    for (const k of d.keptSnapshots) lines.push(`  snapshot kept        ${k.id} (used by ${k.usedBy.join(', ')})`);
+    lines.push(`  catalog items        ${d.catalogItems.map((c) => `${c.workflowId}/${c.stepId}`).join(', ') || '-'}`);
+    if (d.downstreamSteps.length) lines.push(`  built on it          ${d.downstreamSteps.join(', ')} (would need a rebuild)`);
+    if (d.instances.length) lines.push(`  IN USE by instances  ${d.instances.join(', ')}`);
+    if (d.references?.length) lines.push(`  IN USE by            ${d.references.map((r) => `${r.resourceType} ${r.arn}`).join(', ')}`);
+    if (d.references === null) lines.push('  references           could not be checked (DescribeImageReferences not answered)');
+  };
+  plan.amis.forEach(describeOne);
+  for (const s of plan.sharedSnapshots) lines.push(`snapshot ${s.id} shared by ${s.usedBy.join(', ')}: deleted after them`);
+  return lines.join('\n');
+}
+
+function planJson(plan: DeletionPlan) {
+  return {
+    amis: plan.amis.map((d) => ({
+      ami_id: d.image.id,
+      ami_name: d.image.name,
+      snapshots: d.snapshots,
+      kept_snapshots: d.keptSnapshots.map((k) => ({ snapshot_id: k.id, used_by: k.usedBy })),
+      catalog_items: d.catalogItems.map((c) => ({ workflow_id: c.workflowId, step_id: c.stepId })),
+      downstream_steps: d.downstreamSteps,
+      instances: d.instances,
+      references: d.references,
+    })),
+    shared_snapshots: plan.sharedSnapshots.map((s) => ({ snapshot_id: s.id, used_by: s.usedBy })),
+  };
+}
+
+/** The typed confirmation of SPEC §4: the AMI id (or, for several, how many). */
+async function confirmDeletion(opts: GlobalOptions, ids: string[]): Promise<void> {
+  if (opts.yes) return;
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError('amis delete needs a confirmation and there is no terminal to ask', 'pass --yes to delete without asking; nothing was deleted');
+  }
+  const expected = ids.length === 1 ? ids[0]! : `delete ${ids.length}`;
+  const { input } = await import('@inquirer/prompts');
+  const typed = await input({ message: ids.length === 1 ? `Type ${expected} to delete it:` : `Type "${expected}" to delete these ${ids.length} AMIs:` });
+  if (typed.trim() !== expected) throw new PawError('not confirmed', { hint: `what was typed is not "${expected}"; nothing was deleted` });
+}
+
+export function register(program: Command): void {
+  const amis = program.command('amis').description("the workflow's AMIs: the catalog joined with EC2");
+
+  amis
+    .command('list')
+    .description('list AMIs (default: this workflow’s); --step alone lists a step’s versions across workflows')
+    .option('--workflow-id <id>', 'the workflow id (default: the workflow folder’s)')
+    .option('--step <id>', 'one step')
+    .option('--all', 'every workflow in the catalog', false)
+    .action(async (options: ListOptions, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const workflow = await loadWorkflowFor(opts);
+      const { listAmiRows } = await import('../aws/amis.js');
+      const workflowId = options.workflowId ?? (options.step || options.all ? undefined : workflow.param.workflow_id);
+      const rows = await withCloud(opts, workflow, (cloud) =>
+        listAmiRows(cloud, { workflowId, stepId: options.step, all: options.all }),
+      );
+      emit(
+        opts,
+        rows.map((r) => ({
+          workflow_id: r.workflowId,
+          step_id: r.stepId,
+          ami_id: r.amiId,
+          ami_name: r.amiName,
+          create_at: r.createdAt,
+          state: r.state,
+          recorded: r.recorded,
+          build_method: r.buildMethod,
+          base_ami_id: r.baseAmiId,
+        })),
+        () => rowsText(rows),
+      );
+    });
+
+  amis
+    .command('show')
+    .description('one AMI: state, snapshots, tags, catalog record and lineage')
+    .argument('<ami>', 'the AMI id')
+    .action(async (amiId: string, _options: unknown, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const workflow = await loadWorkflowFor(opts);
+      const { amiDetails } = await import('../aws/amis.js');
+      const details = await withCloud(opts, workflow, async (cloud) => {
+        const d = await amiDetails(cloud, workflow, amiId);
+        if (!d) throw new PawError(`AMI ${amiId} does not exist in ${cloud.region}`, { hint: 'check the id and the region (--region) or account (--profile) in use' });
+        return d;
+      });
+      const { raw: _raw, ...image } = details.image;
+      emit(opts, { image, records: details.records, lineage: details.lineage }, () => detailsText(details));
+    });
+
+  amis
+    .command('delete')
+    .description('deregister AMIs, delete their snapshots (kept when another AMI uses them) and catalog items; refuses AMIs in use')
+    .argument('<ami...>', 'AMI ids')
+    .option('--dry-run', 'show what would be deleted and stop', false)
+    .option('--concurrency <n>', 'AMIs deleted at once', '8')
+    .action(async (amiIds: string[], options: DeleteOptions, cmd: Command) => {
+      const concurrency = Number(options.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number, not "${options.concurrency}"`);
+      const opts = globalOptions(cmd);
+      const workflow = await loadWorkflowFor(opts);
+      const { assertDeletable, executeDeletion, planDeletion } = await import('../aws/delete.js');
+      await withCloud(opts, workflow, async (cloud) => {
+        const plan = await planDeletion(cloud, workflow, amiIds, { concurrency });
+        if (!opts.json) process.stdout.write(planText(plan) + '\n');
+        assertDeletable(plan);
+        if (options.dryRun) {
+          emit(opts, { dry_run: true, plan: planJson(plan) }, () => 'dry run: nothing was deleted');
+          return;
+        }
+        await confirmDeletion(opts, plan.amis.map((d) => d.image.id));
+        const result = await executeDeletion(cloud, plan, {
+          concurrency,
+          onProgress: (e) => {
+            if (opts.json) return;
+            if (e.kind === 'done') process.stdout.write(`deleted ${e.amiId} (${e.finished}/${e.total})\n`);
+            if (e.kind === 'failed') process.stdout.write(`FAILED ${e.amiId}: ${e.message} (${e.finished}/${e.total})\n`);
+          },
+        });
+        emit(opts, { deleted: result.deleted, failed: result.failed.map((f) => ({ ami_id: f.amiId, message: f.message })), plan: planJson(plan) }, () => '');
+        if (result.failed.length > 0) {
+          throw new PawError(`${result.failed.length} of ${plan.amis.length} AMIs were not deleted (${result.failed[0]!.amiId}: ${result.failed[0]!.message})`, {
+            hint: 'run the same command again for the rest',
+          });
+        }
+      });
+    });
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import type { AmiImage } from '../aws/ports.js';
+import { PawError, UsageError } from '../errors.js';
+import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+
+interface BaseAmiOptions {
+  release: string;
+  arch: string;
+  product: string;
+  volumeType?: string;
+  namePattern?: string;
+  owner: string;
+  write: boolean;
+  limit: string;
+}
+
+const imageJson = (i: AmiImage) => ({
+  id: i.id,
+  name: i.name,
+  creation_date: i.creationDate,
+  architecture: i.architecture ?? null,
+  description: i.description ?? null,
+});
+
+export function register(program: Command): void {
+  program
+    .command('base-ami')
+    .description("find the newest official Ubuntu AMI (Ubuntu's public SSM parameters, resolved in EC2); --write makes it the root base AMI")
+    .option('--release <release>', 'Ubuntu release: 24.04, noble, 22.04, jammy...', '24.04')
+    .option('--arch <arch>', 'amd64 or arm64', 'amd64')
+    .option('--product <product>', 'server, server-minimal or pro-server', 'server')
+    .option('--volume-type <type>', 'ebs-gp3, ebs-gp2... (default: gp3 where published, else gp2)')
+    .option('--name-pattern <pattern>', "search images by name instead (EC2 wildcards), e.g. 'ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-amd64-server-*'")
+    .option('--owner <account>', 'owner of the images searched with --name-pattern', '099720109477')
+    .option('--limit <n>', 'how many to list', '10')
+    .option('--write', 'write the newest into root_base_ami_id and root_base_ami_name of workflow_param.json', false)
+    .action(async (options: BaseAmiOptions, cmd: Command) => {
+      if (!['amd64', 'arm64'].includes(options.arch)) throw new UsageError(`unknown --arch "${options.arch}"`, 'use amd64 or arm64');
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${options.limit}"`);
+      const opts = globalOptions(cmd);
+      const workflow = await loadWorkflowFor(opts);
+      const { findBaseAmis, findByNamePattern, writeBaseAmi } = await import('../aws/base-ami.js');
+      const images = await withCloud(opts, workflow, async (cloud) => {
+        if (!options.namePattern) {
+          return findBaseAmis(cloud, {
+            product: options.product,
+            release: options.release,
+            arch: options.arch,
+            volumeType: options.volumeType,
+          });
+        }
+        const found = await findByNamePattern(cloud, options.namePattern, options.owner);
+        if (found.length === 0) {
+          throw new PawError(`no available image of ${options.owner} is named like ${options.namePattern} in ${cloud.region}`, {
+            hint: 'check the pattern (EC2 wildcards: * and ?) and the region',
+          });
+        }
+        return found;
+      });
+      const newest = images[0]!;
+      if (options.write) await writeBaseAmi(workflow, newest);
+      const shown = images.slice(0, limit);
+      emit(opts, { images: shown.map(imageJson), written: options.write ? imageJson(newest) : null }, () => {
+        const lines = shown.map((i, n) => `${n === 0 ? '*' : ' '} ${i.id}  ${i.creationDate.slice(0, 10)}  ${i.name}`);
+        if (images.length > shown.length) lines.push(`  … ${images.length - shown.length} older`);
+        lines.push(
+          options.write
+            ? `wrote root_base_ami_id = ${newest.id} and root_base_ami_name = ${newest.name} to ${workflow.paramPath}`
+            : 'newest marked *; --write makes it the root base AMI',
+        );
+        return lines.join('\n');
+      });
+    });
+}

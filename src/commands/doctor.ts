@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+import type { Cloud } from '../aws/ports.js';
+import { errorLine, PawError } from '../errors.js';
+import type { Workflow } from '../workflow/types.js';
+import { emit, globalOptions, loadWorkflowFor, openCloudFor, type GlobalOptions } from './context.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  /** What was found, or what is wrong and what to do. */
+  detail: string;
+}
+
+async function check(name: string, run: () => Promise<string>): Promise<Check> {
+  try {
+    return { name, ok: true, detail: await run() };
+  } catch (e) {
+    return { name, ok: false, detail: errorLine(e) };
+  }
+}
+
+const skipped = (name: string, why: string): Check => ({ name, ok: false, detail: `not checked: ${why}` });
+
+/** A cloud for the checks: the workflow's settings when it loads, else only the command line's. */
+async function openForDoctor(opts: GlobalOptions, workflow: Workflow | null): Promise<Cloud> {
+  if (workflow) return openCloudFor(opts, workflow);
+  const { openCloud } = await import('../aws/open.js');
+  return openCloud({
+    sandbox: opts.sandbox,
+    workflowDir: opts.workflow,
+    region: opts.region ?? null,
+    profile: opts.profile ?? null,
+    credentials: null,
+    tableName: 'paw_ami_catalog',
+  });
+}
+
+async function runChecks(opts: GlobalOptions): Promise<Check[]> {
+  let workflow: Workflow | null = null;
+  const chain = await check('workflow', async () => {
+    workflow = await loadWorkflowFor(opts);
+    const w: Workflow = workflow;
+    const steps = w.steps.map((s) => s.id).join(' → ') || 'no steps yet (paw-tui step new)';
+    return `${w.param.workflow_id}: ${steps}`;
+  });
+
+  let cloud: Cloud | null = null;
+  const region = await check('region', async () => {
+    cloud = await openForDoctor(opts, workflow);
+    const c: Cloud = cloud;
+    return `${c.region}${c.profile ? ` (profile ${c.profile})` : ''}${c.kind === 'sandbox' ? ' — sandbox, offline' : ''}`;
+  });
+  // Opening the sandbox points PAW_PACKER at its simulated packer, so Packer is looked for after.
+  const packer = await check('packer', async () => {
+    const { findPacker } = await import('../packer/find.js');
+    const p = await findPacker();
+    return `${p.version} (${[p.path, ...p.args].join(' ')})`;
+  });
+
+  const checks = [packer, chain, region];
+  const c = cloud as Cloud | null;
+  if (!c) {
+    checks.push(skipped('credentials', 'no region'), skipped('catalog table', 'no region'));
+    return checks;
+  }
+  try {
+    const identity = await check('credentials', async () => {
+      const who = await c.identity.whoAmI();
+      return `${who.arn} (account ${who.account})`;
+    });
+    checks.push(identity);
+    if (!identity.ok) {
+      checks.push(skipped('catalog table', 'no credentials'));
+      return checks;
+    }
+    const tableName = (workflow as Workflow | null)?.param.dynamodb_table_name ?? c.catalog.tableName;
+    checks.push(
+      await check('catalog table', async () => {
+        if (await c.catalog.tableExists()) return `${tableName} exists`;
+        throw new PawError(`${tableName} does not exist in ${c.region}`, {
+          hint: 'it is created on the first record after you agree (paw-tui record <step> --ami <id> --yes)',
+        });
+      }),
+    );
+    const w = workflow as Workflow | null;
+    if (w) {
+      checks.push(
+        await check('root base AMI', async () => {
+          const [image] = await c.images.describe([w.param.root_base_ami_id]);
+          if (!image) {
+            throw new PawError(`${w.param.root_base_ami_id} does not exist in ${c.region}`, { hint: 'pick one with: paw-tui base-ami --write' });
+          }
+          if (image.state !== 'available') throw new PawError(`${image.id} is ${image.state}`, { hint: 'pick one with: paw-tui base-ami --write' });
+          return `${image.id} ${image.name}`;
+        }),
+      );
+    }
+    return checks;
+  } finally {
+    await c.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('doctor')
+    .description('check Packer, the workflow chain, region, credentials, the catalog table and the root base AMI')
+    .action(async (_options: unknown, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const checks = await runChecks(opts);
+      emit(opts, checks, () => checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(13)}  ${c.detail}`).join('\n'));
+      if (checks.some((c) => !c.ok)) process.exitCode = 1;
+    });
+}
