@@ -40,6 +40,8 @@ export interface Preflight {
   source?: { id: string; name: string };
   outputName?: string;
   varFiles: string[];
+  /** The rendered template has a `packer { required_plugins { ... } }` block. */
+  declaresPlugins?: boolean;
 }
 
 export interface PreflightInput {
@@ -133,8 +135,10 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
         const packer = found.packer!;
         const { renderedTemplates } = await renderedFiles(step);
         const text = (await Promise.all(renderedTemplates.map((f) => readFile(f, 'utf8')))).join('\n');
+        found.declaresPlugins = /\brequired_plugins\s*\{/.test(text);
+        if (!found.declaresPlugins) return { detail: 'not needed (no required_plugins block)', status: 'skipped' };
         if (!needsInit(packer.version, text)) {
-          return { detail: `not needed (packer ${packer.version}, no required_plugins)`, status: 'skipped' };
+          return { detail: `not run: Packer ${packer.version} has no init (required_plugins needs 1.7 or later)`, status: 'skipped' };
         }
         const r = await runPackerCommand(packer, initArgs(), step.dir);
         if (r.code !== 0) throw new CheckFailed(`packer init failed: ${firstError(r.output)}`, r.output);
@@ -144,8 +148,16 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
     [
       'validate',
       async () => {
-        const r = await runPackerCommand(found.packer!, validateArgs(step.dir, found.varFiles), step.dir);
-        if (r.code !== 0) throw new CheckFailed(`packer validate failed: ${firstError(r.output)}`, r.output);
+        const packer = found.packer!;
+        const r = await runPackerCommand(packer, validateArgs(step.dir, found.varFiles), step.dir);
+        if (r.code !== 0) {
+          const tooOld = found.declaresPlugins && !needsInit(packer.version, 'required_plugins {');
+          throw new CheckFailed(
+            `packer validate failed: ${firstError(r.output)}`,
+            r.output,
+            tooOld ? `Packer ${packer.version} does not know required_plugins: install Packer 1.7 or later (https://releases.hashicorp.com/packer/) or remove that block` : undefined,
+          );
+        }
         return { detail: 'the configuration is valid' };
       },
     ],

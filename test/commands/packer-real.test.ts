@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { realPacker } from '../packer/real-packer.js';
@@ -8,7 +9,20 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'packer');
 
 beforeAll(() => requireBuiltCli());
 
+const version = packer ? /v(\d+)\.(\d+)/.exec(execFileSync(packer, ['version'], { encoding: 'utf8' })) : null;
+const before17 = version !== null && (Number(version[1]) < 1 || (Number(version[1]) === 1 && Number(version[2]) < 7));
+
 describe.skipIf(!packer)('headless commands with the real Packer (null source, sandbox cloud)', () => {
+  it.skipIf(!before17)('validate on the example workflow with Packer < 1.7: says required_plugins needs 1.7', async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    const r = await runCli(['--workflow', dir, '--sandbox', 'validate', 'base'], { PAW_PACKER: packer! });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^- packer init: not run: Packer 1\.6\.\d+ has no init \(required_plugins needs 1\.7 or later\)$/m);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^paw-tui: packer validate failed: Error: Unsupported block type .* — Packer 1\.6\.\d+ does not know required_plugins: install Packer 1\.7 or later/),
+    ]);
+  });
+
   it('validate: prints the checks and says the configuration is valid', async () => {
     const dir = await copyOf(path.join(FIXTURES, 'wf-noami'));
     const r = await runCli(['--workflow', dir, '--sandbox', 'validate', 'local'], { PAW_PACKER: packer! });
