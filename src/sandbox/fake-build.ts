@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { Cancelled, StepFailed, type BuildContext, type BuildSpec } from './fake-build-context.js';
+import { provision } from './fake-provision.js';
 import type { BuildUi } from './packer-ui.js';
-import { commandOutput, scriptOutput, type MachineOutput } from './packer-machine.js';
-import type { Provisioner } from './packer-template.js';
 import { registerImage } from './ec2.js';
 import { launchInstance, stopInstance, terminateInstance } from './instances.js';
-import { visibleImageState, visibleInstanceState, type SandboxState, type SandboxStore } from './state.js';
+import { visibleImageState, visibleInstanceState, type SandboxState } from './state.js';
 
 /**
  * One amazon-ebs build of the simulated packer, step by step as Packer 1.6 runs it, against the
@@ -14,59 +12,6 @@ import { visibleImageState, visibleInstanceState, type SandboxState, type Sandbo
  * paw-tui sees them exactly as it would see Packer's on AWS (and finds the instance of a run
  * that died half-way).
  */
-
-export class Cancelled extends Error {
-  constructor() {
-    super('Build was cancelled.');
-  }
-}
-
-/** A failed step: the message Packer shows, and whether it is the provisioning step (for -on-error). */
-export class StepFailed extends Error {
-  /** Already shown to the user (and answered, under -on-error=ask). */
-  reported = false;
-  decision?: 'abort' | 'cleanup';
-
-  constructor(
-    message: string,
-    readonly step: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface BuildSpec {
-  /** `<build name>.amazon-ebs.<source>` as Packer prints it. */
-  name: string;
-  sourceName: string;
-  amiName: string;
-  sourceAmiId: string;
-  instanceType: string;
-  region: string;
-  subnetName?: string;
-  securityGroupName?: string;
-  vpcName?: string;
-  instanceProfile?: string;
-  runTagName: string;
-  /** The template's `tags` and `snapshot_tags`, evaluated. */
-  amiTags: Record<string, string>;
-  snapshotTags: Record<string, string>;
-  provisioners: Provisioner[];
-  /** The folder the build runs in (scripts are relative to it). */
-  dir: string;
-}
-
-export interface BuildContext {
-  store: SandboxStore;
-  /** Waits `ms` (divided by the speed); rejects with Cancelled on interrupt. */
-  pause(ms: number): Promise<void>;
-  /** A simulated duration divided by the speed. */
-  speedMs(ms: number): number;
-  onError: string;
-  fail: string | undefined;
-  /** Asks the `-on-error=ask` question; resolves with the first letter typed. */
-  ask(ui: BuildUi): Promise<string>;
-}
 
 interface Held {
   keyPair?: string;
@@ -252,59 +197,6 @@ async function leaveAsIs(e: StepFailed, ui: BuildUi, ctx: BuildContext): Promise
     if (answer === 'a') return true;
     if (answer === 'c') return false;
   }
-}
-
-async function provision(spec: BuildSpec, ui: BuildUi, ctx: BuildContext): Promise<void> {
-  const codename = /ubuntu-(\w+)-\d/.exec(spec.amiName)?.[1] ?? 'jammy';
-  for (let attempt = 0; ; attempt++) {
-    try {
-      for (const [i, p] of spec.provisioners.entries()) {
-        const failing = ctx.fail === 'provision' && attempt === 0 && i === spec.provisioners.length - 1;
-        await runProvisioner(p, spec.dir, ui, ctx, codename, failing);
-      }
-      return;
-    } catch (e) {
-      if (!(e instanceof StepFailed) || ctx.onError !== 'ask') throw e;
-      // Under -on-error=ask, [r] runs the provisioning again (the simulated failure happens once).
-      ui.error(e.message);
-      ui.say(`Step "${e.step}" failed`);
-      let answer = '';
-      while (!['a', 'c', 'r'].includes(answer)) answer = await ctx.ask(ui);
-      if (answer !== 'r') {
-        e.reported = true;
-        e.decision = answer === 'a' ? 'abort' : 'cleanup';
-        throw e;
-      }
-    }
-  }
-}
-
-async function runProvisioner(p: Provisioner, dir: string, ui: BuildUi, ctx: BuildContext, codename: string, failing: boolean): Promise<void> {
-  const opts = { codename, failing };
-  let outputs: MachineOutput[] = [];
-  if (p.type === 'shell' && p.inline.length) {
-    ui.say(`Provisioning with shell script: /tmp/packer-shell${Math.floor(1e8 + Math.random() * 9e8)}`);
-    outputs = p.inline.flatMap((c) => commandOutput(c, opts));
-  } else if (p.type === 'shell') {
-    for (const script of p.scripts) {
-      ui.say(`Provisioning with shell script: ${script}`);
-      const file = path.resolve(dir, script);
-      outputs.push(...scriptOutput(existsSync(file) ? readFileSync(file, 'utf8') : '', opts));
-    }
-  } else if (p.type === 'file') {
-    ui.say('Uploading files...');
-  } else {
-    ui.say(`Provisioning with ${p.type}...`);
-  }
-  if (failing && !outputs.some((o) => o.kind === 'err')) outputs.push(...commandOutput('apt-get install -y paw-sandbox-missing', opts));
-  for (const o of outputs) {
-    if (o.kind === 'wait') await ctx.pause(o.ms);
-    else if (o.kind === 'out') ui.message(o.text);
-    else if (o.kind === 'err') ui.error(o.text);
-    else ui.progress(o.states);
-    if (o.kind !== 'wait') await ctx.pause(15);
-  }
-  if (failing) throw new StepFailed('Script exited with non-zero exit status: 100.Allowed exit codes are: [0]', 'StepProvision');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
