@@ -79,7 +79,10 @@ function handleCtrlC(session: BuildSession, out: NodeJS.WriteStream): () => void
   let presses = 0;
   const onSigint = () => {
     presses++;
-    if (presses === 1) {
+    if (session.terminal?.exit) {
+      out.write('\npaw-tui: Packer has finished; no longer waiting for the new AMI (it can be recorded later)\n');
+      session.interrupt();
+    } else if (presses === 1) {
       out.write('\npaw-tui: interrupting Packer; it cleans up before it exits (Ctrl-C again to stop it at once)\n');
       session.interrupt();
     } else {

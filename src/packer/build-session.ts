@@ -59,6 +59,8 @@ export function startBuild(options: StartBuildOptions): BuildSession {
   let command: string | null = null;
   let interruptAsked = false;
   let forced = false;
+  // Interrupting after Packer exited stops the wait for the AMI to become available.
+  const stopWaiting = new AbortController();
 
   const set = (change: Partial<BuildState>) => {
     state = { ...state, ...change };
@@ -165,12 +167,17 @@ export function startBuild(options: StartBuildOptions): BuildSession {
         source: found.source!,
         packerVersion: found.packer!.version,
         durationS: (Date.now() - current.startedAt.getTime()) / 1000,
-        wait: options.amiWait,
+        wait: { ...options.amiWait, signal: stopWaiting.signal },
         note,
       });
       await current.journal.update({ status: 'succeeded', exitCode, amiId: outcome.amiId });
       set({ status: 'succeeded', amiId: outcome.amiId, recorded: true, endedAt: Date.now(), commandExitCode: 0 });
     } catch (e) {
+      if (stopWaiting.signal.aborted) {
+        await current.journal.update({ status: 'interrupted', exitCode });
+        set({ status: 'interrupted', error: errorLine(e), endedAt: Date.now(), commandExitCode: 130 });
+        return;
+      }
       await current.journal.update({ status: 'failed', exitCode });
       set({ error: errorLine(e) });
     }
@@ -222,6 +229,10 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     },
     interrupt() {
       if (interruptAsked || state.endedAt) return;
+      if (run?.terminal.exit) {
+        stopWaiting.abort();
+        return;
+      }
       interruptAsked = true;
       if (run) {
         run.terminal.kill('SIGINT');
@@ -233,6 +244,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       if (state.endedAt) return;
       forced = true;
       interruptAsked = true;
+      stopWaiting.abort();
       run?.terminal.kill('SIGKILL');
     },
     done,

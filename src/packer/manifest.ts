@@ -104,9 +104,21 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Told of every wait (state and time so far), for the user. */
   onWait?: (state: string, elapsedMs: number) => void;
+  /** Stops the wait (the user interrupted): the AMI can be recorded later. */
+  signal?: AbortSignal;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
 
 /** Checks the AMI in EC2: it must exist and become `available` (waiting while it is pending). */
 export async function waitForAvailableAmi(cloud: Cloud, amiId: string, options: WaitOptions = {}): Promise<AmiImage> {
@@ -132,7 +144,12 @@ export async function waitForAvailableAmi(cloud: Cloud, amiId: string, options: 
         hint: `record it once EC2 shows it available: paw-tui record <step> --ami ${amiId}`,
       });
     }
+    if (options.signal?.aborted) {
+      throw new PawError(`stopped waiting for the new AMI ${amiId} (${image.state})`, {
+        hint: `record it once EC2 shows it available: paw-tui record <step> --ami ${amiId}`,
+      });
+    }
     options.onWait?.(image.state, elapsed);
-    await sleep(Math.min(intervalMs, limitMs - elapsed));
+    await sleep(Math.min(intervalMs, limitMs - elapsed), options.signal);
   }
 }

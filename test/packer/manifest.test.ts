@@ -76,3 +76,16 @@ describe('manifest', () => {
     await expect(waitForAvailableAmi(memoryCloud([failed]), failed.id)).rejects.toThrow(/is failed, not available/);
   });
 });
+
+describe('waiting for the AMI, interrupted', () => {
+  it('stops at once and says how to record the AMI later', async () => {
+    const pending = image('ami-0aaaaaaaaaaaaaaa4', 'x/y/u', 'pending');
+    const stop = new AbortController();
+    const started = Date.now();
+    setTimeout(() => stop.abort(), 50);
+    await expect(waitForAvailableAmi(memoryCloud([pending]), pending.id, { intervalMs: 10_000, signal: stop.signal })).rejects.toThrow(
+      'stopped waiting for the new AMI ami-0aaaaaaaaaaaaaaa4 (pending)',
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
