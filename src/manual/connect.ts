@@ -55,18 +55,19 @@ export function connectCommand(
   keyName: string | null,
 ): ConnectCommand {
   const line = sshLine(instance, pemPath, keyName);
+  const address = publicAddress(instance);
   if (cloud.kind === 'sandbox') {
     const shell = process.env.SHELL && onPath(path.basename(process.env.SHELL)) ? process.env.SHELL : '/bin/sh';
     return {
       file: shell,
       args: [],
-      label: `sandbox: a local shell stands in for ${line ?? `a session on ${instance.id}`} (exit to return)`,
+      label: `sandbox: a local shell stands in for ${address ? `ssh ubuntu@${address}` : `a session on ${instance.id}`} (exit to return)`,
     };
   }
   if (line) {
     return {
       file: 'ssh',
-      args: ['-i', keyFileFor(pemPath, keyName), `ubuntu@${publicAddress(instance)}`],
+      args: ['-i', keyFileFor(pemPath, keyName), `ubuntu@${address}`],
       label: `${line} (exit to return)`,
     };
   }

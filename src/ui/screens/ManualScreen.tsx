@@ -1,0 +1,242 @@
+import { Box, Text } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { InterruptedError } from '../../errors.js';
+import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
+import { openManualGuide } from '../../manual/guide.js';
+import { checklist, type ChecklistMark } from '../../manual/machine.js';
+import { manualFacts, MARK_SIGN } from '../../manual/status.js';
+import { startTerminal } from '../../packer/terminal.js';
+import type { TerminalSession } from '../../packer/types.js';
+import { findStep } from '../../workflow/load.js';
+import { Confirm } from '../components/Confirm.js';
+import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
+import { TerminalPane } from '../components/TerminalPane.js';
+import type { AppContext } from '../context.js';
+import { useElapsed } from '../hooks/useElapsed.js';
+import { useKeys } from '../hooks/useKeys.js';
+import { isKey, keysLabel } from '../keys.js';
+import { tone, type Tone } from '../theme.js';
+
+type Question = { text: string; answer: (yes: boolean) => void };
+type Session = { terminal: TerminalSession; label: string };
+
+const MARK_TONE: Record<ChecklistMark, Tone | undefined> = { done: 'ok', current: 'accent', next: undefined, later: 'muted' };
+
+/** What Enter does at this point of the checklist, in the user's words. */
+function enterDoes(view: ManualView): string | null {
+  const instanceType = view.journal.instanceType ?? 't3.micro';
+  switch (view.spec.driver === 'auto' && view.state !== 'done' ? 'auto' : view.state) {
+    case 'launch':
+      return `launch a ${instanceType} instance from the step's source AMI`;
+    case 'connect':
+      return `your work is done: stop the instance, create the image (asks first)`;
+    case 'stop':
+      return 'stop the instance (asks first)';
+    case 'terminate':
+      return 'terminate the instance and record the image (asks first)';
+    case 'auto':
+      return `go on: ${view.spec.label.toLowerCase()}`;
+    default:
+      return null;
+  }
+}
+
+function Checklist({ view, width }: { view: ManualView; width: number }) {
+  return (
+    <Box flexDirection="column">
+      {checklist(view.state).map(({ spec, mark }) => (
+        <Box key={spec.state} height={1} width={width}>
+          <Text wrap="truncate" color={tone(MARK_TONE[mark] ?? 'muted')} bold={mark === 'current'}>
+            {MARK_SIGN[mark]} {spec.label}
+            {mark === 'current' ? '  ← now' : mark === 'next' ? '  (next)' : ''}
+            {spec.driver === 'confirm' && mark !== 'done' ? '  · asks first' : ''}
+          </Text>
+        </Box>
+      ))}
+      {view.state === 'done' ? <Text color={tone('ok')}>✓ recorded in the catalog ({view.journal.imageId})</Text> : null}
+    </Box>
+  );
+}
+
+function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; width: number }) {
+  const launched = view.journal.launchedAt ? Date.parse(view.journal.launchedAt) : Date.now();
+  const now = launched + useElapsed(launched, undefined, 1000);
+  const f = manualFacts(view, now);
+  const line = (key: string, text: string, t?: Tone) => (
+    <Box key={key} height={1} width={width}>
+      <Text wrap="truncate" color={t ? tone(t) : undefined}>
+        {text}
+      </Text>
+    </Box>
+  );
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {f.instanceId
+        ? line('i', `instance ${f.instanceId} · ${f.instanceState ?? '?'}${f.address ? ` · ${f.address}` : ''}${f.uptime ? ` · up ${f.uptime}` : ''}`)
+        : null}
+      {f.cost ? line('c', f.cost, 'muted') : null}
+      {f.imageId ? line('m', `image ${f.imageId} · ${f.imageState ?? '?'}`) : null}
+      {ssh && view.state === 'connect' ? line('s', ssh, 'accent') : null}
+      {view.notes.map((n, i) => line(`n${i}`, `note: ${n}`, 'warn'))}
+    </Box>
+  );
+}
+
+/**
+ * The manual build of one step (SPEC §5): the checklist the guide keeps, the instance, its ssh
+ * line, and the one next action on Enter. The guide decides what comes next; this screen shows
+ * it, asks before what cannot be undone, and opens the connection in a pane (`c`).
+ */
+export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }) {
+  const step = useMemo(() => findStep(ctx.workflow, stepId), [ctx.workflow, stepId]);
+  const [guide, setGuide] = useState<ManualGuide | null>(null);
+  const [view, setView] = useState<ManualView | null>(null);
+  const [question, setQuestion] = useState<Question | null>(null);
+  const [session, setSession] = useState<Session | null>(null);
+  const [typing, setTyping] = useState(false);
+  const aborter = useRef(new AbortController());
+  const openedAt = useRef(Date.now());
+  const paneRows = Math.max(3, ctx.bodyRows - 2);
+
+  const report = useCallback(
+    (e: unknown) => {
+      if (!(e instanceof InterruptedError)) ctx.showError(e);
+    },
+    [ctx],
+  );
+
+  useEffect(() => {
+    const abort = aborter.current;
+    let unsubscribe = () => {};
+    openManualGuide(ctx.cloud, ctx.workflow, step).then((g) => {
+      if (abort.signal.aborted) return;
+      setGuide(g);
+      setView(g.view);
+      unsubscribe = g.subscribe(setView);
+    }, report);
+    // Leaving the screen stops the waiting, never the instance: the journal remembers it.
+    return () => {
+      abort.abort();
+      unsubscribe();
+    };
+  }, [ctx.cloud, ctx.workflow, step, report]);
+
+  const ask = useCallback((text: string) => new Promise<boolean>((resolve) => setQuestion({ text, answer: resolve })), []);
+
+  const go = useCallback(
+    async (work: (g: ManualGuide, o: ActionOptions) => Promise<void>) => {
+      if (!guide || guide.view.busy) return;
+      ctx.clearError();
+      try {
+        await work(guide, { signal: aborter.current.signal, yes: false, ask });
+      } catch (e) {
+        report(e);
+      }
+    },
+    [guide, ctx, ask, report],
+  );
+
+  const next = () =>
+    go(async (g, o) => {
+      const id = g.view.journal.instanceId;
+      const s = g.view.state;
+      if (s === 'connect' || s === 'stop') {
+        if (!(await ask(`Stop instance ${id}? Then its image is made from what is on its disk.`))) return;
+        await g.perform('stop', { ...o, confirmed: true });
+      } else if (s === 'terminate') {
+        if (!(await ask(`Terminate instance ${id}? Its image ${g.view.journal.imageId} is kept.`))) return;
+        await g.perform('terminate', { ...o, confirmed: true });
+      } else if (s === 'launch') {
+        await g.perform('launch', o);
+      }
+      await g.resume(o);
+    });
+
+  const connect = () => {
+    if (!guide || session) return;
+    try {
+      const command = guide.connectCommand();
+      const terminal = startTerminal({ ...command, cwd: step.dir, cols: ctx.columns, rows: paneRows - 1 });
+      // Leaving the session (exit, logout, a dropped connection) brings the checklist back.
+      terminal.onExit(() => {
+        terminal.dispose();
+        setSession(null);
+        setTyping(false);
+        void guide.refresh().catch(report);
+      });
+      setSession({ terminal, label: command.label });
+    } catch (e) {
+      report(e);
+    }
+  };
+
+  useEffect(() => {
+    ctx.setBackHandler(() => {
+      if (!session) return false;
+      session.terminal.kill('SIGHUP');
+      return true;
+    });
+    ctx.setHints(
+      question ? ['back'] : session ? ['focusPane', 'page', 'follow', 'search', 'back', 'help'] : ['next', 'connect', 'refresh', 'back', 'help'],
+    );
+    return () => {
+      ctx.setBackHandler(null);
+      ctx.setHints(null);
+    };
+  }, [ctx, session, question]);
+
+  useEffect(() => () => session?.terminal.dispose(), [session]);
+
+  useKeys(
+    (input, key) => {
+      if (isKey('next', input, key)) void next();
+      else if (isKey('connect', input, key)) connect();
+      else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
+    },
+    { isActive: !question && !session },
+  );
+
+  if (!view) return <SpinnerWithElapsed label={`reading the manual journal of ${step.id} and checking EC2`} startedAt={openedAt.current} />;
+
+  const top = question ? (
+    <Confirm
+      message={question.text}
+      onAnswer={(yes) => {
+        setQuestion(null);
+        question.answer(yes);
+      }}
+    />
+  ) : view.busy ? (
+    <SpinnerWithElapsed label={view.busy.label} startedAt={view.busy.since} />
+  ) : (
+    <Text wrap="truncate" color={tone('muted')}>
+      {enterDoes(view) ? `${keysLabel('next')}: ${enterDoes(view)}` : 'nothing left to do'}
+      {view.state === 'connect' ? `   ${keysLabel('connect')}: open the connection here` : ''}
+    </Text>
+  );
+
+  if (session) {
+    return (
+      <Box flexDirection="column">
+        <Box height={1} width={ctx.columns}>
+          <Text wrap="truncate" color={tone(ctx.cloud.kind === 'sandbox' ? 'sandbox' : 'accent')}>
+            {session.label}
+            {typing ? '' : `  — ${keysLabel('focusPane')} to type, Esc closes`}
+          </Text>
+        </Box>
+        <TerminalPane source={session.terminal} width={ctx.columns} height={paneRows} active={!question} onTypingChange={setTyping} />
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column">
+      <Box height={1} width={ctx.columns}>
+        {top}
+      </Box>
+      <Box height={1} />
+      <Checklist view={view} width={ctx.columns} />
+      <Facts view={view} ssh={guide?.sshLine() ?? null} width={ctx.columns} />
+    </Box>
+  );
+}

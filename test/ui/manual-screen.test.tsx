@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Cloud } from '../../src/aws/ports.js';
+import { ManualScreen } from '../../src/ui/screens/ManualScreen.js';
+import { manualWorkflow, sandboxState } from '../manual/fixture.js';
+import { keys, tick, waitFor } from './fixtures.js';
+import { renderScreen } from './harness.js';
+
+let cloud: Cloud | undefined;
+afterEach(async () => {
+  await cloud?.close();
+  cloud = undefined;
+});
+
+describe('manual screen', () => {
+  it('guides the whole path: launch, connect in a pane and leave it, stop, image, terminate, record', async () => {
+    process.env.SHELL = '/bin/sh';
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hand" />, {
+      columns: 140,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'));
+    expect(lastFrame()).toContain("Enter: launch a t3.micro instance from the step's source AMI");
+    expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+r refresh\s+Esc back/);
+
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    const frame = lastFrame()!;
+    expect(frame).toMatch(/✓ Launch an instance from the source AMI/);
+    expect(frame).toMatch(/instance i-[0-9a-f]+ · running · ec2-[\d-]+\.compute-1\.amazonaws\.com · up \ds/);
+    expect(frame).toContain('t3.micro ≈ $0.0104/h');
+    expect(frame).toMatch(/ssh -i \S+\/m01-hand\/\.paw\/paw-demo-hand\.pem ubuntu@ec2-/);
+    expect(frame).toContain('c: open the connection here');
+
+    stdin.write('c');
+    await waitFor(() => expect(lastFrame()).toMatch(/sandbox: a local shell stands in for ssh ubuntu@ec2-\S+ \(exit to return\)  — i to type, Esc closes/));
+    await waitFor(() => expect(lastFrame()).toMatch(/i type\s+PgUp\/PgDn page/));
+    stdin.write('i');
+    await tick(100);
+    for (const ch of 'echo hand-made\r') {
+      stdin.write(ch);
+      await tick(5);
+    }
+    await waitFor(() => expect(lastFrame()).toMatch(/^hand-made$/m), 10_000);
+    for (const ch of 'exit\r') {
+      stdin.write(ch);
+      await tick(5);
+    }
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    expect(h.backs).toBe(0);
+    await tick(100);
+
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toMatch(/Stop instance i-[0-9a-f]+\? Then its image is made from what is on its disk\. \[y\/n\]/));
+    await tick(50);
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toContain('▶ Terminate the instance  ← now  · asks first'), 20_000);
+    const imageId = /image (ami-[0-9a-f]+) · available/.exec(lastFrame()!)![1]!;
+
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain(`Its image ${imageId} is kept. [y/n]`));
+    await tick(50);
+    stdin.write('n');
+    await tick(100);
+    expect(lastFrame()).toContain('▶ Terminate the instance  ← now');
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('[y/n]'));
+    await tick(50);
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toContain(`✓ recorded in the catalog (${imageId})`), 20_000);
+    expect(lastFrame()).toContain('nothing left to do');
+    expect(h.errors).toEqual([]);
+    expect((await w.cloud.catalog.get('demo', 'hand'))!.build_method).toBe('manual');
+    const instances = Object.values((await sandboxState(w.dir)).instances);
+    expect(instances.map((i) => i.state)).toEqual(['terminated']);
+  }, 60_000);
+
+  it('shows what reconciliation found and the error line of a refused launch', async () => {
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const instanceId = await w.cloud.instances.run({
+      imageId: 'ami-0a1b2c3d4e5f60718',
+      instanceType: 't3.micro',
+      subnetId: (await w.cloud.instances.subnetByName('paw-sandbox/public/1'))!,
+      securityGroupIds: [(await w.cloud.instances.securityGroupByName('paw-sandbox/sg/allow-ssh'))!],
+      instanceProfileName: 'paw-sandbox-ec2-role',
+      keyName: '',
+      tags: {},
+    });
+    const { writeJournal, emptyJournal } = await import('../../src/manual/journal.js');
+    await writeJournal(w.workflow.steps[0]!, { ...emptyJournal('demo', 'hand'), state: 'connect', instanceId, launchedAt: new Date().toISOString() });
+    await w.cloud.instances.terminate(instanceId);
+    await w.cloud.instances.createKeyPair('paw-demo-hand');
+
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hand" />, {
+      columns: 160,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toContain(`note: instance ${instanceId} was terminated outside paw-tui`));
+    expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now');
+    stdin.write(keys.enter);
+    await waitFor(() => expect(h.errors).toHaveLength(1));
+    expect(lastFrame()).toContain('key pair name "paw-demo-hand" is taken in us-east-1');
+  });
+});
