@@ -1,0 +1,4 @@
+import { awsCases } from './aws.cases.js';
+import { runCases } from './harness.js';
+
+runCases('aws errors', awsCases);

@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { expect } from 'vitest';
+import { cliEnv, cliPath, expectFailure, runCli, tempWorkflow, type FaultCase } from './harness.js';
+import { expectCloudAccountedFor, liveInstances, runJournals, sandboxState, statePath } from './ledger.js';
+import { firstBuiltStep, stepsOf } from './workflow-files.js';
+
+const WORKFLOW_ID = 'paw-example';
+
+/**
+ * Runs a sandbox build and, shortly after Packer printed the build instance (the time paw-tui
+ * has to journal it), does `act` to it.
+ */
+async function buildInterrupted(dir: string, stepId: string, act: (child: ChildProcess) => void) {
+  let acted = false;
+  return runCli(['build', stepId, '--workflow', dir, '--sandbox'], {
+    // Slow enough that the build is still running when it is interrupted.
+    env: { PAW_FAKE_PACKER_SPEED: '3' },
+    timeoutMs: 90_000,
+    onStart(child) {
+      child.stdout!.on('data', (d: Buffer) => {
+        if (!acted && /Instance ID: i-/.test(d.toString())) {
+          acted = true;
+          setTimeout(() => act(child), 500);
+        }
+      });
+    },
+  });
+}
+
+/** Processes whose working folder is inside `dir` (an orphaned Packer of a killed paw-tui). */
+async function processesIn(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const p of await readdir('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const { readlinkSync } = await import('node:fs');
+      if (readlinkSync(`/proc/${p}/cwd`).startsWith(dir)) pids.push(Number(p));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+export const interruptsCases: FaultCase[] = [
+  {
+    name: 'Ctrl-C (SIGINT) during a build: Packer cleans up, exit 130, the instance is terminated, the run says interrupted',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const r = await buildInterrupted(dir, step.id, (child) => child.kill('SIGINT'));
+      expectFailure(r, 130, /^paw-tui: build interrupted/);
+      const [run] = await runJournals(step.dir);
+      expect(run).toMatchObject({ status: 'interrupted' });
+      const s = await expectCloudAccountedFor(dir, WORKFLOW_ID);
+      expect(liveInstances(s)).toEqual([]);
+    },
+  },
+  {
+    name: 'paw-tui killed (SIGKILL) mid-build: the run journal already names the running instance, and home shows it',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const r = await buildInterrupted(dir, step.id, (child) => child.kill('SIGKILL'));
+      expect(r.signal).toBe('SIGKILL');
+      // The orphaned Packer would go on and finish; stop it where paw-tui died.
+      for (const pid of await processesIn(step.dir)) process.kill(pid, 'SIGKILL');
+      const [run] = await runJournals(step.dir);
+      const s = await expectCloudAccountedFor(dir, WORKFLOW_ID);
+      const live = liveInstances(s);
+      expect(live).toHaveLength(1);
+      expect(run).toMatchObject({ status: 'running', instanceId: live[0]!.id });
+
+      // The next start of the app finds the run and says which instance may still cost money.
+      const pty = (await import('node-pty')).default;
+      const env = cliEnv({ NO_COLOR: undefined });
+      const app = pty.spawn(process.execPath, [cliPath, '--sandbox', '--workflow', dir], { cols: 120, rows: 40, cwd: path.dirname(dir), env: env as Record<string, string> });
+      let screen = '';
+      const shown = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 30_000);
+        app.onData((d) => {
+          screen += d;
+          if (screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').includes(`build interrupted — ${live[0]!.id} may be running`)) {
+            clearTimeout(timer);
+            resolve(true);
+          }
+        });
+      });
+      app.kill('SIGKILL');
+      expect(shown, screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').slice(-1500)).toBe(true);
+    },
+  },
+  {
+    name: 'a run journal that is not JSON does not stop a build, and is left for the user to read',
+    timeoutMs: 90_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(path.join(step.dir, '.paw', 'runs'), { recursive: true });
+      const broken = path.join(step.dir, '.paw', 'runs', 'base-19700101T000000Z.json');
+      await writeFile(broken, '{"runId": "base-1970');
+      const r = await runCli(['build', step.id, '--workflow', dir, '--sandbox']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await readFile(broken, 'utf8')).toBe('{"runId": "base-1970');
+    },
+  },
+  {
+    name: 'a sandbox state file that is not JSON: one line naming it and how to start afresh, file kept',
+    async run() {
+      const dir = await tempWorkflow();
+      const first = await runCli(['amis', 'list', '--workflow', dir, '--sandbox']);
+      expect(first.code, first.stderr).toBe(0);
+      await writeFile(statePath(dir), '{"version": 1, "imag');
+      const r = await runCli(['amis', 'list', '--workflow', dir, '--sandbox']);
+      expectFailure(r, 1, /sandbox state .*state\.json is not valid JSON — delete it to start the sandbox afresh/);
+      expect(readFileSync(statePath(dir), 'utf8')).toBe('{"version": 1, "imag');
+    },
+  },
+  {
+    name: 'a manual journal that is not JSON: one line naming the file, nothing launched',
+    async run() {
+      const dir = await tempWorkflow();
+      const manual = (await stepsOf(dir)).find((s) => !s.hasTemplates)!;
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(path.join(manual.dir, '.paw'), { recursive: true });
+      await writeFile(path.join(manual.dir, '.paw', 'manual.json'), '{"version": 1, "state": ');
+      const r = await runCli(['manual', manual.id, 'status', '--workflow', dir, '--sandbox']);
+      expectFailure(r, 1, new RegExp(`${manual.folder}/\\.paw/manual\\.json`));
+      if (existsSync(statePath(dir))) expect(liveInstances(await sandboxState(dir))).toEqual([]);
+    },
+  },
+  {
+    name: 'params set killed at any moment leaves workflow_param.json whole: the old bytes or the new ones',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const file = path.join(dir, 'workflow_param.json');
+      const original = await readFile(file, 'utf8');
+      for (let i = 0; i < 12; i++) {
+        const value = `subnet-${i}`;
+        const before = await readFile(file, 'utf8');
+        await runCli(['params', 'set', 'subnet_name', value, '--workflow', dir], {
+          onStart: (child) => setTimeout(() => child.kill('SIGKILL'), 60 + i * 25),
+        });
+        const after = await readFile(file, 'utf8');
+        const expected = before.replace(/("subnet_name"\s*:\s*)"[^"]*"/, `$1"${value}"`);
+        expect([before, expected]).toContain(after);
+      }
+      // Comments and every other byte survive the edits that landed.
+      expect((await readFile(file, 'utf8')).replace(/("subnet_name"\s*:\s*)"[^"]*"/, '')).toBe(original.replace(/("subnet_name"\s*:\s*)"[^"]*"/, ''));
+      const leftovers = (await readdir(dir)).filter((f) => f !== 'workflow_param.json' && f.startsWith('workflow_param.json'));
+      expect(leftovers, 'temporary files of interrupted writes').toEqual([]);
+    },
+  },
+];
