@@ -47,7 +47,7 @@ function printer(session: BuildSession, opts: GlobalOptions): () => void {
     }
     if (!streaming && session.terminal) {
       streaming = true;
-      out.write(`==> ${session.command}\n`);
+      out.write(`$ ${session.command}\n`);
       stream(session, out, offs);
     }
     const notes = state.notes ?? [];
@@ -62,6 +62,10 @@ function stream(session: BuildSession, out: NodeJS.WriteStream, offs: (() => voi
   const terminal = session.terminal!;
   if (out.isTTY && !process.env.NO_COLOR) {
     offs.push(terminal.onData((chunk) => out.write(chunk)));
+    // Packer draws for the pty's width: keep it the width of the terminal it is shown in.
+    const onResize = () => terminal.resize(out.columns || terminal.cols, out.rows || terminal.rows);
+    out.on('resize', onResize);
+    offs.push(() => out.off('resize', onResize));
     return;
   }
   const splitter = new LineSplitter((line) => out.write(line + '\n'));
