@@ -85,26 +85,10 @@ function faultError(service: string, operation: string, fault: string): Error {
       e.name = 'CredentialsProviderError';
       return e;
     }
-    default: {
-      const known = KNOWN_FAULTS[fault];
-      return known
-        ? sandboxError(fault, known.message, { status: known.status, fault: known.status >= 500 ? 'server' : 'client' })
-        : sandboxError(fault, `${fault} (injected by PAW_SANDBOX_FAULTS for ${operation})`, { status: 400 });
-    }
+    default:
+      return sandboxError(fault, `${fault} (injected by PAW_SANDBOX_FAULTS for ${operation})`, { status: 400 });
   }
 }
-
-/** What AWS says with these codes, so an injected fault reads as the real one would. */
-const KNOWN_FAULTS: Record<string, { status: number; message: string }> = {
-  InsufficientInstanceCapacity: {
-    status: 500,
-    message:
-      'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (us-east-1a). Our system will be working on provisioning additional capacity. You can currently get t3.micro capacity by not specifying an Availability Zone in your request or choosing us-east-1b, us-east-1c, us-east-1d, us-east-1f.',
-  },
-  InstanceLimitExceeded: { status: 400, message: "You have requested more instances (1) than your current instance limit of 0 allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit." },
-  InternalError: { status: 500, message: 'An internal error has occurred' },
-  Unavailable: { status: 503, message: 'The server is overloaded and cannot handle the request.' },
-};
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

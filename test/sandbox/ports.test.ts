@@ -169,10 +169,7 @@ describe('sandbox faults and latency', () => {
 
   it('fails every call with the injected EC2 error code, in one line', async () => {
     process.env.PAW_SANDBOX_FAULTS = 'RunInstances=InsufficientInstanceCapacity';
-    const capacity = (await launch().catch((e: unknown) => e)) as PawError;
-    expect(capacity.message).toMatch(/^ec2:RunInstances failed: We currently do not have sufficient t3\.micro capacity/);
-    expect((capacity.cause as Error).name).toBe('InsufficientInstanceCapacity');
-    await expect(launch()).rejects.toThrow(/capacity/);
+    await expect(launch()).rejects.toThrow(/ec2:RunInstances failed: InsufficientInstanceCapacity/);
     process.env.PAW_SANDBOX_FAULTS = 'DescribeImages=denied,GetParametersByPath=expired';
     await expect(cloud.images.describe([ROOT_AMI_ID])).rejects.toThrow(/access denied: not allowed to call ec2:DescribeImages/);
     await expect(cloud.parameters.byPath('/aws/service/canonical/ubuntu/')).rejects.toThrow(/credentials have expired/);
