@@ -85,6 +85,31 @@ describe('paw-tui build in the sandbox (the example workflow)', () => {
   });
 });
 
+describe('paw-tui build on a terminal', () => {
+  it("streams Packer's raw output, colours included", async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    const { startTerminal } = await import('../../src/packer/terminal.js');
+    const term = startTerminal({
+      file: process.execPath,
+      args: [path.join(ROOT, 'dist', 'cli.js'), '--workflow', dir, '--sandbox', 'build', 'base', '--yes'],
+      cwd: ROOT,
+      env: { ...FAST, PAW_PACKER: undefined, PAW_SANDBOX_STATE: undefined, NO_COLOR: undefined },
+      cols: 160,
+      rows: 50,
+      scrollback: 2000,
+    });
+    try {
+      const exit = await new Promise<{ exitCode: number }>((resolve) => term.onExit(resolve));
+      expect(exit.exitCode).toBe(0);
+      const lines = term.view(0, 2000);
+      const launching = lines.find((l) => l.map((s) => s.text).join('').includes('==> base.amazon-ebs.ubuntu: Launching a source AWS instance'));
+      expect(launching?.find((s) => s.text.includes('Launching'))?.fg).toMatch(/^#[0-9a-f]{6}$/);
+    } finally {
+      term.dispose();
+    }
+  }, 60_000);
+});
+
 describe('paw-tui validate in the sandbox', () => {
   it('validates a step that is already built: the taken name is reported, not an error', async () => {
     const dir = await copyOf(path.join(ROOT, 'workflow'));
