@@ -1,10 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repoRoot, 'dist', 'cli.js');
+let cli = '';
 
 export interface CliRun {
   code: number;
@@ -12,11 +12,28 @@ export interface CliRun {
   stderr: string;
 }
 
-/** The built CLI (npm test builds first; a lone vitest run builds it once here). */
+/**
+ * The built CLI (npm test builds first; a lone vitest run builds it here). Tests run a copy of
+ * dist/ taken once, because other test files rebuild dist/ while these run; the copy sits under
+ * node_modules/.cache so the bundle still finds its packages.
+ */
 export function ensureBuilt(): void {
-  if (existsSync(cli) && existsSync(path.join(repoRoot, 'dist', 'fake-packer.js'))) return;
-  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  if (cli) return;
+  const dist = path.join(repoRoot, 'dist');
+  const complete = () => existsSync(path.join(dist, 'cli.js')) && existsSync(path.join(dist, 'fake-packer.js'));
+  if (!complete()) {
+    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0 && !complete()) throw new Error(`build failed: ${r.stderr}`);
+  }
+  const copy = path.join(repoRoot, 'node_modules', '.cache', `paw-aws-dist-${process.pid}`);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(dist, copy, { recursive: true });
+  cli = path.join(copy, 'cli.js');
+}
+
+/** The simulated packer of the copied build. */
+export function fakePacker(): string {
+  return path.join(path.dirname(cli), 'fake-packer.js');
 }
 
 /** A fresh copy of the example workflow; returns the workflow folder. */
@@ -36,7 +53,7 @@ export function paw(args: string[], env: Record<string, string> = {}): Promise<C
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      [cli, ...args],
+      [cli || fail(), ...args],
       { env: { ...base, ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
@@ -55,4 +72,14 @@ export function errorLineOf(r: CliRun): string {
 
 export function readParams(workflowDir: string): string {
   return readFileSync(path.join(workflowDir, 'workflow_param.json'), 'utf8');
+}
+
+function fail(): never {
+  throw new Error('call ensureBuilt() first');
+}
+
+/** Removes the copied build. */
+export function removeBuiltCopy(): void {
+  if (cli) rmSync(path.dirname(cli), { recursive: true, force: true });
+  cli = '';
 }

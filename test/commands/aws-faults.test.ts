@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, errorLineOf, exampleWorkflow, paw } from '../aws/cli.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, errorLineOf, exampleWorkflow, paw, removeBuiltCopy } from '../aws/cli.js';
 import { ec2Error, ec2Images, fakeEndpoint, jsonError, type Reply } from '../aws/endpoint.js';
 
 /**
@@ -15,6 +15,7 @@ afterEach(async () => {
   closeEndpoint = undefined;
 });
 beforeAll(() => ensureBuilt());
+afterAll(() => removeBuiltCopy());
 
 function awsEnv(workflow: string, extra: Record<string, string> = {}): Record<string, string> {
   const empty = path.join(path.dirname(workflow), 'empty-aws-config');
