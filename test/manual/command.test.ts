@@ -13,22 +13,22 @@ describe('paw-tui manual, headless', () => {
     const dir = await writeManualWorkflow();
     const status = await manual(dir, []);
     expect(status.code).toBe(0);
-    expect(status.stdout).toContain('manual path of step hand (sandbox)\n  ▶ Launch an instance from the source AMI   ← now\n  · Wait for the instance to be running   (next)');
-    expect(status.stdout).toMatch(/next: paw-tui manual hand launch\n$/);
+    expect(status.stdout).toContain('manual path of step hardening (sandbox)\n  ▶ Launch an instance from the source AMI   ← now\n  · Wait for the instance to be running   (next)');
+    expect(status.stdout).toMatch(/next: paw-tui manual hardening launch\n$/);
 
     const launch = await manual(dir, ['launch', '--instance-type', 't3.small']);
     expect(launch.code, launch.stderr).toBe(0);
-    expect(launch.stdout).toMatch(/^ {2}launch requested: t3\.small from ami-0a1b2c3d4e5f60718, key pair paw-demo-hand created\n {2}instance (i-\w+) launched\n/);
+    expect(launch.stdout).toMatch(/^ {2}launch requested: t3\.small from ami-0975ad60e5054592a, key pair paw-paw-example-hardening created\n {2}instance (i-\w+) launched\n/);
     expect(launch.stdout).toMatch(/  ▶ Connect and provision it by hand   ← now/);
     expect(launch.stdout).toMatch(/instance i-\w+: running, ec2-[\d-]+\.compute-1\.amazonaws\.com, up \d+s, t3\.small ≈ \$0\.0208\/h/);
-    const pem = path.join(dir, 'm01-hand', '.paw', 'paw-demo-hand.pem');
+    const pem = path.join(dir, 's03-hardening', '.paw', 'paw-paw-example-hardening.pem');
     expect(launch.stdout).toContain(`\nssh -i ${pem} ubuntu@ec2-`);
     expect(await readFile(pem, 'utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
 
     // Resume goes no further than the person's own work.
     const resume = await manual(dir, ['resume', '--yes']);
     expect(resume.code).toBe(0);
-    expect(resume.stdout).toMatch(/next: connect, do the work, then: paw-tui manual hand stop --yes\n$/);
+    expect(resume.stdout).toMatch(/next: connect, do the work, then: paw-tui manual hardening stop --yes\n$/);
   });
 
   it('asks for --yes before stopping when there is no terminal, and refuses to image a running instance', async () => {
@@ -40,22 +40,22 @@ describe('paw-tui manual, headless', () => {
     const image = await manual(dir, ['image']);
     expect(image.code).toBe(1);
     expect(image.stderr).toMatch(
-      /^paw-tui: cannot create the image: instance i-\w+ is running — stop it first \(paw-tui manual hand stop --yes\); an image of a running instance may catch its disks mid-write\n$/,
+      /^paw-tui: cannot create the image: instance i-\w+ is running — stop it first \(paw-tui manual hardening stop --yes\); an image of a running instance may catch its disks mid-write\n$/,
     );
     const ec2 = await sandboxState(dir);
-    expect(Object.values(ec2.images).filter((i) => i.tags['paw:step_id'] === 'hand')).toEqual([]);
+    expect(Object.values(ec2.images).filter((i) => i.tags['paw:step_id'] === 'hardening')).toEqual([]);
   });
 
   it('says in one line that a key pair name is taken', async () => {
     const dir = await writeManualWorkflow();
     expect((await manual(dir, ['status'])).code).toBe(0);
     await editSandbox(dir, (s) => {
-      s.keyPairs.push({ name: 'paw-demo-hand', id: 'key-0123456789abcdef0', fingerprint: '00:11' });
+      s.keyPairs.push({ name: 'paw-paw-example-hardening', id: 'key-0123456789abcdef0', fingerprint: '00:11' });
     });
     const launch = await manual(dir, ['launch']);
     expect(launch.code).toBe(1);
     expect(launch.stderr).toBe(
-      `paw-tui: key pair name "paw-demo-hand" is taken in us-east-1, and its .pem is not in ${path.join(dir, 'm01-hand', '.paw')} — use it with --key-name paw-demo-hand if you hold its private key, or choose another name with --key-name\n`,
+      `paw-tui: key pair name "paw-paw-example-hardening" is taken in us-east-1, and its .pem is not in ${path.join(dir, 's03-hardening', '.paw')} — use it with --key-name paw-paw-example-hardening if you hold its private key, or choose another name with --key-name\n`,
     );
     expect(Object.keys((await sandboxState(dir)).instances)).toEqual([]);
   });
@@ -66,7 +66,7 @@ describe('paw-tui manual, headless', () => {
     expect(launch.code).toBe(1);
     expect(launch.stderr.split('\n')).toHaveLength(2);
     expect(launch.stderr).toMatch(/^paw-tui: .*InsufficientInstanceCapacity/);
-    const journal = JSON.parse(await readFile(path.join(dir, 'm01-hand', '.paw', 'manual.json'), 'utf8'));
+    const journal = JSON.parse(await readFile(path.join(dir, 's03-hardening', '.paw', 'manual.json'), 'utf8'));
     expect(journal.state).toBe('launch');
     expect(journal.requested.action).toBe('launch');
     const retry = await manual(dir, ['launch']);

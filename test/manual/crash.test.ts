@@ -15,7 +15,7 @@ interface JournalOnDisk {
 
 async function journal(dir: string): Promise<JournalOnDisk | null> {
   try {
-    return JSON.parse(await readFile(path.join(dir, 'm01-hand', '.paw', 'manual.json'), 'utf8')) as JournalOnDisk;
+    return JSON.parse(await readFile(path.join(dir, 's03-hardening', '.paw', 'manual.json'), 'utf8')) as JournalOnDisk;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;

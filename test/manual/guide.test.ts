@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { findStep } from '../../src/workflow/load.js';
 import type { Cloud } from '../../src/aws/ports.js';
 import { errorLine, PawError } from '../../src/errors.js';
 import { openManualGuide } from '../../src/manual/guide.js';
@@ -18,7 +19,7 @@ afterEach(async () => {
 async function open() {
   const w = await manualWorkflow();
   cloud = w.cloud;
-  const step = w.workflow.steps[0]!;
+  const step = findStep(w.workflow, 'hardening');
   return { ...w, step, guide: await openManualGuide(w.cloud, w.workflow, step) };
 }
 
@@ -33,20 +34,20 @@ describe('the manual guide in the sandbox', () => {
 
     const ec2 = await sandboxState(dir);
     expect(ec2.instances[j.instanceId!]!.tags).toMatchObject({
-      Name: 'paw-tui manual demo/hand',
-      'paw:workflow_id': 'demo',
-      'paw:step_id': 'hand',
-      team: 'platform',
+      Name: 'paw-tui manual paw-example/hardening',
+      'paw:workflow_id': 'paw-example',
+      'paw:step_id': 'hardening',
+      'bus:owner': 'platform-team',
     });
-    expect(j.pemPath).toBe(path.join(step.dir, '.paw', 'paw-demo-hand.pem'));
+    expect(j.pemPath).toBe(path.join(step.dir, '.paw', 'paw-paw-example-hardening.pem'));
     expect((await stat(j.pemPath!)).mode & 0o777).toBe(0o600);
-    expect(ec2.keyPairs.map((k) => k.name)).toContain('paw-demo-hand');
+    expect(ec2.keyPairs.map((k) => k.name)).toContain('paw-paw-example-hardening');
 
     await guide.resume();
     expect(guide.view.state).toBe('connect');
     expect(guide.sshLine()).toMatch(new RegExp(`^ssh -i ${j.pemPath!.replace(/[.]/g, '\\.')} ubuntu@ec2-[0-9-]+\\.compute-1\\.amazonaws\\.com$`));
     expect(await liveManualInstances(workflow)).toEqual([
-      { stepId: 'hand', instanceId: j.instanceId, state: 'connect', instanceType: 't3.micro', since: j.launchedAt },
+      { stepId: 'hardening', instanceId: j.instanceId, state: 'connect', instanceType: 't3.micro', since: j.launchedAt },
     ]);
 
     await expect(guide.perform('stop')).rejects.toThrow(/stopping instance i-\w+ needs confirmation/);
@@ -55,19 +56,19 @@ describe('the manual guide in the sandbox', () => {
     expect(guide.view.state).toBe('terminate');
     const imageId = guide.view.journal.imageId!;
     const image = (await sandboxState(dir)).images[imageId]!;
-    expect(image.name).toBe('ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607/demo/hand');
+    expect(image.name).toBe('ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607/paw-example/hardening');
     expect(image.tags).toMatchObject({
       Name: image.name,
-      'packer:base_ami_id': 'ami-0a1b2c3d4e5f60718',
-      'paw:step_id': 'hand',
-      team: 'platform',
+      'packer:base_ami_id': 'ami-0975ad60e5054592a',
+      'paw:step_id': 'hardening',
+      'bus:owner': 'platform-team',
     });
 
     await guide.resume({ confirmed: true, yes: true });
     expect(guide.view.state).toBe('done');
     expect((await sandboxState(dir)).instances[j.instanceId!]!.state).toBe('terminated');
-    const item = await cloud.catalog.get('demo', 'hand');
-    expect(item).toMatchObject({ ami_id: imageId, build_method: 'manual', base_ami_id: 'ami-0a1b2c3d4e5f60718' });
+    const item = await cloud.catalog.get('paw-example', 'hardening');
+    expect(item).toMatchObject({ ami_id: imageId, build_method: 'manual', base_ami_id: 'ami-0975ad60e5054592a' });
     expect(await liveManualInstances(workflow)).toEqual([]);
     expect((await readJournal(step))!.history.map((h) => h.to)).toEqual(
       expect.arrayContaining(['running', 'connect', 'stop', 'stopped', 'create-image', 'image-available', 'terminate', 'record', 'done']),
@@ -80,7 +81,7 @@ describe('the manual guide in the sandbox', () => {
     guide.subscribe((v) => seen.push(v.journal.instanceId));
     await guide.perform('launch');
     const onDisk = await readJournal(step);
-    expect(onDisk!.history.at(-2)!.event).toMatch(/^launch requested: t3\.micro from ami-0a1b2c3d4e5f60718, key pair paw-demo-hand created$/);
+    expect(onDisk!.history.at(-2)!.event).toMatch(/^launch requested: t3\.micro from ami-0975ad60e5054592a, key pair paw-paw-example-hardening created$/);
     expect(onDisk!.history.at(-1)!.event).toBe(`instance ${onDisk!.instanceId} launched`);
     expect(seen.filter(Boolean)[0]).toBe(onDisk!.instanceId);
   });
@@ -158,29 +159,29 @@ describe('faults, each one clear line', () => {
       s.subnets = [];
     });
     expect(await line(guide.perform('launch'))).toBe(
-      'no subnet has the Name tag "paw-sandbox/public/1" in us-east-1 — fix subnet_name in workflow_param.json (paw-tui params set subnet_name <name>)',
+      'no subnet has the Name tag "default-public-1a" in us-east-1 — fix subnet_name in workflow_param.json (paw-tui params set subnet_name <name>)',
     );
     await editSandbox(dir, (s) => {
-      s.subnets = [{ id: 'subnet-1', name: 'paw-sandbox/public/1', vpcId: s.vpcs[0]!.id }];
+      s.subnets = [{ id: 'subnet-1', name: 'default-public-1a', vpcId: s.vpcs[0]!.id }];
       s.securityGroups = [];
     });
-    expect(await line(guide.perform('launch'))).toMatch(/^no security group has the Name tag "paw-sandbox\/sg\/allow-ssh" in us-east-1 — fix security_group_name/);
+    expect(await line(guide.perform('launch'))).toMatch(/^no security group has the Name tag "packer-ssh" in us-east-1 — fix security_group_name/);
     await editSandbox(dir, (s) => {
-      s.securityGroups = [{ id: 'sg-1', name: 'paw-sandbox/sg/allow-ssh', vpcId: s.vpcs[0]!.id }];
+      s.securityGroups = [{ id: 'sg-1', name: 'packer-ssh', vpcId: s.vpcs[0]!.id }];
       s.instanceProfiles = [];
     });
-    expect(await line(guide.perform('launch'))).toMatch(/^no instance profile is named "paw-sandbox-ec2-role" — fix ec2_iam_role_name/);
+    expect(await line(guide.perform('launch'))).toMatch(/^no instance profile is named "packer-build" — fix ec2_iam_role_name/);
     expect(guide.view.state).toBe('launch');
     expect(guide.view.journal.history).toEqual([]);
   });
 
   it('refuses a key pair name taken by a key whose .pem is not here', async () => {
     const { guide, cloud, step } = await open();
-    await cloud.instances.createKeyPair('paw-demo-hand');
+    await cloud.instances.createKeyPair('paw-paw-example-hardening');
     expect(await line(guide.perform('launch'))).toBe(
-      `key pair name "paw-demo-hand" is taken in us-east-1, and its .pem is not in ${path.join(step.dir, '.paw')} — use it with --key-name paw-demo-hand if you hold its private key, or choose another name with --key-name`,
+      `key pair name "paw-paw-example-hardening" is taken in us-east-1, and its .pem is not in ${path.join(step.dir, '.paw')} — use it with --key-name paw-paw-example-hardening if you hold its private key, or choose another name with --key-name`,
     );
-    expect(existsSync(path.join(step.dir, '.paw', 'paw-demo-hand.pem'))).toBe(false);
+    expect(existsSync(path.join(step.dir, '.paw', 'paw-paw-example-hardening.pem'))).toBe(false);
   });
 
   it('says why an instance failed to start and starts again at launch', async () => {
@@ -191,7 +192,7 @@ describe('faults, each one clear line', () => {
       Object.assign(s.instances[id]!, { state: 'terminated', settlesAt: new Date().toISOString(), stateReason: 'Server.InternalError: Internal error on launch' });
     });
     expect(await line(guide.resume())).toBe(
-      `instance ${id} failed to start: Server.InternalError: Internal error on launch — launch again: paw-tui manual hand launch`,
+      `instance ${id} failed to start: Server.InternalError: Internal error on launch — launch again: paw-tui manual hardening launch`,
     );
     expect(guide.view.state).toBe('launch');
   });
@@ -201,7 +202,7 @@ describe('faults, each one clear line', () => {
     await guide.perform('launch');
     await guide.resume();
     expect(await line(guide.perform('create-image'))).toMatch(
-      /^cannot create the image: instance i-\w+ is running — stop it first \(paw-tui manual hand stop --yes\)/,
+      /^cannot create the image: instance i-\w+ is running — stop it first \(paw-tui manual hardening stop --yes\)/,
     );
     expect(guide.view.state).toBe('connect');
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { findStep } from '../../src/workflow/load.js';
 import type { Cloud } from '../../src/aws/ports.js';
 import { ManualScreen } from '../../src/ui/screens/ManualScreen.js';
 import { manualWorkflow, sandboxState } from '../manual/fixture.js';
@@ -16,7 +17,7 @@ describe('manual screen', () => {
     process.env.SHELL = '/bin/sh';
     const w = await manualWorkflow();
     cloud = w.cloud;
-    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hand" />, {
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
       columns: 140,
       bodyRows: 24,
     });
@@ -30,7 +31,7 @@ describe('manual screen', () => {
     expect(frame).toMatch(/✓ Launch an instance from the source AMI/);
     expect(frame).toMatch(/instance i-[0-9a-f]+ · running · ec2-[\d-]+\.compute-1\.amazonaws\.com · up \ds/);
     expect(frame).toContain('t3.micro ≈ $0.0104/h');
-    expect(frame).toMatch(/ssh -i \S+\/m01-hand\/\.paw\/paw-demo-hand\.pem ubuntu@ec2-/);
+    expect(frame).toMatch(/ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-/);
     expect(frame).toContain('c: open the connection here');
 
     stdin.write('c');
@@ -71,7 +72,7 @@ describe('manual screen', () => {
     await waitFor(() => expect(lastFrame()).toContain(`✓ recorded in the catalog (${imageId})`), 20_000);
     expect(lastFrame()).toContain('nothing left to do');
     expect(h.errors).toEqual([]);
-    expect((await w.cloud.catalog.get('demo', 'hand'))!.build_method).toBe('manual');
+    expect((await w.cloud.catalog.get('paw-example', 'hardening'))!.build_method).toBe('manual');
     const instances = Object.values((await sandboxState(w.dir)).instances);
     expect(instances.map((i) => i.state)).toEqual(['terminated']);
   }, 60_000);
@@ -80,20 +81,20 @@ describe('manual screen', () => {
     const w = await manualWorkflow();
     cloud = w.cloud;
     const instanceId = await w.cloud.instances.run({
-      imageId: 'ami-0a1b2c3d4e5f60718',
+      imageId: 'ami-0975ad60e5054592a',
       instanceType: 't3.micro',
-      subnetId: (await w.cloud.instances.subnetByName('paw-sandbox/public/1'))!,
-      securityGroupIds: [(await w.cloud.instances.securityGroupByName('paw-sandbox/sg/allow-ssh'))!],
-      instanceProfileName: 'paw-sandbox-ec2-role',
+      subnetId: (await w.cloud.instances.subnetByName('default-public-1a'))!,
+      securityGroupIds: [(await w.cloud.instances.securityGroupByName('packer-ssh'))!],
+      instanceProfileName: 'packer-build',
       keyName: '',
       tags: {},
     });
     const { writeJournal, emptyJournal } = await import('../../src/manual/journal.js');
-    await writeJournal(w.workflow.steps[0]!, { ...emptyJournal('demo', 'hand'), state: 'connect', instanceId, launchedAt: new Date().toISOString() });
+    await writeJournal(findStep(w.workflow, 'hardening'), { ...emptyJournal('paw-example', 'hardening'), state: 'connect', instanceId, launchedAt: new Date().toISOString() });
     await w.cloud.instances.terminate(instanceId);
-    await w.cloud.instances.createKeyPair('paw-demo-hand');
+    await w.cloud.instances.createKeyPair('paw-paw-example-hardening');
 
-    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hand" />, {
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
       columns: 160,
       bodyRows: 24,
     });
@@ -101,6 +102,6 @@ describe('manual screen', () => {
     expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now');
     stdin.write(keys.enter);
     await waitFor(() => expect(h.errors).toHaveLength(1));
-    expect(lastFrame()).toContain('key pair name "paw-demo-hand" is taken in us-east-1');
+    expect(lastFrame()).toContain('key pair name "paw-paw-example-hardening" is taken in us-east-1');
   });
 });
