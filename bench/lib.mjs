@@ -107,9 +107,12 @@ export function timeProcess(file, args, options = {}) {
   });
 }
 
+const plainText = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b\][^\x07]*\x07/g, '');
+
 /**
  * Starts a program in a pseudo-terminal of cols×rows and resolves with the time from spawn to the
- * first output that contains `marker` (the first frame that shows it). Then asks the program to
+ * first output whose text (colours and cursor moves left out) matches `marker`, a string or a
+ * RegExp: the first frame that shows it. Then asks the program to
  * quit with `quitKeys` and, if it has not exited after a grace period, kills it.
  */
 export async function ptyTimeToMarker(file, args, { marker, cols = 120, rows = 40, env = process.env, cwd = repoRoot, timeoutMs = 20000, quitKeys = 'q' }) {
@@ -127,7 +130,8 @@ export async function ptyTimeToMarker(file, args, { marker, cols = 120, rows = 4
     child.onData((d) => {
       if (firstFrameMs !== null) return;
       seen += d;
-      if (seen.includes(marker)) {
+      const text = plainText(seen);
+      if (typeof marker === 'string' ? text.includes(marker) : marker.test(text)) {
         firstFrameMs = performance.now() - start;
         clearTimeout(timer);
         if (quitKeys) child.write(quitKeys);

@@ -4,8 +4,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundle, interleaved, median, ptyTimeToMarker, repoRoot, timeProcess, workflowCopy } from './lib.mjs';
 
-/** Text of the home screen's title line (src/ui/screens/HomeScreen.tsx draws it first). */
-export const HOME_MARKER = process.env.PAW_BENCH_HOME_MARKER ?? 'paw-tui';
+/**
+ * The home screen's title line as src/ui/app.tsx draws it: `paw-tui · <workflow> · home`. The
+ * first frame shows it before the workflow or the cloud has loaded.
+ */
+export const HOME_MARKER = /paw-tui · .+ · home/;
 const FLOOR_MARKER = 'paw-bench floor: one line';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
