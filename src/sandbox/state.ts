@@ -186,6 +186,7 @@ export class SandboxStore {
         const release = await this.lock();
         try {
           const state = await this.read();
+          forgetOldTerminated(state);
           let changed = false;
           for (const p of batch) {
             try {
@@ -254,6 +255,15 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** EC2 stops listing a terminated instance about an hour after it terminated; so does the sandbox. */
+const TERMINATED_VISIBLE_MS = 60 * 60_000;
+
+function forgetOldTerminated(state: SandboxState, now = Date.now()): void {
+  for (const [id, instance] of Object.entries(state.instances)) {
+    if (instance.state === 'terminated' && now - Date.parse(instance.settlesAt) > TERMINATED_VISIBLE_MS) delete state.instances[id];
   }
 }
 

@@ -115,6 +115,19 @@ describe('sandbox instances and images', () => {
     await until(id, 'running');
   });
 
+  it('forgets an instance an hour after it terminated, as EC2 does', async () => {
+    const gone = await launch();
+    const kept = await launch();
+    const store = new SandboxStore(sandboxStatePath(dir));
+    await store.update((s) => {
+      for (const id of [gone, kept]) s.instances[id]!.state = 'terminated';
+      s.instances[gone]!.settlesAt = new Date(Date.now() - 61 * 60_000).toISOString();
+      s.instances[kept]!.settlesAt = new Date(Date.now() - 59 * 60_000).toISOString();
+    });
+    await cloud.images.tag([ROOT_AMI_ID], { touched: 'yes' });
+    expect((await cloud.instances.describe([gone, kept])).map((i) => [i.id, i.state])).toEqual([[kept, 'terminated']]);
+  });
+
   it('refuses launches EC2 would refuse', async () => {
     await expect(launch('ami-0123456789abcdef0')).rejects.toThrow(/does not exist/);
     await expect(launch(ROOT_AMI_ID, 't4g.micro')).rejects.toThrow(/architecture 'arm64'.*does not match.*'x86_64'/);
