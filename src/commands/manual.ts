@@ -19,12 +19,15 @@ export function register(program: Command): void {
       'the guided manual path of a step: launch an instance, connect, stop, create the image, terminate, record\n' +
         'status: the checklist; resume: goes on by itself up to the next thing a person must do',
     )
-    .argument('<step>', 'the step id')
+    .argument('<step>', 'the step id (the action may also come first: manual launch <step>)')
     .argument('[action]', ACTIONS.join('|'), 'status')
     .option('--instance-type <type>', 'instance type to launch', 't3.micro')
     .option('--key-name <name>', 'key pair to launch with (an existing one, or a new one to create)')
-    .action(async (stepId: string, action: string, options: ManualOptions, cmd: Command) => {
-      if (!(ACTIONS as readonly string[]).includes(action)) {
+    .action(async (first: string, second: string, options: ManualOptions, cmd: Command) => {
+      const isAction = (s: string) => (ACTIONS as readonly string[]).includes(s);
+      // `manual launch <step>` reads as naturally as `manual <step> launch`: both are accepted.
+      const [stepId, action] = isAction(first) && !isAction(second) ? [second, first] : [first, second];
+      if (!isAction(action)) {
         throw new UsageError(`unknown manual action "${action}"`, `use one of: ${ACTIONS.join(', ')}`);
       }
       const opts = globalOptions(cmd);

@@ -31,9 +31,9 @@ export interface CliRun {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** `node dist/cli.js --sandbox --workflow <dir> manual hardening <args>`, without a terminal. */
-export function runManual(dir: string, args: string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, [cliPath(), '--sandbox', '--workflow', dir, 'manual', 'hardening', ...args], {
+/** `node dist/cli.js --sandbox --workflow <dir> manual hardening <args>` (or another command), without a terminal. */
+export function runManual(dir: string, args: string[], env: Record<string, string> = {}, command = ['manual', 'hardening']): CliRun {
+  const child = spawn(process.execPath, [cliPath(), '--sandbox', '--workflow', dir, ...command, ...args], {
     env: { ...process.env, PAW_SANDBOX_SPEED: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -76,6 +76,13 @@ describe('paw-tui manual, headless', () => {
     expect(instances[0]!.clientToken).toBe(journal.launchToken);
   });
 
+  it('takes the action before the step too, as the example README writes it', async () => {
+    const dir = await writeManualWorkflow();
+    const r = await runManual(dir, [], {}, ['manual', 'status', 'hardening']).done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^manual path of step hardening \(sandbox\)\n/);
+  });
+
   it('refuses an unknown action with a usage error', async () => {
     const dir = await writeManualWorkflow();
     const r = await manual(dir, ['fly']);
