@@ -31,6 +31,18 @@ export function ensureBuilt(): void {
   cli = path.join(copy, 'cli.js');
 }
 
+/** The copied build's cli.js. */
+export function builtCli(): string {
+  return cli || fail();
+}
+
+/** The environment of a run: the caller's without any AWS or paw-tui setting, plus these. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = { NO_COLOR: '1' };
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('PAW_')) env[k] = v;
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
 /** The simulated packer of the copied build. */
 export function fakePacker(): string {
   return path.join(path.dirname(cli), 'fake-packer.js');
@@ -48,17 +60,10 @@ export function exampleWorkflow(): string {
  * the caller's), so nothing reaches a real account.
  */
 export function paw(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const k of Object.keys(base)) if (k.startsWith('AWS_') || k.startsWith('PAW_')) delete base[k];
   return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [cli || fail(), ...args],
-      { env: { ...base, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
-      },
-    );
+    const child = execFile(process.execPath, [builtCli(), ...args], { env: cleanEnv(env), timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
+    });
     child.stdin?.end();
   });
 }

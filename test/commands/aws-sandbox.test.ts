@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import pty from 'node-pty';
+import stripAnsi from 'strip-ansi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
 import { openSandboxCloud } from '../../src/sandbox/cloud.js';
 import { sandboxStatePath } from '../../src/sandbox/state.js';
-import { ensureBuilt, errorLineOf, exampleWorkflow, fakePacker, paw, readParams, removeBuiltCopy } from '../aws/cli.js';
+import { builtCli, cleanEnv, ensureBuilt, errorLineOf, exampleWorkflow, fakePacker, paw, readParams, removeBuiltCopy } from '../aws/cli.js';
 
 /**
  * The AWS commands end to end in the sandbox, from the shell: every command is a new process,
@@ -60,6 +62,45 @@ async function launch(cloud: Cloud, imageId: string): Promise<string> {
   return id;
 }
 
+/** An AMI of this account made the way the manual path makes one: launch, stop, create image. */
+async function makeAmi(cloud: Cloud, from: string, name: string, stepId: string): Promise<string> {
+  const instance = await launch(cloud, from);
+  await cloud.instances.stop(instance);
+  await until(() => cloud.instances.describe([instance]), (i) => i[0]?.state === 'stopped');
+  const id = await cloud.images.createImage({ instanceId: instance, name, tags: { 'paw:workflow_id': 'paw-example', 'paw:step_id': stepId } });
+  await until(() => cloud.images.describe([id]), (i) => i[0]?.state === 'available');
+  await cloud.instances.terminate(instance);
+  return id;
+}
+
+/** `paw-tui --sandbox amis delete <ami>` on a terminal, typing `typed` at the confirmation. */
+function deleteOnTerminal(amiId: string, typed: string): Promise<{ code: number; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const term = pty.spawn(process.execPath, [builtCli(), '--sandbox', '--workflow', wf, 'amis', 'delete', amiId], {
+      cols: 160,
+      rows: 40,
+      env: cleanEnv(env()),
+    });
+    let screen = '';
+    let answered = false;
+    const timer = setTimeout(() => {
+      term.kill();
+      reject(new Error(`no answer; screen:\n${screen}`));
+    }, 30_000);
+    term.onData((d) => {
+      screen += d;
+      if (!answered && screen.includes(`Type ${amiId} to delete it`)) {
+        answered = true;
+        term.write(typed + '\r');
+      }
+    });
+    term.onExit(({ exitCode }) => {
+      clearTimeout(timer);
+      resolve({ code: exitCode, screen: stripAnsi(screen) });
+    });
+  });
+}
+
 describe('AWS commands in the sandbox', () => {
   let ami = '';
   let rootAmi = '';
@@ -82,15 +123,7 @@ describe('AWS commands in the sandbox', () => {
   });
 
   it('record describes an AMI and writes the catalog item; amis list and show read it back in new processes', async () => {
-    ami = await withSandbox(async (cloud) => {
-      const instance = await launch(cloud, rootAmi);
-      await cloud.instances.stop(instance);
-      await until(() => cloud.instances.describe([instance]), (i) => i[0]?.state === 'stopped');
-      const id = await cloud.images.createImage({ instanceId: instance, name: 'ubuntu/paw-example/base', tags: { 'paw:workflow_id': 'paw-example', 'paw:step_id': 'base' } });
-      await until(() => cloud.images.describe([id]), (i) => i[0]?.state === 'available');
-      await cloud.instances.terminate(instance);
-      return id;
-    });
+    ami = await withSandbox((cloud) => makeAmi(cloud, rootAmi, 'ubuntu/paw-example/base', 'base'));
 
     const r = await run('record', 'base', '--ami', ami);
     expect(r.code).toBe(0);
@@ -147,13 +180,30 @@ describe('AWS commands in the sandbox', () => {
     expect(JSON.parse((await run('--json', 'amis', 'list')).stdout)).toHaveLength(1);
   });
 
+  it('on a terminal, deletes only after the AMI id is typed', async () => {
+    const second = await withSandbox((cloud) => makeAmi(cloud, rootAmi, 'ubuntu/paw-example/app', 'app'));
+    expect((await run('record', 'app', '--ami', second)).code).toBe(0);
+
+    const wrong = await deleteOnTerminal(second, 'yes');
+    expect(wrong.code).toBe(1);
+    expect(wrong.screen).toContain('paw-tui: not confirmed — what was typed is not "' + second + '"; nothing was deleted');
+    expect(JSON.parse((await run('--json', 'amis', 'list')).stdout).map((r: { ami_id: string }) => r.ami_id)).toContain(second);
+
+    const typed = await deleteOnTerminal(second, second);
+    expect(typed.code).toBe(0);
+    expect(typed.screen).toContain(`deleted ${second} (1/1)`);
+    const left = JSON.parse((await run('--json', 'amis', 'list')).stdout).map((r: { ami_id: string }) => r.ami_id);
+    expect(left).toEqual([ami]);
+  });
+
   it('amis delete --yes deregisters the AMI, deletes its snapshot and its catalog item', async () => {
     const snapshots = await withSandbox(async (cloud) => (await cloud.images.describe([ami]))[0]!.snapshotIds);
     expect(snapshots.length).toBeGreaterThan(0);
     const stateFile = sandboxStatePath(wf);
     const storedSnapshots = () => Object.keys(JSON.parse(readFileSync(stateFile, 'utf8')).snapshots as object);
     for (const s of snapshots) expect(storedSnapshots()).toContain(s);
-    const r = await run('--yes', 'amis', 'delete', ami);
+    // Throttled twice: backed off and retried, and the deletion still completes.
+    const r = await paw(['--sandbox', '--workflow', wf, '--yes', 'amis', 'delete', ami], { ...env(), PAW_SANDBOX_FAULTS: 'DeregisterImage=throttle*2' });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`deleted ${ami} (1/1)`);
     for (const s of snapshots) expect(storedSnapshots()).not.toContain(s);
