@@ -48,6 +48,19 @@ describe('AWS faults, each one line and a non-zero exit', () => {
     );
   });
 
+  it('doctor: one line per check, what to do for the failing ones, exit 1', async () => {
+    const wf = exampleWorkflow();
+    const r = await paw(['--workflow', wf, 'doctor'], awsEnv(wf, { PAW_PACKER: '/nonexistent/packer' }));
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^FAIL {2}packer {9}PAW_PACKER points at \/nonexistent\/packer, which is not an executable file — install it/),
+      'ok    workflow       paw-example: base → app → hardening',
+      'ok    region         us-east-1',
+      'FAIL  credentials    no AWS credentials found — set profile_name in workflow_param.json, pass --profile, or export AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (--sandbox runs offline)',
+      'FAIL  catalog table  not checked: no credentials',
+    ]);
+  });
+
   it('expired token', async () => {
     const wf = exampleWorkflow();
     const e = await endpoint(() => jsonError('com.amazon.coral.service#ExpiredTokenException', 'The security token included in the request is expired'));
