@@ -10,6 +10,7 @@ type Action = (typeof ACTIONS)[number];
 interface ManualOptions {
   instanceType: string;
   keyName?: string;
+  notify: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .argument('[action]', ACTIONS.join('|'), 'status')
     .option('--instance-type <type>', 'instance type to launch', 't3.micro')
     .option('--key-name <name>', 'key pair to launch with (an existing one, or a new one to create)')
+    .option('--notify', 'start an incident when the step fails (needs incident_response_plan_arn)', false)
     .action(async (first: string, second: string, options: ManualOptions, cmd: Command) => {
       const isAction = (s: string) => (ACTIONS as readonly string[]).includes(s);
       // `manual launch <step>` reads as naturally as `manual <step> launch`: both are accepted.
@@ -40,6 +42,12 @@ export function register(program: Command): void {
         const stopProgress = opts.json ? () => {} : printProgress(guide);
         try {
           await runAction(guide, action as Action, opts, options);
+        } catch (e) {
+          if (options.notify && !(e instanceof UsageError)) {
+            const { startManualIncident } = await import('../manual/incident.js');
+            process.stdout.write(`${await startManualIncident(cloud, workflow, step, e, guide.view.journal)}\n`);
+          }
+          throw e;
         } finally {
           stopProgress();
         }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeCliCopy, runManual } from './cli.js';
@@ -74,6 +74,20 @@ describe('paw-tui manual, headless', () => {
     const instances = Object.values((await sandboxState(dir)).instances) as { clientToken?: string }[];
     expect(instances).toHaveLength(1);
     expect(instances[0]!.clientToken).toBe(journal.launchToken);
+  });
+
+  it('opens an incident with --notify when the step fails and a response plan is set', async () => {
+    const dir = await writeManualWorkflow();
+    const params = path.join(dir, 'workflow_param.json');
+    const plan = 'arn:aws:ssm-incidents::123456789012:response-plan/golden-ami';
+    await writeFile(params, (await readFile(params, 'utf8')).replace('"dynamodb_table_name"', `"incident_response_plan_arn": "${plan}",\n    "dynamodb_table_name"`));
+    const r = await manual(dir, ['launch', '--notify'], { PAW_SANDBOX_FAULTS: 'RunInstances=InsufficientInstanceCapacity' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\nincident started: arn:aws:ssm-incidents::\d+:incident-record\/golden-ami\/[\w-]+\n$/);
+    const incidents = (await sandboxState(dir)).incidents as { title: string; impact: number; summary: string }[];
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ title: 'paw-tui: manual step hardening failed in workflow paw-example', impact: 3 });
+    expect(incidents[0]!.summary).toMatch(/InsufficientInstanceCapacity[\s\S]*launch → launch: launch requested/);
   });
 
   it('takes the action before the step too, as the example README writes it', async () => {
