@@ -43,9 +43,15 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}) {
+/** Runs the CLI to its end; a run that hangs is killed and reported with what it printed. */
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000) {
   const run = startCli(args, env);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
   const code = await run.exit;
+  clearTimeout(timer);
+  if (code === null) {
+    throw new Error(`paw-tui ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout:\n${run.stdout().slice(-2000)}\nstderr:\n${run.stderr().slice(-2000)}`);
+  }
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
