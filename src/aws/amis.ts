@@ -42,7 +42,7 @@ export async function listAmiRows(cloud: Cloud, filter: AmiFilter): Promise<AmiR
   const tagged = await cloud.images.listOwned(filter.all ? undefined : { workflowId: filter.workflowId, stepId: filter.stepId });
   const known = new Map(tagged.map((i) => [i.id, i]));
   const unknownIds = items.map((i) => i.ami_id).filter((id) => !known.has(id));
-  for (const i of await describeMany(cloud, unknownIds)) known.set(i.id, i);
+  for (const i of await cloud.images.describe(unknownIds)) known.set(i.id, i);
 
   const rows: AmiRow[] = items.map((item) => {
     const image = known.get(item.ami_id);
@@ -80,13 +80,6 @@ export async function listAmiRows(cloud: Cloud, filter: AmiFilter): Promise<AmiR
 function sortableDate(s: string): string {
   const t = Date.parse(s.replace(/(\.\d{3})\d*\+0000$/, '$1Z'));
   return Number.isNaN(t) ? s : new Date(t).toISOString();
-}
-
-/** EC2 filters take at most 200 values: ids are described in batches. */
-async function describeMany(cloud: Cloud, ids: string[]): Promise<AmiImage[]> {
-  const out: AmiImage[] = [];
-  for (let i = 0; i < ids.length; i += 200) out.push(...(await cloud.images.describe(ids.slice(i, i + 200))));
-  return out;
 }
 
 export interface AmiDetails {

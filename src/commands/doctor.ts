@@ -45,7 +45,8 @@ async function runChecks(opts: GlobalOptions): Promise<Check[]> {
   });
 
   let cloud: Cloud | null = null;
-  const region = await check('region', async () => {
+  // The sandbox keeps its state inside the workflow folder: without one there is nothing to open.
+  const region = !workflow && opts.sandbox ? skipped('region', 'the sandbox needs a workflow folder') : await check('region', async () => {
     cloud = await openForDoctor(opts, workflow);
     const c: Cloud = cloud;
     return `${c.region}${c.profile ? ` (profile ${c.profile})` : ''}${c.kind === 'sandbox' ? ' — sandbox, offline' : ''}`;

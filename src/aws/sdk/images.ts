@@ -69,9 +69,13 @@ export function ec2Images(ec2: EC2Client, retry: RetryOptions = {}): Images {
 
   return {
     async describe(ids) {
-      if (ids.length === 0) return [];
       // A filter, not ImageIds: EC2 fails the whole call on one unknown id, the port leaves it out.
-      return describeAll({ Filters: [{ Name: 'image-id', Values: ids }], IncludeDeprecated: true });
+      // A filter takes at most 200 values.
+      const out: AmiImage[] = [];
+      for (let i = 0; i < ids.length; i += 200) {
+        out.push(...(await describeAll({ Filters: [{ Name: 'image-id', Values: ids.slice(i, i + 200) }], IncludeDeprecated: true })));
+      }
+      return out;
     },
 
     async findByNamePattern(pattern, owners) {

@@ -69,6 +69,14 @@ describe('ec2Images', () => {
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeImagesCommand, 1);
   });
 
+  it('describes many ids in batches of 200, the most a filter takes', async () => {
+    ec2Mock.on(DescribeImagesCommand).resolves({ Images: [] });
+    const ids = Array.from({ length: 250 }, (_, i) => `ami-${i}`);
+    await images.describe(ids);
+    const values = ec2Mock.commandCalls(DescribeImagesCommand).map((c) => c.args[0].input.Filters?.[0]?.Values);
+    expect(values).toEqual([ids.slice(0, 200), ids.slice(200)]);
+  });
+
   it('lists this account’s images of a workflow and step by their paw tags', async () => {
     ec2Mock.on(DescribeImagesCommand).resolves({ Images: [] });
     await images.listOwned({ workflowId: 'wf1', stepId: 'step2' });
