@@ -3,3 +3,4 @@ export interface Frame {
   newest: number;
 }
 export function worstLag(frames: Frame[], stamps: number[]): number;
+export function worstPaneLag(frames: Frame[], stamps: number[], ends: number[], arrivals: number[]): number | null;

@@ -20,3 +20,28 @@ export function worstLag(frames, stamps) {
   }
   return worst;
 }
+
+/**
+ * The pane's own lag: from when a chunk had fully arrived from the pty (`arrivals`: pairs of
+ * time and characters received so far) to the first frame showing it. Unlike worstLag this
+ * leaves out the time output waits in the pty while the consumer is busy (throughput).
+ * @param {Frame[]} frames
+ * @param {number[]} stamps
+ * @param {number[]} ends characters received once each chunk is through
+ * @param {number[]} arrivals flat [time, received, time, received, ...]
+ * @returns {number | null} worst lag in ms; null when the counts do not line up
+ */
+export function worstPaneLag(frames, stamps, ends, arrivals) {
+  if (arrivals.length === 0 || arrivals.at(-1) !== ends.at(-1)) return null;
+  let worst = 0;
+  let chunk = 0;
+  let arrival = 0;
+  for (const f of frames) {
+    if (f.newest <= 0) continue;
+    for (; chunk < stamps.length && stamps[chunk] <= f.newest; chunk++) {
+      while (arrival < arrivals.length && arrivals[arrival + 1] < ends[chunk]) arrival += 2;
+      if (arrival < arrivals.length) worst = Math.max(worst, f.t - arrivals[arrival]);
+    }
+  }
+  return worst;
+}

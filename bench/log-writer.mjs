@@ -11,6 +11,9 @@ const placeholder = Buffer.from(STAMP_PLACEHOLDER);
 const digitsOffset = placeholder.indexOf('0');
 const CHUNK = 32 * 1024;
 const stamps = [];
+// Characters the consumer has received once a chunk is through: the pty turns each \n into \r\n.
+const ends = [];
+let received = 0;
 
 let start = 0;
 while (start < data.length) {
@@ -22,11 +25,14 @@ while (start < data.length) {
     chunk.write(stamp, at + digitsOffset, 'latin1');
   }
   stamps.push(Number(stamp));
+  for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) received++;
+  received += chunk.length;
+  ends.push(received);
   // A TTY stdout writes synchronously on POSIX; the drain wait covers pipes too.
   if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   start = end;
 }
-writeFileSync(stampsFile, JSON.stringify(stamps));
+writeFileSync(stampsFile, JSON.stringify({ stamps, ends }));
 // Stay until the consumer says it has everything (a line on stdin). node-pty destroys its
 // socket 200 ms after the child exits, dropping output a busy consumer has not read yet; the
 // measure is of throughput, so the writer does not race that here.

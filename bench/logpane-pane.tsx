@@ -3,7 +3,7 @@
 // build screen shows a build. Each frame is timed and read for the newest line stamp it shows,
 // to find how far the pane fell behind the process.
 // Usage: node <bundle> <log file> <stamps file> <cols> <rows> <scrollback>
-// Prints one JSON line: { ms, maxRssMB, frames, fps, worstLagMs, inkRenderMs, inkRenders }.
+// Prints one JSON line: { ms, maxRssMB, frames, fps, worstLagMs, worstPaneLagMs, inkRenderMs, inkRenders }.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { startTerminal } from '../src/packer/terminal.js';
 import { TerminalPane } from '../src/ui/components/TerminalPane.js';
 import { END_MARKER } from './log-lines.mjs';
 import { fakeKeyboard, fakeScreen, plain, type DrawnFrame } from './ink-io.js';
-import { worstLag, type Frame } from './lag.mjs';
+import { worstLag, worstPaneLag, type Frame } from './lag.mjs';
 
 const [logFile, stampsFile, colsArg, rowsArg, scrollbackArg] = process.argv.slice(2) as [string, string, string, string, string];
 const cols = Number(colsArg);
@@ -42,6 +42,13 @@ const keyboard = fakeKeyboard();
 
 const start = performance.now();
 const session = startTerminal({ file: process.execPath, args: [writer, logFile, stampsFile], cwd: process.cwd(), cols, rows, scrollback: Number(scrollbackArg) });
+// When each piece of output arrived from the pty: time and characters so far, flat.
+const arrivals: number[] = [];
+let received = 0;
+session.onData((chunk) => {
+  received += chunk.length;
+  arrivals.push(Date.now(), received);
+});
 const app = render(<TerminalPane source={session} width={cols} height={rows + 1} active={false} />, {
   stdout: screen,
   stdin: keyboard,
@@ -54,7 +61,7 @@ const app = render(<TerminalPane source={session} width={cols} height={rows + 1}
 function finish() {
   const ms = sawEnd - start;
   app.unmount();
-  const stamps = JSON.parse(readFileSync(stampsFile, 'utf8')) as number[];
+  const { stamps, ends } = JSON.parse(readFileSync(stampsFile, 'utf8')) as { stamps: number[]; ends: number[] };
   const drawn = frames.filter((f) => f.newest > 0);
   const span = (drawn.at(-1)!.t - drawn[0]!.t) / 1000;
   process.stdout.write(
@@ -64,6 +71,7 @@ function finish() {
       frames: drawn.length,
       fps: span > 0 ? (drawn.length - 1) / span : drawn.length,
       worstLagMs: worstLag(frames, stamps),
+      worstPaneLagMs: worstPaneLag(frames, stamps, ends, arrivals),
       inkRenderMs: renderTimes.reduce((a, b) => a + b, 0),
       inkRenders: renderTimes.length,
     }) + '\n',
