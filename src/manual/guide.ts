@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { AmiImage, Cloud, Instance } from '../aws/ports.js';
 import { recordAmi, type TableConsent } from '../aws/record.js';
-import { sourceAmi } from '../aws/source.js';
-import { amiTags } from '../aws/tags.js';
 import { PawError } from '../errors.js';
-import { checkOutputAmiName, outputAmiName } from '../workflow/names.js';
+import { outputAmiName } from '../workflow/names.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { type ConnectCommand, connectCommand, sshLine } from './connect.js';
+import { createImageInput, freeOutputName } from './image.js';
 import { type ManualJournal, emptyJournal, readJournal, updateJournal } from './journal.js';
-import { chooseKeyPair, DEFAULT_INSTANCE_TYPE, findNetwork, launchInput } from './launch.js';
+import { planLaunch } from './launch.js';
 import { MACHINE, type ManualAction, type ManualState, needsPerson, type StateSpec } from './machine.js';
 import { FRESH_ATTEMPT, imageFailure, reconcile } from './reconcile.js';
 import { pollUntil, type WaitOptions } from './wait.js';
@@ -162,31 +160,9 @@ class Guide implements ManualGuide {
   private async launch(o: ActionOptions): Promise<void> {
     if (this.view.state === 'done') await this.write({ ...FRESH_ATTEMPT }, 'a new manual build of this step starts');
     if (this.view.state !== 'launch') this.refuse('launch');
-    // A launch whose answer was lost is repeated as it was, token included, so EC2 returns the
-    // same instance rather than starting a second one.
-    const retry = this.j.requested?.action === 'launch' && this.j.launchToken !== null;
-    const source = retry
-      ? { id: this.j.sourceAmiId!, name: this.j.sourceAmiName ?? '' }
-      : await sourceAmi(this.cloud, this.workflow, this.step);
-    const network = await findNetwork(this.cloud, this.workflow);
-    const key = await chooseKeyPair(this.cloud, this.workflow, this.step, retry ? this.j.keyName ?? undefined : o.keyName);
-    const instanceType = retry ? this.j.instanceType! : o.instanceType ?? DEFAULT_INSTANCE_TYPE;
-    const token = retry ? this.j.launchToken! : randomUUID();
-    await this.intend(
-      'launch',
-      {
-        launchToken: token,
-        instanceType,
-        keyName: key.keyName,
-        pemPath: key.pemPath,
-        sourceAmiId: source.id,
-        sourceAmiName: source.name,
-      },
-      `launch requested: ${instanceType} from ${source.id}${key.created ? `, key pair ${key.keyName} created` : ''}`,
-    );
-    const id = await this.cloud.instances.run(
-      launchInput(this.workflow, this.step, { imageId: source.id, instanceType, keyName: key.keyName, clientToken: token, ...network }),
-    );
+    const plan = await planLaunch(this.cloud, this.workflow, this.step, this.j, o);
+    await this.intend('launch', plan.journal, plan.event);
+    const id = await this.cloud.instances.run(plan.input);
     await this.write({ state: 'running', requested: null, instanceId: id, launchedAt: new Date().toISOString() }, `instance ${id} launched`);
   }
 
@@ -251,27 +227,12 @@ class Guide implements ManualGuide {
         hint: `stop it first (${this.cmd} stop --yes)`,
       });
     }
-    const name = outputAmiName(this.workflow, this.step);
-    checkOutputAmiName(name);
-    for (const taken of await this.cloud.images.findOwnedByName(name)) {
-      if (imageFailure(taken, taken.id)) {
-        await this.cloud.images.deregister(taken.id);
-        await this.write({}, `failed image ${taken.id} deregistered to free the name ${name}`);
-      } else {
-        throw new PawError(`output AMI name "${name}" is taken by ${taken.id} (${taken.state})`, {
-          hint: `delete it (paw-tui amis delete ${taken.id}), then: ${this.cmd} image`,
-        });
-      }
-    }
+    const { name, deregistered } = await freeOutputName(this.cloud, this.workflow, this.step);
+    for (const id of deregistered) await this.write({}, `failed image ${id} deregistered to free the name ${name}`);
     await this.intend('create-image', { imageName: name }, `image requested: ${name}`);
     let imageId: string;
     try {
-      imageId = await this.cloud.images.createImage({
-        instanceId: this.j.instanceId!,
-        name,
-        description: `paw-tui manual build of ${this.workflow.param.workflow_id}/${this.step.id} from ${this.j.sourceAmiId}`,
-        tags: amiTags(this.workflow, this.step, { sourceAmiId: this.j.sourceAmiId!, sourceAmiName: this.j.sourceAmiName ?? '' }),
-      });
+      imageId = await this.cloud.images.createImage(createImageInput(this.workflow, this.step, this.j, name));
     } catch (e) {
       await this.write({ requested: null }, `CreateImage refused: ${(e as Error).message}`);
       throw e;

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Cloud, LaunchInput } from '../aws/ports.js';
+import { sourceAmi } from '../aws/source.js';
 import { PawError } from '../errors.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
+import type { ManualJournal } from './journal.js';
 
 export const DEFAULT_INSTANCE_TYPE = 't3.micro';
 
@@ -123,19 +126,46 @@ export function instanceTags(workflow: Workflow, step: Step): Record<string, str
   };
 }
 
-export function launchInput(
+/**
+ * Everything a launch needs, found before the intent is written: the source AMI, the network,
+ * the key pair, the instance type and the idempotency token. A launch whose answer was lost is
+ * repeated as it was (the journal's choices, token included), so EC2 returns the instance the
+ * first call started instead of a second one.
+ */
+export async function planLaunch(
+  cloud: Cloud,
   workflow: Workflow,
   step: Step,
-  parts: { imageId: string; instanceType: string; keyName: string; clientToken: string } & Awaited<ReturnType<typeof findNetwork>>,
-): LaunchInput {
+  journal: ManualJournal,
+  options: { instanceType?: string; keyName?: string },
+): Promise<{ input: LaunchInput; journal: Partial<ManualJournal>; event: string }> {
+  const retry = journal.requested?.action === 'launch' && journal.launchToken !== null;
+  const source = retry
+    ? { id: journal.sourceAmiId!, name: journal.sourceAmiName ?? '' }
+    : await sourceAmi(cloud, workflow, step);
+  const network = await findNetwork(cloud, workflow);
+  const key = await chooseKeyPair(cloud, workflow, step, retry ? (journal.keyName ?? undefined) : options.keyName);
+  const instanceType = retry ? journal.instanceType! : (options.instanceType ?? DEFAULT_INSTANCE_TYPE);
+  const clientToken = retry ? journal.launchToken! : randomUUID();
   return {
-    imageId: parts.imageId,
-    instanceType: parts.instanceType,
-    subnetId: parts.subnetId,
-    securityGroupIds: [parts.securityGroupId],
-    instanceProfileName: parts.instanceProfileName,
-    keyName: parts.keyName,
-    tags: instanceTags(workflow, step),
-    clientToken: parts.clientToken,
+    input: {
+      imageId: source.id,
+      instanceType,
+      subnetId: network.subnetId,
+      securityGroupIds: [network.securityGroupId],
+      instanceProfileName: network.instanceProfileName,
+      keyName: key.keyName,
+      tags: instanceTags(workflow, step),
+      clientToken,
+    },
+    journal: {
+      launchToken: clientToken,
+      instanceType,
+      keyName: key.keyName,
+      pemPath: key.pemPath,
+      sourceAmiId: source.id,
+      sourceAmiName: source.name,
+    },
+    event: `launch requested: ${instanceType} from ${source.id}${key.created ? `, key pair ${key.keyName} created` : ''}`,
   };
 }
