@@ -78,6 +78,8 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
       }
       return;
     case 'stop':
+      // Too early: the guide refuses with the reason before anyone is asked anything.
+      if (at() === 'launch' || at() === 'running') return guide.perform('stop');
       if (at() === 'connect' || at() === 'stop') {
         const id = guide.view.journal.instanceId;
         const ok = guide.view.journal.requested?.action === 'stop' || (await confirmed(opts, `stopping instance ${id}`, `Stop instance ${id}?`));
@@ -88,12 +90,13 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
       return;
     case 'image':
       if (at() === 'stopped') await guide.advance();
-      if (at() === 'create-image' || at() === 'running' || at() === 'connect' || at() === 'stop') await guide.perform('create-image');
+      if (['launch', 'running', 'connect', 'stop', 'create-image'].includes(at())) await guide.perform('create-image');
       if (at() === 'image-available') await guide.advance();
       return;
     case 'terminate': {
       const s = at();
-      if (s === 'launch' || s === 'record' || s === 'done') return goOn();
+      if (s === 'record' || s === 'done') return goOn();
+      if (s === 'launch' || s === 'image-available') return guide.perform('terminate');
       const early = s !== 'terminate';
       const question = early
         ? `Terminate instance ${guide.view.journal.instanceId} before its image is made? The manual path starts again at launch.`

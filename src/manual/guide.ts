@@ -8,7 +8,7 @@ import { createImageInput, freeOutputName } from './image.js';
 import { type ManualJournal, emptyJournal, readJournal, updateJournal } from './journal.js';
 import { planLaunch } from './launch.js';
 import { MACHINE, type ManualAction, type ManualState, needsPerson, type StateSpec } from './machine.js';
-import { FRESH_ATTEMPT, imageFailure, reconcile } from './reconcile.js';
+import { FRESH_ATTEMPT, imageFailure, MISSING_GRACE_MS, reconcile } from './reconcile.js';
 import { pollUntil, type WaitOptions } from './wait.js';
 
 /** What the screen draws and the headless command prints: the journal plus what EC2 last said. */
@@ -47,8 +47,6 @@ export interface ManualGuide {
   sshLine(): string | null;
   connectCommand(): ConnectCommand;
 }
-
-const MISSING_GRACE_MS = 120_000;
 
 class Guide implements ManualGuide {
   view: ManualView;

@@ -28,8 +28,14 @@ export function imageFailure(image: AmiImage | null, imageId: string): string | 
   return `image ${imageId} ${image.state}${reason ? `: ${reason}` : ''}`;
 }
 
-function gone(instance: Instance | null, id: string): string | null {
-  if (!instance) return `instance ${id} no longer exists in EC2`;
+/** EC2 may not list an instance for a short while after RunInstances answered. */
+export const MISSING_GRACE_MS = 120_000;
+
+function gone(instance: Instance | null, id: string, launchedAt: string | null): string | null {
+  if (!instance) {
+    if (launchedAt && Date.now() - Date.parse(launchedAt) < MISSING_GRACE_MS) return null;
+    return `instance ${id} no longer exists in EC2`;
+  }
   if (!GONE.has(instance.state)) return null;
   return `instance ${id} was terminated outside paw-tui${instance.stateReason ? ` (${instance.stateReason})` : ''}`;
 }
@@ -65,7 +71,7 @@ export async function reconcile(cloud: Cloud, step: Step, journal: ManualJournal
 
   // The instance matters until the image is safe; after that, its end is expected.
   if (j.instanceId && stateIndex(s) >= stateIndex('running') && stateIndex(s) <= stateIndex('create-image')) {
-    const lost = gone(inst, j.instanceId);
+    const lost = gone(inst, j.instanceId, j.launchedAt);
     if (lost) {
       await move({ ...FRESH_ATTEMPT }, `${lost}; the path starts again at launch`);
       return { journal: j, instance: inst, image: null, notes };

@@ -97,6 +97,17 @@ describe('paw-tui manual, headless', () => {
     expect(r.stdout).toMatch(/^manual path of step hardening \(sandbox\)\n/);
   });
 
+  it('refuses steps out of order with where the checklist is, before asking anything', async () => {
+    const dir = await writeManualWorkflow();
+    for (const [action, doing] of [['stop', 'stop the instance'], ['image', 'create the image'], ['terminate', 'terminate the instance']]) {
+      const r = await manual(dir, [action!]);
+      expect(r.code, action).toBe(1);
+      expect(r.stderr).toBe(
+        `paw-tui: cannot ${doing} now: the checklist is at "Launch an instance from the source AMI" — see where it stands: paw-tui manual hardening status\n`,
+      );
+    }
+  });
+
   it('refuses an unknown action with a usage error', async () => {
     const dir = await writeManualWorkflow();
     const r = await manual(dir, ['fly']);
