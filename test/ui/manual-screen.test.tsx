@@ -77,6 +77,29 @@ describe('manual screen', () => {
     expect(instances.map((i) => i.state)).toEqual(['terminated']);
   }, 60_000);
 
+  it('Esc closes the connection pane and returns to the guide, not to home', async () => {
+    process.env.SHELL = '/bin/sh';
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 160,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('← now'));
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    await tick(100);
+    stdin.write('c');
+    await waitFor(() => expect(lastFrame()).toContain('sandbox: a local shell stands in for ssh'));
+    await tick(100);
+    stdin.write(keys.esc);
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    expect(h.backs).toBe(0);
+    await tick(100);
+    stdin.write(keys.esc);
+    await waitFor(() => expect(h.backs).toBe(1));
+  });
+
   it('shows what reconciliation found and the error line of a refused launch', async () => {
     const w = await manualWorkflow();
     cloud = w.cloud;
