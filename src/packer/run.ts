@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { commandLine } from './find.js';
 import { packerLogEnv, RunLog, redactFile, runLogPaths, fileTimestamp, type RunLogPaths } from './log.js';
 import { manifestPath } from './manifest.js';
@@ -57,6 +57,9 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
   // A manifest left by an earlier run must not be taken for this run's.
   await rm(manifestFile, { force: true });
   const log = await RunLog.open(paths.log, `$ ${command}    (in ${options.stepDir})`);
+  // Packer appends to an existing PACKER_LOG_PATH, keeping its mode: only the user can read
+  // the debug log while it still holds what is redacted only when the run ends.
+  await writeFile(paths.debugLog, '', { mode: 0o600, flag: 'a' });
   const journal = await RunJournal.create(options.stepDir, {
     runId,
     workflowId: options.workflowId,

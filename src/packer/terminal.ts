@@ -197,7 +197,9 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     },
     view(fromBottom, height) {
       const buffer = term.buffer.active;
-      const end = lastLine() - Math.max(0, Math.floor(fromBottom));
+      const last = lastLine();
+      // Scrolled past the top: the first page stays in view.
+      const end = Math.max(Math.min(last, height - 1), last - Math.max(0, Math.floor(fromBottom)));
       const start = Math.max(0, end - height + 1);
       const lines: StyledLine[] = [];
       for (let i = start; i <= end; i++) lines.push(styledLine(buffer.getLine(i), cols, cell));

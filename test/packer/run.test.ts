@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildArgs, findPacker } from '../../src/packer/find.js';
@@ -56,6 +56,8 @@ describe.skipIf(!packer)('a packer build with the real Packer and the null sourc
     expect(log).not.toContain('\r');
     expect(log).toContain('packer exited with code 0');
     expect(await readFile(run.paths.debugLog, 'utf8')).toMatch(/\[INFO\] Packer version: 1\./);
+    expect((await stat(run.paths.debugLog)).mode & 0o777).toBe(0o600);
+    expect((await stat(run.paths.log)).mode & 0o777).toBe(0o600);
 
     const manifest = await readManifest(run.manifestFile);
     expect(manifest?.map((b) => b.name).sort()).toEqual(['first', 'second']);

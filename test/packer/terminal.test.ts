@@ -46,6 +46,10 @@ describe('startTerminal', () => {
     expect(text(t, 2)).toEqual(['line 499', 'line 500']);
     expect(t.view(3, 2).map((l) => l.map((s) => s.text).join(''))).toEqual(['line 496', 'line 497']);
     expect(t.lineText(t.length - 1)).toBe('line 500');
+    // Scrolling past the top keeps the oldest page in view.
+    const top = t.view(10_000, 3).map((l) => l.map((s) => s.text).join(''));
+    expect(top).toEqual([0, 1, 2].map((i) => t.lineText(i)));
+    expect(top[0]).toMatch(/^line \d+$/);
   });
 
   it('streams output while the process runs and passes raw chunks on', async () => {
