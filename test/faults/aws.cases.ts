@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect } from 'vitest';
-import { expectFailure, runCli, tempWorkflow, type FaultCase } from './harness.js';
+import { expectFailure, expectFilesUnchanged, filesOf, runCli, tempWorkflow, type FaultCase } from './harness.js';
 import { expectCloudAccountedFor, liveInstances, sandboxState, workflowAmis } from './ledger.js';
-import { firstBuiltStep } from './workflow-files.js';
+import { firstBuiltStep, stepsOf } from './workflow-files.js';
 
 /**
  * SPEC §4's error classes, each one actionable line: against the sandbox with PAW_SANDBOX_FAULTS
@@ -27,6 +29,50 @@ async function builtWorkflow(): Promise<{ dir: string; stepId: string; amiId: st
 }
 
 export const awsCases: FaultCase[] = [
+  {
+    name: 'an AMI in use by an instance is refused before anything is deleted',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const steps = await stepsOf(dir);
+      const manual = steps.find((s) => !s.hasTemplates)!;
+      const previous = steps.find((s) => s.id === manual.previous)!;
+      for (const s of steps.slice(0, steps.indexOf(previous) + 1)) {
+        const b = await runCli(['build', s.id, '--workflow', dir, '--sandbox']);
+        expect(b.code, b.stderr).toBe(0);
+      }
+      const launch = await runCli(['manual', manual.id, 'launch', '--workflow', dir, '--sandbox']);
+      expect(launch.code, launch.stderr).toBe(0);
+      const before = await sandboxState(dir);
+      const [instance] = liveInstances(before);
+      const amiId = instance!.imageId;
+      const r = await runCli(['amis', 'delete', amiId, '--yes', '--workflow', dir, '--sandbox']);
+      expectFailure(r, 1, new RegExp(`AMI ${amiId} is in use by instance ${instance!.id} — .*nothing was deleted`));
+      const after = await expectCloudAccountedFor(dir, WORKFLOW_ID);
+      expect(after.images[amiId]).toEqual(before.images[amiId]);
+      for (const snap of before.images[amiId]!.snapshotIds) expect(after.snapshots[snap]).toBeDefined();
+    },
+  },
+  {
+    name: 'an AMI of another account (the root base AMI) is refused up front, not sent to DeregisterImage',
+    async run() {
+      const dir = await tempWorkflow();
+      const rootAmi = /"root_base_ami_id"\s*:\s*"([^"]+)"/.exec(await readFile(path.join(dir, 'workflow_param.json'), 'utf8'))![1]!;
+      const r = await runCli(['amis', 'delete', rootAmi, '--yes', '--workflow', dir, '--sandbox']);
+      expectFailure(r, 1, new RegExp(`${rootAmi}.*(owned by|not owned|another account|not this account)`, 'i'));
+      expect((await sandboxState(dir)).images[rootAmi]).toBeDefined();
+    },
+  },
+  {
+    name: 'base-ami --write with SSM denied: names ssm:GetParametersByPath, workflow_param.json byte for byte unchanged',
+    async run() {
+      const dir = await tempWorkflow();
+      const before = await filesOf(dir);
+      const r = await runCli(['base-ami', '--write', '--workflow', dir, '--sandbox'], { env: { PAW_SANDBOX_FAULTS: 'GetParametersByPath=denied' } });
+      expectFailure(r, 1, /access denied: not allowed to call ssm:GetParametersByPath/);
+      await expectFilesUnchanged(dir, before);
+    },
+  },
   {
     name: 'expired token: says the credentials expired and how to refresh them',
     async run() {

@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 
 interface SandboxInstance {
   id: string;
+  imageId: string;
   state: string;
   tags: Record<string, string>;
 }

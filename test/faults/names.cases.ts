@@ -67,7 +67,7 @@ export const namesCases: FaultCase[] = [
       const step = await firstBuiltStep(dir);
       const before = await filesOf(dir);
       const r = await runCli(['step', 'new', step.id, '--folder', 'zz-copy', '--workflow', dir]);
-      expectFailure(r, r.code === 2 ? 2 : 1, new RegExp(`"?${step.id}"?.*(exists|already)`));
+      expectFailure(r, 1, new RegExp(`step "${step.id}" already exists \\(.*${step.folder}/step_param\\.json\\) — choose another id`));
       await expectFilesUnchanged(dir, before);
     },
   },

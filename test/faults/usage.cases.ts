@@ -1,5 +1,9 @@
 import { expect } from 'vitest';
-import { expectFailure, runCli, tempDir, type FaultCase } from './harness.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { expectFailure, expectFilesUnchanged, filesOf, runCli, tempDir, tempWorkflow, type FaultCase } from './harness.js';
+import { sandboxState, workflowAmis } from './ledger.js';
+import { firstBuiltStep } from './workflow-files.js';
 
 export const usageCases: FaultCase[] = [
   {
@@ -25,6 +29,39 @@ export const usageCases: FaultCase[] = [
       const missing = `${await tempDir()}/no-such-workflow`;
       const r = await runCli(['steps', '--workflow', missing]);
       expectFailure(r, 1, new RegExp(`no-such-workflow`));
+    },
+  },
+
+  {
+    name: 'amis delete without --yes and no terminal to ask: refused, exit 2, the AMI is still there',
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const b = await runCli(['build', step.id, '--workflow', dir, '--sandbox']);
+      expect(b.code, b.stderr).toBe(0);
+      const [ami] = workflowAmis(await sandboxState(dir), 'paw-example');
+      const r = await runCli(['amis', 'delete', ami!.id, '--workflow', dir, '--sandbox']);
+      expectFailure(r, 2, /needs a confirmation and there is no terminal to ask — pass --yes/);
+      expect((await sandboxState(dir)).images[ami!.id]).toEqual(ami);
+    },
+  },
+  {
+    name: 'init without a terminal and without its flags: names the flags, exit 2, nothing written',
+    async run() {
+      const parent = await tempDir();
+      const r = await runCli(['init', path.join(parent, 'new-workflow')]);
+      expectFailure(r, 2, /no terminal to ask on: give --workflow-id .* — paw-tui init --help/);
+      expect(existsSync(path.join(parent, 'new-workflow'))).toBe(false);
+    },
+  },
+  {
+    name: 'params set of a key into a missing --step: lists the steps, no file touched',
+    async run() {
+      const dir = await tempWorkflow();
+      const before = await filesOf(dir);
+      const r = await runCli(['params', 'set', 'metadata.owner', 'me', '--step', 'no-such-step', '--workflow', dir]);
+      expectFailure(r, 1, /no step "no-such-step".* — steps: /);
+      await expectFilesUnchanged(dir, before);
     },
   },
 ];
