@@ -26,6 +26,9 @@ export function plainLine(raw: string): string {
  * Splits a stream of chunks into complete lines, keeping the unfinished end of a chunk for the
  * next one (a chunk often stops mid-line, or mid escape sequence).
  */
+/** A line still unfinished past this size is mostly `\r` rewrites (a progress bar): keep its last one. */
+const MAX_PENDING = 256 * 1024;
+
 export class LineSplitter {
   private rest = '';
 
@@ -36,6 +39,10 @@ export class LineSplitter {
     let nl = chunk.indexOf('\n');
     if (nl === -1) {
       this.rest += chunk;
+      if (this.rest.length > MAX_PENDING) {
+        const cr = this.rest.lastIndexOf('\r');
+        this.rest = cr > 0 ? this.rest.slice(cr) : this.rest.slice(-MAX_PENDING);
+      }
       return;
     }
     this.onLine(plainLine(this.rest + chunk.slice(0, nl)));

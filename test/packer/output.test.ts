@@ -104,3 +104,13 @@ describe('firstError', () => {
     expect(firstError('something odd\nand more')).toBe('something odd');
   });
 });
+
+describe('a progress bar that never ends its line', () => {
+  it('keeps memory bounded and still gives the last rewrite', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    for (let i = 0; i <= 100_000; i++) s.push(`\rdownloading ${String(i).padStart(6)} of 100000`);
+    s.push('\n');
+    expect(lines).toEqual(['downloading 100000 of 100000']);
+  });
+});
