@@ -53,13 +53,13 @@ export function workflowCopy(prefix = 'wf') {
  * Bundles a bench entry (TypeScript/TSX, importing from src/) into one ESM file with the
  * product's esbuild settings (scripts/build.mjs). Native and CommonJS-heavy packages stay
  * external and resolve from the repository's node_modules: the bundle is written inside the
- * repository (bench/.out/<name>/, ignored) for that reason. One file, no chunks: a dynamic
+ * repository (bench/.out/<name>/, ignored) for that reason, unless `outdir` says otherwise (an
+ * entry without external imports runs from anywhere). One file, no chunks: a dynamic
  * import() of a CommonJS package then keeps its named exports (a split chunk exports only a
  * default), and Ink's optional devtools import is stubbed out as the product never loads it.
  */
-export async function bundle(entry, name) {
+export async function bundle(entry, name, { outdir = path.join(repoRoot, 'bench', '.out', name) } = {}) {
   const { build } = await import('esbuild');
-  const outdir = path.join(repoRoot, 'bench', '.out', name);
   rmSync(outdir, { recursive: true, force: true });
   const outfile = path.join(outdir, 'main.mjs');
   await build({

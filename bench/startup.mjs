@@ -2,7 +2,7 @@
 // frame in the sandbox against a bundled one-line Ink app, both in a 120x40 pseudo-terminal.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { bundle, interleaved, median, ptyTimeToMarker, repoRoot, timeProcess, workflowCopy } from './lib.mjs';
+import { bundle, interleaved, median, ptyTimeToMarker, repoRoot, tempDir, timeProcess, workflowCopy } from './lib.mjs';
 
 /**
  * The home screen's title line as src/ui/app.tsx draws it: `paw-tui · <workflow> · home`. The
@@ -32,7 +32,8 @@ export async function versionStart({ runs }) {
 }
 
 export async function homeFirstFrame({ runs }) {
-  const floorApp = await bundle('bench/floor-app.tsx', 'floor-app');
+  // Written to a temp folder: the floor must not find anything of the repository near it.
+  const floorApp = await bundle('bench/floor-app.tsx', 'floor-app', { outdir: tempDir('floor') });
   if (!existsSync(path.join(repoRoot, 'workflow', 'workflow_param.json'))) {
     return [{ measure: 'start: home first frame (sandbox)', missing: 'the example workflow/ is not there yet' }];
   }
