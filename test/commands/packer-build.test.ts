@@ -124,6 +124,16 @@ describe('paw-tui validate in the sandbox', () => {
 });
 
 describe('faults', () => {
+  it('a manual step or an unknown step: one line, exit 1', async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    const manual = await runCli(['--workflow', dir, '--sandbox', 'build', 'hardening', '--yes']);
+    expect(manual.code).toBe(1);
+    expect(manual.stderr).toBe('paw-tui: step hardening is a manual step (it has no templates/) — use: paw-tui manual hardening\n');
+    const unknown = await runCli(['--workflow', dir, '--sandbox', 'validate', 'nope']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^paw-tui: .*nope.*base.*app/)]);
+  });
+
   it('packer missing: one line saying how to install it', async () => {
     const dir = await copyOf(path.join(ROOT, 'workflow'));
     const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], { PAW_PACKER: '/nonexistent/packer' });
