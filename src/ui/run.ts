@@ -12,17 +12,21 @@ const LEAVE_ALT_SCREEN = '\x1b[?1049l';
  * screen draws at once; the workflow and the cloud load after the first frame.
  */
 export async function runApp(opts: AppOptions): Promise<number> {
-  const [{ render }, { App }] = await Promise.all([import('ink'), import('./app.js')]);
+  const [{ render }, { App }, { KeyDispatch }] = await Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]);
   let cloud: Cloud | null = null;
   let code = 0;
   process.stdout.write(ENTER_ALT_SCREEN);
   // Ctrl-C is an action inside the app (raw mode); a signal from outside still ends it cleanly.
   const instance = render(
-    createElement(App, {
-      options: opts,
-      onCloud: (c: Cloud | null) => (cloud = c),
-      onQuit: (c: number) => (code = c),
-    }),
+    createElement(
+      KeyDispatch,
+      null,
+      createElement(App, {
+        options: opts,
+        onCloud: (c: Cloud | null) => (cloud = c),
+        onQuit: (c: number) => (code = c),
+      }),
+    ),
     { exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
   );
   try {

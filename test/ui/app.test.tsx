@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
 import { App } from '../../src/ui/app.js';
+import { KeyDispatch } from '../../src/ui/hooks/useKeys.js';
 import { tone } from '../../src/ui/theme.js';
 import { keys, makeWorkflow, tick, waitFor } from './fixtures.js';
 
@@ -19,7 +20,9 @@ function start(dir: string) {
   dirs.push(dir);
   const quits: number[] = [];
   const app = render(
-    <App options={{ workflow: dir, sandbox: true }} onCloud={(c) => c && opened.push(c)} onQuit={(code) => quits.push(code)} />,
+    <KeyDispatch>
+      <App options={{ workflow: dir, sandbox: true }} onCloud={(c) => c && opened.push(c)} onQuit={(code) => quits.push(code)} />
+    </KeyDispatch>,
   );
   return { ...app, quits };
 }
@@ -30,7 +33,7 @@ describe('the app shell and home', () => {
     expect(frames[0]).toContain('paw-tui');
     expect(frames[0]).toContain('SANDBOX');
     await waitFor(() => expect(lastFrame()).toContain('demo'));
-    await waitFor(() => expect(lastFrame()).toMatch(/base → step1\s+○ not built/));
+    await waitFor(() => expect(lastFrame()).toMatch(/root AMI → step1\s+○ not built/));
     expect(lastFrame()).toMatch(/step1 → step2\s+○ not built/);
     await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
     expect(lastFrame()).toContain('region us-east-1');

@@ -7,7 +7,7 @@ import type { Workflow } from '../../src/workflow/types.js';
 import { KeyHints } from '../../src/ui/components/KeyHints.js';
 import { ErrorLine } from '../../src/ui/components/ErrorLine.js';
 import { AppContextValue, type AppContext, type Route, type ScreenName } from '../../src/ui/context.js';
-import { useKeys } from '../../src/ui/hooks/useKeys.js';
+import { KeyDispatch, useKeys } from '../../src/ui/hooks/useKeys.js';
 import type { Action } from '../../src/ui/keys.js';
 
 export interface Harness {
@@ -84,5 +84,14 @@ export function renderScreen(
       </AppContextValue.Provider>
     );
   }
-  return { ...render(<Shell />), h };
+  process.env.EDITOR = 'true';
+  process.env.VISUAL = 'true';
+  return {
+    ...render(
+      <KeyDispatch>
+        <Shell />
+      </KeyDispatch>,
+    ),
+    h,
+  };
 }

@@ -1,12 +1,42 @@
 import { useInput, type Key } from 'ink';
-import { useRef } from 'react';
+import { createContext, createElement, useContext, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+
+interface KeyListener {
+  handler: (input: string, key: Key) => void;
+  active: boolean;
+}
+
+const KeyListeners = createContext<Set<KeyListener> | null>(null);
 
 /**
- * useInput that always calls the handler of the latest render: a key that arrives right after
- * a state change must see that state (a second Ctrl-C, a key that closes the overlay).
+ * One subscription to the keyboard for the whole app, handing each key to the listeners that
+ * are active at that moment. Ink's own useInput subscribes in a passive effect, so a key typed
+ * right after a panel opens could reach the old owner or nobody; listeners here join during
+ * the commit and their active flag follows each render.
  */
+export function KeyDispatch({ children }: { children: ReactNode }) {
+  const [listeners] = useState(() => new Set<KeyListener>());
+  useInput((input, key) => {
+    for (const l of [...listeners]) if (l.active) l.handler(input, key);
+  });
+  return createElement(KeyListeners.Provider, { value: listeners }, children);
+}
+
+/** Keys for a component; `isActive: false` leaves them to others (a focused text field...). */
 export function useKeys(handler: (input: string, key: Key) => void, options: { isActive?: boolean } = {}): void {
-  const latest = useRef(handler);
-  latest.current = handler;
-  useInput((input, key) => latest.current(input, key), options);
+  const listeners = useContext(KeyListeners);
+  const active = options.isActive ?? true;
+  const entry = useRef<KeyListener>({ handler, active });
+  entry.current.handler = handler;
+  entry.current.active = active;
+  useLayoutEffect(() => {
+    if (!listeners) return;
+    const l = entry.current;
+    listeners.add(l);
+    return () => {
+      listeners.delete(l);
+    };
+  }, [listeners]);
+  // Outside KeyDispatch (a component drawn on its own), Ink's hook does the work.
+  useInput((input, key) => entry.current.handler(input, key), { isActive: !listeners && active });
 }
