@@ -27,6 +27,10 @@ function screen(load: () => Promise<ComponentType<ScreenProps>>) {
 const screens: Partial<Record<Route['screen'], ComponentType<ScreenProps>>> = {
   amis: screen(async () => (await import('./screens/AmisScreen.js')).AmisScreen),
   'base-ami': screen(async () => (await import('./screens/BaseAmiScreen.js')).BaseAmiScreen),
+  manual: screen(async () => {
+    const { ManualScreen } = await import('./screens/ManualScreen.js');
+    return ({ ctx, stepId }) => <ManualScreen ctx={ctx} stepId={stepId ?? ''} />;
+  }),
   params: screen(async () => (await import('./screens/ParamsScreen.js')).ParamsScreen),
   build: screen(async () => {
     const { BuildScreen } = await import('./screens/BuildScreen.js');
