@@ -236,7 +236,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       interruptAsked = true;
       if (run) {
         run.terminal.kill('SIGINT');
-        void run.journal.update({ status: 'interrupting' });
+        void run.journal.update({ status: 'interrupting' }).catch(() => undefined);
         set({ status: 'interrupting' });
       }
     },

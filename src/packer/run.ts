@@ -80,9 +80,12 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     scrollback: options.scrollback,
   });
   const output = new PackerOutput();
+  // Written as the ids appear; every update holds the whole record, so one failed write is
+  // made good by the next.
+  const remember = (change: Parameters<RunJournal['update']>[0]) => journal.update(change).catch(() => undefined);
   output.on((event) => {
-    if (event.kind === 'instance') void journal.update({ instanceId: event.instanceId });
-    else if (event.kind === 'ami') void journal.update({ amiId: output.amiId() });
+    if (event.kind === 'instance') void remember({ instanceId: event.instanceId });
+    else if (event.kind === 'ami') void remember({ amiId: output.amiId() });
   });
   terminal.onData((chunk) => {
     output.push(chunk);

@@ -68,8 +68,10 @@ export class RunJournal {
   update(change: Partial<Omit<RunRecord, 'runId' | 'updatedAt'>>): Promise<void> {
     this.record = { ...this.record, ...change, updatedAt: new Date().toISOString() };
     const text = JSON.stringify(this.record, null, 2) + '\n';
-    this.queue = this.queue.then(() => writeFileAtomic(this.file, text));
-    return this.queue;
+    // One failed write (reported to its caller) must not stop the later ones.
+    const write = this.queue.catch(() => undefined).then(() => writeFileAtomic(this.file, text));
+    this.queue = write;
+    return write;
   }
 }
 
