@@ -1,6 +1,6 @@
 import type { ManualView } from './guide.js';
 import { costHint } from './launch.js';
-import { checklist, type ChecklistMark, MACHINE, type ManualState } from './machine.js';
+import { checklist, type ChecklistMark, type ManualState } from './machine.js';
 import { formatElapsed } from './wait.js';
 
 /** The facts the checklist shows beside its lines, shared by the screen and `manual status`. */
@@ -10,6 +10,7 @@ export interface ManualFacts {
   instanceState: string | null;
   address: string | null;
   uptime: string | null;
+  /** While the instance runs: its hourly price. */
   cost: string | null;
   imageId: string | null;
   imageState: string | null;
@@ -25,7 +26,8 @@ export function manualFacts(view: ManualView, now = Date.now()): ManualFacts {
     instanceState: i?.state ?? null,
     address: i ? i.publicDnsName || i.publicIp || i.privateIp || null : null,
     uptime: live && !Number.isNaN(launched) ? formatElapsed(now - launched) : null,
-    cost: j.instanceType ? costHint(j.instanceType) : null,
+    // The hourly price matters while the instance runs; stopped, only its disk is billed.
+    cost: live && j.instanceType ? costHint(j.instanceType) : null,
     imageId: j.imageId,
     imageState: view.image?.state ?? null,
   };
@@ -58,7 +60,6 @@ export function statusText(view: ManualView, ssh: string | null, sandbox: boolea
   for (const { spec, mark } of checklist(view.state)) {
     lines.push(`  ${MARK_SIGN[mark]} ${spec.label}${mark === 'current' ? '   ← now' : mark === 'next' ? '   (next)' : ''}`);
   }
-  if (view.state === 'done') lines.push('  ✓ recorded in the catalog');
   if (f.instanceId) {
     const facts = [f.instanceState ?? 'state unknown', f.address, f.uptime && `up ${f.uptime}`, f.cost].filter(Boolean);
     lines.push(`instance ${f.instanceId}: ${facts.join(', ')}`);
@@ -66,6 +67,6 @@ export function statusText(view: ManualView, ssh: string | null, sandbox: boolea
   if (f.imageId) lines.push(`image ${f.imageId}: ${f.imageState ?? 'state unknown'}`);
   if (ssh && view.state === 'connect') lines.push(ssh);
   const next = nextCommand(view.step.id, view.state);
-  lines.push(next ? `next: ${next}` : `done: ${MACHINE.done.label.toLowerCase()}`);
+  lines.push(next ? `next: ${next}` : `done: ${f.imageId} is the AMI of step ${view.step.id}, recorded in the catalog`);
   return lines.join('\n');
 }

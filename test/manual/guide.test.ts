@@ -8,6 +8,7 @@ import { errorLine, PawError } from '../../src/errors.js';
 import { openManualGuide } from '../../src/manual/guide.js';
 import { readJournal } from '../../src/manual/journal.js';
 import { liveManualInstances } from '../../src/manual/live.js';
+import { statusText } from '../../src/manual/status.js';
 import { editSandbox, manualWorkflow, sandboxState } from './fixture.js';
 
 let cloud: Cloud | undefined;
@@ -70,6 +71,13 @@ describe('the manual guide in the sandbox', () => {
     const item = await cloud.catalog.get('paw-example', 'hardening');
     expect(item).toMatchObject({ ami_id: imageId, build_method: 'manual', base_ami_id: 'ami-0975ad60e5054592a' });
     expect(await liveManualInstances(workflow)).toEqual([]);
+    await guide.refresh();
+    const status = statusText(guide.view, guide.sshLine(), true).split('\n');
+    expect(status.slice(-3)).toEqual([
+      `instance ${j.instanceId}: terminated`,
+      `image ${imageId}: available`,
+      `done: ${imageId} is the AMI of step hardening, recorded in the catalog`,
+    ]);
     expect((await readJournal(step))!.history.map((h) => h.to)).toEqual(
       expect.arrayContaining(['running', 'connect', 'stop', 'stopped', 'create-image', 'image-available', 'terminate', 'record', 'done']),
     );
