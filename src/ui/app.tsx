@@ -31,6 +31,7 @@ const screens: Partial<Record<Route['screen'], ComponentType<ScreenProps>>> = {
     const { ManualScreen } = await import('./screens/ManualScreen.js');
     return ({ ctx, stepId }) => <ManualScreen ctx={ctx} stepId={stepId ?? ''} />;
   }),
+  'new-step': screen(async () => (await import('./screens/NewStepScreen.js')).NewStepScreen),
   params: screen(async () => (await import('./screens/ParamsScreen.js')).ParamsScreen),
   build: screen(async () => {
     const { BuildScreen } = await import('./screens/BuildScreen.js');

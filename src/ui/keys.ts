@@ -38,7 +38,7 @@ export const keyBindings = {
   remove: { keys: ['d'], hint: 'delete', description: 'Delete the selected items (shows the plan, then asks)', screens: ['amis', 'params'] },
   nextField: { keys: ['tab'], hint: 'next', description: 'Next field or panel', screens: ['base-ami', 'params', 'new-step', 'build'] },
   prevField: { keys: ['shift+tab'], hint: 'previous', description: 'Previous field or panel', screens: ['base-ami', 'params', 'new-step', 'build'] },
-  change: { keys: ['left', 'right'], hint: 'change', description: 'Change the choice of the highlighted field', screens: ['base-ami', 'params', 'new-step'] },
+  change: { keys: ['left', 'right'], hint: 'change', description: 'Change the choice of the highlighted field (the instance type before a manual launch)', screens: ['base-ami', 'params', 'new-step', 'manual'] },
   add: { keys: ['+'], hint: 'add tag', description: 'Add an entry to the aws_tags map', screens: ['params'] },
   save: { keys: ['ctrl+s'], hint: 'save', description: 'Save (the params file keeps its comments; the build log is copied)', screens: ['params', 'new-step', 'build'] },
   editor: { keys: ['e'], hint: '$EDITOR', description: 'Open the file in $EDITOR and reload it after', screens: ['params'] },

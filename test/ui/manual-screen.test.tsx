@@ -22,15 +22,18 @@ describe('manual screen', () => {
       bodyRows: 24,
     });
     await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'));
-    expect(lastFrame()).toContain("Enter: launch a t3.micro instance from the step's source AMI");
-    expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+r refresh\s+Esc back/);
+    expect(lastFrame()).toContain("Enter: launch a t3.micro instance from the step's source AMI (t3.micro ≈ $0.0104/h (us-east-1 on-demand))   ←/→: another type");
+    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+←\/→ change\s+r refresh\s+Esc back/));
+    stdin.write(keys.right);
+    await waitFor(() => expect(lastFrame()).toContain('Enter: launch a t3.small instance from the step\'s source AMI (t3.small ≈ $0.0208/h'));
 
     stdin.write(keys.enter);
     await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
     const frame = lastFrame()!;
     expect(frame).toMatch(/✓ Launch an instance from the source AMI/);
     expect(frame).toMatch(/instance i-[0-9a-f]+ · running · ec2-[\d-]+\.compute-1\.amazonaws\.com · up \ds/);
-    expect(frame).toContain('t3.micro ≈ $0.0104/h');
+    expect(frame).toContain('t3.small ≈ $0.0208/h');
+    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+r refresh\s+Esc back/));
     expect(frame).toMatch(/ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-/);
     expect(frame).toContain('c: open the connection here');
 

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { InterruptedError } from '../../errors.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
+import { costHint, DEFAULT_INSTANCE_TYPE, INSTANCE_TYPE_CHOICES } from '../../manual/launch.js';
 import { checklist, type ChecklistMark } from '../../manual/machine.js';
 import { manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
@@ -23,11 +24,10 @@ type Session = { terminal: TerminalSession; label: string };
 const MARK_TONE: Record<ChecklistMark, Tone | undefined> = { done: 'ok', current: 'accent', next: undefined, later: 'muted' };
 
 /** What Enter does at this point of the checklist, in the user's words. */
-function enterDoes(view: ManualView): string | null {
-  const instanceType = view.journal.instanceType ?? 't3.micro';
+function enterDoes(view: ManualView, instanceType: string): string | null {
   switch (view.spec.driver === 'auto' && view.state !== 'done' ? 'auto' : view.state) {
     case 'launch':
-      return `launch a ${instanceType} instance from the step's source AMI`;
+      return `launch a ${instanceType} instance from the step's source AMI (${costHint(instanceType) ?? 'price not known here'})   ${keysLabel('change')}: another type`;
     case 'connect':
       return `your work is done: stop the instance, create the image (asks first)`;
     case 'stop':
@@ -94,6 +94,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   const [question, setQuestion] = useState<Question | null>(null);
   const [session, setSession] = useState<Session | null>(null);
   const [typing, setTyping] = useState(false);
+  const [instanceType, setInstanceType] = useState<string>(DEFAULT_INSTANCE_TYPE);
   const aborter = useRef(new AbortController());
   const openedAt = useRef(Date.now());
   const paneRows = Math.max(3, ctx.bodyRows - 2);
@@ -147,7 +148,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         if (!(await ask(`Terminate instance ${id}? Its image ${g.view.journal.imageId} is kept.`))) return;
         await g.perform('terminate', { ...o, confirmed: true });
       } else if (s === 'launch') {
-        await g.perform('launch', o);
+        await g.perform('launch', { ...o, instanceType });
       }
       await g.resume(o);
     });
@@ -177,13 +178,19 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       return true;
     });
     ctx.setHints(
-      question ? ['back'] : session ? ['focusPane', 'page', 'follow', 'search', 'back', 'help'] : ['next', 'connect', 'refresh', 'back', 'help'],
+      question
+        ? ['back']
+        : session
+          ? ['focusPane', 'page', 'follow', 'search', 'back', 'help']
+          : view?.state === 'launch'
+            ? ['next', 'change', 'refresh', 'back', 'help']
+            : ['next', 'connect', 'refresh', 'back', 'help'],
     );
     return () => {
       ctx.setBackHandler(null);
       ctx.setHints(null);
     };
-  }, [ctx, session, question]);
+  }, [ctx, session, question, view?.state]);
 
   useEffect(() => () => session?.terminal.dispose(), [session]);
 
@@ -192,6 +199,11 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       if (isKey('next', input, key)) void next();
       else if (isKey('connect', input, key)) connect();
       else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
+      else if (isKey('change', input, key) && view?.state === 'launch' && !view.busy) {
+        const i = INSTANCE_TYPE_CHOICES.indexOf(instanceType as (typeof INSTANCE_TYPE_CHOICES)[number]);
+        const by = key.leftArrow ? INSTANCE_TYPE_CHOICES.length - 1 : 1;
+        setInstanceType(INSTANCE_TYPE_CHOICES[(i + by) % INSTANCE_TYPE_CHOICES.length]!);
+      }
     },
     { isActive: !question && !session },
   );
@@ -210,7 +222,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     <SpinnerWithElapsed label={view.busy.label} startedAt={view.busy.since} />
   ) : (
     <Text wrap="truncate" color={tone('muted')}>
-      {enterDoes(view) ? `${keysLabel('next')}: ${enterDoes(view)}` : 'nothing left to do'}
+      {enterDoes(view, instanceType) ? `${keysLabel('next')}: ${enterDoes(view, instanceType)}` : 'nothing left to do'}
       {view.state === 'connect' ? `   ${keysLabel('connect')}: open the connection here` : ''}
     </Text>
   );
