@@ -29,6 +29,9 @@ const HOURLY_USD: Record<string, number> = {
   'c5.large': 0.085,
 };
 
+/** The instance types the app offers at launch (x86_64, as the Ubuntu AMIs of a workflow are). */
+export const INSTANCE_TYPE_CHOICES = ['t3.micro', 't3.small', 't3.medium', 't3.large', 'm5.large', 'c5.large'] as const;
+
 /** `t3.micro ≈ $0.0104/h (us-east-1 on-demand)`, or null for a type not in the table. */
 export function costHint(instanceType: string): string | null {
   const price = HOURLY_USD[instanceType];
