@@ -96,6 +96,22 @@ export const interruptsCases: FaultCase[] = [
     },
   },
   {
+    name: 'stdout closed mid-build (piped into head): no stack trace, and the AMI made is not lost track of',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const r = await runCli(['build', step.id, '--workflow', dir, '--sandbox'], {
+        onStart: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+      });
+      expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      // Whatever paw-tui did, Packer's process must have ended or been waited for by it.
+      for (let waited = 0; (await processesIn(step.dir)).length > 0 && waited < 60_000; waited += 500) await new Promise((w) => setTimeout(w, 500));
+      const s = await expectCloudAccountedFor(dir, WORKFLOW_ID);
+      expect(liveInstances(s)).toEqual([]);
+    },
+  },
+  {
     name: 'a run journal that is not JSON does not stop a build, and is left for the user to read',
     timeoutMs: 90_000,
     async run() {
