@@ -54,6 +54,25 @@ export const awsCases: FaultCase[] = [
     },
   },
   {
+    name: 'RunInstances refused by EC2 on a manual launch: its error code in one line, no instance, the journal still at launch',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const steps = await stepsOf(dir);
+      const manual = steps.find((s) => !s.hasTemplates)!;
+      for (const s of steps.slice(0, steps.indexOf(manual))) {
+        const b = await runCli(['build', s.id, '--workflow', dir, '--sandbox']);
+        expect(b.code, b.stderr).toBe(0);
+      }
+      const r = await runCli(['manual', manual.id, 'launch', '--workflow', dir, '--sandbox'], { env: { PAW_SANDBOX_FAULTS: 'RunInstances=InsufficientInstanceCapacity' } });
+      expectFailure(r, 1, /ec2:RunInstances failed: InsufficientInstanceCapacity/);
+      const s = await expectCloudAccountedFor(dir, WORKFLOW_ID);
+      expect(liveInstances(s)).toEqual([]);
+      const journal = JSON.parse(await readFile(path.join(manual.dir, '.paw', 'manual.json'), 'utf8')) as { state: string; instanceId: string | null };
+      expect(journal).toMatchObject({ state: 'launch', instanceId: null });
+    },
+  },
+  {
     name: 'an AMI of another account (the root base AMI) is refused up front, not sent to DeregisterImage',
     async run() {
       const dir = await tempWorkflow();
