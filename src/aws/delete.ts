@@ -1,12 +1,18 @@
 import { errorLine, PawError } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
-import { withRetry } from './errors.js';
+import { isNotFound, withRetry } from './errors.js';
 import type { AmiImage, CatalogItem, Cloud, ImageReference } from './ports.js';
 import { mapBounded, mapBoundedOrThrow } from './pool.js';
 
 /** What deleting one AMI takes with it, and what stops it (SPEC §4). */
 export interface AmiDeletion {
   image: AmiImage;
+  /**
+   * EC2 no longer has the AMI but the catalog still records it: an earlier deletion stopped
+   * after deregistering. Finishing it deletes the snapshots (known from the record's `details`)
+   * and the record.
+   */
+  alreadyDeregistered: boolean;
   /** Snapshots that go with it (no other AMI of the account uses them). */
   snapshots: string[];
   /** Snapshots left in place because other AMIs use them: snapshot id → those AMIs. */
@@ -53,24 +59,41 @@ export async function planDeletion(
 ): Promise<DeletionPlan> {
   const ids = [...new Set(amiIds)];
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const images = await retried(() => cloud.images.describe(ids));
-  const missing = ids.filter((id) => !images.some((i) => i.id === id));
+  const found = await retried(() => cloud.images.describe(ids));
+  // A workflow whose table does not exist yet simply has no records.
+  const hasTable = await retried(() => cloud.catalog.tableExists());
+  const workflowItems = hasTable ? await retried(() => cloud.catalog.listWorkflow(workflow.param.workflow_id)) : [];
+  const byId = new Map(found.map((i) => [i.id, i]));
+  const gone = new Set<string>();
+  for (const id of ids) {
+    if (byId.has(id)) continue;
+    const record = workflowItems.find((i) => i.ami_id === id);
+    if (!record) continue;
+    byId.set(id, imageFromRecord(record));
+    gone.add(id);
+  }
+  const missing = ids.filter((id) => !byId.has(id));
   if (missing.length > 0) {
     throw new PawError(`AMI ${missing.join(', ')} does not exist in ${cloud.region}`, {
       hint: 'check the ids (paw-tui amis list); nothing was deleted',
     });
   }
-  const byId = new Map(images.map((i) => [i.id, i]));
-  // A workflow whose table does not exist yet simply has no records.
-  const hasTable = await retried(() => cloud.catalog.tableExists());
-  const workflowItems = hasTable ? await retried(() => cloud.catalog.listWorkflow(workflow.param.workflow_id)) : [];
+  // EC2 would refuse to deregister another account's AMI (a public Ubuntu one, say) halfway through.
+  const { account } = await cloud.identity.whoAmI();
+  const foreign = found.find((i) => ids.includes(i.id) && i.ownerId && i.ownerId !== account);
+  if (foreign) {
+    throw new PawError(`AMI ${foreign.id} is owned by account ${foreign.ownerId}, not this account (${account})`, {
+      hint: 'only AMIs of this account can be deleted; nothing was deleted',
+    });
+  }
   const deleting = new Set(ids);
 
   const amis = await mapBoundedOrThrow(ids, concurrency, async (id) => {
     const image = byId.get(id)!;
+    const alreadyDeregistered = gone.has(id);
     const [instances, references, snapshotUsers, items] = await Promise.all([
-      retried(() => cloud.images.instancesUsing(id)),
-      retried(() => cloud.images.references(id)),
+      alreadyDeregistered ? [] : retried(() => cloud.images.instancesUsing(id)),
+      alreadyDeregistered ? [] : retried(() => cloud.images.references(id)),
       retried(() => cloud.images.snapshotUsers(image.snapshotIds, id)),
       hasTable ? recordsOf(cloud, image, workflowItems) : [],
     ]);
@@ -83,6 +106,7 @@ export async function planDeletion(
     }
     return {
       image,
+      alreadyDeregistered,
       snapshots,
       keptSnapshots,
       catalogItems: items.map((i) => ({ workflowId: i.workflow_id, stepId: i.step_id })),
@@ -100,6 +124,37 @@ export async function planDeletion(
     }
   }
   return { amis, sharedSnapshots: [...shared].map(([id, usedBy]) => ({ id, usedBy })) };
+}
+
+/** The AMI as its catalog record remembers it (`details` is the EC2 image as it was). */
+function imageFromRecord(record: CatalogItem): AmiImage {
+  let raw: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(record.details);
+    if (parsed && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
+  } catch {
+    // A record without readable details still lets its item be deleted.
+  }
+  const mappings = Array.isArray(raw.BlockDeviceMappings) ? (raw.BlockDeviceMappings as { Ebs?: { SnapshotId?: unknown } }[]) : [];
+  return {
+    id: record.ami_id,
+    name: record.ami_name,
+    state: 'deregistered',
+    creationDate: typeof raw.CreationDate === 'string' ? raw.CreationDate : '',
+    ownerId: typeof raw.OwnerId === 'string' ? raw.OwnerId : '',
+    snapshotIds: mappings.flatMap((m) => (typeof m.Ebs?.SnapshotId === 'string' ? [m.Ebs.SnapshotId] : [])),
+    tags: {},
+    raw,
+  };
+}
+
+/** Runs a deletion step; what is already gone counts as done, so a second run can finish the first. */
+async function gone(fn: () => Promise<void>): Promise<void> {
+  try {
+    await retried(fn);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
 }
 
 /** Catalog items recording this AMI: by its paw tags (any workflow) and in this workflow. */
@@ -168,11 +223,11 @@ export async function executeDeletion(
   const settled = await mapBounded(plan.amis, options.concurrency ?? DEFAULT_CONCURRENCY, async (d) => {
     const amiId = d.image.id;
     try {
-      await retried(() => cloud.images.deregister(amiId));
+      if (!d.alreadyDeregistered) await gone(() => cloud.images.deregister(amiId));
       deregistered.add(amiId);
       emit({ kind: 'deregistered', amiId });
       for (const snapshotId of d.snapshots) {
-        await retried(() => cloud.images.deleteSnapshot(snapshotId));
+        await gone(() => cloud.images.deleteSnapshot(snapshotId));
         emit({ kind: 'snapshot-deleted', amiId, snapshotId });
       }
       for (const item of d.catalogItems) {
@@ -191,7 +246,7 @@ export async function executeDeletion(
   for (const s of plan.sharedSnapshots) {
     if (!s.usedBy.every((id) => deregistered.has(id))) continue;
     try {
-      await retried(() => cloud.images.deleteSnapshot(s.id));
+      await gone(() => cloud.images.deleteSnapshot(s.id));
       emit({ kind: 'snapshot-deleted', amiId: s.usedBy[0]!, snapshotId: s.id });
     } catch (e) {
       failed.push({ amiId: s.usedBy.join(','), message: errorLine(e) });

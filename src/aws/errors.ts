@@ -66,7 +66,9 @@ export function isThrottling(e: unknown): boolean {
   return status === 429;
 }
 
+/** A not-found answer, also once translated into a PawError (its cause). */
 export function isNotFound(e: unknown): boolean {
+  if (e instanceof PawError) return e.cause !== undefined && isNotFound(e.cause);
   return NOT_FOUND.has(errorName(e));
 }
 

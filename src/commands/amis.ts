@@ -54,7 +54,7 @@ function detailsText(d: AmiDetails): string {
 function planText(plan: DeletionPlan): string {
   const lines: string[] = [];
   const describeOne = (d: AmiDeletion) => {
-    lines.push(`AMI ${d.image.id}  ${d.image.name}`);
+    lines.push(`AMI ${d.image.id}  ${d.image.name}${d.alreadyDeregistered ? '  (already deregistered: finishing what an earlier deletion left)' : ''}`);
     lines.push(`  snapshots to delete  ${d.snapshots.join(', ') || '-'}`);
     for (const k of d.keptSnapshots) lines.push(`  snapshot kept        ${k.id} (used by ${k.usedBy.join(', ')})`);
     lines.push(`  catalog items        ${d.catalogItems.map((c) => `${c.workflowId}/${c.stepId}`).join(', ') || '-'}`);
@@ -73,6 +73,7 @@ function planJson(plan: DeletionPlan) {
     amis: plan.amis.map((d) => ({
       ami_id: d.image.id,
       ami_name: d.image.name,
+      already_deregistered: d.alreadyDeregistered,
       snapshots: d.snapshots,
       kept_snapshots: d.keptSnapshots.map((k) => ({ snapshot_id: k.id, used_by: k.usedBy })),
       catalog_items: d.catalogItems.map((c) => ({ workflow_id: c.workflowId, step_id: c.stepId })),

@@ -37,6 +37,15 @@ describe('planDeletion', () => {
     expect(errorLine(err)).toBe('AMI ami-nope does not exist in us-east-1 — check the ids (paw-tui amis list); nothing was deleted');
   });
 
+  it('refuses an AMI of another account up front', async () => {
+    const cloud = fakeCloud();
+    cloud.imageList.push(image('ami-1'), image('ami-ubuntu', { ownerId: '099720109477' }));
+    const err = await planDeletion(cloud, testWorkflow(), ['ami-1', 'ami-ubuntu']).catch((e: unknown) => e);
+    expect(errorLine(err)).toBe(
+      'AMI ami-ubuntu is owned by account 099720109477, not this account (111122223333) — only AMIs of this account can be deleted; nothing was deleted',
+    );
+  });
+
   it('plans with no catalog table at all', async () => {
     const cloud = fakeCloud();
     cloud.table = false;
@@ -135,5 +144,40 @@ describe('executeDeletion', () => {
     expect(result.deleted).toEqual(['ami-2']);
     expect(result.failed).toEqual([{ amiId: 'ami-1', message: 'unexpected error: boom' }]);
     expect(cloud.deletedSnapshots).toEqual(['snap-2']);
+  });
+
+  it('a deletion stopped after deregistering is finished by running it again', async () => {
+    const cloud = fakeCloud();
+    const wf = testWorkflow();
+    const ami = image('ami-1', { snapshotIds: ['snap-a'] });
+    ami.raw = { ImageId: 'ami-1', BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-a' } }] };
+    cloud.imageList.push(ami);
+    cloud.items.push({ ...record('step1', 'ami-1', 'ami-root'), ami_name: 'one', details: JSON.stringify(ami.raw) });
+    cloud.beforeImageCall = (method) => {
+      if (method === 'deleteSnapshot') throw Object.assign(new Error('denied'), { name: 'UnauthorizedOperation' });
+    };
+    const first = await executeDeletion(cloud, await planDeletion(cloud, wf, ['ami-1']));
+    expect(first.deleted).toEqual([]);
+    expect(cloud.deregistered).toEqual(['ami-1']);
+    expect(cloud.items).toHaveLength(1);
+
+    cloud.beforeImageCall = undefined;
+    const plan = await planDeletion(cloud, wf, ['ami-1']);
+    expect(plan.amis[0]).toMatchObject({ alreadyDeregistered: true, snapshots: ['snap-a'], catalogItems: [{ workflowId: 'wf1', stepId: 'step1' }] });
+    const second = await executeDeletion(cloud, plan);
+    expect(second).toEqual({ deleted: ['ami-1'], failed: [] });
+    expect(cloud.deregistered).toEqual(['ami-1']);
+    expect(cloud.deletedSnapshots).toEqual(['snap-a']);
+    expect(cloud.items).toEqual([]);
+  });
+
+  it('counts a snapshot that is already gone as deleted', async () => {
+    const cloud = fakeCloud();
+    cloud.imageList.push(image('ami-1', { snapshotIds: ['snap-a'] }));
+    cloud.beforeImageCall = (method) => {
+      if (method === 'deleteSnapshot') throw Object.assign(new Error('The snapshot does not exist'), { name: 'InvalidSnapshot.NotFound' });
+    };
+    const result = await executeDeletion(cloud, await planDeletion(cloud, testWorkflow(), ['ami-1']));
+    expect(result).toEqual({ deleted: ['ami-1'], failed: [] });
   });
 });
