@@ -73,7 +73,7 @@ export function HomeScreen(props: {
     (input, key) => {
       if (handle(input, key)) return;
       if (isKey('refresh', input, key)) return void props.reload();
-      if (isKey('params', input, key)) return props.open({ screen: 'params', stepId: step?.id });
+      if (isKey('params', input, key)) return props.open({ screen: 'params' });
       if (isKey('newStep', input, key)) return props.open({ screen: 'new-step' });
       if (isKey('baseAmi', input, key)) return props.open({ screen: 'base-ami' });
       if (isKey('amis', input, key)) return props.open({ screen: 'amis' });

@@ -1,0 +1,56 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** A terminal a person would use, driven through tmux: keys in, screen text out. */
+export class TmuxScreen {
+  readonly name: string;
+
+  constructor(command: string, { cols = 120, rows = 40 } = {}) {
+    this.name = `paw-e2e-${process.pid}-${Date.now()}`;
+    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), command]);
+  }
+
+  /** The screen as text. */
+  capture(): string {
+    const r = spawnSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout : '';
+  }
+
+  /** One key per call, ~100 ms apart, as typed: `Enter`, `Escape`, `C-s`, or literal text. */
+  async key(k: string): Promise<void> {
+    execFileSync('tmux', ['send-keys', '-t', this.name, k]);
+    await sleep(100);
+  }
+
+  async type(text: string): Promise<void> {
+    for (const c of text) {
+      execFileSync('tmux', ['send-keys', '-t', this.name, '-l', c]);
+      await sleep(100);
+    }
+  }
+
+  /** Waits until the screen matches; fails with the screen shown. */
+  async waitFor(pattern: RegExp | string, timeoutMs = 20_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < end) {
+      screen = this.capture();
+      if (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)) return screen;
+      await sleep(150);
+    }
+    throw new Error(`screen never showed ${String(pattern)}; it shows:\n${screen}`);
+  }
+
+  alive(): boolean {
+    return spawnSync('tmux', ['has-session', '-t', this.name]).status === 0;
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V']).status === 0;
+}
