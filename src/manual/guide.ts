@@ -262,6 +262,7 @@ class Guide implements ManualGuide {
     const abandon = s !== 'terminate';
     await this.intend('terminate', {}, 'terminate requested');
     await this.cloud.instances.terminate(this.j.instanceId!);
+    await this.describeInstance();
     if (abandon) {
       await this.write({ ...FRESH_ATTEMPT }, `instance ${this.j.instanceId} terminated before an image was made; the path starts again at launch`);
     } else {

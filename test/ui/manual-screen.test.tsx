@@ -74,6 +74,7 @@ describe('manual screen', () => {
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toContain(`✓ recorded in the catalog (${imageId})`), 20_000);
     expect(lastFrame()).toContain('nothing left to do');
+    expect(lastFrame()).toMatch(/instance i-[0-9a-f]+ · (shutting-down|terminated)\n/);
     expect(h.errors).toEqual([]);
     expect((await w.cloud.catalog.get('paw-example', 'hardening'))!.build_method).toBe('manual');
     const instances = Object.values((await sandboxState(w.dir)).instances);
