@@ -113,6 +113,16 @@ function forwardAnswers(session: BuildSession): () => void {
   };
 }
 
+/**
+ * Output piped into a reader that goes away (`| head`) must not kill a build mid-way: the
+ * instance would be left behind. The log file keeps everything; writes after that are dropped.
+ */
+function keepBuildingWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', () => undefined);
+  }
+}
+
 /** Runs one build (or dry run) without the app, printing as it goes; throws on failure. */
 export async function runHeadless(
   opts: GlobalOptions,
@@ -125,6 +135,7 @@ export async function runHeadless(
   if (step.manual) {
     throw new PawError(`step ${step.id} is a manual step (it has no templates/)`, { hint: `use: paw-tui manual ${step.id}` });
   }
+  keepBuildingWhenOutputCloses();
   return withCloud(opts, workflow, async (cloud) => {
     const out = opts.json ? process.stderr : process.stdout;
     const session = startBuild({

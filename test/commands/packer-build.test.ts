@@ -124,6 +124,17 @@ describe('paw-tui validate in the sandbox', () => {
 });
 
 describe('faults', () => {
+  it('output piped into a reader that goes away: the build goes on and the AMI is recorded', async () => {
+    const dir = await copyOf(path.join(ROOT, 'workflow'));
+    const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], FAST);
+    run.child.stdout!.once('data', () => run.child.stdout!.destroy());
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toBe('');
+    const [journal] = await runs(path.join(dir, 's01-base'));
+    expect(journal).toMatchObject({ status: 'succeeded', amiId: expect.stringMatching(/^ami-/) });
+    expect(await readFile(journal.logPath, 'utf8')).toContain(`recorded ${journal.amiId} in the catalog`);
+  }, 60_000);
+
   it('a manual step or an unknown step: one line, exit 1', async () => {
     const dir = await copyOf(path.join(ROOT, 'workflow'));
     const manual = await runCli(['--workflow', dir, '--sandbox', 'build', 'hardening', '--yes']);
