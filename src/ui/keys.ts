@@ -48,6 +48,7 @@ export const keyBindings = {
   focusPane: { keys: ['i'], hint: 'type', description: 'Type into the process (Esc gives the keys back)', screens: ['build', 'manual'] },
   next: { keys: ['enter'], hint: 'next step', description: 'Do the next step of the checklist', screens: ['manual'] },
   connect: { keys: ['c'], hint: 'connect', description: 'Open an SSH session to the instance in a pane', screens: ['manual'] },
+  abandon: { keys: ['x'], hint: 'give up', description: 'Terminate the manual instance before its image is made (asks first); the checklist starts again', screens: ['manual'] },
 } as const satisfies Record<string, KeyBinding>;
 
 export type Action = keyof typeof keyBindings;

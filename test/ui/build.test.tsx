@@ -27,7 +27,7 @@ describe.skipIf(!ready)('build screen', () => {
     await waitFor(() => expect(lastFrame()).toContain('packer validate'), 20_000);
     await waitFor(() => expect(lastFrame()).toContain('==> '), 20_000);
     expect(lastFrame()).toMatch(/\[all\]/);
-    await waitFor(() => expect(lastFrame()).toMatch(/✔ built ami-[0-9a-f]+ in \d+s · recorded in the catalog · log /), 60_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/✔ built ami-[0-9a-f]+ in \d+s · recorded in the catalog\s*\nlog \S+\.log/), 60_000);
     expect(frames.some((f) => /building \S+ on i-[0-9a-f]+/.test(f))).toBe(true);
     const item = await cloud.catalog.get(workflow.param.workflow_id, step.id);
     expect(lastFrame()).toContain(item!.ami_id);

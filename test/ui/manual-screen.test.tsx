@@ -81,7 +81,7 @@ describe('manual screen', () => {
     expect(instances.map((i) => i.state)).toEqual(['terminated']);
   }, 60_000);
 
-  it('Esc closes the connection pane and returns to the guide, not to home', async () => {
+  it('Esc closes the connection pane and returns to the guide, not to home; x gives up the instance', async () => {
     process.env.SHELL = '/bin/sh';
     const w = await manualWorkflow();
     cloud = w.cloud;
@@ -102,6 +102,16 @@ describe('manual screen', () => {
     await tick(100);
     stdin.write(keys.esc);
     await waitFor(() => expect(h.backs).toBe(1));
+
+    // Giving up terminates the instance (after asking) and the checklist starts again.
+    const id = /instance (i-[0-9a-f]+) · running/.exec(lastFrame()!)![1]!;
+    stdin.write('x');
+    await waitFor(() => expect(lastFrame()).toContain(`Terminate instance ${id} without making its image?`));
+    await tick(50);
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'), 10_000);
+    expect(lastFrame()).toMatch(new RegExp(`last: instance ${id} terminated before an image was made; the path starts again at launch \\(\\d+s ago\\)`));
+    expect((await sandboxState(w.dir)).instances[id]!.state).toBe('terminated');
   });
 
   it('shows what reconciliation found and the error line of a refused launch', async () => {

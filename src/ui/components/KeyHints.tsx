@@ -9,7 +9,10 @@ import { tone } from '../theme.js';
  * registry, so what the bar says is always what the keys do.
  */
 export function KeyHints({ screen, only, width }: { screen: ScreenName; only?: Action[]; width: number }) {
-  const actions: Action[] = only ?? [...actionsFor(screen).filter((a) => a !== 'help'), 'help'];
+  // `?` first, so the way to every key shows even when a narrow terminal cuts the bar short;
+  // then the keys of this screen; the keys of every screen last.
+  const global: Action[] = ['back', 'quitTwice'];
+  const actions: Action[] = only ?? ['help', ...actionsFor(screen).filter((a) => a !== 'help' && !global.includes(a)), ...global];
   return (
     <Box height={1} width={width} overflow="hidden">
       <Text wrap="truncate">

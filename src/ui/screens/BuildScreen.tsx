@@ -39,20 +39,29 @@ function usePanes(session: BuildSession | null, state: BuildState | null) {
 
 function Summary({ state }: { state: BuildState }) {
   const duration = formatDuration((state.endedAt ?? Date.now()) - state.startedAt);
+  const log = (
+    <Text wrap="truncate" color={tone('muted')}>
+      {state.logPath ? `log ${state.logPath}` : 'no log: Packer did not start'}
+    </Text>
+  );
   if (state.status === 'succeeded') {
     return (
-      <Text wrap="truncate" color={tone('ok')}>
-        ✔ built {state.amiId ?? '(no AMI: dry run)'} in {duration}
-        {state.recorded ? ' · recorded in the catalog' : ''}
-        {state.logPath ? ` · log ${state.logPath}` : ''}
-      </Text>
+      <Box flexDirection="column">
+        <Text wrap="truncate" color={tone('ok')}>
+          ✔ built {state.amiId ?? '(no AMI: dry run)'} in {duration}
+          {state.recorded ? ' · recorded in the catalog' : ''}
+        </Text>
+        {log}
+      </Box>
     );
   }
   return (
-    <Text wrap="truncate" color={tone('error')}>
-      ✖ {state.status} after {duration}: {state.error ?? 'see the log'}
-      {state.logPath ? ` · log ${state.logPath}` : ''}
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate" color={tone('error')}>
+        ✖ {state.status} after {duration}: {state.error ?? 'see the log'}
+      </Text>
+      {log}
+    </Box>
   );
 }
 
@@ -64,9 +73,11 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   const step = useMemo(() => findStep(ctx.workflow, stepId), [ctx.workflow, stepId]);
   const side = ctx.columns >= 110;
   const progressWidth = side ? Math.min(48, Math.floor(ctx.columns * 0.36)) : ctx.columns;
-  const progressRows = side ? ctx.bodyRows - 1 : Math.min(6, Math.max(2, Math.floor(ctx.bodyRows / 3)));
+  const progressRows = side ? ctx.bodyRows - 2 : Math.min(6, Math.max(2, Math.floor(ctx.bodyRows / 3)));
   const paneWidth = side ? ctx.columns - progressWidth - 1 : ctx.columns;
-  const paneRows = Math.max(3, side ? ctx.bodyRows - 2 : ctx.bodyRows - progressRows - 2);
+  // Two rows for the status once the build has ended: the outcome, then where the log is.
+  const [statusRows, setStatusRows] = useState(1);
+  const paneRows = Math.max(3, (side ? ctx.bodyRows - 1 : ctx.bodyRows - progressRows - 1) - statusRows);
   const [question, setQuestion] = useState<Question | null>(null);
   const [typing, setTyping] = useState(false);
   const [paneIndex, setPaneIndex] = useState(0);
@@ -111,6 +122,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   }, [ctx, session]);
 
   useEffect(() => {
+    if (ended(state)) setStatusRows(2);
     if (ended(state)) void ctx.reload();
     // Reload once when the build ends, so home shows the new AMI.
   }, [state?.endedAt]);
@@ -151,7 +163,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   );
   return (
     <Box flexDirection="column">
-      <Box height={1}>
+      <Box height={statusRows}>
         {question ? (
           <Confirm
             message={question.text}

@@ -13,7 +13,7 @@ import { Confirm } from '../components/Confirm.js';
 import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
 import { TerminalPane } from '../components/TerminalPane.js';
 import type { AppContext } from '../context.js';
-import { useElapsed } from '../hooks/useElapsed.js';
+import { formatAge, useElapsed } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
 import { isKey, keysLabel } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
@@ -62,6 +62,7 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
   const launched = view.journal.launchedAt ? Date.parse(view.journal.launchedAt) : Date.now();
   const now = launched + useElapsed(launched, undefined, 1000);
   const f = manualFacts(view, now);
+  const last = view.journal.history.at(-1);
   const line = (key: string, text: string, t?: Tone) => (
     <Box key={key} height={1} width={width}>
       <Text wrap="truncate" color={t ? tone(t) : undefined}>
@@ -78,6 +79,7 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
       {f.imageId ? line('m', `image ${f.imageId} · ${f.imageState ?? '?'}`) : null}
       {ssh && view.state === 'connect' ? line('s', ssh, 'accent') : null}
       {view.notes.map((n, i) => line(`n${i}`, `note: ${n}`, 'warn'))}
+      {last ? line('l', `last: ${last.event} (${formatAge(last.at, now)})`, 'muted') : null}
     </Box>
   );
 }
@@ -153,6 +155,14 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       await g.resume(o);
     });
 
+  const abandon = () =>
+    go(async (g, o) => {
+      if (!['running', 'connect', 'stop', 'stopped', 'create-image'].includes(g.view.state)) return;
+      const id = g.view.journal.instanceId;
+      if (!(await ask(`Terminate instance ${id} without making its image? The work on it is lost; the checklist starts again.`))) return;
+      await g.perform('terminate', { ...o, confirmed: true });
+    });
+
   const connect = () => {
     if (!guide || session) return;
     try {
@@ -184,7 +194,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
           ? ['focusPane', 'page', 'follow', 'search', 'back', 'help']
           : view?.state === 'launch'
             ? ['next', 'change', 'refresh', 'back', 'help']
-            : ['next', 'connect', 'refresh', 'back', 'help'],
+            : ['next', 'connect', 'abandon', 'refresh', 'back', 'help'],
     );
     return () => {
       ctx.setBackHandler(null);
@@ -198,6 +208,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     (input, key) => {
       if (isKey('next', input, key)) void next();
       else if (isKey('connect', input, key)) connect();
+      else if (isKey('abandon', input, key)) void abandon();
       else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
       else if (isKey('change', input, key) && view?.state === 'launch' && !view.busy) {
         const i = INSTANCE_TYPE_CHOICES.indexOf(instanceType as (typeof INSTANCE_TYPE_CHOICES)[number]);
