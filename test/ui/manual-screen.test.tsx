@@ -33,7 +33,7 @@ describe('manual screen', () => {
     expect(frame).toMatch(/✓ Launch an instance from the source AMI/);
     expect(frame).toMatch(/instance i-[0-9a-f]+ · running · ec2-[\d-]+\.compute-1\.amazonaws\.com · up \ds/);
     expect(frame).toContain('t3.small ≈ $0.0208/h');
-    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+r refresh\s+Esc back/));
+    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+x give up\s+r refresh\s+Esc back/));
     expect(frame).toMatch(/ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-/);
     expect(frame).toContain('c: open the connection here');
 
