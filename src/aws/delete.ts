@@ -88,19 +88,26 @@ export async function planDeletion(
   }
   const deleting = new Set(ids);
 
+  // Which images use each snapshot, asked once for all of them (a filter takes 200 values).
+  const allSnapshots = [...new Set(ids.flatMap((id) => byId.get(id)!.snapshotIds))];
+  const snapshotUsers = new Map<string, string[]>();
+  for (let i = 0; i < allSnapshots.length; i += 200) {
+    const chunk = allSnapshots.slice(i, i + 200);
+    for (const [snapshot, users] of await retried(() => cloud.images.snapshotUsers(chunk, ''))) snapshotUsers.set(snapshot, users);
+  }
+
   const amis = await mapBoundedOrThrow(ids, concurrency, async (id) => {
     const image = byId.get(id)!;
     const alreadyDeregistered = gone.has(id);
-    const [instances, references, snapshotUsers, items] = await Promise.all([
+    const [instances, references, items] = await Promise.all([
       alreadyDeregistered ? [] : retried(() => cloud.images.instancesUsing(id)),
       alreadyDeregistered ? [] : retried(() => cloud.images.references(id)),
-      retried(() => cloud.images.snapshotUsers(image.snapshotIds, id)),
       hasTable ? recordsOf(cloud, image, workflowItems) : [],
     ]);
     const snapshots: string[] = [];
     const keptSnapshots: { id: string; usedBy: string[] }[] = [];
     for (const s of image.snapshotIds) {
-      const users = snapshotUsers.get(s) ?? [];
+      const users = (snapshotUsers.get(s) ?? []).filter((u) => u !== id);
       if (users.length === 0) snapshots.push(s);
       else if (users.some((u) => !deleting.has(u))) keptSnapshots.push({ id: s, usedBy: users });
     }
