@@ -24,7 +24,7 @@ function phaseRow(p: Phase, now: number, multi: boolean): Row {
     mark: ended ? '✔' : '▸',
     tone: ended ? 'muted' : 'accent',
     text: multi ? `${p.build}: ${p.message}` : p.message,
-    right: formatDuration((p.endedAt ?? now) - p.startedAt),
+    right: formatDuration(Math.max(0, (p.endedAt ?? now) - p.startedAt)),
   };
 }
 

@@ -177,7 +177,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
         )}
       </Box>
       <Box flexDirection={side ? 'row' : 'column'}>
-        <BuildProgress state={state} width={progressWidth} height={progressRows} now={state.startedAt + elapsed} />
+        <BuildProgress state={state} width={progressWidth} height={progressRows} now={Math.max(Date.now(), state.startedAt + elapsed)} />
         <Box flexDirection="column" marginLeft={side ? 1 : 0}>
           <Box height={1}>
             <Text wrap="truncate" color={tone('muted')}>

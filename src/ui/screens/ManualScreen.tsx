@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { InterruptedError } from '../../errors.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
-import { costHint, DEFAULT_INSTANCE_TYPE, INSTANCE_TYPE_CHOICES } from '../../manual/launch.js';
+import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES } from '../../manual/launch.js';
 import { checklist, type ChecklistMark } from '../../manual/machine.js';
 import { manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
@@ -25,15 +25,16 @@ const MARK_TONE: Record<ChecklistMark, Tone | undefined> = { done: 'ok', current
 
 /** What Enter does at this point of the checklist, in the user's words. */
 function enterDoes(view: ManualView, instanceType: string): string | null {
+  const price = hourlyPrice(instanceType);
   switch (view.spec.driver === 'auto' && view.state !== 'done' ? 'auto' : view.state) {
     case 'launch':
-      return `launch a ${instanceType} instance from the step's source AMI (${costHint(instanceType) ?? 'price not known here'})   ${keysLabel('change')}: another type`;
+      return `launch a ${instanceType}${price === null ? '' : ` (≈ $${price}/h)`} from the source AMI   ${keysLabel('change')}: another type`;
     case 'connect':
-      return `your work is done: stop the instance, create the image (asks first)`;
+      return `work done: stop it and make the image (asks first)`;
     case 'stop':
       return 'stop the instance (asks first)';
     case 'terminate':
-      return 'terminate the instance and record the image (asks first)';
+      return 'terminate the instance, record the image (asks first)';
     case 'auto':
       return `go on: ${view.spec.label.toLowerCase()}`;
     default:
@@ -70,6 +71,8 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
       </Text>
     </Box>
   );
+  // The ssh line is copied by hand, so it wraps rather than losing its end.
+  const sshRows = ssh ? Math.ceil(ssh.length / Math.max(1, width)) : 0;
   return (
     <Box flexDirection="column" marginTop={1}>
       {f.instanceId
@@ -77,8 +80,14 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
         : null}
       {f.cost ? line('c', f.cost, 'muted') : null}
       {f.imageId ? line('m', `image ${f.imageId} · ${f.imageState ?? '?'}`) : null}
-      {ssh && view.state === 'connect' ? line('s', ssh, 'accent') : null}
-      {view.notes.map((n, i) => line(`n${i}`, `note: ${n}`, 'warn'))}
+      {ssh && view.state === 'connect' ? (
+        <Box height={sshRows} width={width}>
+          <Text wrap="wrap" color={tone('accent')}>
+            {ssh}
+          </Text>
+        </Box>
+      ) : null}
+      {view.notes.slice(-3).map((n, i) => line(`n${i}`, `note: ${n}`, 'warn'))}
       {last ? line('l', `last: ${last.event} (${formatAge(last.at, now)})`, 'muted') : null}
     </Box>
   );
@@ -234,7 +243,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   ) : (
     <Text wrap="truncate" color={tone('muted')}>
       {enterDoes(view, instanceType) ? `${keysLabel('next')}: ${enterDoes(view, instanceType)}` : 'nothing left to do'}
-      {view.state === 'connect' ? `   ${keysLabel('connect')}: open the connection here` : ''}
+      {view.state === 'connect' ? `   ${keysLabel('connect')}: connect here` : ''}
     </Text>
   );
 
@@ -252,8 +261,9 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     );
   }
 
+  // The live area never grows past the rows the app gives the screen (Ink flickers otherwise).
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" height={ctx.bodyRows} overflow="hidden">
       <Box height={1} width={ctx.columns}>
         {top}
       </Box>

@@ -17,12 +17,16 @@ type Editing = { field: ParamField; text: string } | { adding: string; key: stri
 
 const keyOf = (path: string[]) => JSON.stringify(path);
 
+/** Credentials are not drawn on screen (someone may be looking, or recording). */
+const isSecret = (field: ParamField) => /secret|session_token/.test(field.label);
+
 function shown(field: ParamField, change: Change | undefined): string {
   if (change && 'remove' in change) return '(removed)';
   const value = change ? change.value : field.value;
   if (field.label === 'previous_step_id' && value === null) return '(none: first step)';
   if (value === undefined) return field.kind === 'optional' ? '(not set)' : '(missing)';
-  if (value === null) return 'null';
+  if (value === null) return field.kind === 'optional' ? 'null (the default)' : 'null';
+  if (isSecret(field) && value) return '•••••••• (set; Enter shows it while editing)';
   return valueText(value);
 }
 
