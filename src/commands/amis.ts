@@ -17,22 +17,12 @@ interface DeleteOptions {
 
 function rowsText(rows: AmiRow[]): string {
   if (rows.length === 0) return 'no AMIs';
-  const width = (k: keyof AmiRow) => Math.max(...rows.map((r) => String(r[k] ?? '').length));
-  const w = { wf: width('workflowId'), step: width('stepId'), id: width('amiId'), state: width('state') };
-  return rows
-    .map((r) =>
-      [
-        r.workflowId.padEnd(w.wf),
-        r.stepId.padEnd(w.step),
-        r.amiId.padEnd(w.id),
-        r.state.padEnd(w.state),
-        r.createdAt.slice(0, 19).replace('T', ' '),
-        r.recorded ? '' : '(not in catalog)',
-      ]
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const table = [
+    ['WORKFLOW', 'STEP', 'AMI', 'STATE', 'CREATED (UTC)', ''],
+    ...rows.map((r) => [r.workflowId, r.stepId, r.amiId, r.state, r.createdAt.slice(0, 19).replace('T', ' '), r.recorded ? '' : '(not in catalog)']),
+  ];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  return table.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
 }
 
 function detailsText(d: AmiDetails): string {

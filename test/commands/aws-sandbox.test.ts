@@ -129,6 +129,10 @@ describe('AWS commands in the sandbox', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(`recorded ${ami} as paw-example/base in paw_ami_catalog`);
 
+    const text = (await run('amis', 'list')).stdout.split('\n');
+    expect(text[0]).toMatch(/^WORKFLOW {5}STEP {2}AMI {20}STATE {6}CREATED \(UTC\)$/);
+    expect(text[1]).toMatch(new RegExp(`^paw-example  base  ${ami}  available  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$`));
+
     const list = await run('--json', 'amis', 'list');
     expect(list.code).toBe(0);
     const rows = JSON.parse(list.stdout);
