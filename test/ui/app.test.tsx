@@ -89,3 +89,11 @@ describe('theme', () => {
     expect(tone('error')).toBe('red');
   });
 });
+
+describe('home problems', () => {
+  it('says when the root base AMI is gone, with the key that fixes it', async () => {
+    const { lastFrame } = start(makeWorkflow());
+    await waitFor(() => expect(lastFrame()).toContain('root base AMI ami-0000000000000base does not exist'), 20_000);
+    expect(lastFrame()).toContain('press a to pick a current Ubuntu AMI');
+  });
+});

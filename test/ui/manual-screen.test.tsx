@@ -18,14 +18,14 @@ describe('manual screen', () => {
     const w = await manualWorkflow();
     cloud = w.cloud;
     const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
-      columns: 140,
+      columns: 100,
       bodyRows: 24,
     });
     await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'));
-    expect(lastFrame()).toContain("Enter: launch a t3.micro instance from the step's source AMI (t3.micro ≈ $0.0104/h (us-east-1 on-demand))   ←/→: another type");
+    expect(lastFrame()).toContain('Enter: launch a t3.micro (≈ $0.0104/h) from the source AMI   ←/→: another type');
     await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+←\/→ change\s+r refresh\s+Esc back/));
     stdin.write(keys.right);
-    await waitFor(() => expect(lastFrame()).toContain('Enter: launch a t3.small instance from the step\'s source AMI (t3.small ≈ $0.0208/h'));
+    await waitFor(() => expect(lastFrame()).toContain('Enter: launch a t3.small (≈ $0.0208/h) from the source AMI'));
 
     stdin.write(keys.enter);
     await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
@@ -34,8 +34,9 @@ describe('manual screen', () => {
     expect(frame).toMatch(/instance i-[0-9a-f]+ · running · ec2-[\d-]+\.compute-1\.amazonaws\.com · up \ds/);
     expect(frame).toContain('t3.small ≈ $0.0208/h');
     await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+x give up\s+r refresh\s+Esc back/));
-    expect(frame).toMatch(/ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-/);
-    expect(frame).toContain('c: open the connection here');
+    // The ssh line wraps on a narrow terminal rather than losing its end.
+    expect(frame.replace(/ *\n/g, ' ')).toMatch(/ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-[\d-]+\.compute-1\.amazonaws\.com/);
+    expect(frame).toContain('Enter: work done: stop it and make the image (asks first)   c: connect here');
 
     stdin.write('c');
     await waitFor(() => expect(lastFrame()).toMatch(/sandbox: a local shell stands in for ssh ubuntu@ec2-\S+ \(exit to return\)  — i to type, Esc closes/));
@@ -86,7 +87,7 @@ describe('manual screen', () => {
     const w = await manualWorkflow();
     cloud = w.cloud;
     const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
-      columns: 160,
+      columns: 100,
       bodyRows: 24,
     });
     await waitFor(() => expect(lastFrame()).toContain('← now'));
@@ -132,7 +133,7 @@ describe('manual screen', () => {
     await w.cloud.instances.createKeyPair('paw-paw-example-hardening');
 
     const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
-      columns: 160,
+      columns: 100,
       bodyRows: 24,
     });
     await waitFor(() => expect(lastFrame()).toContain(`note: instance ${instanceId} was terminated outside paw-tui`));

@@ -19,6 +19,8 @@ export interface HomeFacts {
   built?: Map<string, CatalogItem>;
   catalogError?: string;
   tableMissing?: boolean;
+  /** What is wrong with the root base AMI (gone, not available); null when it is fine. */
+  rootAmiProblem?: string | null;
   manual: LiveManualInstance[];
   interrupted: InterruptedRun[];
 }
@@ -49,6 +51,12 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
       cloud.identity.whoAmI().then(
         (identity) => set({ identity }),
         (e) => set({ identity: { error: problemOf(e) } }),
+      );
+      const root = workflow.param.root_base_ami_id;
+      cloud.images.describe([root]).then(
+        ([image]) =>
+          set({ rootAmiProblem: !image ? `root base AMI ${root} does not exist in ${cloud.region}` : image.state !== 'available' ? `root base AMI ${root} is ${image.state}` : null }),
+        (e) => set({ rootAmiProblem: problemOf(e) }),
       );
       cloud.catalog
         .tableExists()
@@ -84,6 +92,7 @@ export function problemsOf(facts: HomeFacts, workflow: Workflow | null, workflow
   if (facts.tableMissing && workflow) {
     out.push({ what: `the catalog table ${workflow.param.dynamodb_table_name} does not exist yet`, fix: 'the first build asks to create it (or run: paw-tui record --yes)' });
   }
+  if (facts.rootAmiProblem) out.push({ what: facts.rootAmiProblem, fix: 'press a to pick a current Ubuntu AMI' });
   if (facts.catalogError) out.push({ what: facts.catalogError, fix: 'check the table name and your permissions' });
   for (const run of facts.interrupted) {
     out.push({
