@@ -76,7 +76,7 @@ export async function ensureCatalogTable(cloud: Cloud, consent: TableConsent): P
   if (!agreed) {
     throw new PawError(`catalog table ${table} does not exist in ${cloud.region}`, {
       hint: consent.ask
-        ? 'nothing was recorded; agree to create it, or create it yourself (SPEC §4 keys and step_id_index)'
+        ? 'nothing was recorded; agree to create it, or create it yourself (hash workflow_id, range step_id, index step_id_index)'
         : 'pass --yes to create it, or create it yourself (hash workflow_id, range step_id, index step_id_index)',
     });
   }
