@@ -1,5 +1,5 @@
 import { render } from 'ink-testing-library';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
@@ -95,5 +95,28 @@ describe('home problems', () => {
     const { lastFrame } = start(makeWorkflow());
     await waitFor(() => expect(lastFrame()).toContain('root base AMI ami-0000000000000base does not exist'), 20_000);
     expect(lastFrame()).toContain('press a to pick a current Ubuntu AMI');
+  });
+});
+
+describe('interrupted builds on home', () => {
+  it('shows a build cut off by a dead paw-tui, and t resolves it after asking', async () => {
+    const dir = makeWorkflow();
+    const runs = path.join(dir, 'step1', '.paw', 'runs');
+    mkdirSync(runs, { recursive: true });
+    const now = new Date().toISOString();
+    writeFileSync(
+      path.join(runs, 'run-1.json'),
+      JSON.stringify({ runId: 'run-1', workflowId: 'demo', stepId: 'step1', pid: 999_999, startedAt: now, updatedAt: now, status: 'running', instanceId: 'i-0dead' }),
+    );
+    const { lastFrame, stdin } = start(dir);
+    await waitFor(() => expect(lastFrame()).toMatch(/step1\s+⚠ build interrupted — i-0dead may be running/), 15_000);
+    expect(lastFrame()).toContain('highlight step1 and press t');
+    await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
+    stdin.write('t');
+    await waitFor(() => expect(lastFrame()).toContain('Terminate the instance of the interrupted build of step1?'));
+    await tick(50);
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toContain('instance i-0dead was already terminated'), 15_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/step1\s+○ not built/));
   });
 });

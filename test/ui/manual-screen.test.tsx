@@ -39,7 +39,7 @@ describe('manual screen', () => {
     expect(frame).toContain('Enter: work done: stop it and make the image (asks first)   c: connect here');
 
     stdin.write('c');
-    await waitFor(() => expect(lastFrame()).toMatch(/sandbox: a local shell stands in for ssh ubuntu@ec2-\S+ \(exit to return\)  — i to type, Esc closes/));
+    await waitFor(() => expect(lastFrame()).toMatch(/sandbox: a local shell stands in for ssh ubuntu@ec2-\S+\ni: type into the session   Esc: close it   exit: back to the checklist/));
     await waitFor(() => expect(lastFrame()).toMatch(/i type\s+PgUp\/PgDn page/));
     stdin.write('i');
     await tick(100);
@@ -111,8 +111,21 @@ describe('manual screen', () => {
     await tick(50);
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'), 10_000);
-    expect(lastFrame()).toMatch(new RegExp(`last: instance ${id} terminated before an image was made; the path starts again at launch \\(\\d+s ago\\)`));
+    expect(lastFrame()!.replace(/ *\n/g, ' ')).toMatch(new RegExp(`last \\(\\d+s ago\\): instance ${id} terminated before an image was made; the path starts again at launch`));
     expect((await sandboxState(w.dir)).instances[id]!.state).toBe('terminated');
+  });
+
+  it('stays within the rows it is given on a small terminal', async () => {
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const { lastFrame } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 60,
+      bodyRows: 8,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('← now'));
+    // 8 rows of screen, the error line and the help bar.
+    expect(lastFrame()!.split('\n').length).toBeLessThanOrEqual(10);
+    expect(lastFrame()!.split('\n').every((l) => l.length <= 60)).toBe(true);
   });
 
   it('shows what reconciliation found and the error line of a refused launch', async () => {

@@ -67,6 +67,7 @@ export function HomeScreen(props: {
   const { cursor, handle } = useListCursor(steps.length, chainRows);
   const [started] = useState(() => Date.now());
   const [resolving, setResolving] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const step = steps[cursor];
 
   useKeys(
@@ -95,7 +96,7 @@ export function HomeScreen(props: {
     if (!run || !ctx) return;
     try {
       const { terminateRunInstance } = await import('../../packer/runs.js');
-      props.onError(await terminateRunInstance(ctx.cloud, run));
+      setNotice(`✔ ${await terminateRunInstance(ctx.cloud, run)}`);
       await props.reload();
     } catch (e) {
       props.onError(e);
@@ -175,6 +176,11 @@ export function HomeScreen(props: {
           );
         })}
       </Box>
+      {notice && !resolving ? (
+        <Text color={tone('ok')} wrap="truncate">
+          {notice}
+        </Text>
+      ) : null}
       {resolving ? (
         <Confirm message={`Terminate the instance of the interrupted build of ${resolving}?`} onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))} />
       ) : null}

@@ -71,8 +71,14 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
       </Text>
     </Box>
   );
-  // The ssh line is copied by hand, so it wraps rather than losing its end.
-  const sshRows = ssh ? Math.ceil(ssh.length / Math.max(1, width)) : 0;
+  // Lines worth reading whole (the ssh line is copied by hand) wrap rather than lose their end.
+  const wrapped = (key: string, text: string, t: Tone) => (
+    <Box key={key} height={Math.ceil(text.length / Math.max(1, width))} width={width}>
+      <Text wrap="wrap" color={tone(t)}>
+        {text}
+      </Text>
+    </Box>
+  );
   return (
     <Box flexDirection="column" marginTop={1}>
       {f.instanceId
@@ -80,15 +86,9 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
         : null}
       {f.cost ? line('c', f.cost, 'muted') : null}
       {f.imageId ? line('m', `image ${f.imageId} · ${f.imageState ?? '?'}`) : null}
-      {ssh && view.state === 'connect' ? (
-        <Box height={sshRows} width={width}>
-          <Text wrap="wrap" color={tone('accent')}>
-            {ssh}
-          </Text>
-        </Box>
-      ) : null}
+      {ssh && view.state === 'connect' ? wrapped('s', ssh, 'accent') : null}
       {view.notes.slice(-3).map((n, i) => line(`n${i}`, `note: ${n}`, 'warn'))}
-      {last ? line('l', `last: ${last.event} (${formatAge(last.at, now)})`, 'muted') : null}
+      {last ? wrapped('l', `last (${formatAge(last.at, now)}): ${last.event}`, 'muted') : null}
     </Box>
   );
 }
@@ -108,7 +108,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   const [instanceType, setInstanceType] = useState<string>(DEFAULT_INSTANCE_TYPE);
   const aborter = useRef(new AbortController());
   const openedAt = useRef(Date.now());
-  const paneRows = Math.max(3, ctx.bodyRows - 2);
+  const paneRows = Math.max(3, ctx.bodyRows - 3);
 
   const report = useCallback(
     (e: unknown) => {
@@ -253,7 +253,12 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         <Box height={1} width={ctx.columns}>
           <Text wrap="truncate" color={tone(ctx.cloud.kind === 'sandbox' ? 'sandbox' : 'accent')}>
             {session.label}
-            {typing ? '' : `  — ${keysLabel('focusPane')} to type, Esc closes`}
+          </Text>
+        </Box>
+        <Box height={1} width={ctx.columns}>
+          <Text wrap="truncate" color={tone('muted')}>
+            {typing ? 'keys go to the session; Esc takes them back' : `${keysLabel('focusPane')}: type into the session   Esc: close it`}
+            {'   exit: back to the checklist'}
           </Text>
         </Box>
         <TerminalPane source={session.terminal} width={ctx.columns} height={paneRows} active={!question} onTypingChange={setTyping} />
