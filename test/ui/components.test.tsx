@@ -186,6 +186,23 @@ describe('TerminalPane', () => {
     expect(lastFrame()).not.toContain('line 101');
   });
 
+  it('redraws at most about 30 times a second however fast the output comes', async () => {
+    const source = fakeSource(['start']);
+    const { frames, lastFrame } = render(<TerminalPane source={source} width={40} height={5} active={false} />);
+    await tick();
+    const before = frames.length;
+    const started = Date.now();
+    while (Date.now() - started < 500) {
+      source.push(`line ${Date.now()}`);
+      await new Promise((r) => setImmediate(r));
+    }
+    await tick(80);
+    const drawn = frames.length - before;
+    expect(drawn).toBeGreaterThan(3);
+    expect(drawn).toBeLessThanOrEqual(20);
+    expect(lastFrame()).toMatch(/line \d+/);
+  });
+
   it('sends typed keys to the process only in typing mode', async () => {
     const source = fakeSource(['Continue? [c] Clean up and exit, [a] abort, [r] retry']);
     const { stdin, lastFrame } = render(<TerminalPane source={source} width={60} height={4} active />);
