@@ -61,14 +61,14 @@ export function connectCommand(
     return {
       file: shell,
       args: [],
-      label: `sandbox: a local shell stands in for ${address ? `ssh ubuntu@${address}` : `a session on ${instance.id}`} (exit to return)`,
+      label: `sandbox: a local shell stands in for ${address ? `ssh ubuntu@${address}` : `a session on ${instance.id}`}`,
     };
   }
   if (line) {
     return {
       file: 'ssh',
       args: ['-i', keyFileFor(pemPath, keyName), `ubuntu@${address}`],
-      label: `${line} (exit to return)`,
+      label: line,
     };
   }
   const missing = ['aws', 'session-manager-plugin'].filter((p) => !onPath(p));
@@ -79,5 +79,5 @@ export function connectCommand(
   }
   const args = ['ssm', 'start-session', '--target', instance.id, '--region', cloud.region];
   if (cloud.profile) args.push('--profile', cloud.profile);
-  return { file: 'aws', args, label: `aws ${args.join(' ')} (exit to return)` };
+  return { file: 'aws', args, label: `aws ${args.join(' ')}` };
 }

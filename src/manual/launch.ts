@@ -32,10 +32,15 @@ const HOURLY_USD: Record<string, number> = {
 /** The instance types the app offers at launch (x86_64, as the Ubuntu AMIs of a workflow are). */
 export const INSTANCE_TYPE_CHOICES = ['t3.micro', 't3.small', 't3.medium', 't3.large', 'm5.large', 'c5.large'] as const;
 
+/** USD per hour on demand in us-east-1, or null for a type not in the table. */
+export function hourlyPrice(instanceType: string): number | null {
+  return HOURLY_USD[instanceType] ?? null;
+}
+
 /** `t3.micro ≈ $0.0104/h (us-east-1 on-demand)`, or null for a type not in the table. */
 export function costHint(instanceType: string): string | null {
-  const price = HOURLY_USD[instanceType];
-  return price === undefined ? null : `${instanceType} ≈ $${price}/h (us-east-1 on-demand)`;
+  const price = hourlyPrice(instanceType);
+  return price === null ? null : `${instanceType} ≈ $${price}/h (us-east-1 on-demand)`;
 }
 
 /** The key pair paw-tui creates for a step when none is chosen. */

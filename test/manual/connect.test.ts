@@ -33,7 +33,7 @@ describe('connecting to the manual instance', () => {
     expect(connectCommand(aws, instance({ publicIp: '1.2.3.4' }), '/k.pem', 'k')).toEqual({
       file: 'ssh',
       args: ['-i', '/k.pem', 'ubuntu@1.2.3.4'],
-      label: 'ssh -i /k.pem ubuntu@1.2.3.4 (exit to return)',
+      label: 'ssh -i /k.pem ubuntu@1.2.3.4',
     });
   });
 
@@ -56,6 +56,6 @@ describe('connecting to the manual instance', () => {
   it('opens a local shell, clearly labelled, in the sandbox', () => {
     const c = connectCommand({ ...aws, kind: 'sandbox' }, instance({ publicIp: '1.2.3.4' }), '/k.pem', 'k');
     expect(c.file).toMatch(/sh$/);
-    expect(c.label).toBe('sandbox: a local shell stands in for ssh ubuntu@1.2.3.4 (exit to return)');
+    expect(c.label).toBe('sandbox: a local shell stands in for ssh ubuntu@1.2.3.4');
   });
 });
