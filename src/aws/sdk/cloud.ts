@@ -17,19 +17,20 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 /**
- * A port whose adapter (and SDK client) is loaded at its first call. Every member of a port is
- * an async method, so each is forwarded as one.
+ * A port whose adapter (and SDK client) is loaded at its first call. The method list is a
+ * record of every key of the port, so the compiler refuses one that leaves a method out, and
+ * the port is a plain object (it can be spread or wrapped like any other adapter).
  */
-function lazyPort<T extends object>(load: () => Promise<T>): T {
-  return new Proxy({} as T, {
-    get(_target, member) {
-      if (typeof member !== 'string' || member === 'then') return undefined;
-      return async (...args: unknown[]) => {
-        const port = (await load()) as Record<string, (...a: unknown[]) => unknown>;
-        return port[member]!(...args);
-      };
-    },
-  });
+function lazyPort<T extends object>(load: () => Promise<T>, methods: Record<keyof T, true>): T {
+  const adapter = once(load);
+  const port: Record<string, unknown> = {};
+  for (const name of Object.keys(methods)) {
+    port[name] = async (...args: unknown[]) => {
+      const loaded = (await adapter()) as Record<string, (...a: unknown[]) => unknown>;
+      return loaded[name]!(...args);
+    };
+  }
+  return port as T;
 }
 
 /** The region from the options, the environment, or the profile's config file (the SDK's own lookup). */
@@ -73,35 +74,68 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   const ec2 = once(async () => made(new (await import('./images.js')).EC2Client(config)));
   const iam = once(async () => made(new (await import('./iam.js')).IAMClient(config)));
 
-  const images = lazyPort<Images>(async () => (await import('./images.js')).ec2Images(await ec2()));
-  const instances = lazyPort<Instances>(async () => (await import('./instances.js')).ec2Instances(await ec2(), iam));
-  const parameters = lazyPort<PublicParameters>(async () => {
-    const { SSMClient, ssmParameters } = await import('./parameters.js');
-    return ssmParameters(made(new SSMClient(config)));
+  const images = lazyPort<Images>(async () => (await import('./images.js')).ec2Images(await ec2()), {
+    describe: true,
+    findByNamePattern: true,
+    findOwnedByName: true,
+    listOwned: true,
+    tag: true,
+    createImage: true,
+    deregister: true,
+    deleteSnapshot: true,
+    instancesUsing: true,
+    references: true,
+    snapshotUsers: true,
   });
-  const incidents = lazyPort<Incidents>(async () => {
-    const { SSMIncidentsClient, ssmIncidents } = await import('./incidents.js');
-    return ssmIncidents(made(new SSMIncidentsClient(config)));
+  const instances = lazyPort<Instances>(async () => (await import('./instances.js')).ec2Instances(await ec2(), iam), {
+    run: true,
+    describe: true,
+    stop: true,
+    terminate: true,
+    subnetByName: true,
+    securityGroupByName: true,
+    instanceProfileExists: true,
+    keyPairs: true,
+    createKeyPair: true,
   });
-  const identity = lazyPort<Identity>(async () => {
-    const { STSClient, stsIdentity } = await import('./identity.js');
-    return stsIdentity(made(new STSClient(config)));
-  });
-  const catalogPort = lazyPort<Catalog>(async () => {
-    const { DynamoDBClient, dynamoCatalog } = await import('./catalog.js');
-    return dynamoCatalog(made(new DynamoDBClient(config)), options.tableName);
-  });
-  const catalog: Catalog = {
-    tableName: options.tableName,
-    tableExists: () => catalogPort.tableExists(),
-    createTable: () => catalogPort.createTable(),
-    put: (item) => catalogPort.put(item),
-    get: (w, s) => catalogPort.get(w, s),
-    listWorkflow: (w) => catalogPort.listWorkflow(w),
-    listStepVersions: (s) => catalogPort.listStepVersions(s),
-    listAll: () => catalogPort.listAll(),
-    delete: (w, s) => catalogPort.delete(w, s),
-  };
+  const parameters = lazyPort<PublicParameters>(
+    async () => {
+      const { SSMClient, ssmParameters } = await import('./parameters.js');
+      return ssmParameters(made(new SSMClient(config)));
+    },
+    { byPath: true },
+  );
+  const incidents = lazyPort<Incidents>(
+    async () => {
+      const { SSMIncidentsClient, ssmIncidents } = await import('./incidents.js');
+      return ssmIncidents(made(new SSMIncidentsClient(config)));
+    },
+    { start: true },
+  );
+  const identity = lazyPort<Identity>(
+    async () => {
+      const { STSClient, stsIdentity } = await import('./identity.js');
+      return stsIdentity(made(new STSClient(config)));
+    },
+    { whoAmI: true },
+  );
+  const catalogMethods = lazyPort<Omit<Catalog, 'tableName'>>(
+    async () => {
+      const { DynamoDBClient, dynamoCatalog } = await import('./catalog.js');
+      return dynamoCatalog(made(new DynamoDBClient(config)), options.tableName);
+    },
+    {
+      tableExists: true,
+      createTable: true,
+      put: true,
+      get: true,
+      listWorkflow: true,
+      listStepVersions: true,
+      listAll: true,
+      delete: true,
+    },
+  );
+  const catalog: Catalog = { tableName: options.tableName, ...catalogMethods };
 
   return {
     kind: 'aws',

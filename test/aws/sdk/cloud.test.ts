@@ -62,6 +62,9 @@ describe('openAwsCloud', () => {
         region: 'eu-west-1',
         credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's', sessionToken: null },
       });
+      // Plain objects: every method of the port is there before anything is loaded.
+      expect(Object.keys(cloud.images)).toContain('snapshotUsers');
+      expect(Object.keys(cloud.catalog)).toEqual(expect.arrayContaining(['tableName', 'put', 'listStepVersions']));
       expect((await cloud.images.describe(['ami-1']))[0]).toMatchObject({ id: 'ami-1', name: 'one' });
       expect(await cloud.identity.whoAmI()).toEqual({ account: '111', arn: 'arn:me' });
       const ec2 = ec2Mock.commandCalls(DescribeImagesCommand)[0]!.thisValue as EC2Client;
