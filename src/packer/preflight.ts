@@ -124,6 +124,7 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
           sourceAmiId: found.source!.id,
           sourceAmiName: found.source!.name,
           region: cloud.region,
+          packerVersion: found.packer!.version,
         });
         found.varFiles = renderedVarFiles(step);
         return { detail: files.map((f) => f.split('/').pop()).join(', ') };
