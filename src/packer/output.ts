@@ -16,10 +16,12 @@ export interface CreatedAmi {
 }
 
 // `==> amazon-ebs.ubuntu: Launching a source AWS instance...` (Packer 1.5+ names builds
-// `<type>.<name>`; JSON templates just `<type>`). A build name has no spaces.
-const PHASE = /^==> ([^\s:]+): (.*)$/;
-const BUILD_LINE = /^(?:==>|-->|   ) ?([^\s:]+): (.*)$/;
-const COLOR_LINE = /^([^\s:]+): output will be in this color\.$/;
+// `<type>.<name>`; JSON templates just `<type>`). An HCL `build { name = "install python" }`
+// prefixes its sources' names, spaces and all: `install python.amazon-ebs.ubuntu`.
+const BUILD_NAME = String.raw`([^\s:][^:]*?\.[^\s:.]+\.[^\s:.]+|[^\s:]+)`;
+const PHASE = new RegExp(String.raw`^==> ${BUILD_NAME}: (.*)$`);
+const BUILD_LINE = new RegExp(String.raw`^(?:==>|-->|   ) ?${BUILD_NAME}: (.*)$`);
+const COLOR_LINE = new RegExp(String.raw`^${BUILD_NAME}: output will be in this color\.$`);
 const INSTANCE = /\b(?:Instance ID|Launched instance):\s*(i-[0-9a-f]{8,17})\b|\bWaiting for instance \((i-[0-9a-f]{8,17})\)/;
 const AMI_LINE = /:\s+AMI:\s*(ami-[0-9a-f]{8,17})\s*$/;
 const AMIS_CREATED = /AMIs were created:\s*$/;

@@ -64,6 +64,21 @@ describe('PackerOutput', () => {
     }
   });
 
+  it('reads build names of named HCL build blocks, spaces and all', () => {
+    const out = new PackerOutput();
+    out.push('install python.amazon-ebs.ubuntu: output will be in this color.\n');
+    out.push('==> install python.amazon-ebs.ubuntu: Launching a source AWS instance...\n');
+    out.push('    install python.amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0\n');
+    out.push('==> Builds finished. The artifacts of successful builds are:\n');
+    expect(out.builds).toEqual(['install python.amazon-ebs.ubuntu']);
+    expect(out.phases.map((p) => [p.build, p.message])).toEqual([
+      ['install python.amazon-ebs.ubuntu', 'Launching a source AWS instance...'],
+    ]);
+    expect(out.buildLines('install python.amazon-ebs.ubuntu')).toContain(
+      '    install python.amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0',
+    );
+  });
+
   it('keeps one line list per parallel build, bounded', () => {
     const out = new PackerOutput({ maxLinesPerBuild: 3 });
     out.push('==> null.a: Running\n==> null.b: Running\n    null.a: one\n    null.b: uno\n    null.a: two\n    null.a: three\n    null.a: four\n');
