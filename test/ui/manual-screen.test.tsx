@@ -115,6 +115,24 @@ describe('manual screen', () => {
     expect((await sandboxState(w.dir)).instances[id]!.state).toBe('terminated');
   });
 
+  it('goes on by itself when reopened in the middle of automatic work', async () => {
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const step = findStep(w.workflow, 'hardening');
+    const { openManualGuide } = await import('../../src/manual/guide.js');
+    const guide = await openManualGuide(w.cloud, w.workflow, step);
+    await guide.perform('launch');
+    await guide.resume();
+    await guide.perform('stop', { confirmed: true });
+    expect(guide.view.state).toBe('stopped');
+    const { lastFrame } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 100,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('▶ Terminate the instance  ← now'), 20_000);
+    expect(lastFrame()).toMatch(/image ami-[0-9a-f]+ · available/);
+  });
+
   it('stays within the rows it is given on a small terminal', async () => {
     const w = await manualWorkflow();
     cloud = w.cloud;

@@ -4,7 +4,7 @@ import { InterruptedError } from '../../errors.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
 import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES } from '../../manual/launch.js';
-import { checklist, type ChecklistMark } from '../../manual/machine.js';
+import { checklist, type ChecklistMark, needsPerson } from '../../manual/machine.js';
 import { manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
 import type { TerminalSession } from '../../packer/types.js';
@@ -117,6 +117,8 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     [ctx],
   );
 
+  const ask = useCallback((text: string) => new Promise<boolean>((resolve) => setQuestion({ text, answer: resolve })), []);
+
   useEffect(() => {
     const abort = aborter.current;
     let unsubscribe = () => {};
@@ -125,15 +127,15 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       setGuide(g);
       setView(g.view);
       unsubscribe = g.subscribe(setView);
+      // Reopened in the middle of work nobody has to decide on (a wait, the image, the record): go on.
+      if (!needsPerson(g.view.state, false)) g.resume({ signal: abort.signal, yes: false, ask }).catch(report);
     }, report);
     // Leaving the screen stops the waiting, never the instance: the journal remembers it.
     return () => {
       abort.abort();
       unsubscribe();
     };
-  }, [ctx.cloud, ctx.workflow, step, report]);
-
-  const ask = useCallback((text: string) => new Promise<boolean>((resolve) => setQuestion({ text, answer: resolve })), []);
+  }, [ctx.cloud, ctx.workflow, step, report, ask]);
 
   const go = useCallback(
     async (work: (g: ManualGuide, o: ActionOptions) => Promise<void>) => {
