@@ -1,6 +1,6 @@
 import { useKeys } from './hooks/useKeys.js';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
-import { Suspense, lazy, useCallback, useMemo, useRef, useState, type ComponentType } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
 import type { Cloud } from '../aws/ports.js';
 import { PawError } from '../errors.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
@@ -52,7 +52,18 @@ const titles: Record<Route['screen'], string> = {
 /** Rows the app keeps for itself: header, message line, help bar, and one spare so Ink never fills the terminal. */
 const CHROME_ROWS = 4;
 
-export function App({ options, onCloud, onQuit }: { options: AppOptions; onCloud: (cloud: Cloud | null) => void; onQuit: (code: number) => void }) {
+export function App({
+  options,
+  onCloud,
+  onQuit,
+  onErrorReporter,
+}: {
+  options: AppOptions;
+  onCloud: (cloud: Cloud | null) => void;
+  onQuit: (code: number) => void;
+  /** Receives the function that shows an error in the app (for failures outside any screen). */
+  onErrorReporter?: (show: (e: unknown) => void) => void;
+}) {
   const { exit } = useApp();
   const { stdin, setRawMode } = useStdin();
   const { write } = useStdout();
@@ -67,6 +78,7 @@ export function App({ options, onCloud, onQuit }: { options: AppOptions; onCloud
   const backHandler = useRef<(() => boolean) | null>(null);
   const interruptHandler = useRef<(() => boolean) | null>(null);
   const route = stack[stack.length - 1]!;
+  useEffect(() => onErrorReporter?.((e) => setError(e)), [onErrorReporter]);
   const bodyRows = Math.max(3, rows - CHROME_ROWS);
 
   const quit = useCallback(

@@ -15,6 +15,12 @@ export async function runApp(opts: AppOptions): Promise<number> {
   const [{ render }, { App }, { KeyDispatch }] = await Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]);
   let cloud: Cloud | null = null;
   let code = 0;
+  // Work that fails outside any screen (a stray promise) is shown in the app like any error,
+  // instead of ending it with a stack trace.
+  const report: { show: (e: unknown) => void } = { show: () => undefined };
+  const onStray = (e: unknown) => report.show(e);
+  process.on('unhandledRejection', onStray);
+  process.on('uncaughtException', onStray);
   process.stdout.write(ENTER_ALT_SCREEN);
   // Ctrl-C is an action inside the app (raw mode); a signal from outside still ends it cleanly.
   const instance = render(
@@ -25,6 +31,7 @@ export async function runApp(opts: AppOptions): Promise<number> {
         options: opts,
         onCloud: (c: Cloud | null) => (cloud = c),
         onQuit: (c: number) => (code = c),
+        onErrorReporter: (show: (e: unknown) => void) => (report.show = show),
       }),
     ),
     { exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
@@ -34,6 +41,8 @@ export async function runApp(opts: AppOptions): Promise<number> {
   } catch {
     code = 1;
   } finally {
+    process.off('unhandledRejection', onStray);
+    process.off('uncaughtException', onStray);
     instance.cleanup();
     process.stdout.write(LEAVE_ALT_SCREEN);
     await (cloud as Cloud | null)?.close().catch(() => undefined);

@@ -6,6 +6,7 @@ import type { Cloud } from '../../src/aws/ports.js';
 import { App } from '../../src/ui/app.js';
 import { KeyDispatch } from '../../src/ui/hooks/useKeys.js';
 import { tone } from '../../src/ui/theme.js';
+import { PawError } from '../../src/errors.js';
 import { keys, makeWorkflow, tick, waitFor } from './fixtures.js';
 
 const opened: Cloud[] = [];
@@ -118,5 +119,29 @@ describe('interrupted builds on home', () => {
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toContain('instance i-0dead was already terminated'), 15_000);
     await waitFor(() => expect(lastFrame()).toMatch(/step1\s+○ not built/));
+  });
+});
+
+describe('errors outside any screen', () => {
+  it('are shown as one line in the app, not a stack trace', async () => {
+    const dir = makeWorkflow();
+    dirs.push(dir);
+    let show: ((e: unknown) => void) | undefined;
+    const { lastFrame } = render(
+      <KeyDispatch>
+        <App
+          options={{ workflow: dir, sandbox: true }}
+          onCloud={(c) => c && opened.push(c)}
+          onQuit={() => undefined}
+          onErrorReporter={(s) => (show = s)}
+        />
+      </KeyDispatch>,
+    );
+    await waitFor(() => expect(show).toBeDefined());
+    show!(new PawError('the sandbox state file is damaged', { hint: 'delete .paw/sandbox and start again' }));
+    await waitFor(() => expect(lastFrame()).toContain('✖ the sandbox state file is damaged — delete .paw/sandbox and start again'));
+    show!(new TypeError('x is undefined'));
+    await waitFor(() => expect(lastFrame()).toContain('✖ unexpected error: x is undefined'));
+    expect(lastFrame()).not.toMatch(/\n\s+at /);
   });
 });
