@@ -10,8 +10,11 @@ import { formatAge } from '../hooks/useElapsed.js';
 import { problemsOf, useHomeFacts, type HomeFacts } from '../hooks/useHomeFacts.js';
 import { useListCursor } from '../hooks/useListCursor.js';
 import type { WorkflowSession } from '../hooks/useWorkflowSession.js';
-import { isKey } from '../keys.js';
+import { isKey, keyBindings, keysLabel, type Action } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
+
+/** The things to do from home, listed on the screen itself (from the key registry). */
+const homeActions: Action[] = ['build', 'manual', 'params', 'newStep', 'baseAmi', 'amis'];
 
 interface StepState {
   mark: string;
@@ -63,7 +66,7 @@ export function HomeScreen(props: {
   const steps = workflow?.steps ?? [];
   const problems = problemsOf(facts, workflow, session.workflowError, session.cloudError);
   const problemRows = Math.min(problems.length * 2, Math.max(0, bodyRows - 9));
-  const chainRows = Math.max(1, bodyRows - 6 - problemRows - (problemRows ? 1 : 0));
+  const chainRows = Math.max(1, bodyRows - 8 - problemRows - (problemRows ? 1 : 0));
   const { cursor, handle } = useListCursor(steps.length, chainRows);
   const [started] = useState(() => Date.now());
   const [resolving, setResolving] = useState<string | null>(null);
@@ -175,6 +178,21 @@ export function HomeScreen(props: {
             </Box>
           );
         })}
+      </Box>
+      <Box height={1} />
+      <Box height={1}>
+        <Text wrap="truncate">
+          <Text bold>Actions </Text>
+          {homeActions.map((a, i) => (
+            <Text key={a}>
+              {i ? ' · ' : ' '}
+              <Text color={tone('key')} bold>
+                {keysLabel(a)}
+              </Text>{' '}
+              {keyBindings[a].hint}
+            </Text>
+          ))}
+        </Text>
       </Box>
       {notice && !resolving ? (
         <Text color={tone('ok')} wrap="truncate">
