@@ -1,10 +1,11 @@
 import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
-import { useEffect, useReducer, useRef, useState } from 'react';
-import type { StyledLine, TerminalSession } from '../../packer/types.js';
+import { memo, useEffect, useReducer, useRef, useState } from 'react';
+import type { TerminalSession } from '../../packer/types.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
 import { isKey } from '../keys.js';
-import { logColor, tone } from '../theme.js';
+import { tone } from '../theme.js';
+import { ansiLine } from './ansi-line.js';
 import { keyToBytes } from './terminal-keys.js';
 import { TextField } from './TextField.js';
 
@@ -38,33 +39,17 @@ function useThrottledChanges(source: PaneSource): number {
   return tick;
 }
 
-function Line({ line, width, highlight }: { line: StyledLine; width: number; highlight: boolean }) {
-  return (
-    <Box height={1} width={width} overflow="hidden">
-      <Text wrap="truncate" inverse={highlight}>
-        {line.length === 0
-          ? ' '
-          : line.map((s, i) => (
-              <Text
-                key={i}
-                color={logColor(s.fg)}
-                backgroundColor={logColor(s.bg)}
-                bold={s.bold}
-                dimColor={s.dim}
-                italic={s.italic}
-                underline={s.underline}
-                inverse={s.inverse}
-              >
-                {s.text}
-              </Text>
-            ))}
-      </Text>
-    </Box>
-  );
-}
+/**
+ * One row: the line already encoded as one string of SGR-styled text, so Ink lays out and draws
+ * one text node per row. Memoized on that string: a row whose text did not change is not
+ * rendered again.
+ */
+const Line = memo(function Line({ text }: { text: string }) {
+  return <Text wrap="truncate">{text || ' '}</Text>;
+});
 
 /**
- * A live terminal: draws the visible lines of the session (one `<Box height={1}>` each),
+ * A live terminal: draws the visible lines of the session (one `<Text>` each),
  * follows the output or holds still while the user scrolls, searches with `/`, and while
  * typing (`i`) sends every key to the process.
  */
@@ -157,7 +142,7 @@ export function TerminalPane(props: {
     <Box flexDirection="column" width={width} height={rows + 1}>
       <Box flexDirection="column" height={rows}>
         {lines.map((line, i) => (
-          <Line key={i} line={line} width={width} highlight={match !== null && firstIndex + i === match} />
+          <Line key={i} text={ansiLine(line, width, match !== null && firstIndex + i === match)} />
         ))}
       </Box>
       <Box height={1}>
