@@ -52,6 +52,28 @@ export function pemPathFor(step: Step, keyName: string): string {
   return path.join(step.dir, '.paw', `${keyName}.pem`);
 }
 
+export interface KeyPairChoice {
+  name: string;
+  /** What choosing it means, in the user's words. */
+  note: string;
+}
+
+/**
+ * The key pairs a launch can use, the step's own first (created at launch when it does not
+ * exist yet), then this region's other key pairs (DescribeKeyPairs), whose private key the
+ * user must hold.
+ */
+export async function keyPairChoices(cloud: Cloud, workflow: Workflow, step: Step): Promise<KeyPairChoice[]> {
+  const own = defaultKeyName(workflow, step);
+  const names = (await cloud.instances.keyPairs()).map((k) => k.name).sort();
+  const ownNote = !names.includes(own)
+    ? 'created at launch, its .pem saved in .paw/'
+    : existsSync(pemPathFor(step, own))
+      ? 'its .pem is in .paw/'
+      : 'name taken and its .pem is not here: choose another';
+  return [{ name: own, note: ownNote }, ...names.filter((n) => n !== own).map((name) => ({ name, note: 'existing: you need its .pem' }))];
+}
+
 /**
  * Subnet, security group and instance profile found by the names in workflow_param.json, as
  * Packer's filters find them. Each missing one is named, with the key to fix.

@@ -22,8 +22,10 @@ describe('manual screen', () => {
       bodyRows: 24,
     });
     await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'));
-    expect(lastFrame()).toContain('Enter: launch a t3.micro (≈ $0.0104/h) from the source AMI   ←/→: another type');
-    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+←\/→ change\s+r refresh\s+Esc back/));
+    expect(lastFrame()).toContain('Enter: launch a t3.micro (≈ $0.0104/h) from the source AMI   Tab/←/→: change');
+    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+Tab next\s+←\/→ change\s+r refresh\s+Esc back/));
+    await waitFor(() => expect(lastFrame()).toContain('  key pair       ‹ paw-paw-example-hardening ›  created at launch, its .pem saved in .paw/'));
+    expect(lastFrame()).toContain('› instance type  ‹ t3.micro ›  ≈ $0.0104/h on demand');
     stdin.write(keys.right);
     await waitFor(() => expect(lastFrame()).toContain('Enter: launch a t3.small (≈ $0.0208/h) from the source AMI'));
 
@@ -163,14 +165,28 @@ describe('manual screen', () => {
     await w.cloud.instances.terminate(instanceId);
     await w.cloud.instances.createKeyPair('paw-paw-example-hardening');
 
+    await w.cloud.instances.createKeyPair('team-key');
+
     const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
       columns: 100,
       bodyRows: 24,
     });
     await waitFor(() => expect(lastFrame()).toContain(`note: instance ${instanceId} was terminated outside paw-tui`));
     expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now');
+    await waitFor(() => expect(lastFrame()).toContain('‹ paw-paw-example-hardening ›  name taken and its .pem is not here: choose another'));
     stdin.write(keys.enter);
     await waitFor(() => expect(h.errors).toHaveLength(1));
     expect(lastFrame()).toContain('key pair name "paw-paw-example-hardening" is taken in us-east-1');
+
+    // Choose another key pair from DescribeKeyPairs, then launch with it.
+    stdin.write(keys.tab);
+    await tick(50);
+    stdin.write(keys.right);
+    await waitFor(() => expect(lastFrame()).toContain('› key pair       ‹ team-key ›  existing: you need its .pem'));
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    expect(lastFrame()!.replace(/ *\n/g, ' ')).toMatch(/ssh -i ~\/\.ssh\/team-key\.pem ubuntu@ec2-/);
+    const launched = Object.values((await sandboxState(w.dir)).instances).filter((i) => i.id !== instanceId);
+    expect(launched.map((i) => i.keyName)).toEqual(['team-key']);
   });
 });

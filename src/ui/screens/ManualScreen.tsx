@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { InterruptedError } from '../../errors.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
-import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES } from '../../manual/launch.js';
+import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES, keyPairChoices, type KeyPairChoice } from '../../manual/launch.js';
 import { checklist, type ChecklistMark, needsPerson } from '../../manual/machine.js';
 import { manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
@@ -28,7 +28,7 @@ function enterDoes(view: ManualView, instanceType: string): string | null {
   const price = hourlyPrice(instanceType);
   switch (view.spec.driver === 'auto' && view.state !== 'done' ? 'auto' : view.state) {
     case 'launch':
-      return `launch a ${instanceType}${price === null ? '' : ` (≈ $${price}/h)`} from the source AMI   ${keysLabel('change')}: another type`;
+      return `launch a ${instanceType}${price === null ? '' : ` (≈ $${price}/h)`} from the source AMI   ${keysLabel('nextField')}/${keysLabel('change')}: change`;
     case 'connect':
       return `work done: stop it and make the image (asks first)`;
     case 'stop':
@@ -40,6 +40,29 @@ function enterDoes(view: ManualView, instanceType: string): string | null {
     default:
       return null;
   }
+}
+
+/** The choices of a launch: the highlighted one changes with ←/→, Tab moves between them. */
+function LaunchChoices(props: { field: 'type' | 'key'; instanceType: string; keyPair: KeyPairChoice | undefined; width: number }) {
+  const price = hourlyPrice(props.instanceType);
+  const row = (on: boolean, label: string, value: string, note: string) => (
+    <Box height={1} width={props.width}>
+      <Text wrap="truncate">
+        <Text color={tone('accent')}>{on ? '› ' : '  '}</Text>
+        {label}
+        <Text bold={on} inverse={on}>
+          {` ‹ ${value} › `}
+        </Text>
+        <Text color={tone('muted')}> {note}</Text>
+      </Text>
+    </Box>
+  );
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {row(props.field === 'type', 'instance type ', props.instanceType, price === null ? '' : `≈ $${price}/h on demand`)}
+      {row(props.field === 'key', 'key pair      ', props.keyPair?.name ?? '…', props.keyPair?.note ?? 'asking EC2')}
+    </Box>
+  );
 }
 
 function Checklist({ view, width }: { view: ManualView; width: number }) {
@@ -106,6 +129,9 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   const [session, setSession] = useState<Session | null>(null);
   const [typing, setTyping] = useState(false);
   const [instanceType, setInstanceType] = useState<string>(DEFAULT_INSTANCE_TYPE);
+  const [field, setField] = useState<'type' | 'key'>('type');
+  const [keyPairs, setKeyPairs] = useState<KeyPairChoice[]>([]);
+  const [keyIndex, setKeyIndex] = useState(0);
   const aborter = useRef(new AbortController());
   const openedAt = useRef(Date.now());
   const paneRows = Math.max(3, ctx.bodyRows - 3);
@@ -137,6 +163,12 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     };
   }, [ctx.cloud, ctx.workflow, step, report, ask]);
 
+  const atLaunch = view?.state === 'launch';
+  useEffect(() => {
+    if (!atLaunch) return;
+    keyPairChoices(ctx.cloud, ctx.workflow, step).then(setKeyPairs, report);
+  }, [atLaunch, ctx.cloud, ctx.workflow, step, report]);
+
   const go = useCallback(
     async (work: (g: ManualGuide, o: ActionOptions) => Promise<void>) => {
       if (!guide || guide.view.busy) return;
@@ -161,7 +193,8 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         if (!(await ask(`Terminate instance ${id}? Its image ${g.view.journal.imageId} is kept.`))) return;
         await g.perform('terminate', { ...o, confirmed: true });
       } else if (s === 'launch') {
-        await g.perform('launch', { ...o, instanceType });
+        // The first choice is the step's own key pair: created when missing, reused when its .pem is here.
+        await g.perform('launch', { ...o, instanceType, keyName: keyIndex > 0 ? keyPairs[keyIndex]?.name : undefined });
       }
       await g.resume(o);
     });
@@ -204,7 +237,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         : session
           ? ['focusPane', 'page', 'follow', 'search', 'back', 'help']
           : view?.state === 'launch'
-            ? ['next', 'change', 'refresh', 'back', 'help']
+            ? ['next', 'nextField', 'change', 'refresh', 'back', 'help']
             : ['next', 'connect', 'abandon', 'refresh', 'back', 'help'],
     );
     return () => {
@@ -221,10 +254,14 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       else if (isKey('connect', input, key)) connect();
       else if (isKey('abandon', input, key)) void abandon();
       else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
-      else if (isKey('change', input, key) && view?.state === 'launch' && !view.busy) {
+      else if (!atLaunch || view?.busy) return;
+      else if (isKey('nextField', input, key) || isKey('prevField', input, key)) setField((f) => (f === 'type' ? 'key' : 'type'));
+      else if (isKey('change', input, key) && field === 'type') {
         const i = INSTANCE_TYPE_CHOICES.indexOf(instanceType as (typeof INSTANCE_TYPE_CHOICES)[number]);
         const by = key.leftArrow ? INSTANCE_TYPE_CHOICES.length - 1 : 1;
         setInstanceType(INSTANCE_TYPE_CHOICES[(i + by) % INSTANCE_TYPE_CHOICES.length]!);
+      } else if (isKey('change', input, key) && keyPairs.length > 0) {
+        setKeyIndex((i) => (i + (key.leftArrow ? keyPairs.length - 1 : 1)) % keyPairs.length);
       }
     },
     { isActive: !question && !session },
@@ -271,12 +308,16 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   // The live area never grows past the rows the app gives the screen (Ink flickers otherwise).
   return (
     <Box flexDirection="column" height={ctx.bodyRows} overflow="hidden">
-      <Box height={1} width={ctx.columns}>
-        {top}
+      {/* Rows keep their height and the bottom is cut, rather than every row squeezed. */}
+      <Box flexDirection="column" flexShrink={0}>
+        <Box height={1} width={ctx.columns}>
+          {top}
+        </Box>
+        <Box height={1} />
+        <Checklist view={view} width={ctx.columns} />
+        {atLaunch ? <LaunchChoices field={field} instanceType={instanceType} keyPair={keyPairs[keyIndex]} width={ctx.columns} /> : null}
+        <Facts view={view} ssh={guide?.sshLine() ?? null} width={ctx.columns} />
       </Box>
-      <Box height={1} />
-      <Checklist view={view} width={ctx.columns} />
-      <Facts view={view} ssh={guide?.sshLine() ?? null} width={ctx.columns} />
     </Box>
   );
 }
