@@ -1,4 +1,3 @@
-import { render } from 'ink-testing-library';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { App } from '../../src/ui/app.js';
 import { KeyDispatch } from '../../src/ui/hooks/useKeys.js';
 import { tone } from '../../src/ui/theme.js';
 import { PawError } from '../../src/errors.js';
-import { keys, makeWorkflow, tick, waitFor } from './fixtures.js';
+import { keys, makeWorkflow, tick, waitFor, renderText } from './fixtures.js';
 
 const opened: Cloud[] = [];
 const dirs: string[] = [];
@@ -20,12 +19,12 @@ afterEach(async () => {
 function start(dir: string) {
   dirs.push(dir);
   const quits: number[] = [];
-  const app = render(
+  const app = renderText(
     <KeyDispatch>
       <App options={{ workflow: dir, sandbox: true }} onCloud={(c) => c && opened.push(c)} onQuit={(code) => quits.push(code)} />
     </KeyDispatch>,
   );
-  return { ...app, quits };
+  return Object.assign(app, { quits });
 }
 
 describe('the app shell and home', () => {
@@ -128,7 +127,7 @@ describe('errors outside any screen', () => {
     const dir = makeWorkflow();
     dirs.push(dir);
     let show: ((e: unknown) => void) | undefined;
-    const { lastFrame } = render(
+    const { lastFrame } = renderText(
       <KeyDispatch>
         <App
           options={{ workflow: dir, sandbox: true }}

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import stripAnsi from 'strip-ansi';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
 import { BuildScreen } from '../../src/ui/screens/BuildScreen.js';
@@ -28,7 +29,7 @@ describe.skipIf(!ready)('build screen', () => {
     await waitFor(() => expect(lastFrame()).toContain('==> '), 20_000);
     expect(lastFrame()).toMatch(/\[all\]/);
     await waitFor(() => expect(lastFrame()).toMatch(/✔ built ami-[0-9a-f]+ in \d+s · recorded in the catalog\s*\nlog \S+\.log/), 60_000);
-    expect(frames.some((f) => /building \S+ on i-[0-9a-f]+/.test(f))).toBe(true);
+    expect(frames.some((f) => /building \S+ on i-[0-9a-f]+/.test(stripAnsi(f)))).toBe(true);
     const item = await cloud.catalog.get(workflow.param.workflow_id, step.id);
     expect(lastFrame()).toContain(item!.ami_id);
   });

@@ -1,3 +1,6 @@
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
+import stripAnsi from 'strip-ansi';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,4 +83,14 @@ export async function type(stdin: { write: (s: string) => void }, text: string):
     stdin.write(c);
     await tick(5);
   }
+}
+
+/**
+ * ink-testing-library's render with the frames as text: whether colours are on depends on the
+ * terminal the tests run in, and the tests read what is written, not how it is coloured.
+ */
+export function renderText(tree: ReactElement) {
+  const app = render(tree);
+  // `frames` stays the live array of what was written (colours included) for counting frames.
+  return { ...app, lastFrame: () => stripAnsi(app.lastFrame() ?? '') };
 }

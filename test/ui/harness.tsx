@@ -1,7 +1,7 @@
-import { render } from 'ink-testing-library';
 import { useRef, useState, type ReactElement } from 'react';
 import { Box } from 'ink';
 import type { Cloud } from '../../src/aws/ports.js';
+import { renderText } from './fixtures.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
 import type { Workflow } from '../../src/workflow/types.js';
 import { KeyHints } from '../../src/ui/components/KeyHints.js';
@@ -86,12 +86,12 @@ export function renderScreen(
   }
   process.env.EDITOR = 'true';
   process.env.VISUAL = 'true';
-  return {
-    ...render(
+  return Object.assign(
+    renderText(
       <KeyDispatch>
         <Shell />
       </KeyDispatch>,
     ),
-    h,
-  };
+    { h },
+  );
 }
