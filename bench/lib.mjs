@@ -68,6 +68,7 @@ export async function bundle(entry, name, { outdir = path.join(repoRoot, 'bench'
     bundle: true,
     format: 'esm',
     platform: 'node',
+    mainFields: ['module', 'main'],
     target: 'node20',
     jsx: 'automatic',
     logLevel: 'warning',
