@@ -90,7 +90,7 @@ export function problemsOf(facts: HomeFacts, workflow: Workflow | null, workflow
   }
   if (facts.packer && 'error' in facts.packer) out.push({ what: facts.packer.error, fix: 'install Packer (https://developer.hashicorp.com/packer/install) or set PAW_PACKER' });
   if (facts.tableMissing && workflow) {
-    out.push({ what: `the catalog table ${workflow.param.dynamodb_table_name} does not exist yet`, fix: 'the first build asks to create it (or run: paw-tui record --yes)' });
+    out.push({ what: `the catalog table ${workflow.param.dynamodb_table_name} does not exist yet`, fix: 'the first build asks before creating it' });
   }
   if (facts.rootAmiProblem) out.push({ what: facts.rootAmiProblem, fix: 'press a to pick a current Ubuntu AMI' });
   if (facts.catalogError) out.push({ what: facts.catalogError, fix: 'check the table name and your permissions' });
