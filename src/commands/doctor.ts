@@ -35,6 +35,19 @@ async function openForDoctor(opts: GlobalOptions, workflow: Workflow | null): Pr
   });
 }
 
+/** Builds whose paw-tui died mid-run may have left an instance running (SPEC §3). */
+async function interruptedRunsCheck(workflow: Workflow): Promise<Check> {
+  return check('interrupted', async () => {
+    const { findInterruptedRuns } = await import('../packer/runs.js');
+    const runs = await findInterruptedRuns(workflow);
+    if (runs.length === 0) return 'no interrupted builds';
+    const named = runs.map((r) => `${r.stepId}${r.instanceId ? ` (${r.instanceId})` : ''}`).join(', ');
+    throw new PawError(`interrupted builds may have left instances running: ${named}`, {
+      hint: 'check them with paw-tui runs, end them with paw-tui runs terminate',
+    });
+  });
+}
+
 async function runChecks(opts: GlobalOptions): Promise<Check[]> {
   let workflow: Workflow | null = null;
   const chain = await check('workflow', async () => {
@@ -59,10 +72,15 @@ async function runChecks(opts: GlobalOptions): Promise<Check[]> {
   });
 
   const checks = [packer, chain, region];
+  // Last, after the cloud checks: interrupted builds, for a workflow that loaded.
+  const withRuns = async (list: Check[]): Promise<Check[]> => {
+    const w = workflow as Workflow | null;
+    return w ? [...list, await interruptedRunsCheck(w)] : list;
+  };
   const c = cloud as Cloud | null;
   if (!c) {
     checks.push(skipped('credentials', 'no region'), skipped('catalog table', 'no region'));
-    return checks;
+    return withRuns(checks);
   }
   try {
     const identity = await check('credentials', async () => {
@@ -72,7 +90,7 @@ async function runChecks(opts: GlobalOptions): Promise<Check[]> {
     checks.push(identity);
     if (!identity.ok) {
       checks.push(skipped('catalog table', 'no credentials'));
-      return checks;
+      return withRuns(checks);
     }
     const tableName = (workflow as Workflow | null)?.param.dynamodb_table_name ?? c.catalog.tableName;
     checks.push(
@@ -96,7 +114,7 @@ async function runChecks(opts: GlobalOptions): Promise<Check[]> {
         }),
       );
     }
-    return checks;
+    return withRuns(checks);
   } finally {
     await c.close();
   }

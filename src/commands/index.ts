@@ -21,4 +21,5 @@ export const commandModules: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import('./doctor.js'),
   validate: () => import('./validate.js'),
   build: () => import('./build.js'),
+  runs: () => import('./runs.js'),
 };

@@ -58,6 +58,7 @@ describe('AWS faults, each one line and a non-zero exit', () => {
       'ok    region         us-east-1',
       'FAIL  credentials    no AWS credentials found — set profile_name in workflow_param.json, pass --profile, or export AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (--sandbox runs offline)',
       'FAIL  catalog table  not checked: no credentials',
+      'ok    interrupted    no interrupted builds',
     ]);
   });
 

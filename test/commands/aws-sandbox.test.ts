@@ -242,6 +242,7 @@ describe('AWS commands in the sandbox', () => {
       'ok    credentials  ',
       'ok    catalog table',
       'ok    root base AMI',
+      'ok    interrupted  ',
     ]);
     expect(lines[1]).toBe('ok    workflow       paw-example: base → app → hardening');
     expect(path.isAbsolute(wf)).toBe(true);
