@@ -70,6 +70,8 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>, retr
             SecurityGroupIds: input.securityGroupIds,
             IamInstanceProfile: { Name: input.instanceProfileName },
             KeyName: input.keyName,
+            // The same token on a retry returns the first launch instead of a second instance.
+            ...(input.clientToken ? { ClientToken: input.clientToken } : {}),
             TagSpecifications: [
               { ResourceType: 'instance', Tags: tags },
               { ResourceType: 'volume', Tags: tags },

@@ -47,6 +47,7 @@ describe('ec2Instances', () => {
       instanceProfileName: 'packer-role',
       keyName: 'paw-wf1',
       tags: { Name: 'wf1/step2', 'paw:step_id': 'step2' },
+      clientToken: 'paw-launch-1',
     });
     expect(id).toBe('i-9');
     const tags = [
@@ -62,6 +63,7 @@ describe('ec2Instances', () => {
       SecurityGroupIds: ['sg-1'],
       IamInstanceProfile: { Name: 'packer-role' },
       KeyName: 'paw-wf1',
+      ClientToken: 'paw-launch-1',
       TagSpecifications: [
         { ResourceType: 'instance', Tags: tags },
         { ResourceType: 'volume', Tags: tags },
