@@ -206,6 +206,8 @@ describe('TerminalPane', () => {
     const source = fakeSource(['Continue? [c] Clean up and exit, [a] abort, [r] retry']);
     const { stdin, lastFrame } = renderText(<TerminalPane source={source} width={60} height={4} active />);
     await tick();
+    source.push('==> base: [c] Clean up and exit, [a] abort without cleanup, or [r] retry step?');
+    await waitFor(() => expect(lastFrame()).toContain('the process is asking: press i, then answer'));
     stdin.write('c');
     await tick();
     expect(source.written).toEqual([]);

@@ -16,6 +16,15 @@ export type PaneSource = Pick<TerminalSession, 'length' | 'view' | 'lineText' | 
 /** The pane never redraws more often than this (SPEC §10: at most 30 frames a second). */
 export const PANE_FRAME_MS = 34;
 
+/** Whether the newest output ends in a question (Packer's -on-error=ask waits for a letter). */
+export function waitingForAnswer(source: PaneSource): boolean {
+  for (let i = source.length - 1; i >= Math.max(0, source.length - 8); i--) {
+    const text = source.lineText(i).trim();
+    if (text) return text.endsWith('?');
+  }
+  return false;
+}
+
 /** Re-renders when the source changes, at most once per PANE_FRAME_MS. */
 function useThrottledChanges(source: PaneSource): number {
   const [tick, setTick] = useState(0);
@@ -136,7 +145,9 @@ export function TerminalPane(props: {
   const status = typing
     ? 'typing → process (Esc stops)'
     : offset === 0
-      ? 'following'
+      ? waitingForAnswer(source) && source.write
+        ? 'following — the process is asking: press i, then answer'
+        : 'following'
       : `${offset} lines up — f follows`;
   return (
     <Box flexDirection="column" width={width} height={rows + 1}>
