@@ -70,7 +70,7 @@ interface Row {
   name: string;
 }
 
-function FilteredTable({ rows, onFrame }: { rows: Row[]; onFrame?: () => void }) {
+function FilteredTable({ rows, onFrame, onCell }: { rows: Row[]; onFrame?: () => void; onCell?: () => void }) {
   const [filter, setFilter] = useState('');
   const shown = filter ? rows.filter((r) => r.name.includes(filter)) : rows;
   const { cursor, handle } = useListCursor(shown.length, 10);
@@ -82,7 +82,13 @@ function FilteredTable({ rows, onFrame }: { rows: Row[]; onFrame?: () => void })
   onFrame?.();
   const columns: Column<Row>[] = [
     { title: 'ID', width: 8, value: (r) => r.id },
-    { title: 'NAME', value: (r) => r.name },
+    {
+      title: 'NAME',
+      value: (r) => {
+        onCell?.();
+        return r.name;
+      },
+    },
   ];
   return (
     <Box flexDirection="column">
@@ -106,25 +112,22 @@ describe('Table', () => {
     expect(lastFrame()).not.toContain('r0 ');
   });
 
-  // A timing test on a shared machine: a few tries, so one GC pause or a busy neighbour does not decide it.
-  it('keeps a filter keystroke to frame under 50 ms (p95) with 10,000 rows', { retry: 3 }, async () => {
-    const { stdin, lastFrame } = renderText(<FilteredTable rows={rows} />);
+  // Keystroke-to-frame time is measured by `npm run bench` (SPEC §10: measures, not timed
+  // tests). What keeps it fast is asserted here: a keystroke formats only the rows on screen.
+  it('formats only the visible rows on a filter keystroke, whatever the row count', async () => {
+    let cells = 0;
+    const { stdin, lastFrame } = renderText(<FilteredTable rows={rows} onCell={() => cells++} />);
     await tick();
-    const times: number[] = [];
-    for (const c of ['s', 'e', 'v', 'e', 'n', '-', '1', '2', '3', '4']) {
+    for (const c of ['s', 'e', 'v', 'e', 'n']) {
       const before = lastFrame();
-      const t0 = performance.now();
+      cells = 0;
       stdin.write(c);
       await waitFor(() => expect(lastFrame()).not.toBe(before), 2000);
-      times.push(performance.now() - t0);
-      stdin.write(keys.backspace);
-      await waitFor(() => expect(lastFrame()).toBe(before), 2000);
-      stdin.write(c);
-      await tick(5);
+      expect(cells).toBeGreaterThan(0);
+      expect(cells).toBeLessThanOrEqual(10 * 4);
     }
-    times.sort((a, b) => a - b);
-    const p95 = times[Math.ceil(times.length * 0.95) - 1]!;
-    expect(p95, `keystroke to frame: ${times.map((t) => t.toFixed(1)).join(', ')} ms`).toBeLessThan(50);
+    expect(lastFrame()).toContain('filter: seven');
+    expect(lastFrame()).toContain('image-0-seven');
   });
 });
 
