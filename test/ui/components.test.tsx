@@ -7,6 +7,7 @@ import { HelpOverlay } from '../../src/ui/components/HelpOverlay.js';
 import { KeyHints } from '../../src/ui/components/KeyHints.js';
 import { Table, type Column } from '../../src/ui/components/Table.js';
 import { TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
+import { TextField } from '../../src/ui/components/TextField.js';
 import { useListCursor } from '../../src/ui/hooks/useListCursor.js';
 import { useInput } from 'ink';
 import { keys, tick, waitFor, renderText } from './fixtures.js';
@@ -223,5 +224,24 @@ describe('TerminalPane', () => {
     expect(source.written).toEqual(['c', '\r']);
     stdin.write(keys.esc);
     await waitFor(() => expect(lastFrame()).toContain('following'));
+  });
+});
+
+describe('TextField', () => {
+  function Field() {
+    const [value, setValue] = useState('../extras');
+    return <TextField focused value={value} onChange={setValue} />;
+  }
+
+  it('takes keys that arrive in one chunk: backspaces, then typed text', async () => {
+    const { stdin, lastFrame } = renderText(<Field />);
+    await tick();
+    stdin.write('\x7f\x7f\x7f');
+    await waitFor(() => expect(lastFrame()).not.toContain('../extr'));
+    expect(lastFrame()).toContain('../ext');
+    stdin.write('\x7f'.repeat(6));
+    await tick();
+    stdin.write('base');
+    await waitFor(() => expect(lastFrame()?.trim()).toBe('base'));
   });
 });

@@ -30,8 +30,10 @@ export function TextField(props: {
       if (key.return) onSubmit?.(latest.current);
       else if (key.escape) onCancel?.();
       else if (key.backspace || key.delete) change(latest.current.slice(0, -1));
+      // Erasures typed quickly (or sent by a script) arrive as one chunk that Ink does not name.
+      else if (/^[\x7f\b]+$/.test(input)) change(latest.current.slice(0, Math.max(0, latest.current.length - input.length)));
       else if (key.ctrl && input === 'u') change('');
-      else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && input && !/[\x00-\x1f]/.test(input)) change(latest.current + input);
+      else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && input && !/[\x00-\x1f\x7f]/.test(input)) change(latest.current + input);
     },
     { isActive: focused },
   );
