@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { errorLine } from '../../src/errors.js';
 import { NewStepScreen } from '../../src/ui/screens/NewStepScreen.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
 import { fakeCloud } from '../aws/fake-cloud.js';
@@ -22,6 +23,10 @@ describe('new step', () => {
     expect(lastFrame()).toContain('‹ step2 ›');
     await type(stdin, 'step 3');
     await waitFor(() => expect(lastFrame()).toContain('is not a safe step id'));
+    stdin.write(keys.ctrlS);
+    await waitFor(() => expect(h.errors).toHaveLength(1));
+    // Shown as the user's mistake, in one line, not as a defect of the app.
+    expect(errorLine(h.errors[0])).toMatch(/^"step 3" is not a safe step id — use letters/);
     stdin.write(keys.backspace);
     await tick();
     stdin.write(keys.backspace);
