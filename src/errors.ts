@@ -37,9 +37,13 @@ export function isPawError(e: unknown): e is PawError {
   return e instanceof PawError;
 }
 
-/** The one line shown for any error: the message, then the hint after " — ". */
+/**
+ * The one line shown for any error: the message, then the hint after " — ". A string is a
+ * line the app wrote for the user; anything else that is not a PawError is a defect.
+ */
 export function errorLine(e: unknown): string {
   if (e instanceof PawError) return e.hint ? `${e.message} — ${e.hint}` : e.message;
+  if (typeof e === 'string') return e;
   if (e instanceof Error) return `unexpected error: ${e.message}`;
   return `unexpected error: ${String(e)}`;
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
-import { errorLine, PawError } from '../../errors.js';
+import { errorLine } from '../../errors.js';
 import type { ScaffoldKind, StepPlan } from '../../workflow/scaffold.js';
 import { TextField } from '../components/TextField.js';
 import type { AppContext } from '../context.js';
@@ -61,10 +61,7 @@ export function NewStepScreen({ ctx }: { ctx: AppContext }) {
   }, [spec, ctx.workflow, created, metadata]);
 
   const create = async () => {
-    if (!spec || preview.kind !== 'plan') {
-      // The problem is already the one line the user reads; shown as such, not as a defect.
-      return ctx.showError(new PawError(preview.kind === 'problem' ? preview.message : 'give the new step an id first'));
-    }
+    if (!spec || preview.kind !== 'plan') return ctx.showError(preview.kind === 'problem' ? preview.message : 'give the new step an id first');
     try {
       const { createStep } = await import('../../workflow/scaffold.js');
       setCreated(await createStep(ctx.workflow, spec));
