@@ -47,7 +47,13 @@ export function renderScreen(
       ...size,
       reload: async () => {
         h.reloads++;
-        current = await loadWorkflow(workflow.dir);
+        // As the app does: a workflow that no longer loads is an error shown in place.
+        try {
+          current = await loadWorkflow(workflow.dir);
+        } catch (e) {
+          h.errors.push(e);
+          return;
+        }
         ctx.current = { ...ctx.current!, workflow: current };
         setGeneration((g) => g + 1);
       },
