@@ -7,12 +7,34 @@ export type { AppOptions } from './context.js';
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+
+/**
+ * The app runs only on a terminal, where a person watches it. Ink decides once, when it loads,
+ * to draw only the last frame if the environment says CI; a terminal inside a CI job (or a test
+ * driving the app in tmux) must still see every frame.
+ */
+async function asAtTerminal<T>(load: () => Promise<T>): Promise<T> {
+  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of CI_VARIABLES) process.env[name] = 'false';
+  try {
+    return await load();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 /**
  * Opens the full-screen app and resolves with the exit code when the user leaves it. The home
  * screen draws at once; the workflow and the cloud load after the first frame.
  */
 export async function runApp(opts: AppOptions): Promise<number> {
-  const [{ render }, { App }, { KeyDispatch }] = await Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]);
+  const [{ render }, { App }, { KeyDispatch }] = await asAtTerminal(() =>
+    Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]),
+  );
   let cloud: Cloud | null = null;
   let code = 0;
   // Work that fails outside any screen (a stray promise) is shown in the app like any error,

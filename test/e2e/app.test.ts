@@ -31,8 +31,8 @@ function shellQuote(s: string): string {
 describe.skipIf(skip)('paw-tui --sandbox, driven by keys in tmux', () => {
   it('picks a base AMI, creates a step, edits a param, builds, browses and deletes an AMI', async () => {
     cpSync(exampleWorkflowDir(), workflow, { recursive: true });
-    // Ink draws only the last frame when it believes it runs in CI, so the app runs without CI set.
-    const command = `env -u CI -u PAW_PACKER PAW_FAKE_PACKER_SPEED=25 ${shellQuote(process.execPath)} ${shellQuote(cli)} --sandbox --workflow ${shellQuote(workflow)}; echo "paw-tui exited with $?"; sleep 30`;
+    // CI stays set when CI runs this: the app must draw every frame on a terminal all the same.
+    const command = `env -u PAW_PACKER PAW_FAKE_PACKER_SPEED=25 ${shellQuote(process.execPath)} ${shellQuote(cli)} --sandbox --workflow ${shellQuote(workflow)}; echo "paw-tui exited with $?"; sleep 30`;
     const s = (screen = new TmuxScreen(command, { cols: 120, rows: 40 }));
 
     // Home.
