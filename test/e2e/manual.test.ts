@@ -77,7 +77,9 @@ function liveInstances(workflow: string): string[] {
 /** From home, the third step of the chain (hardening), its manual guide. */
 async function openHardeningGuide(s: TmuxScreen): Promise<void> {
   await s.waitFor('paw-tui · paw-example · home');
-  await s.waitFor(/app → hardening\s+\S/);
+  // As a person would: once the cloud is open (the identity shows) and the chain has its states.
+  await s.waitFor(/account 123456789012/);
+  await s.waitFor(/app → hardening\s+[○◐✔]/);
   await s.key('j');
   await s.key('j');
   await s.key('m');
@@ -186,6 +188,13 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
     expect(second.capture()).toMatch(new RegExp(`ssh -i \\S+\\.pem ubuntu@\\S+`));
     // Nothing was launched a second time.
     expect(liveInstances(workflow)).toEqual([instanceId]);
+
+    // The pane closes with Esc too (not typing: Esc is the pane's back), back to the checklist.
+    await second.key('c');
+    await second.waitFor('sandbox: a local shell stands in for ssh ubuntu@');
+    await second.key('Escape');
+    const closed = await second.waitFor('▶ Connect and provision it by hand  ← now');
+    expect(closed).not.toContain('sandbox: a local shell');
 
     // Giving up terminates it (after a question) and the checklist starts again.
     await second.key('x');
