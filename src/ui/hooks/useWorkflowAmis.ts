@@ -93,7 +93,8 @@ export function useWorkflowAmis(cloud: Cloud, workflow: Workflow) {
       const workflowId = workflow.param.workflow_id;
       const items = (await cloud.catalog.tableExists()) ? await cloud.catalog.listWorkflow(workflowId) : [];
       const owned = await cloud.images.listOwned({ workflowId });
-      const missing = items.map((i) => i.ami_id).filter((id) => !owned.some((o) => o.id === id));
+      const ownedIds = new Set(owned.map((o) => o.id));
+      const missing = items.map((i) => i.ami_id).filter((id) => !ownedIds.has(id));
       const described = missing.length ? await cloud.images.describe(missing) : [];
       setRows(joinAmis(items, [...owned, ...described]));
       setError(null);

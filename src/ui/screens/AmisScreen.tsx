@@ -31,10 +31,21 @@ export function sortRows(rows: AmiRow[], by: SortKey, stepOrder: string[]): AmiR
   return [...rows].sort(compare[by]);
 }
 
+// A row's searchable text, made once per loaded row rather than on every keystroke.
+const searchTexts = new WeakMap<AmiRow, string>();
+function searchText(r: AmiRow): string {
+  let text = searchTexts.get(r);
+  if (text === undefined) {
+    text = `${r.amiId} ${r.stepId} ${r.state} ${r.name}`.toLowerCase();
+    searchTexts.set(r, text);
+  }
+  return text;
+}
+
 export function filterRows(rows: AmiRow[], text: string): AmiRow[] {
   const needle = text.trim().toLowerCase();
   if (!needle) return rows;
-  return rows.filter((r) => `${r.amiId} ${r.stepId} ${r.state} ${r.name}`.toLowerCase().includes(needle));
+  return rows.filter((r) => searchText(r).includes(needle));
 }
 
 const columns: Column<AmiRow>[] = [
