@@ -29,6 +29,7 @@ export function register(program: Command): void {
               stepId: r.stepId,
               startedAt: r.startedAt,
               status: r.status,
+              packerRunning: r.packerRunning,
               instanceId: r.instanceId ?? null,
               instanceState: r.instanceId ? (states.get(r.instanceId) ?? 'not found') : null,
             }));
@@ -40,16 +41,16 @@ export function register(program: Command): void {
           : [
               ...rows.map(
                 (r) =>
-                  `${r.stepId}  run ${r.runId}  started ${r.startedAt}  ${r.instanceId ? `instance ${r.instanceId} (${r.instanceState})` : 'no instance launched'}`,
+                  `${r.stepId}  run ${r.runId}  started ${r.startedAt}  ${r.instanceId ? `instance ${r.instanceId} (${r.instanceState})` : 'no instance launched'}${r.packerRunning ? '  Packer still running' : ''}`,
               ),
-              'terminate their instances with: paw-tui runs terminate',
+              'stop them and terminate their instances with: paw-tui runs terminate',
             ].join('\n'),
       );
     });
 
   runs
     .command('terminate')
-    .description('terminate the build instances of interrupted runs and mark the runs resolved')
+    .description('interrupt a Packer left running, terminate the build instances of interrupted runs, mark the runs resolved')
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);

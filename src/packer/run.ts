@@ -83,6 +83,8 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
   // Written as the ids appear; every update holds the whole record, so one failed write is
   // made good by the next.
   const remember = (change: Parameters<RunJournal['update']>[0]) => journal.update(change).catch(() => undefined);
+  // If paw-tui dies, Packer may go on alone: the next start must be able to find and stop it.
+  void remember({ packerPid: terminal.pid });
   output.on((event) => {
     if (event.kind === 'instance') void remember({ instanceId: event.instanceId });
     else if (event.kind === 'ami') void remember({ amiId: output.amiId() });

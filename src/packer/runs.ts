@@ -108,6 +108,36 @@ async function readRuns(step: Step): Promise<{ file: string; run: RunRecord }[]>
 export interface InterruptedRun extends RunRecord {
   file: string;
   stepDir: string;
+  /** Packer outlived the paw-tui that started it and is still building. */
+  packerRunning: boolean;
+}
+
+/** Whether any process of the group the terminal's process led is still there. */
+function groupAlive(leader: number | undefined): boolean {
+  if (leader === undefined) return false;
+  try {
+    process.kill(-leader, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Interrupts a Packer left running by a paw-tui that died, and waits for its clean-up (which
+ * terminates its build instance), as Ctrl-C would have done.
+ */
+async function stopOrphanPacker(leader: number, waitMs: number): Promise<boolean> {
+  try {
+    process.kill(-leader, 'SIGINT');
+  } catch {
+    return true;
+  }
+  for (const start = Date.now(); Date.now() - start < waitMs; ) {
+    if (!groupAlive(leader)) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return !groupAlive(leader);
 }
 
 /**
@@ -120,7 +150,7 @@ export async function findInterruptedRuns(workflow: Workflow): Promise<Interrupt
     for (const { file, run } of await readRuns(step)) {
       const unfinished = run.status === 'running' || run.status === 'interrupting' || (run.status === 'interrupted' && run.cleanupSkipped);
       if (unfinished && !alive(run.pid)) {
-        found.push({ ...run, file, stepDir: step.dir });
+        found.push({ ...run, file, stepDir: step.dir, packerRunning: groupAlive(run.packerPid) });
       }
     }
   }
@@ -131,8 +161,13 @@ export async function findInterruptedRuns(workflow: Workflow): Promise<Interrupt
  * Deals with an orphaned run's build instance: terminates it unless EC2 says it is already
  * gone, then marks the run resolved so it is not reported again. Returns what was done.
  */
-export async function terminateRunInstance(cloud: Cloud, run: InterruptedRun): Promise<string> {
+export async function terminateRunInstance(cloud: Cloud, run: InterruptedRun, options: { packerWaitMs?: number } = {}): Promise<string> {
   let resolution: string;
+  const notes: string[] = [];
+  if (run.packerRunning && run.packerPid !== undefined) {
+    const stopped = await stopOrphanPacker(run.packerPid, options.packerWaitMs ?? 120_000);
+    notes.push(stopped ? `interrupted the Packer left running (pid ${run.packerPid})` : `Packer (pid ${run.packerPid}) did not stop after an interrupt`);
+  }
   if (!run.instanceId) {
     resolution = 'no instance had been launched';
   } else {
@@ -147,6 +182,7 @@ export async function terminateRunInstance(cloud: Cloud, run: InterruptedRun): P
       resolution = `terminated instance ${run.instanceId} (was ${was})`;
     }
   }
+  resolution = [...notes, resolution].join('; ');
   // Parsing drops the fields added for the caller (file, stepDir): the record as stored.
   const resolved: RunRecord = { ...runSchema.parse(run), status: 'resolved', resolution, updatedAt: new Date().toISOString() };
   await writeFileAtomic(run.file, JSON.stringify(resolved, null, 2) + '\n');

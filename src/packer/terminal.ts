@@ -183,6 +183,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
   }
 
   return {
+    pid: child.pid,
     get cols() {
       return cols;
     },

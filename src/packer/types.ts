@@ -23,6 +23,8 @@ export type StyledLine = StyledSpan[];
  * `packer build` and, in the manual path, for SSH. Core only: no React.
  */
 export interface TerminalSession {
+  /** The process in the terminal; it leads its own process group. */
+  readonly pid: number;
   readonly cols: number;
   readonly rows: number;
   /** Lines kept: the screen plus the bounded scrollback. */

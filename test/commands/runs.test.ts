@@ -18,8 +18,9 @@ describe('runs and doctor: a build whose paw-tui died', () => {
 
     const listed = await runCli(['--workflow', dir, '--sandbox', 'runs', '--json']);
     expect(listed.code).toBe(0);
-    const rows = JSON.parse(listed.stdout) as { stepId: string; instanceId: string; instanceState: string }[];
-    expect(rows.map((r) => [r.stepId, r.instanceId])).toEqual([['base', instanceId]]);
+    const rows = JSON.parse(listed.stdout) as { stepId: string; instanceId: string; instanceState: string; packerRunning: boolean }[];
+    // Packer outlived paw-tui: it is found by the process group the journal names.
+    expect(rows.map((r) => [r.stepId, r.instanceId, r.packerRunning])).toEqual([['base', instanceId, true]]);
     expect(['pending', 'running']).toContain(rows[0]!.instanceState);
 
     const doctor = await runCli(['--workflow', dir, '--sandbox', 'doctor']);
@@ -32,7 +33,14 @@ describe('runs and doctor: a build whose paw-tui died', () => {
 
     const ended = await runCli(['--workflow', dir, '--sandbox', 'runs', 'terminate', '--yes']);
     expect(ended.code).toBe(0);
-    expect(ended.stdout).toMatch(new RegExp(`^base  run \\S+: terminated instance ${instanceId} \\(was (running|pending)\\)$`, 'm'));
+    // Packer is interrupted first (unless it ended meanwhile), then the instance is made sure of.
+    expect(ended.stdout).toMatch(
+      new RegExp(
+        `^base  run \\S+: (interrupted the Packer left running \\(pid \\d+\\); )?(terminated instance ${instanceId} \\(was (running|pending|stopping|stopped)\\)|instance ${instanceId} was already (terminated|shutting down))$`,
+        'm',
+      ),
+    );
+    expect(await runCli(['--workflow', dir, '--sandbox', 'runs', '--json']).then((r) => JSON.parse(r.stdout))).toEqual([]);
 
     const after = await runCli(['--workflow', dir, '--sandbox', 'runs']);
     expect(after.stdout.trim()).toBe('no interrupted runs');
