@@ -16,9 +16,6 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  // The AWS SDK's ES builds: a bundled `await import()` of a CommonJS build has only a default
-  // export, so `(await import('@aws-sdk/client-…')).SomeClient` would be undefined.
-  mainFields: ['module', 'main'],
   // ESM builds first: a split chunk of a CommonJS package exports only `default`, so
   // `const { EC2Client } = await import('@aws-sdk/client-ec2')` was undefined in dist/.
   mainFields: ['module', 'main'],

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import type { Cloud } from '../aws/ports.js';
 import type { Workflow } from '../workflow/types.js';
 
@@ -65,4 +66,24 @@ export function emit(opts: GlobalOptions, data: unknown, text: () => string): vo
     const t = text();
     if (t) process.stdout.write(t.endsWith('\n') ? t : t + '\n');
   }
+}
+
+/** Whether a person is at a terminal to answer a question. */
+export function canAsk(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+/** A yes/no question on the terminal (line mode), "no" by default. */
+export async function askYesNo(question: string): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: question, default: false });
+}
+
+/** A yes for what cannot be undone: `--yes`, else the person at the terminal, else a usage error. */
+export async function confirmed(opts: GlobalOptions, what: string, question: string): Promise<boolean> {
+  if (opts.yes) return true;
+  if (!canAsk()) throw new UsageError(`${what} needs confirmation and there is no terminal to ask`, 'pass --yes');
+  const yes = await askYesNo(question);
+  if (!yes) process.stdout.write('nothing done\n');
+  return yes;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ManualGuide, ManualView } from '../manual/guide.js';
 import type { GlobalOptions } from './context.js';
-import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+import { askYesNo, canAsk, confirmed, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 const ACTIONS = ['status', 'launch', 'stop', 'image', 'terminate', 'resume'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -59,7 +59,7 @@ export function register(program: Command): void {
 
 async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions, options: ManualOptions): Promise<void> {
   const at = () => guide.view.state;
-  const consent = { yes: opts.yes, ask: canAsk() ? ask : undefined };
+  const consent = { yes: opts.yes, ask: canAsk() ? askYesNo : undefined };
   const goOn = () => guide.resume({ ...consent, confirmed: false });
   switch (action) {
     case 'status':
@@ -72,7 +72,7 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
     case 'resume':
       await guide.resume({ ...consent, confirmed: opts.yes });
       // Without --yes a person at a terminal is asked here; without one, resume ends and says what is next.
-      if (at() === 'terminate' && canAsk() && (await ask(`Terminate instance ${guide.view.journal.instanceId}?`))) {
+      if (at() === 'terminate' && canAsk() && (await askYesNo(`Terminate instance ${guide.view.journal.instanceId}?`))) {
         await guide.perform('terminate', { ...consent, confirmed: true });
         await goOn();
       }
@@ -106,24 +106,6 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
       return goOn();
     }
   }
-}
-
-function canAsk(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
-}
-
-async function ask(question: string): Promise<boolean> {
-  const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message: question, default: false });
-}
-
-/** A yes for what cannot be undone: `--yes`, else the person at the terminal, else a usage error. */
-async function confirmed(opts: GlobalOptions, what: string, question: string): Promise<boolean> {
-  if (opts.yes) return true;
-  if (!canAsk()) throw new UsageError(`${what} needs confirmation and there is no terminal to ask`, 'pass --yes');
-  const yes = await ask(question);
-  if (!yes) process.stdout.write('nothing done\n');
-  return yes;
 }
 
 /** Prints each journal event as it is written, and the elapsed time of long waits. */

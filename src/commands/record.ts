@@ -1,19 +1,10 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+import { askYesNo, canAsk, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 interface RecordOptions {
   ami: string;
   buildMethod?: string;
-}
-
-/** Asks yes/no on the terminal; undefined when there is no terminal to ask on. */
-function terminalQuestion(): ((question: string) => Promise<boolean>) | undefined {
-  if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
-  return async (question) => {
-    const { confirm } = await import('@inquirer/prompts');
-    return confirm({ message: question, default: false });
-  };
 }
 
 export function register(program: Command): void {
@@ -36,7 +27,7 @@ export function register(program: Command): void {
       const item = await withCloud(opts, workflow, (cloud) =>
         recordAmi(cloud, workflow, step, options.ami, {
           yes: opts.yes,
-          ask: terminalQuestion(),
+          ask: canAsk() ? askYesNo : undefined,
           buildMethod: (options.buildMethod as 'packer' | 'manual' | undefined) ?? (step.manual ? 'manual' : 'packer'),
         }),
       );

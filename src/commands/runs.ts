@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+import { confirmed, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 /**
  * Builds whose paw-tui process died (or that were stopped by force) may have left their build
@@ -61,16 +60,7 @@ export function register(program: Command): void {
         return;
       }
       const named = found.map((r) => r.instanceId ?? `(run ${r.runId}, no instance)`).join(', ');
-      if (!opts.yes) {
-        if (!process.stdin.isTTY || !process.stdout.isTTY) {
-          throw new UsageError(`terminating ${named} needs a confirmation`, 'pass --yes');
-        }
-        const { confirm } = await import('@inquirer/prompts');
-        if (!(await confirm({ message: `Terminate ${named}?`, default: false }))) {
-          emit(opts, [], () => 'nothing terminated');
-          return;
-        }
-      }
+      if (!(await confirmed(opts, `terminating ${named}`, `Terminate ${named}?`))) return;
       const done = await withCloud(opts, workflow, async (cloud) => {
         const out: { runId: string; stepId: string; resolution: string }[] = [];
         for (const run of found) out.push({ runId: run.runId, stepId: run.stepId, resolution: await terminateRunInstance(cloud, run) });

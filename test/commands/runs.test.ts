@@ -29,7 +29,7 @@ describe('runs and doctor: a build whose paw-tui died', () => {
 
     const refused = await runCli(['--workflow', dir, '--sandbox', 'runs', 'terminate']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr.trim()).toBe(`paw-tui: terminating ${instanceId} needs a confirmation — pass --yes`);
+    expect(refused.stderr.trim()).toBe(`paw-tui: terminating ${instanceId} needs confirmation and there is no terminal to ask — pass --yes`);
 
     const ended = await runCli(['--workflow', dir, '--sandbox', 'runs', 'terminate', '--yes']);
     expect(ended.code).toBe(0);
