@@ -59,6 +59,8 @@ export function startBuild(options: StartBuildOptions): BuildSession {
   let command: string | null = null;
   let interruptAsked = false;
   let forced = false;
+  /** A run journal write failed: Packer was interrupted; this is the one line the user gets. */
+  let journalFailure: string | null = null;
   // Interrupting after Packer exited stops the wait for the AMI to become available.
   const stopWaiting = new AbortController();
 
@@ -121,6 +123,15 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       args,
       cols: options.cols ?? 120,
       rows: options.rows ?? 30,
+      onStorageFailure(failure) {
+        const instance = run?.output.instanceId;
+        const where = failure.journalSaved ? `, recorded in ${failure.journalFile}` : '';
+        journalFailure =
+          `build stopped: ${failure.reason}; Packer was interrupted to terminate ` +
+          (instance ? `instance ${instance}${where} (if it is still there: paw-tui runs terminate)` : 'what it launched');
+        interruptAsked = true;
+        set({ status: 'interrupting', error: journalFailure });
+      },
     });
     const current = run;
     debug = tailDebugLog(current.paths.debugLog);
@@ -137,24 +148,31 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       else if (event.kind === 'ami') set({ amiId: current.output.amiId(options.cloud.region) });
     });
 
+    // Once the disk is full, the last records of the run are best effort: its kept room holds them if it can.
+    const record = (change: Parameters<typeof current.journal.update>[0]) => current.journal.update(change).catch(() => undefined);
     const exit = await current.exited;
     await debug.finish();
     const exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
     set({ exitCode, phases: [...current.output.phases] });
 
+    if (journalFailure) {
+      await record({ status: 'interrupted', exitCode, ...(current.output.instanceId ? { cleanupSkipped: true } : {}) });
+      set({ status: 'failed', error: journalFailure, endedAt: Date.now(), commandExitCode: 1 });
+      return;
+    }
     if (interruptAsked || forced) {
       const instance = current.output.instanceId;
       const error = forced
         ? `build stopped by force: ${instance ? `instance ${instance} may be left running` : 'a build instance may be left running'} — check it in EC2 and terminate it (the home screen offers to)`
         : `build interrupted: Packer cleaned up and exited with code ${exitCode}`;
       // A forced stop skipped Packer's clean-up: the run stays listed until its instance is dealt with.
-      await current.journal.update({ status: 'interrupted', exitCode, ...(forced ? { cleanupSkipped: true } : {}) });
+      await record({ status: 'interrupted', exitCode, ...(forced ? { cleanupSkipped: true } : {}) });
       set({ status: 'interrupted', error, endedAt: Date.now(), commandExitCode: 130 });
       return;
     }
     if (exitCode !== 0) {
       const why = current.output.errors[0] ?? current.output.lastLines(1)[0] ?? '';
-      await current.journal.update({ status: 'failed', exitCode });
+      await record({ status: 'failed', exitCode });
       set({ error: `packer build failed with exit code ${exitCode}${why ? `: ${why}` : ''} — see ${current.paths.log}` });
       return;
     }
@@ -170,15 +188,15 @@ export function startBuild(options: StartBuildOptions): BuildSession {
         wait: { ...options.amiWait, signal: stopWaiting.signal },
         note,
       });
-      await current.journal.update({ status: 'succeeded', exitCode, amiId: outcome.amiId });
+      await record({ status: 'succeeded', exitCode, amiId: outcome.amiId });
       set({ status: 'succeeded', amiId: outcome.amiId, recorded: true, endedAt: Date.now(), commandExitCode: 0 });
     } catch (e) {
       if (stopWaiting.signal.aborted) {
-        await current.journal.update({ status: 'interrupted', exitCode });
+        await record({ status: 'interrupted', exitCode });
         set({ status: 'interrupted', error: errorLine(e), endedAt: Date.now(), commandExitCode: 130 });
         return;
       }
-      await current.journal.update({ status: 'failed', exitCode });
+      await record({ status: 'failed', exitCode });
       set({ error: errorLine(e) });
     }
   }

@@ -21,8 +21,9 @@ export interface RunLogPaths {
   debugLog: string;
 }
 
-export function runLogPaths(stepDir: string, stepId: string, startedAt: Date): RunLogPaths {
-  const base = path.join(logsDir(stepDir), `${stepId}-${fileTimestamp(startedAt)}`);
+/** A run's logs are named after its run id (`<step>-<timestamp>-<suffix>`), so two runs never share one. */
+export function runLogPaths(stepDir: string, runId: string): RunLogPaths {
+  const base = path.join(logsDir(stepDir), runId);
   return { log: `${base}.log`, debugLog: `${base}.debug.log` };
 }
 
@@ -42,7 +43,19 @@ export class RunLog {
 
   private constructor(readonly path: string) {
     this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    // A full disk must not end paw-tui with a stack trace mid-build: the log stops, the run
+    // journal (which has its room kept) decides whether the build can go on.
+    this.stream.on('error', (e) => {
+      this.failed = e;
+      this.closed = true;
+      this.onError?.(e);
+    });
   }
+
+  /** Why the log could not be written, if it could not. */
+  failed: Error | null = null;
+  /** Told once when the log cannot be written (the disk is full...). */
+  onError?: (e: Error) => void;
 
   static async open(file: string, header?: string): Promise<RunLog> {
     await mkdir(path.dirname(file), { recursive: true });
@@ -64,6 +77,7 @@ export class RunLog {
     if (this.closed) return Promise.resolve();
     this.splitter.end();
     this.closed = true;
+    if (this.failed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
     });

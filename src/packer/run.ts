@@ -1,9 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { commandLine } from './find.js';
-import { packerLogEnv, RunLog, redactFile, runLogPaths, fileTimestamp, type RunLogPaths } from './log.js';
+import { packerLogEnv, RunLog, redactFile, runLogPaths, type RunLogPaths } from './log.js';
 import { manifestPath } from './manifest.js';
 import { PackerOutput } from './output.js';
-import { RunJournal } from './runs.js';
+import { currentProcess } from '../locks/process.js';
+import { JournalWriteError, newRunId, RunJournal } from './runs.js';
 import { startTerminal } from './terminal.js';
 import type { PackerBinary, RawOutput, TerminalSession } from './types.js';
 
@@ -18,6 +19,21 @@ export interface PackerRunOptions {
   rows: number;
   scrollback?: number;
   now?: () => Date;
+  /** The run's id, when the caller made it earlier (the step's lock names it). */
+  runId?: string;
+  /**
+   * The run's journal or log could not be written (disk full...): the run must stop before
+   * Packer makes another cloud call. Called once, after Packer was interrupted.
+   */
+  onStorageFailure?: (failure: StorageFailure) => void;
+}
+
+export interface StorageFailure {
+  /** What could not be written and why. */
+  reason: string;
+  /** The journal file, and whether it still holds the latest record (written in its kept room). */
+  journalFile: string;
+  journalSaved: boolean;
 }
 
 export interface PackerExit {
@@ -50,8 +66,8 @@ export interface PackerRun {
 
 export async function startPackerRun(options: PackerRunOptions): Promise<PackerRun> {
   const startedAt = options.now?.() ?? new Date();
-  const runId = `${options.stepId}-${fileTimestamp(startedAt)}`;
-  const paths = runLogPaths(options.stepDir, options.stepId, startedAt);
+  const runId = options.runId ?? newRunId(options.stepId, startedAt);
+  const paths = runLogPaths(options.stepDir, runId);
   const manifestFile = manifestPath(options.stepDir);
   const command = commandLine('packer', options.args);
   // A manifest left by an earlier run must not be taken for this run's.
@@ -65,6 +81,7 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     workflowId: options.workflowId,
     stepId: options.stepId,
     pid: process.pid,
+    pidStart: currentProcess().start,
     startedAt: startedAt.toISOString(),
     status: 'running',
     logPath: paths.log,
@@ -82,7 +99,21 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
   const output = new PackerOutput();
   // Written as the ids appear; every update holds the whole record, so one failed write is
   // made good by the next.
-  const remember = (change: Parameters<RunJournal['update']>[0]) => journal.update(change).catch(() => undefined);
+  let storageFailed = false;
+  const stopForStorage = (reason: string, journalSaved: boolean) => {
+    if (storageFailed) return;
+    storageFailed = true;
+    // Packer must not go on making cloud calls nobody could find again: interrupt it now, so
+    // its clean-up terminates what it made.
+    terminal.kill('SIGINT');
+    options.onStorageFailure?.({ reason, journalFile: journal.file, journalSaved });
+  };
+  log.onError = (e) => stopForStorage(`cannot write ${paths.log}: ${e.message}`, true);
+  const remember = (change: Parameters<RunJournal['update']>[0]) =>
+    journal.update(change).catch((e: unknown) => {
+      const saved = e instanceof JournalWriteError && e.saved;
+      stopForStorage(e instanceof Error ? e.message : String(e), saved);
+    });
   // If paw-tui dies, Packer may go on alone: the next start must be able to find and stop it.
   void remember({ packerPid: terminal.pid });
   output.on((event) => {

@@ -1,9 +1,12 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Cloud } from '../aws/ports.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
+import { processAlive } from '../locks/process.js';
+import { fileTimestamp } from './log.js';
 
 /**
  * The runs journal (SPEC §3): one file per build, written before Packer starts and again as
@@ -17,6 +20,8 @@ const runSchema = z.object({
   stepId: z.string(),
   /** paw-tui's process: while it lives, the run is not orphaned. */
   pid: z.number().int(),
+  /** The start time of paw-tui's process (Linux), so a later process with the same pid is not taken for it. */
+  pidStart: z.string().nullable().optional(),
   packerPid: z.number().int().optional(),
   startedAt: z.string(),
   updatedAt: z.string(),
@@ -43,8 +48,59 @@ export function runFile(stepDir: string, runId: string): string {
 }
 
 /**
+ * A run id that two builds of one step started in the same second never share: the time (so
+ * ids sort) and a random suffix.
+ */
+export function newRunId(stepId: string, startedAt: Date): string {
+  return `${stepId}-${fileTimestamp(startedAt)}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Room kept in a run's journal file from the start. When the disk fills up mid-build, a new
+ * file cannot be written, but the bytes already given to this one can be rewritten in place:
+ * the instance id still reaches the disk.
+ */
+export const RESERVED_BYTES = 8192;
+
+function padded(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  // JSON ignores trailing blanks: the padding keeps the file's blocks without changing its meaning.
+  return bytes.length >= RESERVED_BYTES ? bytes : Buffer.concat([bytes, Buffer.alloc(RESERVED_BYTES - bytes.length, 0x20)]);
+}
+
+/** Rewrites the reserved file in place and flushes it; fails only when the text outgrew the room. */
+async function writeInPlace(file: string, bytes: Buffer): Promise<void> {
+  if (bytes.length > RESERVED_BYTES) throw new Error(`the record outgrew the ${RESERVED_BYTES} bytes kept for it`);
+  const handle = await open(file, 'r+');
+  try {
+    await handle.write(bytes, 0, bytes.length, 0);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A run journal write that failed: the run must stop before any further cloud call. `saved`:
+ * the record still reached the disk, written in place into the file's kept room.
+ */
+export class JournalWriteError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+    readonly saved: boolean,
+  ) {
+    super(`cannot write ${file}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'JournalWriteError';
+  }
+}
+
+/**
  * One run's journal file. Updates are written one after another in call order (an instance
- * id and an exit arriving together must not overwrite each other).
+ * id and an exit arriving together must not overwrite each other). Each write is atomic and
+ * flushed; when that fails (disk full), the text is written in place into the room the file was
+ * created with, and the write still rejects (JournalWriteError, `saved`): the disk is full and
+ * the run must stop.
  */
 export class RunJournal {
   private queue: Promise<void> = Promise.resolve();
@@ -53,11 +109,11 @@ export class RunJournal {
     private record: RunRecord,
   ) {}
 
-  /** Writes the first record; resolves once it is on disk. */
+  /** Writes the first record, with its reserved room; resolves once it is on disk. */
   static async create(stepDir: string, record: Omit<RunRecord, 'updatedAt'>): Promise<RunJournal> {
     await mkdir(runsDir(stepDir), { recursive: true });
     const journal = new RunJournal(runFile(stepDir, record.runId), { ...record, updatedAt: new Date().toISOString() });
-    await journal.update({});
+    await writeFileAtomic(journal.file, padded(journal.text()), 0o600);
     return journal;
   }
 
@@ -65,23 +121,28 @@ export class RunJournal {
     return this.record;
   }
 
+  private text(): string {
+    return JSON.stringify(this.record, null, 2) + '\n';
+  }
+
   update(change: Partial<Omit<RunRecord, 'runId' | 'updatedAt'>>): Promise<void> {
     this.record = { ...this.record, ...change, updatedAt: new Date().toISOString() };
-    const text = JSON.stringify(this.record, null, 2) + '\n';
+    const bytes = padded(this.text());
+    const file = this.file;
     // One failed write (reported to its caller) must not stop the later ones.
-    const write = this.queue.catch(() => undefined).then(() => writeFileAtomic(this.file, text));
+    const write = this.queue
+      .catch(() => undefined)
+      .then(() =>
+        writeFileAtomic(file, bytes).catch(async (failed: unknown) => {
+          const saved = await writeInPlace(file, bytes).then(
+            () => true,
+            () => false,
+          );
+          throw new JournalWriteError(file, failed, saved);
+        }),
+      );
     this.queue = write;
     return write;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -149,7 +210,7 @@ export async function findInterruptedRuns(workflow: Workflow): Promise<Interrupt
   for (const step of workflow.steps) {
     for (const { file, run } of await readRuns(step)) {
       const unfinished = run.status === 'running' || run.status === 'interrupting' || (run.status === 'interrupted' && run.cleanupSkipped);
-      if (unfinished && !alive(run.pid)) {
+      if (unfinished && !processAlive(run)) {
         found.push({ ...run, file, stepDir: step.dir, packerRunning: groupAlive(run.packerPid) });
       }
     }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -45,7 +46,68 @@ async function processesIn(dir: string): Promise<number[]> {
   return pids;
 }
 
+/** Mounts a tiny tmpfs on `dir`; false (with the reason printed) where that is not allowed. */
+function mountTmpfs(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
+    return true;
+  } catch (e) {
+    console.log(`skipped: cannot mount a tmpfs (${(e as Error).message.split('\n')[0]}); the disk-full case needs root`);
+    return false;
+  }
+}
+
+/** Fills the file system under `dir` to the last byte. */
+function fill(dir: string): void {
+  mkdirSync(path.join(dir, 'filler'), { recursive: true });
+  try {
+    for (let i = 0; ; i++) writeFileSync(path.join(dir, 'filler', String(i)), Buffer.alloc(4096));
+  } catch {
+    // Full.
+  }
+}
+
 export const interruptsCases: FaultCase[] = [
+  {
+    name: 'disk full mid-build: one line naming the instance, Packer cleans up, the instance is terminated or named by runs',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const paw = path.join(step.dir, '.paw');
+      mkdirSync(paw, { recursive: true });
+      if (!mountTmpfs(paw, '2m')) return;
+      try {
+        const r = await runCli(['build', step.id, '--workflow', dir, '--sandbox'], {
+          env: { PAW_FAKE_PACKER_SPEED: '3' },
+          timeoutMs: 90_000,
+          onStart(child) {
+            let filled = false;
+            child.stdout!.on('data', (d: Buffer) => {
+              if (!filled && /Instance ID: i-/.test(d.toString())) {
+                filled = true;
+                fill(paw);
+              }
+            });
+          },
+        });
+        const line = expectFailure(r, 1, /^paw-tui: build stopped: cannot write .*ENOSPC/);
+        const instanceId = /instance (i-[0-9a-f]+)/.exec(line)?.[1];
+        expect(instanceId, line).toBeDefined();
+        const s = await sandboxState(dir);
+        const instance = s.instances[instanceId!];
+        expect(instance, `${instanceId} in the sandbox`).toBeDefined();
+        if (instance!.state !== 'terminated') {
+          // Still there: the run journal (written in its kept room) names it to runs.
+          const runs = await runCli(['runs', '--workflow', dir, '--sandbox']);
+          expect(runs.stdout).toContain(instanceId);
+        }
+        expect(r.stdout + r.stderr).toMatch(/Terminating the source AWS instance/);
+      } finally {
+        execFileSync('umount', ['-l', paw]);
+      }
+    },
+  },
   {
     name: 'Ctrl-C (SIGINT) during a build: Packer cleans up, exit 130, the instance is terminated, the run says interrupted',
     timeoutMs: 120_000,

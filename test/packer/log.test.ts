@@ -33,7 +33,7 @@ describe('redaction', () => {
 
   it('saves a log without credentials, ANSI codes or \\r rewrites, even when chunks split them', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
-    const paths = runLogPaths(dir, 'step1', new Date('2026-06-13T12:00:00.123Z'));
+    const paths = runLogPaths(dir, 'step1-20260613T120000Z');
     expect(path.basename(paths.log)).toBe('step1-20260613T120000Z.log');
     expect(path.relative(dir, paths.debugLog)).toBe(path.join('.paw', 'logs', 'step1-20260613T120000Z.debug.log'));
     const log = await RunLog.open(paths.log, '$ packer build .');

@@ -3,7 +3,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findInterruptedRuns, RunJournal, terminateRunInstance } from '../../src/packer/runs.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { findInterruptedRuns, JournalWriteError, newRunId, RunJournal, terminateRunInstance } from '../../src/packer/runs.js';
 import type { Step, Workflow } from '../../src/workflow/types.js';
 import { memoryCloud } from './memory-cloud.js';
 
@@ -78,5 +80,51 @@ describe('runs journal', () => {
     const cloud = memoryCloud();
     expect(await terminateRunInstance(cloud, run!)).toBe('instance i-0bbbbbbbbbbbbbbb1 was already terminated');
     expect(cloud.terminated).toEqual([]);
+  });
+
+  it('gives two runs of one step started in the same second two ids', () => {
+    const at = new Date('2026-06-13T12:00:00.000Z');
+    const ids = new Set(Array.from({ length: 50 }, () => newRunId('step1', at)));
+    expect(ids.size).toBe(50);
+    expect([...ids][0]).toMatch(/^step1-20260613T120000Z-[0-9a-f]{6}$/);
+  });
+
+  it('a run whose pid was taken by a later process is still found as interrupted', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
+    // This process's pid, but another start time: the process that wrote the run is gone.
+    await RunJournal.create(dir, {
+      runId: 'reused', workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z',
+      pid: process.pid, pidStart: '1', status: 'running', instanceId: 'i-0ccccccccccccccc1',
+    });
+    expect((await findInterruptedRuns(workflowWith(dir))).map((r) => r.runId)).toEqual(['reused']);
+  });
+
+  it('on a full disk the record still reaches its file (in the room kept for it) and the write says so', async (ctx) => {
+    const mount = await mkdtemp(path.join(tmpdir(), 'paw-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount], { stdio: 'ignore' });
+    } catch {
+      console.log('skipped: cannot mount a tmpfs here (needs root)');
+      ctx.skip();
+      return;
+    }
+    try {
+      const journal = await RunJournal.create(mount, {
+        runId: 'full', workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z', pid: process.pid, status: 'running',
+      });
+      mkdirSync(path.join(mount, 'filler'));
+      try {
+        for (let i = 0; ; i++) writeFileSync(path.join(mount, 'filler', String(i)), Buffer.alloc(16 * 1024));
+      } catch {
+        // The disk is full.
+      }
+      const failed = await journal.update({ instanceId: 'i-0ddddddddddddddd1' }).then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(JournalWriteError);
+      expect((failed as JournalWriteError).saved).toBe(true);
+      expect((failed as Error).message).toMatch(/ENOSPC/);
+      expect(JSON.parse(await readFile(journal.file, 'utf8'))).toMatchObject({ instanceId: 'i-0ddddddddddddddd1' });
+    } finally {
+      execFileSync('umount', [mount]);
+    }
   });
 });
