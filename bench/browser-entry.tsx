@@ -7,6 +7,7 @@
 // `measure` prints one JSON line: { firstFrameMs, loadedMs, keystrokes: number[] }.
 import { render } from 'ink';
 import type { CatalogItem } from '../src/aws/ports.js';
+import { BuildJobs } from '../src/packer/build-jobs.js';
 import { openSandboxCloud } from '../src/sandbox/cloud.js';
 import { registerImage } from '../src/sandbox/ec2.js';
 import { SandboxStore, sandboxStatePath } from '../src/sandbox/state.js';
@@ -88,6 +89,7 @@ async function measure(keystrokes: number): Promise<void> {
     workflow,
     cloud,
     options: { workflow: workflow.dir, sandbox: true },
+    builds: new BuildJobs(),
     columns: COLUMNS,
     bodyRows: ROWS - 4,
     reload: async () => {},

@@ -47,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       process.exitCode = 2;
       return;
     }
+    // The app handles its own signals: it interrupts builds and restores the terminal first.
+    process.off('SIGINT', exitOnInterrupt);
     const { runApp } = await import('./ui/run.js');
     process.exitCode = await runApp(opts);
   });
@@ -55,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
 
-process.on('SIGINT', () => process.exit(130));
+const exitOnInterrupt = () => process.exit(130);
+process.on('SIGINT', exitOnInterrupt);
 
 main(process.argv.slice(2)).then(
   (code) => {

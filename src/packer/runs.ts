@@ -166,6 +166,11 @@ async function readRuns(step: Step): Promise<{ file: string; run: RunRecord }[]>
   return runs;
 }
 
+/** Every run of a step, newest first (the step view lists them with their logs). */
+export async function listRuns(step: Step): Promise<RunRecord[]> {
+  return (await readRuns(step)).map((r) => r.run).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
 export interface InterruptedRun extends RunRecord {
   file: string;
   stepDir: string;

@@ -2,7 +2,9 @@ import { useKeys } from './hooks/useKeys.js';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
 import type { Cloud } from '../aws/ports.js';
+import { BuildJobs } from '../packer/build-jobs.js';
 import { PawError } from '../errors.js';
+import { Confirm } from './components/Confirm.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { ErrorLine } from './components/ErrorLine.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
@@ -32,6 +34,10 @@ const screens: Partial<Record<Route['screen'], ComponentType<ScreenProps>>> = {
     return ({ ctx, stepId }) => <ManualScreen ctx={ctx} stepId={stepId ?? ''} />;
   }),
   'new-step': screen(async () => (await import('./screens/NewStepScreen.js')).NewStepScreen),
+  step: screen(async () => {
+    const { StepScreen } = await import('./screens/StepScreen.js');
+    return ({ ctx, stepId }) => <StepScreen ctx={ctx} stepId={stepId ?? ''} />;
+  }),
   params: screen(async () => (await import('./screens/ParamsScreen.js')).ParamsScreen),
   build: screen(async () => {
     const { BuildScreen } = await import('./screens/BuildScreen.js');
@@ -45,6 +51,7 @@ const titles: Record<Route['screen'], string> = {
   'base-ami': 'base AMI',
   params: 'params',
   'new-step': 'new step',
+  step: 'step',
   build: 'build',
   manual: 'manual build',
 };
@@ -57,8 +64,14 @@ export function App({
   onCloud,
   onQuit,
   onErrorReporter,
+  onStopReporter,
+  builds: givenBuilds,
 }: {
   options: AppOptions;
+  /** The builds of this run (created here when not given). */
+  builds?: BuildJobs;
+  /** Receives the function that says on screen why the app is stopping (a signal). */
+  onStopReporter?: (show: (why: string) => void) => void;
   onCloud: (cloud: Cloud | null) => void;
   onQuit: (code: number) => void;
   /** Receives the function that shows an error in the app (for failures outside any screen). */
@@ -73,21 +86,50 @@ export function App({
   const [error, setError] = useState<unknown>(null);
   const [help, setHelp] = useState(false);
   const [quitArmed, setQuitArmed] = useState(false);
+  const [builds] = useState(() => givenBuilds ?? new BuildJobs());
+  /** Quitting while builds run: asked first (interrupting is the default), then the clean-up shown. */
+  const [quitAsk, setQuitAsk] = useState<{ code: number } | null>(null);
+  const [stopping, setStopping] = useState<string | null>(null);
   const [hints, setHintsState] = useState<Action[] | null>(null);
   const captured = useRef(0);
   const backHandler = useRef<(() => boolean) | null>(null);
   const interruptHandler = useRef<(() => boolean) | null>(null);
   const route = stack[stack.length - 1]!;
   useEffect(() => onErrorReporter?.((e) => setError(e)), [onErrorReporter]);
+  useEffect(() => onStopReporter?.((why) => setStopping(why)), [onStopReporter]);
   const bodyRows = Math.max(3, rows - CHROME_ROWS);
 
-  const quit = useCallback(
+  const leave = useCallback(
     (code: number) => {
       onQuit(code);
       exit();
     },
     [exit, onQuit],
   );
+  const quit = useCallback(
+    (code: number) => {
+      if (builds.running().length) setQuitAsk({ code });
+      else leave(code);
+    },
+    [builds, leave],
+  );
+  const interruptAndQuit = useCallback(() => {
+    setQuitAsk(null);
+    setStopping(`interrupting ${builds.running().map((j) => j.stepId).join(', ')} — Packer is cleaning up…`);
+    void builds.interruptAll().then(() => leave(130));
+  }, [builds, leave]);
+
+  // Home shows a build's AMI once the build ends, whichever screen is open.
+  useEffect(() => {
+    const seen = new WeakSet<object>();
+    return builds.subscribe(() => {
+      for (const { session } of builds.list()) {
+        if (!session?.state.endedAt || seen.has(session)) continue;
+        seen.add(session);
+        void reload();
+      }
+    });
+  }, [builds, reload]);
   const navigate = useCallback((to: Route) => {
     setError(null);
     setHintsState(null);
@@ -127,6 +169,7 @@ export function App({
             workflow: session.workflow,
             cloud: session.cloud,
             options,
+            builds,
             columns,
             bodyRows,
             reload,
@@ -141,7 +184,7 @@ export function App({
             suspend,
           }
         : null,
-    [session.workflow, session.cloud, options, columns, bodyRows, reload, navigate, back, captureKeys, suspend],
+    [session.workflow, session.cloud, options, builds, columns, bodyRows, reload, navigate, back, captureKeys, suspend],
   );
 
   const open = useCallback(
@@ -159,6 +202,7 @@ export function App({
   );
 
   useKeys((input, key) => {
+    if (stopping || quitAsk) return;
     if (key.ctrl && input === 'c') {
       if (interruptHandler.current?.()) return;
       if (quitArmed) return quit(130);
@@ -202,7 +246,7 @@ export function App({
           <AppContextValue.Provider value={ctx}>
             <ErrorBoundary key={stack.length + route.screen}>
               {route.screen === 'home' ? (
-                <HomeScreen session={session} ctx={ctx} open={open} reload={reload} columns={columns} bodyRows={bodyRows} onError={setError} />
+                <HomeScreen builds={builds} session={session} ctx={ctx} open={open} reload={reload} columns={columns} bodyRows={bodyRows} onError={setError} />
               ) : ctx && Screen ? (
                 <Suspense fallback={<Text color={tone('muted')}>opening…</Text>}>
                   <Screen ctx={ctx} stepId={'stepId' in route ? route.stepId : undefined} />
@@ -214,7 +258,20 @@ export function App({
           </AppContextValue.Provider>
         )}
       </Box>
-      {quitArmed ? (
+      {stopping ? (
+        <Box height={1}>
+          <Text color={tone('warn')} wrap="truncate">
+            {stopping}
+          </Text>
+        </Box>
+      ) : quitAsk ? (
+        <Confirm
+          defaultYes
+          modal
+          message={`${builds.running().map((j) => j.stepId).join(', ')} still building. Interrupt (Packer cleans up) and quit?`}
+          onAnswer={(yes) => (yes ? interruptAndQuit() : setQuitAsk(null))}
+        />
+      ) : quitArmed ? (
         <Box height={1}>
           <Text color={tone('warn')}>Press Ctrl-C again to quit.</Text>
         </Box>

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Cloud } from '../aws/ports.js';
+import type { BuildJobs } from '../packer/build-jobs.js';
 import type { Workflow } from '../workflow/types.js';
 import type { Action } from './keys.js';
 
@@ -19,6 +20,7 @@ export type Route =
   | { screen: 'base-ami' }
   | { screen: 'params'; stepId?: string }
   | { screen: 'new-step' }
+  | { screen: 'step'; stepId: string }
   | { screen: 'build'; stepId: string }
   | { screen: 'manual'; stepId: string };
 
@@ -32,6 +34,8 @@ export interface AppContext {
   readonly workflow: Workflow;
   readonly cloud: Cloud;
   readonly options: AppOptions;
+  /** The builds of this app run: they keep running whichever screen shows. */
+  readonly builds: BuildJobs;
   /** Terminal width. */
   readonly columns: number;
   /** Rows the screen's own content may use (the header, error line and help bar are outside). */

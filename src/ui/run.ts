@@ -1,11 +1,24 @@
 import { createElement } from 'react';
 import type { Cloud } from '../aws/ports.js';
+import { BuildJobs } from '../packer/build-jobs.js';
 import type { AppOptions } from './context.js';
 
 export type { AppOptions } from './context.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const SIGNAL_EXIT: Record<(typeof STOP_SIGNALS)[number], number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+function lastLines(terminal: { length: number; lineText(i: number): string }, count: number): string[] {
+  const lines: string[] = [];
+  for (let i = terminal.length - 1; i >= 0 && lines.length < count; i--) {
+    const text = terminal.lineText(i).trimEnd();
+    if (text) lines.unshift(text);
+  }
+  return lines;
+}
 
 const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
 
@@ -39,12 +52,24 @@ export async function runApp(opts: AppOptions): Promise<number> {
   let code = 0;
   // Work that fails outside any screen (a stray promise) is shown in the app like any error,
   // instead of ending it with a stack trace.
-  const report: { show: (e: unknown) => void } = { show: () => undefined };
+  const report: { show: (e: unknown) => void; stopping: (why: string) => void } = { show: () => undefined, stopping: () => undefined };
   const onStray = (e: unknown) => report.show(e);
   process.on('unhandledRejection', onStray);
   process.on('uncaughtException', onStray);
+  const builds = new BuildJobs();
   process.stdout.write(ENTER_ALT_SCREEN);
-  // Ctrl-C is an action inside the app (raw mode); a signal from outside still ends it cleanly.
+  // Ctrl-C is an action inside the app (raw mode). A signal from outside ends it as a confirmed
+  // Ctrl-C would: running builds are interrupted and cleaned up, then the terminal is restored.
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (signal: (typeof STOP_SIGNALS)[number]) => {
+    if (signalled) return;
+    signalled = signal;
+    code = SIGNAL_EXIT[signal];
+    const running = builds.running().map((j) => j.stepId);
+    if (running.length) report.stopping(`${signal}: interrupting ${running.join(', ')} — Packer is cleaning up…`);
+    void builds.interruptAll().then(() => instance.unmount());
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   const instance = render(
     createElement(
       KeyDispatch,
@@ -54,6 +79,8 @@ export async function runApp(opts: AppOptions): Promise<number> {
         onCloud: (c: Cloud | null) => (cloud = c),
         onQuit: (c: number) => (code = c),
         onErrorReporter: (show: (e: unknown) => void) => (report.show = show),
+        onStopReporter: (stopping: (why: string) => void) => (report.stopping = stopping),
+        builds,
       }),
     ),
     { exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
@@ -67,6 +94,15 @@ export async function runApp(opts: AppOptions): Promise<number> {
     process.off('uncaughtException', onStray);
     instance.cleanup();
     process.stdout.write(LEAVE_ALT_SCREEN);
+    // What became of each build, with the last lines of Packer (its clean-up), on the main screen.
+    for (const job of builds.list()) {
+      const state = job.session?.state;
+      if (!state || !(signalled || state.status === 'interrupted')) continue;
+      const tail = job.session?.terminal ? lastLines(job.session.terminal, 10) : [];
+      process.stdout.write(`paw-tui: build of ${job.stepId}: ${state.error ?? state.status}\n${tail.map((l) => `  ${l}\n`).join('')}`);
+    }
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    builds.dispose();
     await (cloud as Cloud | null)?.close().catch(() => undefined);
   }
   return code;

@@ -1,6 +1,7 @@
 import { useRef, useState, type ReactElement } from 'react';
 import { Box } from 'ink';
 import type { Cloud } from '../../src/aws/ports.js';
+import { BuildJobs } from '../../src/packer/build-jobs.js';
 import { renderText } from './fixtures.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
 import type { Workflow } from '../../src/workflow/types.js';
@@ -17,6 +18,8 @@ export interface Harness {
   reloads: number;
   /** Ctrl-C presses no screen took (the app would count them towards quitting). */
   quitPresses: number;
+  /** The app's build registry, as the screen sees it. */
+  builds: BuildJobs;
 }
 
 /**
@@ -30,7 +33,7 @@ export function renderScreen(
   draw: (ctx: AppContext) => ReactElement,
   size = { columns: 120, bodyRows: 20 },
 ) {
-  const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0, quitPresses: 0 };
+  const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0, quitPresses: 0, builds: new BuildJobs() };
   let current = workflow;
   function Shell() {
     const [error, setError] = useState<unknown>(null);
@@ -44,6 +47,7 @@ export function renderScreen(
       workflow: current,
       cloud,
       options: { workflow: workflow.dir, sandbox: true },
+      builds: h.builds,
       ...size,
       reload: async () => {
         h.reloads++;

@@ -5,17 +5,30 @@ import { useKeyCapture } from '../hooks/useKeyCapture.js';
 import { tone } from '../theme.js';
 import { TextField } from './TextField.js';
 
-/** A yes/no question: y answers yes; n or Esc answers no. Nothing happens on a stray Enter. */
-export function Confirm({ message, onAnswer }: { message: string; onAnswer: (yes: boolean) => void }) {
+/**
+ * A yes/no question: y answers yes; n or Esc answers no. Nothing happens on a stray Enter,
+ * unless yes is the safe answer (`defaultYes`: interrupting a build before quitting).
+ */
+export function Confirm(props: {
+  message: string;
+  onAnswer: (yes: boolean) => void;
+  defaultYes?: boolean;
+  /** The app's own question, above any screen: the screen gets no keys until it is answered. */
+  modal?: boolean;
+}) {
+  const { message, onAnswer, defaultYes = false } = props;
   useKeyCapture(true);
-  useKeys((input, key) => {
-    if (input === 'y' || input === 'Y') onAnswer(true);
-    else if (input === 'n' || input === 'N' || key.escape) onAnswer(false);
-  });
+  useKeys(
+    (input, key) => {
+      if (input === 'y' || input === 'Y' || (defaultYes && key.return)) onAnswer(true);
+      else if (input === 'n' || input === 'N' || key.escape) onAnswer(false);
+    },
+    { modal: props.modal },
+  );
   return (
     <Box height={1}>
       <Text color={tone('warn')} wrap="truncate">
-        {message} <Text bold>[y/n]</Text>
+        {message} <Text bold>{defaultYes ? '[Y/n]' : '[y/n]'}</Text>
       </Text>
     </Box>
   );

@@ -1,60 +1,35 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { BuildJob, BuildJobs, JobQuestion } from '../../packer/build-jobs.js';
 import type { BuildSession, BuildState } from '../../packer/types.js';
-import type { Cloud } from '../../aws/ports.js';
-import type { Step, Workflow } from '../../workflow/types.js';
 
-export interface BuildSessionOptions {
-  cloud: Cloud;
-  workflow: Workflow;
-  step: Step;
-  cols: number;
-  rows: number;
-  /** Asks the user a yes/no question in the screen (a missing catalog table). */
-  ask: (question: string) => Promise<boolean>;
+/** Redraws on every change of any build job; returns the jobs' snapshot version. */
+export function useBuildJobs(jobs: BuildJobs | null): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => jobs?.subscribe(() => setVersion((v) => v + 1)), [jobs]);
+  return version;
 }
 
 /**
- * The one way the build screen sees a build: starts it once, redraws on each state change and
- * releases the pseudo-terminal when the screen closes after the build ended.
+ * The one way a screen sees a build: the step's job in the app's registry. The screen never
+ * starts or stops a build by opening or closing; the registry holds it while the user is away.
  */
-export function useBuildSession(options: BuildSessionOptions): { session: BuildSession | null; state: BuildState | null; error: unknown } {
-  const [session, setSession] = useState<BuildSession | null>(null);
-  const [state, setState] = useState<BuildState | null>(null);
+export function useBuildSession(
+  jobs: BuildJobs,
+  stepId: string,
+): { job: BuildJob | undefined; session: BuildSession | null; state: BuildState | null; question: JobQuestion | null; error: unknown } {
+  const job = useSyncExternalStore(
+    (onChange) => jobs.subscribe(onChange),
+    () => jobs.get(stepId),
+  );
+  useBuildJobs(jobs);
   const [error, setError] = useState<unknown>(null);
-  const latest = useRef(options);
-  latest.current = options;
   useEffect(() => {
     let live = true;
-    let started: BuildSession | null = null;
-    let off = () => {};
-    void (async () => {
-      try {
-        const { startBuild } = await import('../../packer/build-session.js');
-        if (!live) return;
-        const o = latest.current;
-        started = startBuild({
-          cloud: o.cloud,
-          workflow: o.workflow,
-          step: o.step,
-          onError: 'ask',
-          cols: o.cols,
-          rows: o.rows,
-          tableConsent: { yes: false, ask: (q) => latest.current.ask(q) },
-        });
-        off = started.subscribe((s) => live && setState(s));
-        setSession(started);
-        setState(started.state);
-      } catch (e) {
-        if (live) setError(e);
-      }
-    })();
+    job?.ready.catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
-      off();
-      // Leaving is only allowed once the build has ended; a stray unmount still stops Packer.
-      if (started && !started.state.endedAt) started.interrupt();
-      void started?.done.then(() => started?.dispose());
     };
-  }, []);
-  return { session, state, error };
+  }, [job]);
+  const session = job?.session ?? null;
+  return { job, session, state: session?.state ?? null, question: job?.question ?? null, error };
 }

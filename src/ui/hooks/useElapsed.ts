@@ -11,6 +11,17 @@ export function useElapsed(startedAt: number, endedAt?: number, tickMs = 250): n
   return Math.max(0, (endedAt ?? now) - startedAt);
 }
 
+/** The time now, ticking every `tickMs` while `ticking` (a running build's elapsed time). */
+export function useNow(tickMs: number, ticking: boolean): number {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (!ticking) return;
+    const t = setInterval(() => setTick((n) => n + 1), tickMs);
+    return () => clearInterval(t);
+  }, [tickMs, ticking]);
+  return Date.now();
+}
+
 /** `42s`, `3m 07s`, `1h 02m`. */
 export function formatDuration(ms: number): string {
   const s = Math.floor(ms / 1000);

@@ -4,6 +4,8 @@ import { createContext, createElement, useContext, useLayoutEffect, useRef, useS
 interface KeyListener {
   handler: (input: string, key: Key) => void;
   active: boolean;
+  /** While an active modal listener exists (the app's own question), only modal ones get keys. */
+  modal: boolean;
 }
 
 const KeyListeners = createContext<Set<KeyListener> | null>(null);
@@ -17,18 +19,21 @@ const KeyListeners = createContext<Set<KeyListener> | null>(null);
 export function KeyDispatch({ children }: { children: ReactNode }) {
   const [listeners] = useState(() => new Set<KeyListener>());
   useInput((input, key) => {
-    for (const l of [...listeners]) if (l.active) l.handler(input, key);
+    const active = [...listeners].filter((l) => l.active);
+    const modal = active.filter((l) => l.modal);
+    for (const l of modal.length ? modal : active) l.handler(input, key);
   });
   return createElement(KeyListeners.Provider, { value: listeners }, children);
 }
 
 /** Keys for a component; `isActive: false` leaves them to others (a focused text field...). */
-export function useKeys(handler: (input: string, key: Key) => void, options: { isActive?: boolean } = {}): void {
+export function useKeys(handler: (input: string, key: Key) => void, options: { isActive?: boolean; modal?: boolean } = {}): void {
   const listeners = useContext(KeyListeners);
   const active = options.isActive ?? true;
-  const entry = useRef<KeyListener>({ handler, active });
+  const entry = useRef<KeyListener>({ handler, active, modal: false });
   entry.current.handler = handler;
   entry.current.active = active;
+  entry.current.modal = options.modal ?? false;
   useLayoutEffect(() => {
     if (!listeners) return;
     const l = entry.current;

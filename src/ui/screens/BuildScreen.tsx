@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { findStep } from '../../workflow/load.js';
 import type { BuildSession, BuildState } from '../../packer/types.js';
 import { BuildProgress } from '../components/BuildProgress.js';
@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import { useBuildSession } from '../hooks/useBuildSession.js';
 import { formatDuration, useElapsed } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
-import { isKey } from '../keys.js';
+import { isKey, keysLabel } from '../keys.js';
 import { tone } from '../theme.js';
 import { savePaneText } from './save-pane.js';
 
@@ -82,8 +82,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   const [typing, setTyping] = useState(false);
   const [paneIndex, setPaneIndex] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
-  const ask = useCallback((text: string) => new Promise<boolean>((resolve) => setQuestion({ text, answer: resolve })), []);
-  const { session, state, error } = useBuildSession({ cloud: ctx.cloud, workflow: ctx.workflow, step, cols: paneWidth, rows: paneRows - 1, ask });
+  const { session, state, question: jobQuestion, error } = useBuildSession(ctx.builds, stepId);
   const panes = usePanes(session, state);
   const pane = panes[Math.min(paneIndex, panes.length - 1)];
   const stateRef = useRef(state);
@@ -108,23 +107,11 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
       }
       return true;
     });
-    ctx.setBackHandler(() => {
-      if (!ended(stateRef.current) && stateRef.current) {
-        ctx.showError('the build is still running — Ctrl-C interrupts it, Esc works once it has ended');
-        return true;
-      }
-      return false;
-    });
-    return () => {
-      ctx.setInterruptHandler(null);
-      ctx.setBackHandler(null);
-    };
+    return () => ctx.setInterruptHandler(null);
   }, [ctx, session]);
 
   useEffect(() => {
     if (ended(state)) setStatusRows(2);
-    if (ended(state)) void ctx.reload();
-    // Reload once when the build ends, so home shows the new AMI.
   }, [state?.endedAt]);
 
   useKeys(
@@ -138,10 +125,16 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
         );
       }
     },
-    { isActive: !question && !typing },
+    { isActive: !question && !jobQuestion && !typing },
   );
 
-  if (!state) return <Text color={tone('muted')}>starting the build of {step.id}…</Text>;
+  if (!state) {
+    return (
+      <Text color={tone('muted')}>
+        {ctx.builds.get(stepId) ? `starting the build of ${step.id}…` : `No build of ${step.id} since the app started — press ${keysLabel('build')} to build it.`}
+      </Text>
+    );
+  }
   const status =
     state.status === 'preflight' ? (
       <SpinnerWithElapsed label={`checking before the build of ${step.id}`} startedAt={state.startedAt} />
@@ -155,7 +148,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
     );
   const tabs = panes.map((p, i) => (i === paneIndex ? `[${p.label}]` : ` ${p.label} `)).join(' ');
   const paneBox = pane ? (
-    <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question} onTypingChange={setTyping} />
+    <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question && !jobQuestion} onTypingChange={setTyping} />
   ) : (
     <Box height={paneRows}>
       <Text color={tone('muted')}>{state.status === 'preflight' ? 'Packer starts after the checks.' : (state.error ?? '')}</Text>
@@ -164,7 +157,9 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   return (
     <Box flexDirection="column">
       <Box height={statusRows}>
-        {question ? (
+        {jobQuestion ? (
+          <Confirm message={jobQuestion.text} onAnswer={(yes) => jobQuestion.answer(yes)} />
+        ) : question ? (
           <Confirm
             message={question.text}
             onAnswer={(yes) => {
@@ -178,7 +173,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
       </Box>
       <Box flexDirection={side ? 'row' : 'column'}>
         <BuildProgress state={state} width={progressWidth} height={progressRows} now={Math.max(Date.now(), state.startedAt + elapsed)} />
-        <Box flexDirection="column" marginLeft={side ? 1 : 0}>
+        <Box flexDirection="column" marginLeft={side ? 1 : 0} width={paneWidth}>
           <Box height={1}>
             <Text wrap="truncate" color={tone('muted')}>
               {message ?? (panes.length ? `${tabs}  (Tab switches)` : '')}

@@ -2,11 +2,14 @@ import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { errorLine } from '../../errors.js';
+import type { BuildJob, BuildJobs } from '../../packer/build-jobs.js';
 import type { Step } from '../../workflow/types.js';
 import { Confirm } from '../components/Confirm.js';
 import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
 import type { AppContext, Route } from '../context.js';
-import { formatAge } from '../hooks/useElapsed.js';
+import { useBuildAsk } from '../hooks/useBuildAsk.js';
+import { useBuildJobs } from '../hooks/useBuildSession.js';
+import { formatAge, formatDuration, useNow } from '../hooks/useElapsed.js';
 import { problemsOf, useHomeFacts, type HomeFacts } from '../hooks/useHomeFacts.js';
 import { useListCursor } from '../hooks/useListCursor.js';
 import type { WorkflowSession } from '../hooks/useWorkflowSession.js';
@@ -22,8 +25,21 @@ interface StepState {
   text: string;
 }
 
-/** What the chain shows for a step: an interrupted run or a manual instance first, they cost money. */
-export function stepState(step: Step, facts: HomeFacts, now = Date.now()): StepState {
+/** What a running build is doing: its phase (or its checks) and how long it has run. */
+export function jobDoing(job: BuildJob, now = Date.now()): string {
+  const state = job.session?.state;
+  if (!state) return 'starting';
+  const elapsed = formatDuration(now - state.startedAt);
+  if (job.question) return `waiting for an answer · ${elapsed}`;
+  if (state.status === 'preflight') return `checks · ${elapsed}`;
+  if (state.status === 'interrupting') return `interrupting (Packer cleans up) · ${elapsed}`;
+  const phase = state.phases.at(-1);
+  return `${phase ? phase.message : 'packer starting'} · ${elapsed}`;
+}
+
+/** What the chain shows for a step: a build running here first, then what costs money. */
+export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: BuildJob): StepState {
+  if (job) return { mark: '⟳', tone: 'accent', text: `building — ${jobDoing(job, now)}` };
   const run = facts.interrupted.find((r) => r.stepId === step.id);
   if (run) return { mark: '⚠', tone: 'error', text: `build interrupted${run.instanceId ? ` — ${run.instanceId} may be running` : ''}` };
   const manual = facts.manual.find((m) => m.stepId === step.id);
@@ -59,14 +75,22 @@ export function HomeScreen(props: {
   columns: number;
   bodyRows: number;
   onError: (e: unknown) => void;
+  builds: BuildJobs;
 }) {
-  const { session, ctx, columns, bodyRows } = props;
+  const { session, ctx, columns, bodyRows, builds } = props;
+  useBuildJobs(builds);
+  const running = builds.running();
+  // The elapsed time of running builds ticks on the chain and the jobs line.
+  const now = useNow(1000, running.length > 0);
+  const buildAsk = useBuildAsk(ctx);
   const workflow = session.workflow;
   const facts = useHomeFacts(workflow, session.cloud, session.generation);
   const steps = workflow?.steps ?? [];
   const problems = problemsOf(facts, workflow, session.workflowError, session.cloudError);
   const problemRows = Math.min(problems.length * 2, Math.max(0, bodyRows - 9));
-  const chainRows = Math.max(1, bodyRows - 8 - problemRows - (problemRows ? 1 : 0));
+  // Facts, blank, chain title, blank, actions, the prompt line; the jobs line while builds run.
+  const jobRows = running.length ? 1 : 0;
+  const chainRows = Math.max(1, bodyRows - 9 - jobRows - problemRows - (problemRows ? 1 : 0));
   const { cursor, handle } = useListCursor(steps.length, chainRows);
   const [started] = useState(() => Date.now());
   const [resolving, setResolving] = useState<string | null>(null);
@@ -82,15 +106,18 @@ export function HomeScreen(props: {
       if (isKey('baseAmi', input, key)) return props.open({ screen: 'base-ami' });
       if (isKey('amis', input, key)) return props.open({ screen: 'amis' });
       if (!step) return;
-      if (isKey('build', input, key)) props.open({ screen: 'build', stepId: step.id });
-      else if (isKey('manual', input, key)) props.open({ screen: 'manual', stepId: step.id });
-      else if (isKey('open', input, key)) props.open({ screen: step.manual ? 'manual' : 'build', stepId: step.id });
+      const job = running.find((j) => j.stepId === step.id);
+      if (isKey('build', input, key)) {
+        if (ctx) buildAsk.ask(step);
+        else props.open({ screen: 'build', stepId: step.id });
+      } else if (isKey('manual', input, key)) props.open({ screen: 'manual', stepId: step.id });
+      else if (isKey('open', input, key)) props.open(job ? { screen: 'build', stepId: step.id } : { screen: 'step', stepId: step.id });
       else if (isKey('resolveRun', input, key)) {
         if (facts.interrupted.some((r) => r.stepId === step.id)) setResolving(step.id);
         else props.onError(`step ${step.id} has no interrupted build`);
       }
     },
-    { isActive: resolving === null },
+    { isActive: resolving === null && !buildAsk.asking },
   );
 
   const resolve = async (stepId: string) => {
@@ -163,7 +190,7 @@ export function HomeScreen(props: {
         {steps.length === 0 && workflow ? <Text color={tone('muted')}>No steps yet — press n to create the first one.</Text> : null}
         {shownSteps.map((s, i) => {
           const index = chainTop + i;
-          const state = stepState(s, facts);
+          const state = stepState(s, facts, now, running.find((j) => j.stepId === s.id));
           const previous = s.previousId ?? 'root AMI';
           return (
             <Box key={s.id} height={1}>
@@ -194,14 +221,31 @@ export function HomeScreen(props: {
           ))}
         </Text>
       </Box>
-      {notice && !resolving ? (
-        <Text color={tone('ok')} wrap="truncate">
-          {notice}
-        </Text>
+      {running.length ? (
+        <Box height={1}>
+          <Text wrap="truncate">
+            <Text bold>Jobs </Text>
+            {running.map((j, i) => (
+              <Text key={j.stepId}>
+                {i ? ' · ' : ' '}
+                <Text color={tone('accent')}>⟳ {j.stepId}</Text> {jobDoing(j, now)}
+              </Text>
+            ))}
+            <Text color={tone('muted')}>  (Enter on the step shows it)</Text>
+          </Text>
+        </Box>
       ) : null}
-      {resolving ? (
-        <Confirm message={`Terminate the instance of the interrupted build of ${resolving}?`} onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))} />
-      ) : null}
+      <Box height={1}>
+        {resolving ? (
+          <Confirm message={`Terminate the instance of the interrupted build of ${resolving}?`} onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))} />
+        ) : buildAsk.prompt ? (
+          buildAsk.prompt
+        ) : notice ? (
+          <Text color={tone('ok')} wrap="truncate">
+            {notice}
+          </Text>
+        ) : null}
+      </Box>
       {problemRows > 0 ? (
         <Box flexDirection="column" height={problemRows + 1}>
           <Text bold color={tone('warn')}>
