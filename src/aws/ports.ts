@@ -132,6 +132,12 @@ export interface CatalogItem {
   build_method?: 'packer' | 'manual';
   packer_version?: string;
   duration_s?: string;
+  /** sha256 of the step's inputs when it was built (src/layers/fingerprint.ts). */
+  fingerprint?: string;
+  /** JSON text of those inputs, file by file, so a later look can say what changed. */
+  fingerprint_inputs?: string;
+  /** The workflow id this item's AMI was built under, when `workflow bump` carried it over. */
+  carried_from?: string;
 }
 
 export interface Catalog {

@@ -29,6 +29,10 @@ export interface RecordExtra {
   packerVersion?: string;
   durationS?: number;
   now?: Date;
+  /** The step's inputs when it was built (src/layers/fingerprint.ts). */
+  fingerprint?: { fingerprint: string; inputs: unknown };
+  /** `workflow bump`: the workflow id the AMI was built under. */
+  carriedFrom?: string;
 }
 
 /** The catalog item of SPEC §4 for a step's AMI, attribute for attribute as the Python library writes it. */
@@ -56,6 +60,11 @@ export function catalogItem(
   };
   if (extra.packerVersion) item.packer_version = extra.packerVersion;
   if (extra.durationS !== undefined) item.duration_s = String(Math.round(extra.durationS));
+  if (extra.fingerprint) {
+    item.fingerprint = extra.fingerprint.fingerprint;
+    item.fingerprint_inputs = JSON.stringify(extra.fingerprint.inputs);
+  }
+  if (extra.carriedFrom) item.carried_from = extra.carriedFrom;
   return item;
 }
 
@@ -111,6 +120,30 @@ async function baseOf(cloud: Cloud, workflow: Workflow, step: Step, image: AmiIm
 }
 
 /**
+ * An AMI recorded without a build (the manual path, `record`) is taken to hold the step as its
+ * files are now: its fingerprint is computed here and tagged on it. A step whose templates do
+ * not render is recorded without one (and shows as stale until it is rebuilt).
+ */
+async function fingerprintNow(
+  cloud: Cloud,
+  workflow: Workflow,
+  step: Step,
+  image: AmiImage,
+  base: { id: string; name: string },
+): Promise<RecordExtra['fingerprint']> {
+  const { stepFingerprint } = await import('../layers/fingerprint.js');
+  try {
+    const fingerprint = await stepFingerprint(workflow, step, base, cloud.region);
+    await cloud.images.tag([image.id, ...image.snapshotIds], { 'paw:fingerprint': fingerprint.fingerprint });
+    return fingerprint;
+  } catch (e) {
+    // A folder that is gone or unreadable leaves nothing to fingerprint; the record still stands.
+    if (e instanceof PawError || (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
  * Records an existing AMI as a step's output. Everything is checked (the AMI exists and is
  * available, the table exists or may be created) before the one write.
  */
@@ -132,6 +165,7 @@ export async function recordAmi(
       ? { id: extra.baseAmiId, name: extra.baseAmiName ?? '' }
       : await baseOf(cloud, workflow, step, image);
   await ensureCatalogTable(cloud, extra);
+  const fingerprint = extra.fingerprint ?? (await fingerprintNow(cloud, workflow, step, image, base));
   const item = catalogItem(workflow, step, image, {
     region: cloud.region,
     baseAmiId: base.id,
@@ -140,6 +174,8 @@ export async function recordAmi(
     packerVersion: extra.packerVersion,
     durationS: extra.durationS,
     now: extra.now,
+    fingerprint,
+    carriedFrom: extra.carriedFrom,
   });
   await cloud.catalog.put(item);
   return item;

@@ -9,7 +9,7 @@ import type { AmiImage, Cloud } from './ports.js';
 export function amiTags(
   workflow: Workflow,
   step: Step,
-  source: { sourceAmiId: string; sourceAmiName: string },
+  source: { sourceAmiId: string; sourceAmiName: string; fingerprint?: string },
 ): Record<string, string> {
   return {
     Name: outputAmiName(workflow, step),
@@ -19,6 +19,7 @@ export function amiTags(
     'packer:root_base_ami_name': workflow.param.root_base_ami_name,
     'paw:workflow_id': workflow.param.workflow_id,
     'paw:step_id': step.id,
+    ...(source.fingerprint ? { 'paw:fingerprint': source.fingerprint } : {}),
     ...workflow.param.aws_tags,
   };
 }
@@ -29,7 +30,7 @@ export async function tagAmi(
   workflow: Workflow,
   step: Step,
   image: AmiImage,
-  source: { sourceAmiId: string; sourceAmiName: string },
+  source: { sourceAmiId: string; sourceAmiName: string; fingerprint?: string },
 ): Promise<Record<string, string>> {
   const tags = amiTags(workflow, step, source);
   await cloud.images.tag([image.id, ...image.snapshotIds], tags);

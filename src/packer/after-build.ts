@@ -14,6 +14,8 @@ export interface FinishInput {
   source: { id: string; name: string };
   packerVersion: string;
   durationS: number;
+  /** The step's inputs as they were when the build started. */
+  fingerprint?: { fingerprint: string; inputs: unknown };
   wait?: WaitOptions;
   note: (line: string) => void;
 }
@@ -45,7 +47,11 @@ export async function finishBuild(input: FinishInput): Promise<{ amiId: string }
     },
   });
   const { tagAmi } = await import('../aws/tags.js');
-  await tagAmi(cloud, workflow, step, image, { sourceAmiId: input.source.id, sourceAmiName: input.source.name });
+  await tagAmi(cloud, workflow, step, image, {
+    sourceAmiId: input.source.id,
+    sourceAmiName: input.source.name,
+    fingerprint: input.fingerprint?.fingerprint,
+  });
   note(`tagged ${image.id}${image.snapshotIds.length ? ` and ${image.snapshotIds.join(', ')}` : ''}`);
   const { recordAmi } = await import('../aws/record.js');
   await recordAmi(cloud, workflow, step, image.id, {
@@ -54,6 +60,7 @@ export async function finishBuild(input: FinishInput): Promise<{ amiId: string }
     buildMethod: 'packer',
     packerVersion: input.packerVersion,
     durationS: input.durationS,
+    fingerprint: input.fingerprint,
     // Agreement to create a missing table was asked for before the build.
     yes: true,
   });

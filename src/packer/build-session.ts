@@ -115,6 +115,9 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       return;
     }
     await mkdir(path.join(step.dir, '.paw'), { recursive: true });
+    // The inputs as they are when the build starts: an edit made during the build is a change.
+    const { stepFingerprint } = await import('../layers/fingerprint.js');
+    const fingerprint = await stepFingerprint(workflow, step, found.source!, options.cloud.region);
     run = await startPackerRun({
       packer: found.packer!,
       workflowId: workflow.param.workflow_id,
@@ -185,6 +188,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
         source: found.source!,
         packerVersion: found.packer!.version,
         durationS: (Date.now() - current.startedAt.getTime()) / 1000,
+        fingerprint,
         wait: { ...options.amiWait, signal: stopWaiting.signal },
         note,
       });

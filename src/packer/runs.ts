@@ -171,6 +171,12 @@ export async function listRuns(step: Step): Promise<RunRecord[]> {
   return (await readRuns(step)).map((r) => r.run).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
+/** The step's build under way in a live paw-tui process, if there is one. */
+export async function liveRun(step: Step): Promise<RunRecord | null> {
+  const runs = await readRuns(step);
+  return runs.map((r) => r.run).find((r) => (r.status === 'running' || r.status === 'interrupting') && processAlive(r)) ?? null;
+}
+
 export interface InterruptedRun extends RunRecord {
   file: string;
   stepDir: string;

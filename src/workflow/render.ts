@@ -134,6 +134,19 @@ async function renderTemplates(step: Step, templates: string[], context: Record<
   return out;
 }
 
+/**
+ * Renders a step's templates in memory and writes nothing: rendered name → text. The context
+ * may be given (the fingerprint renders with its own, see src/layers/fingerprint.ts).
+ */
+export async function renderStepText(
+  workflow: Workflow,
+  step: Step,
+  ctx: RenderContext,
+  context: Record<string, unknown> = builderContext(workflow, step, ctx),
+): Promise<Map<string, string>> {
+  return renderTemplates(step, await stepTemplates(step), context);
+}
+
 const NUNJUCKS_ERROR = /^\((.*?)\)(?: \[Line (\d+), Column (\d+)\])?\s*([\s\S]*)$/;
 
 /** Turns a nunjucks error into `template:line: what`, naming the undefined variable when there is one. */

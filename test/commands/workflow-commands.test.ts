@@ -15,7 +15,7 @@ async function fixture(): Promise<{ dir: string; cwd: string }> {
 describe('paw-tui steps', () => {
   it('lists the chain of a Python-library workflow, as text and as JSON', async () => {
     const { cwd } = await fixture();
-    const text = await paw(['steps'], cwd);
+    const text = await paw(['steps', '--offline'], cwd);
     expect(text.code).toBe(0);
     expect(text.stdout).toBe(
       'workflow paw-2024-06-13-12-00-00 (workflow): pyenv → app → hardening\n' +
@@ -23,7 +23,12 @@ describe('paw-tui steps', () => {
         '   2. app        s02-app        packer  after pyenv\n' +
         '   3. hardening  s03-hardening  manual  after app\n',
     );
+    // Without credentials the chain is still listed; the states say why they are unknown.
+    const noCloud = await paw(['steps'], cwd);
+    expect(noCloud.code).toBe(0);
+    expect(noCloud.stdout).toContain('   3. hardening  s03-hardening  manual  after app\nstate unknown: no AWS credentials');
     const json = JSON.parse((await paw(['steps', '--json'], cwd)).stdout);
+    expect(json.steps[0].state).toBe('unknown');
     expect(json.steps.map((s: { id: string; folder: string }) => `${s.folder}:${s.id}`)).toEqual(['s01-pyenv:pyenv', 's02-app:app', 's03-hardening:hardening']);
     expect(json.steps[1].output_ami_name).toBe('ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607/paw-2024-06-13-12-00-00/app');
   });

@@ -40,6 +40,9 @@ const storedItem = z.object({
   build_method: z.enum(['packer', 'manual']).optional().catch(undefined),
   packer_version: z.string().optional(),
   duration_s: z.string().optional(),
+  fingerprint: z.string().optional(),
+  fingerprint_inputs: z.string().optional(),
+  carried_from: z.string().optional(),
 });
 
 function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem {
@@ -51,7 +54,7 @@ function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem
     });
   }
   const item: CatalogItem = { ...r.data };
-  for (const k of ['build_method', 'packer_version', 'duration_s'] as const) if (item[k] === undefined) delete item[k];
+  for (const k of ['build_method', 'packer_version', 'duration_s', 'fingerprint', 'fingerprint_inputs', 'carried_from'] as const) if (item[k] === undefined) delete item[k];
   return item;
 }
 
