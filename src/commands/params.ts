@@ -1,11 +1,18 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PawError } from '../errors.js';
+import { maskSecretParams } from '../packer/redact.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { emit, globalOptions, loadWorkflowFor } from './context.js';
 
 interface ParamsOptions {
   step?: string;
+  reveal?: boolean;
+}
+
+/** What is printed of a value: the keys and tokens masked unless --reveal. */
+function printable(value: unknown, key: string, options: ParamsOptions): unknown {
+  return options.reveal ? value : maskSecretParams(value, key.split('.').pop());
 }
 
 function shown(value: unknown): string {
@@ -33,19 +40,21 @@ export function register(program: Command): void {
     .description('print a param (a dotted key such as aws_tags.team), or all of them')
     .argument('[key]', 'the key; all keys when left out')
     .option('--step <id>', "the step whose step_param.json to read (default: workflow_param.json)")
+    .option('--reveal', 'print keys, tokens and passwords as they are (masked otherwise)', false)
     .action(async (key: string | undefined, options: ParamsOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
       const { workflow, step } = await target(cmd, options);
       const { getParam, paramFile } = await import('../workflow/params.js');
       if (key === undefined) {
-        const all = step ? step.param.raw : workflow.param.raw;
+        const all = printable(step ? step.param.raw : workflow.param.raw, '', options) as Record<string, unknown>;
         emit(opts, all, () => Object.entries(all).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n'));
         return;
       }
-      const value = getParam(workflow, step, key);
-      if (value === undefined) {
+      const found = getParam(workflow, step, key);
+      if (found === undefined) {
         throw new PawError(`no key "${key}" in ${relative(paramFile(workflow, step))}`, { hint: 'paw-tui params get lists the keys' });
       }
+      const value = printable(found, key, options);
       emit(opts, value, () => shown(value));
     });
 
@@ -61,7 +70,8 @@ export function register(program: Command): void {
       const { getParam, parseParamValue, setParam } = await import('../workflow/params.js');
       const value = parseParamValue(text, getParam(workflow, step, key));
       const file = await setParam(workflow, step, key, value);
-      emit(opts, { file, key, value }, () => `${key} = ${JSON.stringify(value)} (${relative(file)})`);
+      const masked = printable(value, key, {});
+      emit(opts, { file, key, value: masked }, () => `${key} = ${JSON.stringify(masked)} (${relative(file)})`);
     });
 
   params

@@ -5,7 +5,7 @@ import type { TableConsent } from '../aws/record.js';
 import { errorLine } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { finishBuild, startIncident } from './after-build.js';
-import { tailDebugLog, type FollowedDebugLog } from './debug-tail.js';
+import type { FollowedDebugLog } from './debug-tail.js';
 import { buildArgs, commandLine, shellQuote } from './find.js';
 import type { WaitOptions } from './manifest.js';
 import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './preflight.js';
@@ -137,7 +137,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       },
     });
     const current = run;
-    debug = tailDebugLog(current.paths.debugLog);
+    debug = current.debug;
     for (const c of state.checks) current.note(`paw-tui: check ${c.label}: ${c.status}${c.detail ? ` — ${c.detail}` : ''}`);
     set({ status: interruptAsked ? 'interrupting' : 'running', runId: current.runId, logPath: current.paths.log, debugLogPath: current.paths.debugLog });
     if (interruptAsked) current.terminal.kill('SIGINT');

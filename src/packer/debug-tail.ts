@@ -1,17 +1,22 @@
-import { open } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
 import { redactSecrets } from './redact.js';
 import type { DebugLogTail } from './types.js';
 
 /**
  * Follows a file another process appends to (Packer's PACKER_LOG_PATH): reads only the new
  * bytes a few times a second, keeps the last `maxLines` lines, redacted before anyone sees them.
+ * With `copyTo`, every redacted line is also appended to that file (the run's `.debug.log`), so
+ * the copy paw-tui keeps never held a secret.
  */
 export interface FollowedDebugLog extends DebugLogTail {
   /** Reads what is left (once Packer has exited), then stops following. */
   finish(): Promise<void>;
 }
 
-export function tailDebugLog(file: string, options: { maxLines?: number; intervalMs?: number } = {}): FollowedDebugLog {
+export function tailDebugLog(
+  file: string,
+  options: { maxLines?: number; intervalMs?: number; copyTo?: string } = {},
+): FollowedDebugLog {
   const maxLines = options.maxLines ?? 2_000;
   const listeners = new Set<() => void>();
   let lines: string[] = [];
@@ -19,6 +24,9 @@ export function tailDebugLog(file: string, options: { maxLines?: number; interva
   let partial = '';
   let reading = false;
   let disposed = false;
+  const copy = async (clean: string[]) => {
+    if (options.copyTo && clean.length) await appendFile(options.copyTo, clean.join('\n') + '\n', { mode: 0o600 }).catch(() => undefined);
+  };
 
   async function readNew(): Promise<void> {
     if (reading || disposed) return;
@@ -37,7 +45,9 @@ export function tailDebugLog(file: string, options: { maxLines?: number; interva
         const parts = text.split('\n');
         partial = parts.pop() ?? '';
         if (!parts.length) return;
-        lines = lines.concat(parts.map((l) => redactSecrets(l.replace(/\r$/, ''))));
+        const clean = parts.map((l) => redactSecrets(l.replace(/\r$/, '')));
+        await copy(clean);
+        lines = lines.concat(clean);
         if (lines.length > maxLines) lines = lines.slice(-maxLines);
         for (const l of listeners) l();
       } finally {
@@ -68,8 +78,10 @@ export function tailDebugLog(file: string, options: { maxLines?: number; interva
       while (reading) await new Promise((r) => setTimeout(r, 10));
       await readNew();
       if (partial) {
-        lines = lines.concat(redactSecrets(partial)).slice(-maxLines);
+        const clean = redactSecrets(partial);
         partial = '';
+        await copy([clean]);
+        lines = lines.concat(clean).slice(-maxLines);
       }
       clearInterval(timer);
     },

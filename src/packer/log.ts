@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../workflow/atomic.js';
+import { PRIVATE_FILE_MODE } from '../workflow/atomic.js';
 import { LineSplitter } from './lines.js';
 import { redactSecrets } from './redact.js';
 
@@ -17,7 +17,7 @@ export function logsDir(stepDir: string): string {
 export interface RunLogPaths {
   /** The build's output: ANSI stripped, `\r` resolved, credentials redacted. */
   log: string;
-  /** Packer's own debug log (PACKER_LOG_PATH), redacted once the run ends. */
+  /** Packer's debug log, redacted as Packer writes it. */
   debugLog: string;
 }
 
@@ -28,8 +28,8 @@ export function runLogPaths(stepDir: string, runId: string): RunLogPaths {
 }
 
 /** Packer's debug log for this run, always captured (its real error is often only there). */
-export function packerLogEnv(paths: RunLogPaths): Record<string, string> {
-  return { PACKER_LOG: '1', PACKER_LOG_PATH: paths.debugLog };
+export function packerLogEnv(file: string): Record<string, string> {
+  return { PACKER_LOG: '1', PACKER_LOG_PATH: file };
 }
 
 /**
@@ -42,7 +42,7 @@ export class RunLog {
   private closed = false;
 
   private constructor(readonly path: string) {
-    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    this.stream = createWriteStream(path, { flags: 'a', mode: PRIVATE_FILE_MODE });
     // A full disk must not end paw-tui with a stack trace mid-build: the log stops, the run
     // journal (which has its room kept) decides whether the build can go on.
     this.stream.on('error', (e) => {
@@ -60,6 +60,12 @@ export class RunLog {
   static async open(file: string, header?: string): Promise<RunLog> {
     await mkdir(path.dirname(file), { recursive: true });
     const log = new RunLog(file);
+    // An older log of the same name may have been made readable by others.
+    const opened = await new Promise<boolean>((resolve) => {
+      log.stream.once('open', () => resolve(true));
+      log.stream.once('error', () => resolve(false));
+    });
+    if (opened) await chmod(file, PRIVATE_FILE_MODE).catch(() => undefined);
     if (header) log.stream.write(redactSecrets(header) + '\n');
     return log;
   }
@@ -82,18 +88,4 @@ export class RunLog {
       this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
     });
   }
-}
-
-/** Redacts a file written by someone else (Packer's debug log) in place, atomically. */
-export async function redactFile(file: string): Promise<void> {
-  let text: string;
-  try {
-    // Read whole into memory: a debug log past this size is left as Packer wrote it.
-    if ((await stat(file)).size > 512 * 1024 * 1024) return;
-    text = await readFile(file, 'utf8');
-  } catch {
-    return;
-  }
-  const clean = redactSecrets(text);
-  if (clean !== text) await writeFileAtomic(file, clean, 0o600);
 }

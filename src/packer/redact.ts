@@ -1,25 +1,213 @@
 /**
- * Credentials never reach a saved log or the screen's debug pane: Packer prints its environment
- * and AWS requests in the debug log, and provisioners may echo anything.
+ * Credentials never reach the screen, stdout or a file: Packer prints its environment and AWS
+ * requests in the debug log, and provisioners may echo anything. Two kinds of masking:
+ * by value (every secret paw-tui knows: params, the environment, resolved credentials) and by
+ * shape (access key ids, 40-character secret keys, GitHub and Slack tokens, `Bearer`,
+ * `password=`, `TOKEN=` …) for the secrets it cannot know.
  */
-
-// AWS access key ids: a four-letter kind (AKIA long-term, ASIA temporary) and 16 characters.
-const ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
-
-// A secret or token after its name, in any of the forms logs use: `name=value`, `name: value`,
-// `"name": "value"`, `name value`, URL query `X-Amz-Security-Token=value`.
-const NAMED_SECRET =
-  /\b(aws_secret_access_key|secret_access_key|SecretAccessKey|aws_session_token|session_token|SessionToken|X-Amz-Security-Token|security_token)(["']?\s*[:=]\s*["']?|\s+)([A-Za-z0-9/+=%_-]{8,})/gi;
-
-// A long bare base64 run (session tokens are several hundred characters) that follows a token
-// name anywhere earlier on the line, e.g. `Token (redacted?): <token>`.
-const LONG_TOKEN_AFTER_NAME = /((?:session[_ ]?token|security[_-]token)\b[^\n]*?)([A-Za-z0-9/+=]{100,})/gi;
 
 export const REDACTED = '[redacted]';
 
+/** A key whose value is a credential: `aws_secret_access_key`, `GITHUB_TOKEN`, `db_password` … */
+const SECRET_WORDS = '(?:secret|token|passw(?:or)?d|private_?key|api_?key|access_?key|credential)';
+const SECRET_NAME = new RegExp(SECRET_WORDS, 'i');
+// Names that look secret but hold where a secret lives, not the secret.
+const NOT_A_SECRET_NAME = /(_file|_path|_dir|_url|_arn|_name)$/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_A_SECRET_NAME.test(name);
+}
+
+/** A param's value to print: secret-named keys (nested ones too) show REDACTED, null stays null. */
+export function maskSecretParams(value: unknown, name = '', depth = 0): unknown {
+  if (value === null || value === undefined) return value;
+  if (isSecretName(name)) return REDACTED;
+  if (typeof value !== 'object' || depth > 32) return value;
+  if (Array.isArray(value)) return value.map((v) => maskSecretParams(v, '', depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecretParams(v, k, depth + 1)]));
+}
+
+// Shorter values are too common to mask without hiding ordinary output ("true", "admin").
+const MIN_KNOWN_LENGTH = 6;
+const known = new Set<string>();
+let environmentRead = false;
+
+/** Adds a value that must never be shown or written (and its URL-encoded form). */
+export function rememberSecret(value: unknown): void {
+  if (typeof value !== 'string' || value.length < MIN_KNOWN_LENGTH) return;
+  known.add(value);
+  const encoded = encodeURIComponent(value);
+  if (encoded !== value) known.add(encoded);
+  const json = JSON.stringify(value).slice(1, -1);
+  if (json !== value) known.add(json);
+}
+
+/** The values of the secret-named keys of an object (workflow params, an environment), nested ones too. */
+export function rememberSecretsOf(values: object, depth = 0): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (isSecretName(name)) rememberSecret(value);
+    else if (value && typeof value === 'object' && depth < 8) rememberSecretsOf(value, depth + 1);
+  }
+}
+
+/** Forgets every remembered value (tests), and reads the environment again at the next use. */
+export function forgetSecrets(): void {
+  known.clear();
+  environmentRead = false;
+}
+
+function knownSecrets(): Set<string> {
+  if (!environmentRead) {
+    environmentRead = true;
+    rememberSecretsOf(process.env);
+  }
+  return known;
+}
+
+type Range = [start: number, end: number];
+
+interface Shape {
+  pattern: RegExp;
+  /** The capture group that holds the secret (0: the whole match). */
+  group: number;
+  /** Matches of the shape that are not secrets. */
+  accept?: (secret: string) => boolean;
+}
+
+const TOKEN_CHARS = 'A-Za-z0-9/+=%_.~-';
+
+const SHAPES: Shape[] = [
+  // AWS access key ids: the kind (AKIA long-term, ASIA temporary) stays visible.
+  { pattern: /\b(?:AKIA|ASIA)([A-Z0-9]{16})\b/g, group: 1 },
+  // A secret access key: 40 characters of base64 in mixed case (a git hash is 40 hex digits).
+  {
+    pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    group: 0,
+    accept: (s) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s) && !/^[0-9a-fA-F]+$/.test(s),
+  },
+  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, group: 0 },
+  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, group: 0 },
+  { pattern: new RegExp(`\\bBearer\\s+([${TOKEN_CHARS}]{6,})`, 'gi'), group: 1 },
+  // A value after a secret's name: `name=value`, `name: value`, `"name": "value"`, `export NAME=value`.
+  {
+    pattern: new RegExp(`\\b[A-Za-z0-9_-]*${SECRET_WORDS}[A-Za-z0-9_-]*["']?[ \\t]*[:=][ \\t]*["']?([^\\s"'&,;)}\\]]+)`, 'gi'),
+    group: 1,
+    accept: (s) => s !== REDACTED && !s.startsWith('${') && !/^(null|true|false|none|\*+)$/i.test(s),
+  },
+  // Names followed by a space, and the query parameter form.
+  { pattern: new RegExp(`\\b(?:aws_secret_access_key|secret_access_key|aws_session_token|session_token|X-Amz-Security-Token)\\s+([${TOKEN_CHARS}]{8,})`, 'gi'), group: 1 },
+  // A long base64 run (session tokens are several hundred characters) after a token's name
+  // anywhere earlier on the line, e.g. `Token (redacted?): <token>`.
+  { pattern: /(?:session[_ ]?token|security[_-]token)\b[^\n]*?(?<![A-Za-z0-9/+])([A-Za-z0-9/+][A-Za-z0-9/+=]{99,})/gi, group: 1 },
+];
+
+/** Where the secrets are in `text`: sorted, merged, half-open ranges. */
+export function secretRanges(text: string): Range[] {
+  const ranges: Range[] = [];
+  for (const value of knownSecrets()) {
+    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) ranges.push([at, at + value.length]);
+  }
+  for (const shape of SHAPES) {
+    shape.pattern.lastIndex = 0;
+    for (const m of text.matchAll(shape.pattern)) {
+      const secret = m[shape.group];
+      if (!secret || (shape.accept && !shape.accept(secret))) continue;
+      const start = m.index + (shape.group === 0 ? 0 : m[0].lastIndexOf(secret));
+      ranges.push([start, start + secret.length]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: Range[] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
+}
+
+/** `text[from, to)` with every secret range replaced by one REDACTED. */
+function mask(text: string, ranges: Range[], from = 0, to = text.length): string {
+  let out = '';
+  let at = from;
+  for (const [start, end] of ranges) {
+    if (end <= at || start >= to) continue;
+    out += text.slice(at, Math.max(at, start));
+    // A secret that began before `from` was masked already: its rest is dropped silently.
+    if (start >= from) out += REDACTED;
+    at = Math.min(end, to);
+  }
+  return out + text.slice(at, to);
+}
+
 export function redactSecrets(text: string): string {
-  return text
-    .replace(ACCESS_KEY_ID, (_, kind: string) => `${kind}${REDACTED}`)
-    .replace(NAMED_SECRET, (_, name: string, sep: string) => `${name}${sep}${REDACTED}`)
-    .replace(LONG_TOKEN_AFTER_NAME, (_, before: string) => `${before}${REDACTED}`);
+  return mask(text, secretRanges(text));
+}
+
+/**
+ * Redacts a stream that arrives in chunks (a pseudo-terminal's output) before any of it is
+ * shown or written. A secret may be split across chunks, so the text after the last line break
+ * is held back until its line ends; a line that stays unfinished (a prompt) is let through
+ * after `idleMs` without new data, all but a trailing word at first, that word a moment later.
+ * The part of a line already let through stays as context, so `TOKEN=` then a pause then the
+ * value is still masked.
+ */
+export class RedactingStream {
+  private shown = '';
+  private held = '';
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private idleRounds = 0;
+
+  constructor(
+    private readonly deliver: (text: string) => void,
+    private readonly idleMs = 120,
+  ) {}
+
+  push(chunk: string): void {
+    if (!chunk) return;
+    this.held += chunk;
+    this.idleRounds = 0;
+    const lastBreak = Math.max(this.held.lastIndexOf('\n'), this.held.lastIndexOf('\r'));
+    // A line past this size is no longer held whole; its last 4 KB stay as the next context.
+    const cut = lastBreak >= 0 ? lastBreak + 1 : this.held.length > 64 * 1024 ? this.held.length - 4096 : 0;
+    if (cut > 0) this.release(cut);
+    this.schedule();
+  }
+
+  /** Lets everything through (the process exited). */
+  end(): void {
+    this.clearTimer();
+    if (this.held) this.release(this.held.length);
+    this.shown = '';
+  }
+
+  private release(cut: number): void {
+    const text = this.shown + this.held;
+    const from = this.shown.length;
+    const to = from + cut;
+    const out = mask(text, secretRanges(text), from, to);
+    const emitted = text.slice(0, to);
+    const lineStart = Math.max(emitted.lastIndexOf('\n'), emitted.lastIndexOf('\r')) + 1;
+    this.shown = emitted.slice(lineStart).slice(-4096);
+    this.held = text.slice(to);
+    if (out) this.deliver(out);
+  }
+
+  private schedule(): void {
+    this.clearTimer();
+    if (!this.held) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.idleRounds++;
+      const word = this.idleRounds === 1 ? /[^\s]*$/.exec(this.held)![0].length : 0;
+      if (this.held.length > word) this.release(this.held.length - word);
+      if (this.held) this.schedule();
+    }, this.idleMs * this.idleRounds + this.idleMs);
+    this.timer.unref?.();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
 }

@@ -1,6 +1,9 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { tailDebugLog, type FollowedDebugLog } from './debug-tail.js';
 import { commandLine } from './find.js';
-import { packerLogEnv, RunLog, redactFile, runLogPaths, type RunLogPaths } from './log.js';
+import { packerLogEnv, RunLog, runLogPaths, type RunLogPaths } from './log.js';
 import { manifestPath } from './manifest.js';
 import { PackerOutput } from './output.js';
 import { currentProcess } from '../locks/process.js';
@@ -54,13 +57,15 @@ export interface PackerRun {
   readonly output: PackerOutput;
   readonly journal: RunJournal;
   readonly paths: RunLogPaths;
+  /** Packer's debug log as it grows, redacted (and copied redacted to `paths.debugLog`). */
+  readonly debug: FollowedDebugLog;
   readonly manifestFile: string;
   readonly command: string;
   /** Notes a line of paw-tui's own in the run's log. */
   note(line: string): void;
   /** Resolves once Packer has exited and its output is read to the end. */
   readonly exited: Promise<PackerExit>;
-  /** Ends the log (after the last note) and redacts Packer's debug log. */
+  /** Ends the log (after the last note) and the debug log's copy; removes Packer's own. */
   closeLogs(): Promise<void>;
 }
 
@@ -73,9 +78,13 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
   // A manifest left by an earlier run must not be taken for this run's.
   await rm(manifestFile, { force: true });
   const log = await RunLog.open(paths.log, `$ ${command}    (in ${options.stepDir})`);
-  // Packer appends to an existing PACKER_LOG_PATH, keeping its mode: only the user can read
-  // the debug log while it still holds what is redacted only when the run ends.
+  // Packer writes its debug log unredacted: it goes to a private folder outside the workflow,
+  // and only redacted lines reach `.paw/logs/`, as they are written.
+  const rawDir = await mkdtemp(path.join(tmpdir(), 'paw-packer-log-'));
+  const rawDebugLog = path.join(rawDir, 'packer.log');
+  await writeFile(rawDebugLog, '', { mode: 0o600, flag: 'a' });
   await writeFile(paths.debugLog, '', { mode: 0o600, flag: 'a' });
+  const debug = tailDebugLog(rawDebugLog, { copyTo: paths.debugLog });
   const journal = await RunJournal.create(options.stepDir, {
     runId,
     workflowId: options.workflowId,
@@ -91,7 +100,8 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     file: options.packer.path,
     args: [...options.packer.args, ...options.args],
     cwd: options.stepDir,
-    env: { ...packerLogEnv(paths), CHECKPOINT_DISABLE: '1' },
+    env: { ...packerLogEnv(rawDebugLog), CHECKPOINT_DISABLE: '1' },
+    redact: true,
     cols: options.cols,
     rows: options.rows,
     scrollback: options.scrollback,
@@ -142,6 +152,7 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     output,
     journal,
     paths,
+    debug,
     manifestFile,
     command,
     note: (line) => log.note(line),
@@ -149,7 +160,9 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     closeLogs() {
       closing ??= (async () => {
         await log.close();
-        await redactFile(paths.debugLog);
+        await debug.finish();
+        debug.dispose();
+        await rm(rawDir, { recursive: true, force: true });
       })();
       return closing;
     },

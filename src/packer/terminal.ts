@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { IPty } from 'node-pty';
+import { RedactingStream } from './redact.js';
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
 import { PALETTE_256, rgbHex } from './colors.js';
 import type { RawOutput, StyledLine, StyledSpan, TerminalSession } from './types.js';
@@ -18,6 +19,8 @@ export interface TerminalOptions {
   rows: number;
   /** Lines kept above the screen. */
   scrollback?: number;
+  /** Masks secrets in the output before anyone sees it (the pane, stdout, the log). */
+  redact?: boolean;
 }
 
 export type Exit = { exitCode: number; signal?: number };
@@ -158,14 +161,17 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     for (const l of changeListeners) l();
   };
 
-  const dataSub = child.onData((chunk) => {
+  const deliver = (chunk: string) => {
     for (const l of dataListeners) l(chunk);
     if (disposed) return;
     parsing++;
     term.write(chunk, parsed);
-  });
+  };
+  const redactor = options.redact ? new RedactingStream(deliver) : null;
+  const dataSub = child.onData((chunk) => (redactor ? redactor.push(chunk) : deliver(chunk)));
   const exitSub = child.onExit(({ exitCode, signal }) => {
     running = false;
+    redactor?.end();
     reportExit = () => {
       reportExit = null;
       exit = signal ? { exitCode, signal } : { exitCode };

@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Logs, journals and keys: only the user may read what may name a secret or a resource. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** writeFileAtomic for a file only the user may read (a journal, a log, a key). */
+export function writePrivateFileAtomic(file: string, text: string | Uint8Array): Promise<void> {
+  return writeFileAtomic(file, text, PRIVATE_FILE_MODE);
+}
+
 /**
  * Writes a file so that a reader (or a crash) sees either the old text or the new one, never a
  * half-written file: the text goes to a temporary file in the same folder (same file system, so

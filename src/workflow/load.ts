@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PawError } from '../errors.js';
+import { rememberSecretsOf } from '../packer/redact.js';
 import { orderChain } from './chain.js';
 import { displayPath, fileError } from './jsonc.js';
 import { SAFE_NAME_HINT, isSafeName } from './names.js';
@@ -68,6 +69,8 @@ export async function loadWorkflow(dir: string): Promise<Workflow> {
     });
   }
   const param = parseWorkflowParam(paramPath, await readText(paramPath));
+  // Keys and tokens of the params are masked wherever output is shown or saved.
+  rememberSecretsOf(param.raw);
   const steps = await Promise.all((await stepFolders(abs)).map(loadStep));
   return { dir: abs, paramPath, param, steps: orderChain(steps) };
 }

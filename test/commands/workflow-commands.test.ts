@@ -81,6 +81,19 @@ describe('paw-tui params', () => {
     expect(await readFile(wf, 'utf8')).toContain('"profile_name": null,');
   });
 
+  it('get masks keys and tokens unless --reveal; set does not echo them', async () => {
+    const { cwd } = await fixture();
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const set = await paw(['params', 'set', 'aws_secret_access_key', secret], cwd);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toBe('aws_secret_access_key = "[redacted]" (workflow/workflow_param.json)\n');
+    expect((await paw(['params', 'get', 'aws_secret_access_key'], cwd)).stdout).toBe('[redacted]\n');
+    const all = await paw(['params', 'get', '--json'], cwd);
+    expect(JSON.parse(all.stdout)).toMatchObject({ aws_secret_access_key: '[redacted]', workflow_id: 'paw-2024-06-13-12-00-00' });
+    expect(all.stdout).not.toContain(secret);
+    expect((await paw(['params', 'get', 'aws_secret_access_key', '--reveal'], cwd)).stdout).toBe(`${secret}\n`);
+  });
+
   it('a value that breaks the schema is refused: one line, exit 2, bytes unchanged', async () => {
     const { dir, cwd } = await fixture();
     const before = await snapshot(dir);

@@ -88,6 +88,23 @@ describe('startTerminal', () => {
     expect(text(t)).toContain('cleaning up');
   });
 
+  it('masks a secret in the pane and in the raw chunks even when the process writes it in pieces', async () => {
+    const t = startTerminal({
+      file: '/bin/sh',
+      args: ['-c', "printf 'export TOKEN=ghp_abc'; sleep 0.05; printf 'def123\\nkey AKIA'; sleep 0.05; printf 'IOSFODNN7EXAMPLE ok\\n'"],
+      cwd: '/tmp',
+      cols: 60,
+      rows: 6,
+      redact: true,
+    });
+    open.push(t);
+    let raw = '';
+    t.onData((c) => (raw += c));
+    await exited(t);
+    expect(text(t)).toEqual(['export TOKEN=[redacted]', 'key AKIA[redacted] ok']);
+    expect(raw).not.toMatch(/abc|def123|IOSFODNN/);
+  });
+
   it('gives the child an environment without undefined values', () => {
     process.env.PAW_TEST_REMOVED = 'x';
     const env = ptyEnv({ PAW_TEST_REMOVED: undefined, PACKER_LOG: '1' });

@@ -1,3 +1,4 @@
+import { rememberSecretsOf } from '../../packer/redact.js';
 import { PawError } from '../../errors.js';
 import type { Catalog, Cloud, CloudOptions, Identity, Images, Incidents, Instances, PublicParameters } from '../ports.js';
 
@@ -52,11 +53,25 @@ async function resolveRegion(options: CloudOptions): Promise<string> {
   });
 }
 
+/**
+ * The credentials the SDK resolves (a profile, SSO, an instance role) are masked in output too.
+ * Asking for them resolves nothing new: the SDK memoizes them for the client's first call.
+ */
+function rememberCredentials(config: unknown): void {
+  const provider = (config as { credentials?: unknown } | undefined)?.credentials;
+  if (typeof provider !== 'function') return;
+  void Promise.resolve()
+    .then(() => (provider as () => Promise<Record<string, unknown>>)())
+    .then((found) => rememberSecretsOf({ secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken, accessKeyId: found.accessKeyId }))
+    .catch(() => undefined);
+}
+
 /** The cloud of SPEC §4 over the AWS SDK v3. Opening it loads no SDK client; each is made at its first use. */
 export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   const region = await resolveRegion(options);
   const config: ClientConfig = { region };
   if (options.credentials) {
+    rememberSecretsOf(options.credentials);
     config.credentials = {
       accessKeyId: options.credentials.accessKeyId,
       secretAccessKey: options.credentials.secretAccessKey,
@@ -67,8 +82,9 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   }
 
   const clients: { destroy(): void }[] = [];
-  const made = <C extends { destroy(): void }>(client: C): C => {
+  const made = <C extends { destroy(): void; config?: unknown }>(client: C): C => {
     clients.push(client);
+    rememberCredentials(client.config);
     return client;
   };
   const ec2 = once(async () => made(new (await import('./images.js')).EC2Client(config)));
