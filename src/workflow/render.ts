@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ILoader } from 'nunjucks';
 import { z } from 'zod';
 import { PawError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
-import { hclString } from './hcl.js';
+import { type TemplateFiles, renderJinja } from './jinja/engine.js';
+import { pythonJson } from './jinja/json.js';
+import { PyDict, fromJs, toPlain } from './jinja/values.js';
 import { displayPath } from './jsonc.js';
 import { checkOutputAmiName, outputAmiName } from './names.js';
 import type { Step, Workflow } from './types.js';
@@ -41,6 +42,8 @@ export async function stepTemplates(step: Step): Promise<string[]> {
 }
 
 /** `templates/.pkr.hcl` → `<step_id>.pkr.hcl`, as the Python library names them. */
+export { jinjaSource, loadNunjucks } from './jinja/engine.js';
+
 export function renderedName(step: Step, template: string): string {
   return `${step.id}${template}`;
 }
@@ -68,68 +71,100 @@ export function renderedVarFiles(step: Step): string[] {
     .filter((f) => existsSync(f));
 }
 
+/** A params file's values as Python's json module reads them (key order, big ints, floats kept). */
+function pythonParams(file: string, raw: Record<string, unknown>): PyDict {
+  let parsed: unknown;
+  try {
+    parsed = pythonJson(readFileSync(file, 'utf8'));
+  } catch {
+    // The loader validated this file; if it is gone since, the values as loaded are used.
+  }
+  const fromFile = parsed instanceof PyDict ? parsed : new PyDict();
+  // The file gives Python's view of each value; a value changed in memory since loading wins.
+  const out = new PyDict();
+  for (const [key, value] of fromFile.map) {
+    if (Object.hasOwn(raw, String(key))) out.set(key, sameData(value, raw[String(key)]) ? value : fromJs(raw[String(key)]));
+  }
+  for (const [key, value] of Object.entries(raw)) if (!out.has(key)) out.set(key, fromJs(value));
+  return out;
+}
+
+function sameData(python: unknown, plain: unknown): boolean {
+  return JSON.stringify(toPlain(python)) === JSON.stringify(plain);
+}
+
+/**
+ * `builder.workspace`: the step, as the Python library's Workspace (name = step id, dir_root =
+ * the step folder) with its derived paths.
+ */
+export function stepWorkspace(step: Step): Record<string, string> {
+  const root = step.dir;
+  const templates = path.join(root, 'templates');
+  return {
+    name: step.id,
+    dir_root: root,
+    dir_templates: templates,
+    path_pkr_hcl_tpl: path.join(templates, '.pkr.hcl'),
+    path_pkrvars_hcl_tpl: path.join(templates, '.pkrvars.hcl'),
+    path_variables_pkr_hcl_tpl: path.join(templates, '.variables.pkr.hcl'),
+    path_pkr_hcl: path.join(root, `${step.id}.pkr.hcl`),
+    path_pkrvars_hcl: path.join(root, `${step.id}.pkrvars.hcl`),
+    path_variables_pkr_hcl: path.join(root, `${step.id}.variables.pkr.hcl`),
+  };
+}
+
 /** The one object templates see, with the Python library's names (SPEC §2). */
 export function builderContext(workflow: Workflow, step: Step, ctx: RenderContext): Record<string, unknown> {
   const p = workflow.param;
-  const root = path.dirname(workflow.dir);
+  const workflowParam = pythonParams(workflow.paramPath, p.raw);
+  if (!workflowParam.has('aws_tags')) workflowParam.set('aws_tags', fromJs(p.aws_tags));
+  if (!workflowParam.has('dynamodb_table_name')) workflowParam.set('dynamodb_table_name', p.dynamodb_table_name);
+  workflowParam.set('aws_region', ctx.region);
+  const stepParam = pythonParams(step.paramPath, step.param.raw);
+  if (!stepParam.has('metadata')) stepParam.set('metadata', fromJs(step.param.metadata));
   return {
     source_ami_id: ctx.sourceAmiId,
     source_ami_name: ctx.sourceAmiName,
     output_ami_name: outputAmiName(workflow, step),
-    workflow_param: {
-      ...p.raw,
-      aws_tags: p.aws_tags,
-      dynamodb_table_name: p.dynamodb_table_name,
-      aws_region: ctx.region,
-    },
-    step_param: { ...step.param.raw, metadata: step.param.metadata },
-    workspace: { name: path.basename(root), dir_root: root },
+    workflow_param: workflowParam,
+    step_param: stepParam,
+    workspace: stepWorkspace(step),
     // paw-tui's own addition (the Python library has no such key).
     packer: { version: ctx.packerVersion ?? null, required_plugins: supportsRequiredPlugins(ctx.packerVersion) },
   };
 }
 
+/** A template's files: relative includes from its folder, nothing outside the workflow folder. */
+function templateFiles(dir: string, root: string): TemplateFiles {
+  return { dir, root, read: (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined) };
+}
+
 /**
- * jinja2 reads templates with newlines normalised to `\n` and drops one trailing newline
- * (keep_trailing_newline=False); doing the same makes the output byte-identical.
+ * Renders one template text with a `builder` given as JSON text (parsed as Python's json module
+ * does), as the Python library renders it. Used by the jinja2 corpus and by `renderStepText`.
  */
-export function jinjaSource(text: string): string {
-  const normalised = text.replace(/\r\n|\r/g, '\n');
-  return normalised.endsWith('\n') ? normalised.slice(0, -1) : normalised;
+export async function renderTemplateText(file: string, text: string, builderJson: string, root: string): Promise<string> {
+  return renderChecked(file, text, pythonJson(builderJson) as Record<string, unknown>, templateFiles(path.dirname(file), root));
 }
 
-type Nunjucks = typeof import('nunjucks');
-let nunjucksModule: Promise<Nunjucks> | undefined;
-
-/** nunjucks is heavy and only needed here: loaded on first render, jinja2 compatibility on. */
-export function loadNunjucks(): Promise<Nunjucks> {
-  nunjucksModule ??= import('nunjucks').then((m) => {
-    const nunjucks = (m as { default?: Nunjucks }).default ?? m;
-    nunjucks.installJinjaCompat();
-    return nunjucks;
-  });
-  return nunjucksModule;
+async function renderChecked(file: string, text: string, builder: unknown, files: TemplateFiles): Promise<string> {
+  try {
+    return await renderJinja(files, file, text, { builder });
+  } catch (e) {
+    throw templateError(file, e);
+  }
 }
 
-async function renderTemplates(step: Step, templates: string[], context: Record<string, unknown>): Promise<Map<string, string>> {
-  const nunjucks = await loadNunjucks();
+/** A step's rendered files as text (output name → text), nothing written. */
+export async function renderStepText(workflow: Workflow, step: Step, ctx: RenderContext): Promise<Map<string, string>> {
+  const templates = await stepTemplates(step);
+  const context = builderContext(workflow, step, ctx);
   const dir = path.join(step.dir, 'templates');
-  const loader = {
-    getSource(name: string) {
-      const file = path.resolve(dir, name);
-      if (!existsSync(file)) return null;
-      return { src: jinjaSource(readFileSync(file, 'utf8')), path: file, noCache: true };
-    },
-  };
-  const env = new nunjucks.Environment(loader as unknown as ILoader, { autoescape: false, throwOnUndefined: true });
-  env.addFilter('hcl', hclString);
+  const files = templateFiles(dir, workflow.dir);
   const out = new Map<string, string>();
   for (const template of templates) {
-    try {
-      out.set(renderedName(step, template), env.render(template, { builder: context }));
-    } catch (e) {
-      throw templateError(path.join(dir, template), context, e);
-    }
+    const file = path.join(dir, template);
+    out.set(renderedName(step, template), await renderChecked(file, readFileSync(file, 'utf8'), context, files));
   }
   return out;
 }
@@ -149,8 +184,9 @@ export async function renderStepText(
 
 const NUNJUCKS_ERROR = /^\((.*?)\)(?: \[Line (\d+), Column (\d+)\])?\s*([\s\S]*)$/;
 
-/** Turns a nunjucks error into `template:line: what`, naming the undefined variable when there is one. */
-function templateError(fallback: string, context: Record<string, unknown>, e: unknown): PawError {
+/** Turns a nunjucks error into one line `template:line:column: what`. */
+function templateError(fallback: string, e: unknown): PawError {
+  if (e instanceof PawError) return e;
   const message = e instanceof Error ? e.message : String(e);
   const m = NUNJUCKS_ERROR.exec(message);
   const file = m?.[1] && m[1] !== 'unknown path' ? m[1] : fallback;
@@ -159,42 +195,11 @@ function templateError(fallback: string, context: Record<string, unknown>, e: un
   // Nested errors (an include) repeat the path on their own lines: the last line says what.
   const lines = (m?.[4] ?? message).split('\n').map((l) => l.trim()).filter(Boolean);
   const what = (lines.pop() ?? message).replace(/^(Template render error|Error): /, '');
-  const where = `${displayPath(file)}${line ? `:${line}` : ''}`;
-  if (line && /null or undefined value/.test(what)) {
-    const expr = expressionAt(file, line, col ?? 1);
-    const name = expr ? describeMissing(expr, context) : 'a variable';
-    return new PawError(`${where}: ${name}`, {
-      hint: 'set it in workflow_param.json / step_param.json, or guard it with {% if %}',
-    });
-  }
-  return new PawError(`${where}${col ? `:${col}` : ''}: ${what}`, { hint: 'fix the template (nunjucks / jinja2 syntax)' });
-}
-
-/** The `{{ ... }}` expression at or after a column of a template line (without its filters). */
-function expressionAt(file: string, line: number, col: number): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').replace(/\r\n|\r/g, '\n').split('\n')[line - 1] ?? '';
-  } catch {
-    return undefined;
-  }
-  const outputs = [...text.matchAll(/\{\{-?\s*([\s\S]*?)\s*-?\}\}/g)];
-  const at = outputs.filter((o) => o.index <= col).pop() ?? outputs[0];
-  return at?.[1]?.split('|')[0]?.trim();
-}
-
-/** `builder.workflow_param.foo is undefined`, or which part of a dotted name is missing or null. */
-function describeMissing(expr: string, context: Record<string, unknown>): string {
-  const parts = expr.split('.');
-  if (parts[0] !== 'builder' || !parts.every((p) => /^\w+$/.test(p))) return `${expr} is undefined`;
-  let value: unknown = { builder: context };
-  for (let i = 0; i < parts.length; i++) {
-    if (value === null || typeof value !== 'object' || !(parts[i]! in value)) {
-      return `${parts.slice(0, i + 1).join('.')} is undefined`;
-    }
-    value = (value as Record<string, unknown>)[parts[i]!];
-  }
-  return value === null ? `${expr} is null` : `${expr} is undefined`;
+  const where = `${displayPath(file)}:${line ?? 1}${col ? `:${col}` : ''}`;
+  const hint = / is undefined$/.test(what)
+    ? 'set it in workflow_param.json / step_param.json, or guard it with {% if %}'
+    : 'fix the template (jinja2 syntax)';
+  return new PawError(`${where}: ${what}`, { hint });
 }
 
 /**
@@ -211,7 +216,7 @@ export async function renderStep(workflow: Workflow, step: Step, ctx: RenderCont
     });
   }
   checkOutputAmiName(outputAmiName(workflow, step));
-  const rendered = await renderTemplates(step, templates, builderContext(workflow, step, ctx));
+  const rendered = await renderStepText(workflow, step, ctx);
   const previous = readRecord(step);
   for (const [name, text] of rendered) {
     const file = path.join(step.dir, name);

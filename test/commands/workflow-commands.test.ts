@@ -140,15 +140,24 @@ describe('paw-tui render', () => {
     expect(existsSync(path.join(dir, 's02-app', 'app.pkr.hcl'))).toBe(false);
   });
 
-  it('an undefined template variable: template, line and variable; exit 1; nothing written', async () => {
+  it('an undefined top-level template name: template, line and name; exit 1; nothing written', async () => {
     const { dir, cwd } = await fixture();
     const template = path.join(dir, 's01-pyenv', 'templates', '.pkrvars.hcl');
-    await writeFile(template, (await readFile(template, 'utf8')) + 'extra = "{{ builder.workflow_param.no_such_key }}"\n');
+    await writeFile(template, (await readFile(template, 'utf8')) + 'extra = "{{ no_such_name }}"\n');
     const before = await snapshot(dir);
     const r = await paw(['render', 'pyenv'], cwd);
     expect(r.code).toBe(1);
-    expect(errorLineOf(r)).toMatch(/^paw-tui: workflow\/s01-pyenv\/templates\/\.pkrvars\.hcl:7: builder\.workflow_param\.no_such_key is undefined — /);
+    expect(errorLineOf(r)).toMatch(/^paw-tui: workflow\/s01-pyenv\/templates\/\.pkrvars\.hcl:7:\d+: no_such_name is undefined — /);
     expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('an include of an absolute path: one line naming the template; exit 1', async () => {
+    const { dir, cwd } = await fixture();
+    const template = path.join(dir, 's01-pyenv', 'templates', '.pkrvars.hcl');
+    await writeFile(template, '{% include "/etc/hostname" %}\n');
+    const r = await paw(['render', 'pyenv'], cwd);
+    expect(r.code).toBe(1);
+    expect(errorLineOf(r)).toMatch(/^paw-tui: workflow\/s01-pyenv\/templates\/\.pkrvars\.hcl:1: include "\/etc\/hostname" is an absolute path/);
   });
 
   it('an output AMI name over 128 characters: exit 1, nothing written', async () => {

@@ -3,6 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findStep, loadWorkflow } from '../../src/workflow/load.js';
+import { toPlain } from '../../src/workflow/jinja/values.js';
 import { builderContext, renderStep } from '../../src/workflow/render.js';
 import { FIXTURE, copyFixtureWorkflow } from './helpers.js';
 
@@ -42,7 +43,7 @@ describe.skipIf(!hasJinja())('jinja2 parity', () => {
       const templates = Object.fromEntries(
         (await readdir(path.join(step.dir, 'templates'))).map((t) => [`${id}${t}`, path.join(step.dir, 'templates', t)]),
       );
-      const r = spawnSync('python3', ['-c', JINJA], { input: JSON.stringify({ templates, builder: builderContext(wf, step, ctx) }), encoding: 'utf8' });
+      const r = spawnSync('python3', ['-c', JINJA], { input: JSON.stringify({ templates, builder: toPlain(builderContext(wf, step, ctx)) }), encoding: 'utf8' });
       expect(r.stderr).toBe('');
       const jinja = JSON.parse(r.stdout) as Record<string, string>;
       await renderStep(wf, step, ctx);

@@ -79,17 +79,26 @@ describe('renderStep on a workflow written for the Python library', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 
-  it('stops on an undefined variable, naming template, line and variable, writing nothing', async () => {
+  it('stops on an undefined top-level name, naming template, line and variable, writing nothing', async () => {
     const dir = await copyFixtureWorkflow();
     const wf = await loadWorkflow(dir);
     const step = findStep(wf, 'pyenv');
     const template = path.join(step.dir, 'templates', '.pkr.hcl');
     const text = await readFile(template, 'utf8');
-    await writeFile(template, text.replace('"t2.micro"', '"{{ builder.workflow_param.instance_type }}"'));
+    await writeFile(template, text.replace('"t2.micro"', '"{{ instance_type }}"'));
     const before = await snapshot(dir);
     const error = await renderError(renderStep(wf, step, { sourceAmiId: 'ami-1', sourceAmiName: 'b', region: 'r' }));
-    expect(error).toMatch(/s01-pyenv\/templates\/\.pkr\.hcl:12: builder\.workflow_param\.instance_type is undefined — /);
+    expect(error).toMatch(/s01-pyenv\/templates\/\.pkr\.hcl:12:\d+: instance_type is undefined — /);
     expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('prints an undefined member of an existing object as empty text, as jinja2 does', async () => {
+    const dir = await copyFixtureWorkflow();
+    const wf = await loadWorkflow(dir);
+    const step = findStep(wf, 'pyenv');
+    await writeFile(path.join(step.dir, 'templates', '.pkrvars.hcl'), 'a = "{{ builder.workflow_param.instance_type }}"\n');
+    await renderStep(wf, step, { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' });
+    expect(await readFile(path.join(step.dir, 'pyenv.pkrvars.hcl'), 'utf8')).toBe('a = ""');
   });
 
   it('names a missing key of a missing object and a null value', async () => {
@@ -99,12 +108,12 @@ describe('renderStep on a workflow written for the Python library', () => {
     const template = path.join(step.dir, 'templates', '.pkrvars.hcl');
     await writeFile(template, 'a = 1\nb = {{ builder.step_param.nothing.here | hcl }}\n');
     expect(await renderError(renderStep(wf, step, { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' }))).toMatch(
-      /\.pkrvars\.hcl:2: builder\.step_param\.nothing is undefined/,
+      /\.pkrvars\.hcl:2:\d+: builder\.step_param\.nothing is undefined \(reading 'here'\)/,
     );
     wf.param.raw.profile_name = null;
-    await writeFile(template, 'p = "{{ builder.workflow_param.profile_name }}"\n');
+    await writeFile(template, 'p = {{ builder.workflow_param.profile_name | hcl }}\n');
     expect(await renderError(renderStep(wf, step, { sourceAmiId: 'x', sourceAmiName: 'b', region: 'r' }))).toMatch(
-      /\.pkrvars\.hcl:1: builder\.workflow_param\.profile_name is null/,
+      /\.pkrvars\.hcl:1:\d+: hcl: the value is None/,
     );
   });
 

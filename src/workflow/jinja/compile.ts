@@ -1,0 +1,377 @@
+/**
+ * jinja2 semantics on top of nunjucks: the parser keeps what Python needs (float literals,
+ * `.name` versus `[key]`, 1-tuples) and the compiler emits calls into `runtime.py` (Python
+ * values, operators, truthiness, scoping) instead of JavaScript operators. Installed once on the
+ * nunjucks module that render.ts loads.
+ */
+import * as members from './members.js';
+import * as ops from './operators.js';
+import { pythonNumber } from './json.js';
+import { Missing, PyDict, TemplateValueError, tuple, makeFloat, str, truthy } from './values.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- nunjucks' parser and compiler are untyped */
+type Any = any;
+
+function lookupName(context: Any, frame: Any, name: string): unknown {
+  const fromFrame = frame.lookup(name);
+  if (fromFrame !== undefined) return fromFrame;
+  const fromContext = context.lookup(name);
+  if (fromContext !== undefined) return fromContext;
+  switch (name) {
+    case 'True':
+    case 'true':
+      return true;
+    case 'False':
+    case 'false':
+      return false;
+    case 'None':
+    case 'none':
+      return null;
+    default:
+      return new Missing(name);
+  }
+}
+
+/** What a for loop walks; a plain object (paw-tui's own scaffold data) as [key, value] pairs. */
+function iterate(v: unknown): unknown[] {
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.entries(v);
+  return members.toList(v);
+}
+
+function call(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
+  if (fn instanceof Missing) throw new TemplateValueError(`${fn.name} is undefined`);
+  if (typeof fn !== 'function') throw new TemplateValueError(`${name} is not callable`);
+  return fn.apply(context, args);
+}
+
+/** The helpers compiled templates call, as `runtime.py.<name>`. */
+export const pyRuntime = {
+  lookup: lookupName,
+  getattr: members.getattr,
+  getitem: members.getitem,
+  slice: members.slice,
+  setattr: members.setattr,
+  contains: members.contains,
+  iterate,
+  call,
+  out: (v: unknown) => str(v),
+  truthy,
+  or: (a: unknown, b: () => unknown) => (truthy(a) ? a : b()),
+  and: (a: unknown, b: () => unknown) => (truthy(a) ? b() : a),
+  float: (n: number) => makeFloat(n),
+  bigint: (text: string) => pythonNumber(text),
+  tuple,
+  dict: (entries: [unknown, unknown][]) => new PyDict(entries),
+  cycle: (i: number) => (...items: unknown[]) => {
+    if (items.length === 0) throw new TemplateValueError('no items for cycling given');
+    return items[i % items.length];
+  },
+  ...ops,
+};
+
+let installed = false;
+
+/** Patches nunjucks' Parser and Compiler prototypes (once) and exposes `runtime.py`. */
+export function installJinjaSemantics(nunjucks: Any): void {
+  if (installed) return;
+  installed = true;
+  nunjucks.installJinjaCompat();
+  const { nodes, lexer } = nunjucks;
+  const Parser = nunjucks.parser.Parser;
+  const Compiler = nunjucks.compiler.Compiler;
+  nunjucks.runtime.py = pyRuntime;
+
+  const PyWrap = nodes.Node.extend('PyWrap', { fields: ['fn', 'expr'] });
+  const With = nodes.Node.extend('With', { fields: ['names', 'values', 'body'] });
+  nunjucks.jinjaNodes = { With };
+
+  // --- parser -------------------------------------------------------------------------------
+  const parsePrimary = Parser.prototype.parsePrimary;
+  Parser.prototype.parsePrimary = function (this: Any, noPostfix?: boolean) {
+    const tok = this.peekToken();
+    if (tok && (tok.type === lexer.TOKEN_FLOAT || tok.type === lexer.TOKEN_INT)) {
+      const node = parsePrimary.call(this, true);
+      if (tok.type === lexer.TOKEN_FLOAT) node.pyFloat = true;
+      else if (!Number.isSafeInteger(node.value)) node.bigText = tok.value;
+      return noPostfix ? node : this.parsePostfix(node);
+    }
+    return parsePrimary.call(this, noPostfix);
+  };
+
+  // `a.b` reads an attribute first, `a['b']` an item first: jinja2 tells them apart.
+  Parser.prototype.parsePostfix = function (this: Any, start: Any) {
+    let node = start;
+    for (let tok = this.peekToken(); tok; tok = this.peekToken()) {
+      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        const index = this.parseAggregate();
+        if (index.children.length > 1) this.fail('invalid index');
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, index.children[0]);
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken();
+        const name = this.nextToken();
+        if (name.type !== lexer.TOKEN_SYMBOL) this.fail(`expected name as lookup value, got ${name.value}`, name.lineno, name.colno);
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(name.lineno, name.colno, name.value));
+        node.dot = true;
+      } else break;
+    }
+    return node;
+  };
+
+  const parseAggregate = Parser.prototype.parseAggregate;
+  Parser.prototype.parseAggregate = function (this: Any) {
+    const node = parseAggregate.call(this);
+    // `(1,)` is a tuple; nunjucks reads it as `(1)`.
+    if (node instanceof nodes.Group && !this.peeked && /,\s*\)$/.test(this.tokens.str.slice(0, this.tokens.index))) node.tuple = true;
+    return node;
+  };
+
+  // --- compiler -----------------------------------------------------------------------------
+  const C = Compiler.prototype;
+  const assertType = C.assertType;
+  C.assertType = function (this: Any, node: Any, ...types: Any[]) {
+    if (node instanceof PyWrap) return;
+    assertType.call(this, node, ...types);
+  };
+  const wrap = (fn: string, expr: Any) => new PyWrap(expr.lineno, expr.colno, fn, expr);
+  C.compilePyWrap = function (this: Any, node: Any, frame: Any) {
+    this._emit(`runtime.py.${node.fn}(`);
+    this.compile(node.expr, frame);
+    this._emit(')');
+  };
+  const where = (self: Any, node: Any) => self._emit(`lineno = ${node.lineno + 1}, colno = ${node.colno + 1}, `);
+
+  const compileLiteral = C.compileLiteral;
+  C.compileLiteral = function (this: Any, node: Any, frame: Any) {
+    if (node.pyFloat) this._emit(`runtime.py.float(${node.value})`);
+    else if (node.pyUndefined) this._emit('undefined');
+    else if (node.bigText) this._emit(`runtime.py.bigint(${JSON.stringify(node.bigText)})`);
+    else compileLiteral.call(this, node, frame);
+  };
+  C.compileSymbol = function (this: Any, node: Any, frame: Any) {
+    const id = frame.lookup(node.value);
+    this._emit(id ? id : `runtime.py.lookup(context, frame, ${JSON.stringify(node.value)})`);
+  };
+  C.compileLookupVal = function (this: Any, node: Any, frame: Any) {
+    const slice = node.val.typename === 'Slice';
+    this._emit(`runtime.py.${slice ? 'slice' : node.dot ? 'getattr' : 'getitem'}((`);
+    this._compileExpression(node.target, frame);
+    this._emit('),');
+    this._compileExpression(node.val, frame);
+    if (!slice) this._emit(`, ${JSON.stringify(dotted(node.target))}`);
+    this._emit(')');
+  };
+  C.compileFunCall = function (this: Any, node: Any, frame: Any) {
+    this._emit('(');
+    where(this, node);
+    this._emit('runtime.py.call(');
+    this._compileExpression(node.name, frame);
+    this._emit(`, ${JSON.stringify(this._getNodeName(node.name))}, context, `);
+    this._compileAggregate(node.args, frame, '[', '])');
+    this._emit(')');
+  };
+  C.compileOutput = function (this: Any, node: Any, frame: Any) {
+    for (const child of node.children) {
+      if (child instanceof nodes.TemplateData) {
+        if (child.value) {
+          this._emit(`${this.buffer} += `);
+          compileLiteral.call(this, child, frame);
+          this._emitLine(';');
+        }
+        continue;
+      }
+      this._emit(`${this.buffer} += (`);
+      where(this, child);
+      this._emit('runtime.py.out(');
+      this.compile(child, frame);
+      this._emitLine('));');
+    }
+  };
+  C.compileGroup = function (this: Any, node: Any, frame: Any) {
+    if (node.tuple || node.children.length > 1) this._compileAggregate(node, frame, 'runtime.py.tuple(', ')');
+    else this._compileAggregate(node, frame, '(', ')');
+  };
+  const compileDict = C.compileDict;
+  C.compileDict = function (this: Any, node: Any, frame: Any) {
+    if (node instanceof nodes.KeywordArgs) return compileDict.call(this, node, frame);
+    this._emit('runtime.py.dict([');
+    node.children.forEach((pair: Any, i: number) => {
+      if (i > 0) this._emit(',');
+      this._emit('[');
+      this._compileExpression(pair.key instanceof nodes.Symbol ? new nodes.Literal(pair.key.lineno, pair.key.colno, pair.key.value) : pair.key, frame);
+      this._emit(',');
+      this._compileExpression(pair.value, frame);
+      this._emit(']');
+    });
+    this._emit('])');
+  };
+
+  const binary = (name: string) =>
+    function (this: Any, node: Any, frame: Any) {
+      this._emit(`runtime.py.${name}(`);
+      this.compile(node.left, frame);
+      this._emit(',');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  C.compileAdd = binary('add');
+  C.compileSub = binary('sub');
+  C.compileMul = binary('mul');
+  C.compileDiv = binary('div');
+  C.compileFloorDiv = binary('floorDiv');
+  C.compileMod = binary('mod');
+  C.compilePow = binary('pow');
+  C.compileConcat = binary('concat');
+  C.compileIn = function (this: Any, node: Any, frame: Any) {
+    this._emit('runtime.py.contains(');
+    this.compile(node.right, frame);
+    this._emit(',');
+    this.compile(node.left, frame);
+    this._emit(')');
+  };
+  const lazy = (name: string) =>
+    function (this: Any, node: Any, frame: Any) {
+      this._emit(`runtime.py.${name}(`);
+      this.compile(node.left, frame);
+      this._emit(', function() { return ');
+      this.compile(node.right, frame);
+      this._emit('; })');
+    };
+  C.compileOr = lazy('or');
+  C.compileAnd = lazy('and');
+  C.compileNot = function (this: Any, node: Any, frame: Any) {
+    this._emit('!runtime.py.truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  C.compileNeg = function (this: Any, node: Any, frame: Any) {
+    this._emit('runtime.py.neg(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  C.compilePos = function (this: Any, node: Any, frame: Any) {
+    this._emit('runtime.py.pos(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  C.compileCompare = function (this: Any, node: Any, frame: Any) {
+    this._emit('runtime.py.compareChain(');
+    this.compile(node.expr, frame);
+    for (const op of node.ops) {
+      this._emit(`, ${JSON.stringify(op.type)}, `);
+      this.compile(op.expr, frame);
+    }
+    this._emit(')');
+  };
+  const compileIf = C.compileIf;
+  C.compileIf = function (this: Any, node: Any, frame: Any, async: boolean) {
+    if (!(node.cond instanceof PyWrap)) node.cond = wrap('truthy', node.cond);
+    this._emitLine(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};`);
+    compileIf.call(this, node, frame, async);
+  };
+  const compileInlineIf = C.compileInlineIf;
+  C.compileInlineIf = function (this: Any, node: Any, frame: Any) {
+    if (!(node.cond instanceof PyWrap)) node.cond = wrap('truthy', node.cond);
+    if (node.else_ === null) {
+      node.else_ = new nodes.Literal(node.lineno, node.colno, null);
+      node.else_.pyUndefined = true;
+    }
+    compileInlineIf.call(this, node, frame);
+  };
+
+  const compileFor = C.compileFor;
+  C.compileFor = function (this: Any, node: Any, frame: Any) {
+    if (!(node.arr instanceof PyWrap)) node.arr = wrap('iterate', node.arr);
+    this._emitLine(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};`);
+    compileFor.call(this, node, frame);
+  };
+  const emitLoopBindings = C._emitLoopBindings;
+  C._emitLoopBindings = function (this: Any, node: Any, arr: string, i: string, len: string) {
+    emitLoopBindings.call(this, node, arr, i, len);
+    this._emitLine(`frame.set("loop.cycle", runtime.py.cycle(${i}));`);
+    this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
+    this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 ? ${arr}[${i} + 1] : undefined);`);
+  };
+
+  // `{% set %}` inside a for loop or a with block stays there, as in jinja2.
+  const compileSet = C.compileSet;
+  C.compileSet = function (this: Any, node: Any, frame: Any) {
+    this._emitLine(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};`);
+    const target = node.targets[0];
+    if (node.targets.length === 1 && target instanceof nodes.LookupVal && target.dot) {
+      this._emit('runtime.py.setattr(');
+      this._compileExpression(target.target, frame);
+      this._emit(`, ${JSON.stringify(target.val.value)}, `);
+      if (node.value) this._compileExpression(node.value, frame);
+      else this.compile(node.body, frame);
+      this._emitLine(');');
+      return;
+    }
+    if (!frame.parent) return compileSet.call(this, node, frame);
+    const ids = node.targets.map((t: Any) => {
+      const own = frame.get(t.value);
+      if (own) return own;
+      const id = this._tmpid();
+      this._emitLine(`var ${id};`);
+      frame.set(t.value, id);
+      return id;
+    });
+    this._emit(`${ids.join(' = ')} = `);
+    if (node.value) this._compileExpression(node.value, frame);
+    else this.compile(node.body, frame);
+    this._emitLine(';');
+    node.targets.forEach((t: Any, i: number) => this._emitLine(`frame.set(${JSON.stringify(t.value)}, ${ids[i]});`));
+  };
+
+  C.compileWith = function (this: Any, node: Any, frame: Any) {
+    const inner = frame.push();
+    const ids = node.names.map((_n: string, i: number) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this._compileExpression(node.values[i], frame);
+      this._emitLine(';');
+      return id;
+    });
+    this._emitLine('frame = frame.push();');
+    node.names.forEach((n: string, i: number) => {
+      this._emitLine(`frame.set(${JSON.stringify(n)}, ${ids[i]});`);
+      inner.set(n, ids[i]);
+    });
+    this.compile(node.body, inner);
+    this._emitLine('frame = frame.pop();');
+  };
+}
+
+/** `builder.step_param.x` as written, for messages. */
+function dotted(node: Any): string {
+  if (node.typename === 'Symbol') return node.value;
+  if (node.typename === 'LookupVal' && node.val.typename === 'Literal') {
+    return node.dot ? `${dotted(node.target)}.${node.val.value}` : `${dotted(node.target)}[${JSON.stringify(node.val.value)}]`;
+  }
+  return 'the value';
+}
+
+/** `{% with a = 1, b = 2 %}…{% endwith %}` (jinja2's with statement). */
+export function withExtension(nunjucks: Any): Any {
+  return {
+    tags: ['with'],
+    parse(parser: Any, nodes: Any, lexer: Any) {
+      const tok = parser.nextToken();
+      const names: string[] = [];
+      const values: Any[] = [];
+      while (!parser.skip(lexer.TOKEN_BLOCK_END)) {
+        const name = parser.nextToken();
+        if (name.type !== lexer.TOKEN_SYMBOL) parser.fail('with: expected a name', name.lineno, name.colno);
+        if (!parser.skipValue(lexer.TOKEN_OPERATOR, '=')) parser.fail('with: expected =', name.lineno, name.colno);
+        names.push(name.value);
+        values.push(parser.parseExpression());
+        parser.skip(lexer.TOKEN_COMMA);
+      }
+      const body = parser.parseUntilBlocks('endwith');
+      parser.advanceAfterBlockEnd();
+      void nodes;
+      return new nunjucks.jinjaNodes.With(tok.lineno, tok.colno, names, values, body);
+    },
+  };
+}
