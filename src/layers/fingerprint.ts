@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { PyDict } from '../workflow/jinja/values.js';
 import { builderContext, renderStepText, renderedName, stepTemplates } from '../workflow/render.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { isIgnored, parseGitignore } from './gitignore.js';
@@ -105,21 +106,7 @@ async function renderForFingerprint(
   const versionless: Workflow = { ...workflow, param: { ...workflow.param, workflow_id: VERSION_LABEL } };
   const context = builderContext(versionless, step, { sourceAmiId: source.id, sourceAmiName: source.name, region });
   context.workspace = { name: '(workspace)', dir_root: '(workspace)' };
-  const params = context.workflow_param as Record<string, unknown>;
-  context.workflow_param = new Proxy(params, {
-    get(target, key, receiver) {
-      if (typeof key === 'string' && Object.hasOwn(target, key)) read.add(key);
-      return Reflect.get(target, key, receiver) as unknown;
-    },
-    has(target, key) {
-      if (typeof key === 'string') read.add(key);
-      return Reflect.has(target, key);
-    },
-    ownKeys(target) {
-      for (const k of Object.keys(target)) read.add(k);
-      return Reflect.ownKeys(target);
-    },
-  });
+  context.workflow_param = (context.workflow_param as PyDict).observed((key) => read.add(key));
   const texts = await renderStepText(versionless, step, { sourceAmiId: source.id, sourceAmiName: source.name, region }, context);
   const rendered = Object.fromEntries([...texts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, text]) => [name.slice(step.id.length), sha256(text)]));
   return { rendered, read };

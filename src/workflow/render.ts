@@ -155,20 +155,6 @@ async function renderChecked(file: string, text: string, builder: unknown, files
   }
 }
 
-/** A step's rendered files as text (output name → text), nothing written. */
-export async function renderStepText(workflow: Workflow, step: Step, ctx: RenderContext): Promise<Map<string, string>> {
-  const templates = await stepTemplates(step);
-  const context = builderContext(workflow, step, ctx);
-  const dir = path.join(step.dir, 'templates');
-  const files = templateFiles(dir, workflow.dir);
-  const out = new Map<string, string>();
-  for (const template of templates) {
-    const file = path.join(dir, template);
-    out.set(renderedName(step, template), await renderChecked(file, readFileSync(file, 'utf8'), context, files));
-  }
-  return out;
-}
-
 /**
  * Renders a step's templates in memory and writes nothing: rendered name → text. The context
  * may be given (the fingerprint renders with its own, see src/layers/fingerprint.ts).
@@ -179,7 +165,14 @@ export async function renderStepText(
   ctx: RenderContext,
   context: Record<string, unknown> = builderContext(workflow, step, ctx),
 ): Promise<Map<string, string>> {
-  return renderTemplates(step, await stepTemplates(step), context);
+  const dir = path.join(step.dir, 'templates');
+  const files = templateFiles(dir, workflow.dir);
+  const out = new Map<string, string>();
+  for (const template of await stepTemplates(step)) {
+    const file = path.join(dir, template);
+    out.set(renderedName(step, template), await renderChecked(file, readFileSync(file, 'utf8'), context, files));
+  }
+  return out;
 }
 
 const NUNJUCKS_ERROR = /^\((.*?)\)(?: \[Line (\d+), Column (\d+)\])?\s*([\s\S]*)$/;

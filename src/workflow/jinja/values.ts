@@ -57,6 +57,19 @@ export class PyDict {
   keys(): unknown[] {
     return [...this.map.keys()];
   }
+  /** A copy that reports each key a template looks up (the layer fingerprint notes what is read). */
+  observed(onRead: (key: string) => void): PyDict {
+    const copy = new PyDict(this.map);
+    copy.has = (key) => {
+      onRead(String(key));
+      return this.has(key);
+    };
+    copy.get = (key) => {
+      onRead(String(key));
+      return this.get(key);
+    };
+    return copy;
+  }
   get size(): number {
     return this.map.size;
   }
