@@ -14,41 +14,54 @@ export interface KeyBinding {
   /** Sentence for the `?` overlay. */
   description: string;
   screens: readonly (ScreenName | 'all')[];
+  /** Place in the help bar: lower shows first, so a narrow terminal cuts the least useful keys. */
+  rank: number;
+  /** The same action in the words of one screen (Enter is "next step" on the manual guide). */
+  screenHints?: Partial<Record<ScreenName, string>>;
+  /** Only while a question is asked: the help bar shows it then, and not otherwise. */
+  inQuestion?: boolean;
 }
 
+/*
+ * One key, one action, on every screen: a key appears in exactly one entry below (a unit test
+ * holds this). Where an action's effect depends on the screen (Enter opens a row or does the
+ * checklist's next step, `/` filters a table or searches a log) it is still the same idea.
+ */
 export const keyBindings = {
-  back: { keys: ['esc'], hint: 'back', description: 'Go back (close the open panel first)', screens: ['all'] },
-  help: { keys: ['?'], hint: 'keys', description: 'Show every key of this screen', screens: ['all'] },
-  quitTwice: { keys: ['ctrl+c'], hint: 'quit', description: 'Press twice to quit from anywhere (a running build asks first)', screens: ['all'] },
-  quit: { keys: ['q'], hint: 'quit', description: 'Quit the app', screens: ['home'] },
-  move: { keys: ['up', 'down', 'k', 'j'], hint: 'move', description: 'Move the highlight', screens: ['home', 'amis', 'base-ami', 'params', 'new-step', 'step'] },
-  page: { keys: ['pageup', 'pagedown'], hint: 'page', description: 'Scroll a page up or down', screens: ['amis', 'base-ami', 'build', 'manual', 'step'] },
-  open: { keys: ['enter'], hint: 'open', description: 'Open or run the highlighted item', screens: ['home', 'amis', 'base-ami', 'params', 'new-step', 'step'] },
-  build: { keys: ['b'], hint: 'build', description: 'Build the highlighted step with Packer (asks first: source AMI, instance type, price)', screens: ['home', 'step'] },
-  manual: { keys: ['m'], hint: 'manual', description: 'Guide the manual build of the highlighted step', screens: ['home', 'step'] },
-  params: { keys: ['p'], hint: 'params', description: 'Edit the workflow and step params', screens: ['home'] },
-  newStep: { keys: ['n'], hint: 'new step', description: 'Create a new step after the last one', screens: ['home'] },
-  baseAmi: { keys: ['a'], hint: 'base AMI', description: 'Pick the root base AMI (official Ubuntu)', screens: ['home'] },
-  amis: { keys: ['i'], hint: 'AMIs', description: 'Browse and delete the AMIs of this workflow', screens: ['home'] },
-  resolveRun: { keys: ['t'], hint: 'end run', description: 'Check the instance of an interrupted build and terminate it (asks first)', screens: ['home'] },
-  refresh: { keys: ['r'], hint: 'refresh', description: 'Read the workflow and the cloud again', screens: ['home', 'amis', 'manual'] },
-  filter: { keys: ['/'], hint: 'filter', description: 'Filter the rows by text (Enter keeps it, Esc clears it)', screens: ['amis'] },
-  sort: { keys: ['o'], hint: 'sort', description: 'Change the sort column', screens: ['amis'] },
-  select: { keys: ['space'], hint: 'select', description: 'Select or unselect the highlighted row', screens: ['amis'] },
-  remove: { keys: ['d'], hint: 'delete', description: 'Delete the selected items (shows the plan, then asks)', screens: ['amis', 'params'] },
-  nextField: { keys: ['tab'], hint: 'next', description: 'Next field or panel', screens: ['base-ami', 'params', 'new-step', 'build', 'manual'] },
-  prevField: { keys: ['shift+tab'], hint: 'previous', description: 'Previous field or panel', screens: ['base-ami', 'params', 'new-step', 'build', 'manual'] },
-  change: { keys: ['left', 'right'], hint: 'change', description: 'Change the choice of the highlighted field', screens: ['base-ami', 'params', 'new-step', 'manual'] },
-  add: { keys: ['+'], hint: 'add tag', description: 'Add an entry to the aws_tags map', screens: ['params'] },
-  save: { keys: ['ctrl+s'], hint: 'save', description: 'Save (the params file keeps its comments; the build log is copied)', screens: ['params', 'new-step', 'build'] },
-  editor: { keys: ['e'], hint: '$EDITOR', description: 'Open the file in $EDITOR and reload it after', screens: ['params'] },
-  follow: { keys: ['f'], hint: 'follow', description: 'Follow the newest output', screens: ['build', 'manual', 'step'] },
-  search: { keys: ['/'], hint: 'search', description: 'Search the log (Enter finds, n finds the next)', screens: ['build', 'manual', 'step'] },
-  nextMatch: { keys: ['n'], hint: 'next match', description: 'Find the next match of the search', screens: ['build', 'manual', 'step'] },
-  focusPane: { keys: ['i'], hint: 'type', description: 'Type into the process (Esc gives the keys back)', screens: ['build', 'manual'] },
-  next: { keys: ['enter'], hint: 'next step', description: 'Do the next step of the checklist', screens: ['manual'] },
-  connect: { keys: ['c'], hint: 'connect', description: 'Open an SSH session to the instance in a pane', screens: ['manual'] },
-  abandon: { keys: ['x'], hint: 'give up', description: 'Terminate the manual instance before its image is made (asks first); the checklist starts again', screens: ['manual'] },
+  help: { keys: ['?'], hint: 'keys', description: 'Show every key of this screen', screens: ['all'], rank: 90 },
+  back: { keys: ['esc'], hint: 'back', description: 'Go back (close the open panel first)', screens: ['all'], rank: 80 },
+  quitTwice: { keys: ['ctrl+c'], hint: 'quit', description: 'Press twice to quit from anywhere (a running build asks first)', screens: ['all'], rank: 95 },
+  palette: { keys: [':'], hint: 'go to', description: 'Go to any screen or action by name', screens: ['all'], rank: 85 },
+  yes: { keys: ['y'], hint: 'yes', description: 'Answer yes to the question asked', screens: ['all'], rank: 1, inQuestion: true },
+  no: { keys: ['n'], hint: 'no', description: 'Answer no to the question asked (Esc too)', screens: ['all'], rank: 2, inQuestion: true },
+  quit: { keys: ['q'], hint: 'quit', description: 'Quit the app', screens: ['home'], rank: 70 },
+  move: { keys: ['up', 'down', 'k', 'j'], hint: 'move', description: 'Move the highlight, or scroll the log a line', screens: ['home', 'amis', 'base-ami', 'params', 'new-step', 'build', 'manual', 'step'], rank: 40 },
+  page: { keys: ['pageup', 'pagedown'], hint: 'page', description: 'Scroll a page up or down', screens: ['home', 'amis', 'base-ami', 'build', 'manual', 'step'], rank: 60 },
+  ends: { keys: ['g', 'G', 'home', 'end'], hint: 'top/end', description: 'Go to the first or the last row (g/Home first, G/End last)', screens: ['home', 'amis', 'base-ami', 'build', 'manual', 'step'], rank: 65 },
+  open: { keys: ['enter'], hint: 'open', description: 'Open, choose or do the highlighted item (on the manual guide: the next step of the checklist)', screens: ['home', 'amis', 'base-ami', 'params', 'new-step', 'manual', 'step'], rank: 10, screenHints: { manual: 'next step' } },
+  build: { keys: ['b'], hint: 'build', description: 'Build the highlighted step with Packer (asks first: source AMI, instance type, price)', screens: ['home', 'step'], rank: 11 },
+  manual: { keys: ['m'], hint: 'manual', description: 'Guide the manual build of the highlighted step', screens: ['home', 'step'], rank: 12 },
+  params: { keys: ['p'], hint: 'params', description: 'Edit the workflow and step params', screens: ['home'], rank: 13 },
+  add: { keys: ['+'], hint: 'add', description: 'Add: a new step after the last one (home), an entry to the aws_tags map (params)', screens: ['home', 'params'], rank: 14, screenHints: { home: 'new step', params: 'add tag' } },
+  baseAmi: { keys: ['a'], hint: 'base AMI', description: 'Pick the root base AMI (official Ubuntu)', screens: ['home'], rank: 15 },
+  amis: { keys: ['i'], hint: 'AMIs', description: 'Browse and delete the AMIs of this workflow', screens: ['home'], rank: 16 },
+  resolveRun: { keys: ['t'], hint: 'end run', description: 'Check the instance of an interrupted build and terminate it (asks first)', screens: ['home'], rank: 17 },
+  refresh: { keys: ['r'], hint: 'refresh', description: 'Read the workflow and the cloud again', screens: ['home', 'amis', 'manual'], rank: 30 },
+  search: { keys: ['/'], hint: 'search', description: 'Search: filter the rows of a table, find text in a log (Enter keeps it, Esc clears it)', screens: ['amis', 'build', 'manual', 'step'], rank: 20, screenHints: { amis: 'filter' } },
+  nextMatch: { keys: [']'], hint: 'next match', description: 'Find the next match of the search (wraps to the top)', screens: ['build', 'manual', 'step'], rank: 22 },
+  prevMatch: { keys: ['['], hint: 'prev match', description: 'Find the previous match of the search (wraps to the bottom)', screens: ['build', 'manual', 'step'], rank: 23 },
+  sort: { keys: ['o'], hint: 'sort', description: 'Change the sort column', screens: ['amis'], rank: 21 },
+  select: { keys: ['space'], hint: 'select', description: 'Select or unselect the highlighted row', screens: ['amis'], rank: 12 },
+  remove: { keys: ['d'], hint: 'delete', description: 'Delete the selected items (shows the plan, then asks)', screens: ['amis', 'params'], rank: 13 },
+  nextField: { keys: ['tab'], hint: 'next', description: 'Next field or panel', screens: ['base-ami', 'params', 'new-step', 'build', 'manual'], rank: 5 },
+  prevField: { keys: ['shift+tab'], hint: 'previous', description: 'Previous field or panel', screens: ['base-ami', 'params', 'new-step', 'build', 'manual'], rank: 50 },
+  change: { keys: ['left', 'right'], hint: 'change', description: 'Change the choice of the highlighted field', screens: ['base-ami', 'params', 'new-step', 'manual'], rank: 6 },
+  save: { keys: ['ctrl+s'], hint: 'save', description: 'Save (the params file keeps its comments; the build log is copied)', screens: ['params', 'new-step', 'build'], rank: 7 },
+  editor: { keys: ['e'], hint: '$EDITOR', description: 'Open the file in $EDITOR and reload it after', screens: ['params'], rank: 25 },
+  follow: { keys: ['f'], hint: 'follow', description: 'Follow the newest output', screens: ['build', 'manual', 'step'], rank: 24 },
+  focusPane: { keys: ['w'], hint: 'type', description: 'Type into the process (Esc gives the keys back)', screens: ['build', 'manual'], rank: 8 },
+  connect: { keys: ['c'], hint: 'connect', description: 'Open an SSH session to the instance in a pane', screens: ['manual'], rank: 11 },
+  abandon: { keys: ['x'], hint: 'give up', description: 'Terminate the manual instance before its image is made (asks first); the checklist starts again', screens: ['manual'], rank: 12 },
 } as const satisfies Record<string, KeyBinding>;
 
 export type Action = keyof typeof keyBindings;
@@ -82,12 +95,19 @@ export function isKey(action: Action, input: string, key: Key): boolean {
   return keyBindings[action].keys.some((k) => keyMatches(k, input, key));
 }
 
-/** The actions a screen lists, in registry order. */
+/** The actions a screen lists, in registry order (the answers to a question included). */
 export function actionsFor(screen: ScreenName): Action[] {
   return (Object.keys(keyBindings) as Action[]).filter((a) => {
     const s = keyBindings[a].screens as readonly string[];
     return s.includes(screen) || s.includes('all');
   });
+}
+
+/** The actions of the help bar of a screen, most useful first. */
+export function hintsFor(screen: ScreenName): Action[] {
+  return actionsFor(screen)
+    .filter((a) => !(keyBindings[a] as KeyBinding).inQuestion)
+    .sort((a, b) => keyBindings[a].rank - keyBindings[b].rank);
 }
 
 const keyLabels: Record<string, string> = {
@@ -99,6 +119,12 @@ export function keyLabel(name: string): string {
   if (keyLabels[name]) return keyLabels[name]!;
   if (name.startsWith('ctrl+')) return `Ctrl-${name.slice(5).toUpperCase()}`;
   return name;
+}
+
+/** The help bar's word for an action on a screen. */
+export function hintOf(action: Action, screen?: ScreenName): string {
+  const b: KeyBinding = keyBindings[action];
+  return (screen && b.screenHints?.[screen]) ?? b.hint;
 }
 
 /** How an action's keys are written in the help bar: the first two keys. */

@@ -54,7 +54,7 @@ describe.skipIf(skip)('paw-tui --sandbox, driven by keys in tmux', () => {
     await s.waitFor('· home');
 
     // New step after the last one.
-    await s.key('n');
+    await s.key('+');
     await s.waitFor("Type the new step's id");
     await s.type('extra');
     await s.waitFor('Will create');

@@ -112,8 +112,8 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
     // Connect: in the sandbox a local shell, labelled as standing in for ssh.
     await s.key('c');
     await s.waitFor(`sandbox: a local shell stands in for ssh ubuntu@${address}`);
-    await s.waitFor('i: type into the session');
-    await s.key('i');
+    await s.waitFor('w: type into the session');
+    await s.key('w');
     await s.waitFor('typing → process (Esc stops)');
     await s.type('echo paw-$((6*7))');
     await s.key('Enter');
@@ -128,7 +128,7 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
 
     // Stop, after a question.
     await s.key('Enter');
-    await s.waitFor(`Stop instance ${instanceId}? Then its image is made from what is on its disk. [y/n]`);
+    await s.waitFor(`[y/n] Stop instance ${instanceId}? Then its image is made from what is on its disk.`);
     await s.key('y');
     await s.waitFor('▶ Wait for the instance to be stopped  ← now');
 
@@ -142,7 +142,7 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
 
     // Terminate, after a question; then the record.
     await s.key('Enter');
-    await s.waitFor(`Terminate instance ${instanceId}? Its image ${imageId} is kept. [y/n]`);
+    await s.waitFor(`[y/n] Terminate instance ${instanceId}? Its image ${imageId} is kept.`);
     await s.key('y');
     const done = await s.waitFor(`✓ recorded in the catalog (${imageId})`, 30_000);
     expect(done).toContain('✓ Record the image in the catalog');

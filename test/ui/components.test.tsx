@@ -28,7 +28,7 @@ describe('help bar and overlay', () => {
 
   it('the overlay explains every key of the screen', () => {
     const { lastFrame } = renderText(<HelpOverlay screen="amis" rows={30} width={100} />);
-    expect(lastFrame()).toContain('Filter the rows by text');
+    expect(lastFrame()).toContain('filter the rows of a table');
     expect(lastFrame()).toContain('Delete the selected items');
     expect(lastFrame()).not.toContain('Build the highlighted step');
   });
@@ -211,11 +211,11 @@ describe('TerminalPane', () => {
     const { stdin, lastFrame } = renderText(<TerminalPane source={source} width={60} height={4} active />);
     await tick();
     source.push('==> base: [c] Clean up and exit, [a] abort without cleanup, or [r] retry step?');
-    await waitFor(() => expect(lastFrame()).toContain('the process is asking: press i, then answer'));
+    await waitFor(() => expect(lastFrame()).toContain('the process is asking: press w, then answer'));
     stdin.write('c');
     await tick();
     expect(source.written).toEqual([]);
-    stdin.write('i');
+    stdin.write('w');
     await waitFor(() => expect(lastFrame()).toContain('typing → process'));
     stdin.write('c');
     await tick();

@@ -41,9 +41,9 @@ describe('manual screen', () => {
     expect(frame).toContain('Enter: work done: stop it and make the image (asks first)   c: connect here');
 
     stdin.write('c');
-    await waitFor(() => expect(lastFrame()).toMatch(/sandbox: a local shell stands in for ssh ubuntu@ec2-\S+\ni: type into the session   Esc: close it   exit: back to the checklist/));
-    await waitFor(() => expect(lastFrame()).toMatch(/i type\s+PgUp\/PgDn page/));
-    stdin.write('i');
+    await waitFor(() => expect(lastFrame()).toMatch(/sandbox: a local shell stands in for ssh ubuntu@ec2-\S+\nw: type into the session   Esc: close it   exit: back to the checklist/));
+    await waitFor(() => expect(lastFrame()).toMatch(/w type\s+PgUp\/PgDn page/));
+    stdin.write('w');
     await tick(100);
     for (const ch of 'echo hand-made\r') {
       stdin.write(ch);
@@ -59,14 +59,14 @@ describe('manual screen', () => {
     await tick(100);
 
     stdin.write(keys.enter);
-    await waitFor(() => expect(lastFrame()).toMatch(/Stop instance i-[0-9a-f]+\? Then its image is made from what is on its disk\. \[y\/n\]/));
+    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Stop instance i-[0-9a-f]+\? Then its image is made from what is on its disk\./));
     await tick(50);
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toContain('▶ Terminate the instance  ← now  · asks first'), 20_000);
     const imageId = /image (ami-[0-9a-f]+) · available/.exec(lastFrame()!)![1]!;
 
     stdin.write(keys.enter);
-    await waitFor(() => expect(lastFrame()).toContain(`Its image ${imageId} is kept. [y/n]`));
+    await waitFor(() => expect(lastFrame()).toMatch(new RegExp(`\\[y/n\\] Terminate.*Its image ${imageId} is kept\\.`)));
     await tick(50);
     stdin.write('n');
     await tick(100);

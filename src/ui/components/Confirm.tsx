@@ -2,12 +2,14 @@ import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
+import { isKey, keyMatches } from '../keys.js';
 import { tone } from '../theme.js';
 import { TextField } from './TextField.js';
 
 /**
  * A yes/no question: y answers yes; n or Esc answers no. Nothing happens on a stray Enter,
- * unless yes is the safe answer (`defaultYes`: interrupting a build before quitting).
+ * unless yes is the safe answer (`defaultYes`: interrupting a build before quitting). The
+ * choices come first, so a narrow terminal cuts the end of the question, never the way to answer.
  */
 export function Confirm(props: {
   message: string;
@@ -20,15 +22,15 @@ export function Confirm(props: {
   useKeyCapture(true);
   useKeys(
     (input, key) => {
-      if (input === 'y' || input === 'Y' || (defaultYes && key.return)) onAnswer(true);
-      else if (input === 'n' || input === 'N' || key.escape) onAnswer(false);
+      if (isKey('yes', input, key) || keyMatches('Y', input, key) || (defaultYes && isKey('open', input, key))) onAnswer(true);
+      else if (isKey('no', input, key) || keyMatches('N', input, key) || isKey('back', input, key)) onAnswer(false);
     },
     { modal: props.modal },
   );
   return (
     <Box height={1}>
       <Text color={tone('warn')} wrap="truncate">
-        {message} <Text bold>{defaultYes ? '[Y/n]' : '[y/n]'}</Text>
+        <Text bold>{defaultYes ? '[Y/n]' : '[y/n]'}</Text> {message}
       </Text>
     </Box>
   );

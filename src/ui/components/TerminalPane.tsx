@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { memo, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { TerminalSession } from '../../packer/types.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
-import { isKey } from '../keys.js';
+import { isKey, keysLabel } from '../keys.js';
 import { tone } from '../theme.js';
 import { ansiLine } from './ansi-line.js';
 import { keyToBytes } from './terminal-keys.js';
@@ -162,7 +162,7 @@ export function TerminalPane(props: {
     ? 'typing → process (Esc stops)'
     : offset === 0
       ? waitingForAnswer(source) && source.write
-        ? 'following — the process is asking: press i, then answer'
+        ? `following — the process is asking: press ${keysLabel('focusPane')}, then answer`
         : 'following'
       : `${offset} lines up — f follows`;
   return (

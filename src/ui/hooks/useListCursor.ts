@@ -3,7 +3,7 @@ import type { Key } from 'ink';
 import { isKey, keyMatches } from '../keys.js';
 
 /**
- * A highlighted row in a list of `count` rows: ↑/↓/j/k, PgUp/PgDn by `page`, Home/End.
+ * A highlighted row in a list of `count` rows: ↑/↓/j/k, PgUp/PgDn by `page`, g/Home and G/End.
  * `handle` returns true when it used the key.
  */
 export function useListCursor(count: number, page: number) {
@@ -17,8 +17,8 @@ export function useListCursor(count: number, page: number) {
     if (keyMatches('up', input, key) || keyMatches('k', input, key)) by(-1);
     else if (keyMatches('down', input, key) || keyMatches('j', input, key)) by(1);
     else if (isKey('page', input, key)) by(key.pageUp ? -page : page);
-    else if (key.home) move(0);
-    else if (key.end) move(count - 1);
+    else if (keyMatches('home', input, key) || keyMatches('g', input, key)) move(0);
+    else if (keyMatches('end', input, key) || keyMatches('G', input, key)) move(count - 1);
     else return false;
     return true;
   };

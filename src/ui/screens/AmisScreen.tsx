@@ -109,7 +109,7 @@ export function AmisScreen({ ctx }: { ctx: AppContext }) {
     (input, key) => {
       if (details) return;
       if (handle(input, key)) return;
-      if (isKey('filter', input, key)) setFiltering(true);
+      if (isKey('search', input, key)) setFiltering(true);
       else if (isKey('sort', input, key)) setSortBy((s) => sortOrder[(sortOrder.indexOf(s) + 1) % sortOrder.length]!);
       else if (isKey('refresh', input, key)) void refresh();
       else if (!current) return;

@@ -13,11 +13,11 @@ import { formatAge, formatDuration, useNow } from '../hooks/useElapsed.js';
 import { problemsOf, useHomeFacts, type HomeFacts } from '../hooks/useHomeFacts.js';
 import { useListCursor } from '../hooks/useListCursor.js';
 import type { WorkflowSession } from '../hooks/useWorkflowSession.js';
-import { isKey, keyBindings, keysLabel, type Action } from '../keys.js';
+import { hintOf, isKey, keysLabel, type Action } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
 
 /** The things to do from home, listed on the screen itself (from the key registry). */
-const homeActions: Action[] = ['build', 'manual', 'params', 'newStep', 'baseAmi', 'amis'];
+const homeActions: Action[] = ['build', 'manual', 'params', 'add', 'baseAmi', 'amis'];
 
 interface StepState {
   mark: string;
@@ -102,7 +102,7 @@ export function HomeScreen(props: {
       if (handle(input, key)) return;
       if (isKey('refresh', input, key)) return void props.reload();
       if (isKey('params', input, key)) return props.open({ screen: 'params' });
-      if (isKey('newStep', input, key)) return props.open({ screen: 'new-step' });
+      if (isKey('add', input, key)) return props.open({ screen: 'new-step' });
       if (isKey('baseAmi', input, key)) return props.open({ screen: 'base-ami' });
       if (isKey('amis', input, key)) return props.open({ screen: 'amis' });
       if (!step) return;
@@ -187,7 +187,7 @@ export function HomeScreen(props: {
         </Text>
       </Box>
       <Box flexDirection="column" height={chainRows}>
-        {steps.length === 0 && workflow ? <Text color={tone('muted')}>No steps yet — press n to create the first one.</Text> : null}
+        {steps.length === 0 && workflow ? <Text color={tone('muted')}>No steps yet — press {keysLabel('add')} to create the first one.</Text> : null}
         {shownSteps.map((s, i) => {
           const index = chainTop + i;
           const state = stepState(s, facts, now, running.find((j) => j.stepId === s.id));
@@ -216,7 +216,7 @@ export function HomeScreen(props: {
               <Text color={tone('key')} bold>
                 {keysLabel(a)}
               </Text>{' '}
-              {keyBindings[a].hint}
+              {hintOf(a, 'home')}
             </Text>
           ))}
         </Text>

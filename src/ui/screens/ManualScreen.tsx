@@ -237,8 +237,8 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         : session
           ? ['focusPane', 'page', 'follow', 'search', 'back', 'help']
           : view?.state === 'launch'
-            ? ['next', 'nextField', 'change', 'refresh', 'back', 'help']
-            : ['next', 'connect', 'abandon', 'refresh', 'back', 'help'],
+            ? ['open', 'nextField', 'change', 'refresh', 'back', 'help']
+            : ['open', 'connect', 'abandon', 'refresh', 'back', 'help'],
     );
     return () => {
       ctx.setBackHandler(null);
@@ -250,7 +250,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
 
   useKeys(
     (input, key) => {
-      if (isKey('next', input, key)) void next();
+      if (isKey('open', input, key)) void next();
       else if (isKey('connect', input, key)) connect();
       else if (isKey('abandon', input, key)) void abandon();
       else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
@@ -281,7 +281,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     <SpinnerWithElapsed label={view.busy.label} startedAt={view.busy.since} />
   ) : (
     <Text wrap="truncate" color={tone('muted')}>
-      {enterDoes(view, instanceType) ? `${keysLabel('next')}: ${enterDoes(view, instanceType)}` : 'nothing left to do'}
+      {enterDoes(view, instanceType) ? `${keysLabel('open')}: ${enterDoes(view, instanceType)}` : 'nothing left to do'}
       {view.state === 'connect' ? `   ${keysLabel('connect')}: connect here` : ''}
     </Text>
   );
