@@ -16,6 +16,7 @@ function buildProgram(): Command {
     .option('--json', 'print data as JSON', false)
     .option('--yes', 'answer yes to confirmations', false)
     .option('--sandbox', 'run offline against the local sandbox', false)
+    .option('--no-color', 'no colours, as NO_COLOR=1 (bold and inverse stay)')
     .showHelpAfterError('(run paw-tui --help for usage)')
     .exitOverride();
 }
@@ -35,6 +36,8 @@ function needsEveryCommand(argv: string[]): boolean {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // One switch for colour everywhere: the app's theme and the commands read NO_COLOR.
+  if (argv.includes('--no-color')) process.env.NO_COLOR = '1';
   const program = buildProgram();
   const name = namedCommand(argv);
   const names = name ? [name] : needsEveryCommand(argv) ? Object.keys(commandModules) : [];

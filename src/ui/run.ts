@@ -45,6 +45,10 @@ async function asAtTerminal<T>(load: () => Promise<T>): Promise<T> {
  * screen draws at once; the workflow and the cloud load after the first frame.
  */
 export async function runApp(opts: AppOptions): Promise<number> {
+  // Chalk (Ink's styles) first, with the level of this terminal: the CI trick below must not
+  // decide the colours.
+  const [{ default: chalk }, { colorLevel }] = await Promise.all([import('chalk'), import('./color-level.js')]);
+  chalk.level = colorLevel(process.env, process.stdout.isTTY === true);
   const [{ render }, { App }, { KeyDispatch }] = await asAtTerminal(() =>
     Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]),
   );
