@@ -189,6 +189,29 @@ describe('TerminalPane', () => {
     expect(lastFrame()).not.toContain('line 101');
   });
 
+  it('search counts its matches and wraps with ] and [', async () => {
+    const source = fakeSource(many);
+    const { stdin, lastFrame } = renderText(<TerminalPane source={source} width={70} height={6} active />);
+    await tick();
+    stdin.write('/');
+    await tick(60);
+    for (const c of 'line 4') stdin.write(c);
+    await tick();
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('"line 4" 11/11'));
+    stdin.write(']');
+    await waitFor(() => expect(lastFrame()).toContain('"line 4" 1/11'));
+    expect(lastFrame()).toMatch(/^line 4$/m);
+    stdin.write('[');
+    await waitFor(() => expect(lastFrame()).toContain('"line 4" 11/11'));
+    stdin.write('[');
+    await waitFor(() => expect(lastFrame()).toContain('"line 4" 10/11'));
+    stdin.write('g');
+    await waitFor(() => expect(lastFrame()).toMatch(/^line 0$/m));
+    stdin.write('G');
+    await waitFor(() => expect(lastFrame()).toMatch(/^line 99$/m));
+  });
+
   it('redraws at most about 30 times a second however fast the output comes', async () => {
     const source = fakeSource(['start']);
     const { frames, lastFrame } = renderText(<TerminalPane source={source} width={40} height={5} active={false} />);

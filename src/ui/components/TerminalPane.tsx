@@ -3,9 +3,10 @@ import { Box, Text } from 'ink';
 import { memo, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { TerminalSession } from '../../packer/types.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
-import { isKey, keysLabel } from '../keys.js';
+import { isKey, keyMatches, keysLabel } from '../keys.js';
 import { tone } from '../theme.js';
 import { ansiLine } from './ansi-line.js';
+import { matchingLines, stepMatch, type PaneMatch } from './pane-search.js';
 import { keyToBytes } from './terminal-keys.js';
 import { TextField } from './TextField.js';
 
@@ -102,7 +103,9 @@ export function TerminalPane(props: {
   const [typing, setTyping] = useState(false);
   const [searching, setSearching] = useState(false);
   const [query, setQuery] = useState('');
-  const [match, setMatch] = useState<number | null>(null);
+  // The current match; `found: false` when the last search found nothing.
+  const [match, setMatchState] = useState<PaneMatch | null>(null);
+  const [notFound, setNotFound] = useState(false);
   const lastLength = useRef(source.length);
 
   // Hold the view still while scrolled back: new lines push it further from the bottom.
@@ -122,18 +125,17 @@ export function TerminalPane(props: {
   };
   useKeyCapture(active && typing);
 
-  const find = (text: string, beforeIndex: number) => {
+  const find = (text: string, direction: 1 | -1 | 'newest') => {
     if (!text) return;
-    const needle = text.toLowerCase();
-    for (let i = Math.min(beforeIndex, source.length) - 1; i >= 0; i--) {
-      if (source.lineText(i).toLowerCase().includes(needle)) {
-        setMatch(i);
-        // Put the match in the middle of the pane.
-        setFromBottom(Math.max(0, Math.min(maxBack, source.length - 1 - i - Math.floor(rows / 2))));
-        return;
-      }
-    }
-    setMatch(-1);
+    const found = stepMatch(
+      matchingLines(source.length, (i) => source.lineText(i), text),
+      match?.line ?? null,
+      direction,
+    );
+    setMatchState(found);
+    setNotFound(found === null);
+    // Put the match in the middle of the pane.
+    if (found) setFromBottom(Math.max(0, Math.min(maxBack, source.length - 1 - found.line - Math.floor(rows / 2))));
   };
 
   useKeys(
@@ -146,9 +148,14 @@ export function TerminalPane(props: {
       if (isKey('page', input, key)) setFromBottom(Math.max(0, Math.min(maxBack, offset + (key.pageUp ? rows - 1 : -(rows - 1)))));
       else if (isKey('follow', input, key)) {
         setFromBottom(0);
-        setMatch(null);
+        setMatchState(null);
       } else if (isKey('search', input, key)) setSearching(true);
-      else if (isKey('nextMatch', input, key) && query) find(query, match !== null && match >= 0 ? match : source.length);
+      else if (isKey('nextMatch', input, key) && query) find(query, 1);
+      else if (isKey('prevMatch', input, key) && query) find(query, -1);
+      else if (keyMatches('g', input, key) || keyMatches('home', input, key)) setFromBottom(maxBack);
+      else if (keyMatches('G', input, key) || keyMatches('end', input, key)) setFromBottom(0);
+      else if (keyMatches('k', input, key)) setFromBottom(Math.min(maxBack, offset + 1));
+      else if (keyMatches('j', input, key)) setFromBottom(Math.max(0, offset - 1));
       else if (isKey('focusPane', input, key) && source.write) setTypingMode(true);
       else if (key.upArrow) setFromBottom(Math.min(maxBack, offset + 1));
       else if (key.downArrow) setFromBottom(Math.max(0, offset - 1));
@@ -169,7 +176,7 @@ export function TerminalPane(props: {
     <Box flexDirection="column" width={width} height={rows + 1}>
       <Box flexDirection="column" height={rows}>
         {lines.map((line, i) => (
-          <Line key={i} text={ansiLine(line, width, match !== null && firstIndex + i === match)} />
+          <Line key={i} text={ansiLine(line, width, match !== null && firstIndex + i === match.line)} />
         ))}
       </Box>
       <Box height={1}>
@@ -182,7 +189,7 @@ export function TerminalPane(props: {
               onChange={setQuery}
               onSubmit={(q) => {
                 setSearching(false);
-                find(q, source.length);
+                find(q, 'newest');
               }}
               onCancel={() => setSearching(false)}
             />
@@ -190,7 +197,7 @@ export function TerminalPane(props: {
         ) : (
           <Text wrap="truncate" color={typing ? tone('warn') : tone('muted')}>
             {status}
-            {match === -1 ? `  — "${query}" not found` : ''}
+            {notFound ? `  — "${query}" not found` : match ? `  — "${query}" ${match.place}/${match.total}` : ''}
           </Text>
         )}
       </Box>
