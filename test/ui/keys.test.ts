@@ -3,7 +3,7 @@ import { fitHints } from '../../src/ui/components/KeyHints.js';
 import type { ScreenName } from '../../src/ui/context.js';
 import { actionsFor, hintsFor, keyBindings, keysLabel, type Action } from '../../src/ui/keys.js';
 
-const screens: ScreenName[] = ['home', 'amis', 'base-ami', 'params', 'new-step', 'build', 'manual'];
+const screens: ScreenName[] = ['home', 'amis', 'base-ami', 'params', 'new-step', 'build', 'manual', 'step'];
 
 describe('the key registry', () => {
   it('never gives one key two actions on one screen', () => {

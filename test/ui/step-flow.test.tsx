@@ -44,7 +44,7 @@ describe.skipIf(!ready)('steps and builds from home', () => {
     expect(lastFrame()).toMatch(/Runs\s+none yet/);
     expect(existsSync(path.join(dir, 's01-base', '.paw', 'runs'))).toBe(false);
     stdin.write('b');
-    await waitFor(() => expect(lastFrame()).toMatch(/Build base from ami-[0-9a-f]+ on a t3\.micro \(≈ \$0\.0104\/h\)\? \[y\/n\]/), 10_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base from ami-[0-9a-f]+ on a t3\.micro \(≈ \$0\.0104\/h\)\?/), 10_000);
     stdin.write(keys.enter);
     await tick(100);
     stdin.write('n');
@@ -71,7 +71,7 @@ describe.skipIf(!ready)('steps and builds from home', () => {
     stdin.write(keys.esc);
     await waitFor(() => expect(lastFrame()).toContain('paw-example · home'));
     stdin.write('q');
-    await waitFor(() => expect(lastFrame()).toContain('base still building. Interrupt (Packer cleans up) and quit? [Y/n]'));
+    await waitFor(() => expect(lastFrame()).toContain('[Y/n] base still building. Interrupt (Packer cleans up) and quit?'));
     expect(quits).toEqual([]);
     // The screen below takes no key while the app asks: n answers the question, not "new step".
     stdin.write('n');
