@@ -84,6 +84,8 @@ describe.skipIf(skip)('paw-tui --sandbox, driven by keys in tmux', () => {
 
     // Build the first step and watch the log pane move.
     await s.key('b');
+    await s.waitFor('[y/n] Build base from');
+    await s.key('y');
     await s.waitFor('packer validate');
     const early = await s.waitFor(/==> base\.amazon-ebs/, 30_000);
     expect(early).toMatch(/\[all\]/);
