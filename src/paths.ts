@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PawError } from './errors.js';
 
 let root: string | undefined;
 
@@ -41,4 +42,19 @@ export function templatesDir(): string {
 /** The bundled example workflow used by the quick start. */
 export function exampleWorkflowDir(): string {
   return path.join(packageRoot(), 'workflow');
+}
+
+/**
+ * A path under a folder's `.paw/` (`pawPath(step.dir, 'logs', file)`), refused when the parts
+ * would lead out of it (`..`, an absolute part, a separator in a name read from outside).
+ */
+export function pawPath(base: string, ...parts: string[]): string {
+  const root = path.resolve(base, '.paw');
+  const target = path.resolve(root, ...parts);
+  if (target !== root && !target.startsWith(root + path.sep)) {
+    throw new PawError(`refusing a path outside ${root}: ${parts.join('/')}`, {
+      hint: "names used in paths may hold letters, digits, '-', '_' and '.', never '/' or '..'",
+    });
+  }
+  return target;
 }

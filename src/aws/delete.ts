@@ -1,6 +1,7 @@
 import { errorLine, PawError } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
-import { isNotFound, withRetry } from './errors.js';
+import { readDeletion, writeDeletion, type DeletionEntry } from './deletion-journal.js';
+import { isNotFound } from './errors.js';
 import type { AmiImage, CatalogItem, Cloud, ImageReference } from './ports.js';
 import { mapBounded, mapBoundedOrThrow } from './pool.js';
 
@@ -28,22 +29,24 @@ export interface AmiDeletion {
 }
 
 export interface DeletionPlan {
+  /** The workflow folder whose `.paw/deletions/` journals each deletion. */
+  workflowDir: string;
   amis: AmiDeletion[];
+  /** Ids deleted completely by an earlier run (journaled): nothing left to do for them. */
+  alreadyDeleted: string[];
   /** Snapshots shared only among AMIs of this plan: deleted once all of them are deregistered. */
   sharedSnapshots: { id: string; usedBy: string[] }[];
 }
 
 export const DEFAULT_CONCURRENCY = 8;
 
-const retried = <T>(fn: () => Promise<T>) => withRetry(fn, { retries: 6, baseMs: 250 });
-
 /** Whether anything still uses the AMI (an instance, a launch template, a parameter). */
 export function inUse(d: AmiDeletion): boolean {
   return d.instances.length > 0 || (d.references?.length ?? 0) > 0;
 }
 
-function usedByLine(d: AmiDeletion): string {
-  const users = [...d.instances.map((i) => `instance ${i}`), ...(d.references ?? []).map((r) => `${r.resourceType} ${r.arn}`)];
+function usedByLine(instances: string[], references: ImageReference[] | null): string {
+  const users = [...instances.map((i) => `instance ${i}`), ...(references ?? []).map((r) => `${r.resourceType} ${r.arn}`)];
   return users.length > 3 ? `${users.slice(0, 3).join(', ')} and ${users.length - 3} more` : users.join(', ');
 }
 
@@ -59,20 +62,31 @@ export async function planDeletion(
 ): Promise<DeletionPlan> {
   const ids = [...new Set(amiIds)];
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const found = await retried(() => cloud.images.describe(ids));
+  // Throttling is retried by the SDK adapter; what reaches here is final.
+  const found = await cloud.images.describe(ids);
   // A workflow whose table does not exist yet simply has no records.
-  const hasTable = await retried(() => cloud.catalog.tableExists());
-  const workflowItems = hasTable ? await retried(() => cloud.catalog.listWorkflow(workflow.param.workflow_id)) : [];
+  const hasTable = await cloud.catalog.tableExists();
+  const workflowItems = hasTable ? await cloud.catalog.listWorkflow(workflow.param.workflow_id) : [];
   const byId = new Map(found.map((i) => [i.id, i]));
   const gone = new Set<string>();
+  const journaled = new Map<string, DeletionEntry>();
+  const alreadyDeleted: string[] = [];
   for (const id of ids) {
     if (byId.has(id)) continue;
+    const entry = await readDeletion(workflow.dir, id);
     const record = workflowItems.find((i) => i.ami_id === id);
-    if (!record) continue;
-    byId.set(id, imageFromRecord(record));
+    if (entry?.status === 'done' && !record) {
+      alreadyDeleted.push(id);
+      continue;
+    }
+    if (!record && !entry) continue;
+    if (entry) journaled.set(id, entry);
+    byId.set(id, record ? imageFromRecord(record) : imageFromEntry(entry!));
+    // The record may not know the snapshots (no details); the journal always does.
+    if (record && entry && byId.get(id)!.snapshotIds.length === 0) byId.get(id)!.snapshotIds = entry.snapshot_ids;
     gone.add(id);
   }
-  const missing = ids.filter((id) => !byId.has(id));
+  const missing = ids.filter((id) => !byId.has(id) && !alreadyDeleted.includes(id));
   if (missing.length > 0) {
     throw new PawError(`AMI ${missing.join(', ')} does not exist in ${cloud.region}`, {
       hint: 'check the ids (paw-tui amis list); nothing was deleted',
@@ -86,24 +100,25 @@ export async function planDeletion(
       hint: 'only AMIs of this account can be deleted; nothing was deleted',
     });
   }
-  const deleting = new Set(ids);
+  const deleting = new Set(ids.filter((id) => byId.has(id)));
 
   // Which images use each snapshot, asked once for all of them (a filter takes 200 values).
-  const allSnapshots = [...new Set(ids.flatMap((id) => byId.get(id)!.snapshotIds))];
+  const allSnapshots = [...new Set([...deleting].flatMap((id) => byId.get(id)!.snapshotIds))];
   const snapshotUsers = new Map<string, string[]>();
   for (let i = 0; i < allSnapshots.length; i += 200) {
     const chunk = allSnapshots.slice(i, i + 200);
-    for (const [snapshot, users] of await retried(() => cloud.images.snapshotUsers(chunk, ''))) snapshotUsers.set(snapshot, users);
+    for (const [snapshot, users] of await cloud.images.snapshotUsers(chunk, '')) snapshotUsers.set(snapshot, users);
   }
 
-  const amis = await mapBoundedOrThrow(ids, concurrency, async (id) => {
+  const amis = await mapBoundedOrThrow([...deleting], concurrency, async (id) => {
     const image = byId.get(id)!;
     const alreadyDeregistered = gone.has(id);
     const [instances, references, items] = await Promise.all([
-      alreadyDeregistered ? [] : retried(() => cloud.images.instancesUsing(id)),
-      alreadyDeregistered ? [] : retried(() => cloud.images.references(id)),
+      alreadyDeregistered ? [] : cloud.images.instancesUsing(id),
+      alreadyDeregistered ? [] : cloud.images.references(id),
       hasTable ? recordsOf(cloud, image, workflowItems) : [],
     ]);
+    const journaledItems = (journaled.get(id)?.catalog_items ?? []).filter((j) => hasTable && !items.some((i) => i.workflow_id === j.workflow_id && i.step_id === j.step_id));
     const snapshots: string[] = [];
     const keptSnapshots: { id: string; usedBy: string[] }[] = [];
     for (const s of image.snapshotIds) {
@@ -116,7 +131,7 @@ export async function planDeletion(
       alreadyDeregistered,
       snapshots,
       keptSnapshots,
-      catalogItems: items.map((i) => ({ workflowId: i.workflow_id, stepId: i.step_id })),
+      catalogItems: [...items, ...journaledItems].map((i) => ({ workflowId: i.workflow_id, stepId: i.step_id })),
       downstreamSteps: downstreamOf(workflow, workflowItems, id),
       instances,
       references,
@@ -130,7 +145,12 @@ export async function planDeletion(
       shared.set(s, [...(shared.get(s) ?? []), d.image.id]);
     }
   }
-  return { amis, sharedSnapshots: [...shared].map(([id, usedBy]) => ({ id, usedBy })) };
+  return { workflowDir: workflow.dir, amis, alreadyDeleted, sharedSnapshots: [...shared].map(([id, usedBy]) => ({ id, usedBy })) };
+}
+
+/** The AMI as the deletion journal remembers it (EC2 and the catalog have both forgotten it). */
+function imageFromEntry(entry: DeletionEntry): AmiImage {
+  return { id: entry.ami_id, name: entry.ami_name, state: 'deregistered', creationDate: '', ownerId: '', snapshotIds: entry.snapshot_ids, tags: {}, raw: {} };
 }
 
 /** The AMI as its catalog record remembers it (`details` is the EC2 image as it was). */
@@ -158,7 +178,7 @@ function imageFromRecord(record: CatalogItem): AmiImage {
 /** Runs a deletion step; what is already gone counts as done, so a second run can finish the first. */
 async function gone(fn: () => Promise<void>): Promise<void> {
   try {
-    await retried(fn);
+    await fn();
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
@@ -170,7 +190,7 @@ async function recordsOf(cloud: Cloud, image: AmiImage, workflowItems: CatalogIt
   const w = image.tags['paw:workflow_id'];
   const s = image.tags['paw:step_id'];
   if (w && s && !found.some((i) => i.workflow_id === w && i.step_id === s)) {
-    const tagged = await retried(() => cloud.catalog.get(w, s));
+    const tagged = await cloud.catalog.get(w, s);
     if (tagged?.ami_id === image.id) found.push(tagged);
   }
   return found;
@@ -193,8 +213,17 @@ export function assertDeletable(plan: DeletionPlan): void {
   if (busy.length === 0) return;
   const first = busy[0]!;
   const more = busy.length > 1 ? ` (and ${busy.length - 1} more AMIs in use)` : '';
-  throw new PawError(`AMI ${first.image.id} is in use by ${usedByLine(first)}${more}`, {
+  throw new PawError(`AMI ${first.image.id} is in use by ${usedByLine(first.instances, first.references)}${more}`, {
     hint: 'terminate those instances or change what refers to it first; nothing was deleted',
+  });
+}
+
+/** The check of the plan, asked again of EC2 for one AMI just before it is deregistered. */
+async function assertStillUnused(cloud: Cloud, amiId: string): Promise<void> {
+  const [instances, references] = await Promise.all([cloud.images.instancesUsing(amiId), cloud.images.references(amiId)]);
+  if (instances.length === 0 && !references?.length) return;
+  throw new PawError(`AMI ${amiId} came into use after the plan (${usedByLine(instances, references)}): not deregistered`, {
+    hint: 'terminate those instances or change what refers to it, then run the same command again',
   });
 }
 
@@ -229,8 +258,22 @@ export async function executeDeletion(
 
   const settled = await mapBounded(plan.amis, options.concurrency ?? DEFAULT_CONCURRENCY, async (d) => {
     const amiId = d.image.id;
+    const entry: DeletionEntry = {
+      ami_id: amiId,
+      ami_name: d.image.name,
+      snapshot_ids: d.image.snapshotIds,
+      catalog_items: d.catalogItems.map((c) => ({ workflow_id: c.workflowId, step_id: c.stepId })),
+      status: 'deleting',
+      started_at: new Date().toISOString(),
+    };
     try {
-      if (!d.alreadyDeregistered) await gone(() => cloud.images.deregister(amiId));
+      if (!d.alreadyDeregistered) {
+        // The plan was read before the confirmation: something may have started using the AMI
+        // since (an instance launched from it, a launch template). Asked again, right before.
+        await assertStillUnused(cloud, amiId);
+        await writeDeletion(plan.workflowDir, entry);
+        await gone(() => cloud.images.deregister(amiId));
+      }
       deregistered.add(amiId);
       emit({ kind: 'deregistered', amiId });
       for (const snapshotId of d.snapshots) {
@@ -238,9 +281,10 @@ export async function executeDeletion(
         emit({ kind: 'snapshot-deleted', amiId, snapshotId });
       }
       for (const item of d.catalogItems) {
-        await retried(() => cloud.catalog.delete(item.workflowId, item.stepId));
+        await cloud.catalog.delete(item.workflowId, item.stepId);
         emit({ kind: 'record-deleted', amiId, ...item });
       }
+      await writeDeletion(plan.workflowDir, { ...entry, status: 'done', finished_at: new Date().toISOString() });
       emit({ kind: 'done', amiId, finished: ++finished, total });
     } catch (e) {
       const message = errorLine(e);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AmiDetails, AmiRow } from '../aws/amis.js';
 import type { AmiDeletion, DeletionPlan } from '../aws/delete.js';
-import { PawError, UsageError } from '../errors.js';
+import { InterruptedError, PawError, UsageError } from '../errors.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
 
 interface ListOptions {
@@ -53,6 +53,7 @@ function planText(plan: DeletionPlan): string {
     if (d.references?.length) lines.push(`  IN USE by            ${d.references.map((r) => `${r.resourceType} ${r.arn}`).join(', ')}`);
     if (d.references === null) lines.push('  references           could not be checked (DescribeImageReferences not answered)');
   };
+  for (const id of plan.alreadyDeleted) lines.push(`AMI ${id}  already deleted by an earlier run`);
   plan.amis.forEach(describeOne);
   for (const s of plan.sharedSnapshots) lines.push(`snapshot ${s.id} shared by ${s.usedBy.join(', ')}: deleted after them`);
   return lines.join('\n');
@@ -72,6 +73,7 @@ function planJson(plan: DeletionPlan) {
       references: d.references,
     })),
     shared_snapshots: plan.sharedSnapshots.map((s) => ({ snapshot_id: s.id, used_by: s.usedBy })),
+    already_deleted: plan.alreadyDeleted,
   };
 }
 
@@ -83,7 +85,13 @@ async function confirmDeletion(opts: GlobalOptions, ids: string[]): Promise<void
   }
   const expected = ids.length === 1 ? ids[0]! : `delete ${ids.length}`;
   const { input } = await import('@inquirer/prompts');
-  const typed = await input({ message: ids.length === 1 ? `Type ${expected} to delete it:` : `Type "${expected}" to delete these ${ids.length} AMIs:` });
+  const typed = await input({ message: ids.length === 1 ? `Type ${expected} to delete it:` : `Type "${expected}" to delete these ${ids.length} AMIs:` }).catch(
+    (e: unknown) => {
+      // Ctrl-C at the prompt (the terminal is in raw mode, so it is a key, not a signal).
+      if ((e as Error)?.name === 'ExitPromptError') throw new InterruptedError('interrupted at the confirmation', 'nothing was deleted');
+      throw e;
+    },
+  );
   if (typed.trim() !== expected) throw new PawError('not confirmed', { hint: `what was typed is not "${expected}"; nothing was deleted` });
 }
 
@@ -156,6 +164,10 @@ export function register(program: Command): void {
         assertDeletable(plan);
         if (options.dryRun) {
           emit(opts, { dry_run: true, plan: planJson(plan) }, () => 'dry run: nothing was deleted');
+          return;
+        }
+        if (plan.amis.length === 0) {
+          emit(opts, { deleted: [], failed: [], plan: planJson(plan) }, () => 'nothing left to delete');
           return;
         }
         await confirmDeletion(opts, plan.amis.map((d) => d.image.id));

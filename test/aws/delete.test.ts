@@ -1,8 +1,21 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeDeletion, planDeletion, type DeletionEvent } from '../../src/aws/delete.js';
+import { translateAwsError } from '../../src/aws/errors.js';
 import type { CatalogItem } from '../../src/aws/ports.js';
 import { errorLine } from '../../src/errors.js';
-import { fakeCloud, image, testWorkflow } from './fake-cloud.js';
+import { fakeCloud, image, testWorkflow as sharedTestWorkflow } from './fake-cloud.js';
+
+/** The test workflow in a folder of its own: deletions are journaled under its `.paw/`. */
+function testWorkflow() {
+  return { ...sharedTestWorkflow(), dir: mkdtempSync(path.join(tmpdir(), 'paw-delete-')) };
+}
+
+/** What the SDK adapter throws once the SDK's own retries gave up on throttling. */
+const throttled = (action: string) => translateAwsError(Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded' }), action);
 
 function record(stepId: string, amiId: string, baseAmiId: string): CatalogItem {
   return { workflow_id: 'wf1', step_id: stepId, ami_id: amiId, base_ami_id: baseAmiId } as CatalogItem;
@@ -107,11 +120,12 @@ describe('executeDeletion', () => {
     expect(order.at(-1)).toBe('images.deleteSnapshot snap-s');
   });
 
-  it('holds at most the given number of AMIs in flight, backs off on throttling, and finishes them all', async () => {
+  it('holds at most the given number of AMIs in flight; throttled ones fail in one line and a rerun of the same command finishes them', async () => {
     const cloud = fakeCloud();
+    const wf = testWorkflow();
     const ids = Array.from({ length: 30 }, (_, i) => `ami-${String(i).padStart(3, '0')}`);
     for (const id of ids) cloud.imageList.push(image(id));
-    const plan = await planDeletion(cloud, testWorkflow(), ids);
+    const plan = await planDeletion(cloud, wf, ids);
     let inFlight = 0;
     let peak = 0;
     let throttles = 0;
@@ -123,14 +137,92 @@ describe('executeDeletion', () => {
       inFlight--;
       if (throttles < 5) {
         throttles++;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded' });
+        throw throttled('ec2:DeregisterImage');
       }
     };
-    const result = await executeDeletion(cloud, plan, { concurrency: 4 });
+    const first = await executeDeletion(cloud, plan, { concurrency: 4 });
     expect(peak).toBe(4);
-    expect(throttles).toBe(5);
-    expect(result.deleted.sort()).toEqual(ids);
-    expect(cloud.deletedSnapshots).toHaveLength(30);
+    // No second retry layer: each throttled AMI is asked once, and fails with the SDK's answer.
+    expect(cloud.calls.filter((c) => c.startsWith('images.deregister'))).toHaveLength(30);
+    expect(first.deleted).toHaveLength(25);
+    expect(first.failed).toHaveLength(5);
+    expect(first.failed[0]!.message).toBe('AWS kept throttling ec2:DeregisterImage — too many requests in this account and region; wait a minute and try again');
+
+    // The same command again: the 25 deleted ids are done, not unknown; the 5 are finished.
+    const again = await planDeletion(cloud, wf, ids);
+    expect(again.alreadyDeleted.sort()).toEqual(ids.filter((id) => first.deleted.includes(id)).sort());
+    const second = await executeDeletion(cloud, again, { concurrency: 4 });
+    expect(second.failed).toEqual([]);
+    expect([...first.deleted, ...second.deleted].sort()).toEqual(ids);
+    expect(new Set(cloud.deletedSnapshots).size).toBe(30);
+  });
+
+  it('re-checks use right before deregistering: an instance launched after the plan keeps its AMI', async () => {
+    const cloud = fakeCloud();
+    cloud.imageList.push(image('ami-1', { snapshotIds: ['snap-1'] }), image('ami-2'));
+    const plan = await planDeletion(cloud, testWorkflow(), ['ami-1', 'ami-2']);
+    // While the typed confirmation waits, someone launches an instance from ami-1.
+    cloud.instanceList.push({ id: 'i-new', imageId: 'ami-1', state: 'pending' } as never);
+    const result = await executeDeletion(cloud, plan);
+    expect(result.deleted).toEqual(['ami-2']);
+    expect(result.failed).toEqual([
+      {
+        amiId: 'ami-1',
+        message: 'AMI ami-1 came into use after the plan (instance i-new): not deregistered — terminate those instances or change what refers to it, then run the same command again',
+      },
+    ]);
+    expect(cloud.deregistered).toEqual(['ami-2']);
+    expect(cloud.deletedSnapshots).toEqual(['snap-2']);
+  });
+
+  it('re-checks image references too (a launch template made after the plan)', async () => {
+    const cloud = fakeCloud();
+    cloud.imageList.push(image('ami-1'));
+    const plan = await planDeletion(cloud, testWorkflow(), ['ami-1']);
+    cloud.referenceMap.set('ami-1', [{ resourceType: 'ec2:LaunchTemplate', arn: 'arn:aws:ec2:lt/new' }]);
+    const result = await executeDeletion(cloud, plan);
+    expect(result.failed[0]!.message).toMatch(/^AMI ami-1 came into use after the plan \(ec2:LaunchTemplate arn:aws:ec2:lt\/new\)/);
+    expect(cloud.deregistered).toEqual([]);
+  });
+
+  it('never deletes a shared snapshot when a co-owner failed to deregister', async () => {
+    const cloud = fakeCloud();
+    cloud.imageList.push(image('ami-1', { snapshotIds: ['snap-s'] }), image('ami-2', { snapshotIds: ['snap-s'] }));
+    const plan = await planDeletion(cloud, testWorkflow(), ['ami-1', 'ami-2']);
+    expect(plan.sharedSnapshots).toEqual([{ id: 'snap-s', usedBy: ['ami-1', 'ami-2'] }]);
+    cloud.beforeImageCall = (method, arg) => {
+      if (method === 'deregister' && arg === 'ami-1') throw new Error('boom');
+    };
+    const result = await executeDeletion(cloud, plan);
+    expect(result.deleted).toEqual(['ami-2']);
+    expect(cloud.deletedSnapshots).toEqual([]);
+  });
+
+  it('an AMI with no catalog record, stopped after deregistering: the journal lets a rerun delete its snapshots', async () => {
+    const cloud = fakeCloud();
+    const wf = testWorkflow();
+    cloud.imageList.push(image('ami-1', { snapshotIds: ['snap-a', 'snap-b'] }));
+    cloud.beforeImageCall = (method) => {
+      if (method === 'deleteSnapshot') throw translateAwsError(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation' }), 'ec2:DeleteSnapshot');
+    };
+    const first = await executeDeletion(cloud, await planDeletion(cloud, wf, ['ami-1']));
+    expect(first.failed[0]!.message).toMatch(/^access denied: not allowed to call ec2:DeleteSnapshot/);
+    expect(cloud.imageList).toEqual([]);
+    const journal = JSON.parse(await readFile(path.join(wf.dir, '.paw', 'deletions', 'ami-1.json'), 'utf8'));
+    expect(journal).toMatchObject({ ami_id: 'ami-1', snapshot_ids: ['snap-a', 'snap-b'], status: 'deleting' });
+
+    cloud.beforeImageCall = undefined;
+    const plan = await planDeletion(cloud, wf, ['ami-1']);
+    expect(plan.amis[0]).toMatchObject({ alreadyDeregistered: true, snapshots: ['snap-a', 'snap-b'] });
+    expect(await executeDeletion(cloud, plan)).toEqual({ deleted: ['ami-1'], failed: [] });
+    expect(cloud.deletedSnapshots).toEqual(['snap-a', 'snap-b']);
+    expect(cloud.deregistered).toEqual(['ami-1']);
+  });
+
+  it('an id never seen (no EC2 image, no record, no journal) is still refused', async () => {
+    const cloud = fakeCloud();
+    const err = await planDeletion(cloud, testWorkflow(), ['ami-0fff', '../../etc']).catch((e: unknown) => e);
+    expect(errorLine(err)).toBe('AMI ami-0fff, ../../etc does not exist in us-east-1 — check the ids (paw-tui amis list); nothing was deleted');
   });
 
   it('keeps going when one AMI fails and leaves that AMI’s snapshots alone', async () => {

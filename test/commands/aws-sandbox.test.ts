@@ -91,7 +91,7 @@ function deleteOnTerminal(amiId: string, typed: string): Promise<{ code: number;
       screen += d;
       if (!answered && screen.includes(`Type ${amiId} to delete it`)) {
         answered = true;
-        term.write(typed + '\r');
+        term.write(typed === '\x03' ? typed : typed + '\r');
       }
     });
     term.onExit(({ exitCode }) => {
@@ -191,6 +191,12 @@ describe('AWS commands in the sandbox', () => {
     const wrong = await deleteOnTerminal(second, 'yes');
     expect(wrong.code).toBe(1);
     expect(wrong.screen).toContain('paw-tui: not confirmed — what was typed is not "' + second + '"; nothing was deleted');
+    expect(JSON.parse((await run('--json', 'amis', 'list')).stdout).map((r: { ami_id: string }) => r.ami_id)).toContain(second);
+
+    // Ctrl-C at the typed confirmation is an interrupt: exit 130, one line, nothing deleted.
+    const interrupted = await deleteOnTerminal(second, '\x03');
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.screen).toContain('paw-tui: interrupted at the confirmation — nothing was deleted');
     expect(JSON.parse((await run('--json', 'amis', 'list')).stdout).map((r: { ami_id: string }) => r.ami_id)).toContain(second);
 
     const typed = await deleteOnTerminal(second, second);
