@@ -1,12 +1,15 @@
 import { Option, type Command } from 'commander';
-import { InterruptedError, PawError } from '../errors.js';
+import { InterruptedError, PawError, UsageError } from '../errors.js';
+import type { ChainOptions } from './build-chain.js';
 import { startBuild } from '../packer/build-session.js';
 import { LineSplitter } from '../packer/lines.js';
 import { checkLine, summaryLines } from '../packer/report.js';
 import type { BuildSession, BuildState, OnError, PreflightCheck } from '../packer/types.js';
+import type { Cloud } from '../aws/ports.js';
+import type { Step, Workflow } from '../workflow/types.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
 
-interface BuildOptions {
+export interface BuildOptions {
   dryRun: boolean;
   onError: OnError;
   notify: boolean;
@@ -16,14 +19,24 @@ export function register(program: Command): void {
   program
     .command('build')
     .description("render the step's templates, check everything, run `packer build`, then tag and record the new AMI")
-    .argument('<step>', 'the step id')
+    .argument('[step]', 'the step id (or --all, --from, --to: the chain, skipping what is up to date)')
+    .option('--all', 'build every stale step of the chain, in order', false)
+    .option('--from <step>', 'the chain from this step on (stale steps only)')
+    .option('--to <step>', 'the chain up to this step (stale steps only)')
     .option('--dry-run', 'render, init and validate, print the build command; write nothing to AWS', false)
     .addOption(
       new Option('--on-error <mode>', 'what Packer does when the build fails').choices(['cleanup', 'abort', 'ask']).default('cleanup'),
     )
     .option('--notify', 'start an incident when the build fails (needs incident_response_plan_arn)', false)
-    .action(async (stepId: string, options: BuildOptions, cmd: Command) => {
+    .action(async (stepId: string | undefined, options: BuildOptions & ChainOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
+      if (options.all || options.from || options.to) {
+        if (stepId) throw new UsageError('give a step or --all/--from/--to, not both', 'paw-tui build <step> builds one step; paw-tui build --all the stale ones');
+        const { buildChain } = await import('./build-chain.js');
+        await buildChain(opts, options);
+        return;
+      }
+      if (!stepId) throw new UsageError('which step?', 'paw-tui build <step>, or --all / --from <step> / --to <step> for the chain');
       const { state, command } = await runHeadless(opts, stepId, options);
       emit(opts, { ...state, command }, () => '');
     });
@@ -117,7 +130,7 @@ function forwardAnswers(session: BuildSession): () => void {
  * Output piped into a reader that goes away (`| head`) must not kill a build mid-way: the
  * instance would be left behind. The log file keeps everything; writes after that are dropped.
  */
-function keepBuildingWhenOutputCloses(): void {
+export function keepBuildingWhenOutputCloses(): void {
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount('error') === 0) stream.on('error', () => undefined);
   }
@@ -136,36 +149,45 @@ export async function runHeadless(
     throw new PawError(`step ${step.id} is a manual step (it has no templates/)`, { hint: `use: paw-tui manual ${step.id}` });
   }
   keepBuildingWhenOutputCloses();
-  return withCloud(opts, workflow, async (cloud) => {
-    const out = opts.json ? process.stderr : process.stdout;
-    const session = startBuild({
-      cloud,
-      workflow,
-      step,
-      onError: options.onError,
-      dryRun: options.dryRun,
-      validateOnly: options.validateOnly,
-      notify: options.notify,
-      cols: process.stdout.columns || 120,
-      rows: process.stdout.rows || 40,
-      tableConsent: { yes: opts.yes },
-    });
-    const stopPrinting = printer(session, opts);
-    const restoreCtrlC = handleCtrlC(session, out);
-    const stopAnswers = options.onError === 'ask' && !options.dryRun ? forwardAnswers(session) : () => {};
-    let state: BuildState;
-    try {
-      state = await session.done;
-    } finally {
-      restoreCtrlC();
-      stopAnswers();
-      session.dispose();
-    }
-    stopPrinting();
-    if (options.dryRun && !options.validateOnly && session.command) out.write(`build command:\n  ${session.command}\n`);
-    if (!options.dryRun) for (const line of summaryLines(state)) out.write(line + '\n');
-    if (state.status === 'interrupted') throw new InterruptedError(state.error ?? 'build interrupted');
-    if (state.status !== 'succeeded') throw new PawError(state.error ?? 'the build failed');
-    return { state, command: session.command };
+  return withCloud(opts, workflow, (cloud) => buildOne(opts, cloud, workflow, step, options));
+}
+
+/** One build of a step with an open cloud, printing as it goes; throws on failure. */
+export async function buildOne(
+  opts: GlobalOptions,
+  cloud: Cloud,
+  workflow: Workflow,
+  step: Step,
+  options: BuildOptions & { validateOnly?: boolean },
+): Promise<{ state: BuildState; command: string | null }> {
+  const out = opts.json ? process.stderr : process.stdout;
+  const session = startBuild({
+    cloud,
+    workflow,
+    step,
+    onError: options.onError,
+    dryRun: options.dryRun,
+    validateOnly: options.validateOnly,
+    notify: options.notify,
+    cols: process.stdout.columns || 120,
+    rows: process.stdout.rows || 40,
+    tableConsent: { yes: opts.yes },
   });
+  const stopPrinting = printer(session, opts);
+  const restoreCtrlC = handleCtrlC(session, out);
+  const stopAnswers = options.onError === 'ask' && !options.dryRun ? forwardAnswers(session) : () => {};
+  let state: BuildState;
+  try {
+    state = await session.done;
+  } finally {
+    restoreCtrlC();
+    stopAnswers();
+    session.dispose();
+  }
+  stopPrinting();
+  if (options.dryRun && !options.validateOnly && session.command) out.write(`build command:\n  ${session.command}\n`);
+  if (!options.dryRun) for (const line of summaryLines(state)) out.write(line + '\n');
+  if (state.status === 'interrupted') throw new InterruptedError(state.error ?? 'build interrupted');
+  if (state.status !== 'succeeded') throw new PawError(state.error ?? 'the build failed');
+  return { state, command: session.command };
 }

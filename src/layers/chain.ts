@@ -1,0 +1,64 @@
+import { UsageError } from '../errors.js';
+import type { AmiImage, Cloud } from '../aws/ports.js';
+import { findStep } from '../workflow/load.js';
+import { outputAmiName } from '../workflow/names.js';
+import type { Step, Workflow } from '../workflow/types.js';
+import type { StepStatus } from './states.js';
+
+/** The part of the chain `build --all | --from | --to` covers, first step first. */
+export function chainRange(workflow: Workflow, options: { all?: boolean; from?: string; to?: string }): Step[] {
+  const steps = workflow.steps;
+  const from = options.from ? steps.indexOf(findStep(workflow, options.from)) : 0;
+  const to = options.to ? steps.indexOf(findStep(workflow, options.to)) : steps.length - 1;
+  if (from > to) throw new UsageError(`--from ${options.from} comes after --to ${options.to} in the chain`, `the chain: ${steps.map((s) => s.id).join(' → ')}`);
+  return steps.slice(from, to + 1);
+}
+
+export type ChainAction = 'skip' | 'build' | 'stop';
+
+/** What the chain does at a step, from its state: skip it, build it, or stop (a manual step, or one busy elsewhere). */
+export function chainAction(step: Step, status: StepStatus): ChainAction {
+  if (status.state === 'up_to_date') return 'skip';
+  if (step.manual || status.state === 'building' || status.state === 'manual_in_progress') return 'stop';
+  return 'build';
+}
+
+/** Why the chain stops at a step, with the command that continues it. */
+export function stopMessage(step: Step, status: StepStatus, next: Step | undefined): { message: string; hint: string } {
+  const then = next ? `, then: paw-tui build --from ${next.id}` : '';
+  if (status.state === 'building') return { message: `${step.id} is being built by another paw-tui`, hint: `wait for it${then}` };
+  if (status.state === 'manual_in_progress') return { message: `${step.id}: its manual path is under way`, hint: `continue it: paw-tui manual ${step.id} resume${then}` };
+  const why = status.state === 'not_built' ? 'not built' : 'stale';
+  return { message: `${step.id} is a manual step and it is ${why}`, hint: `build it by hand: paw-tui manual ${step.id} launch${then}` };
+}
+
+/**
+ * The stale AMI of this very step that holds the output name a rebuild needs (EC2 names are
+ * unique): the rebuild must replace it. An AMI of another step or workflow is not ours to replace.
+ */
+export async function ownAmiAtOutputName(cloud: Cloud, workflow: Workflow, step: Step): Promise<AmiImage | null> {
+  const [taken] = await cloud.images.findOwnedByName(outputAmiName(workflow, step));
+  if (!taken) return null;
+  const mine = taken.tags['paw:step_id'] === step.id && taken.tags['paw:workflow_id'] === workflow.param.workflow_id;
+  return mine ? taken : null;
+}
+
+export interface ChainResult {
+  built: { step: string; ami_id: string }[];
+  skipped: { step: string; ami_id: string | null }[];
+  not_reached: string[];
+  failed: string | null;
+  stopped_at: string | null;
+}
+
+/** The summary the chain ends with. */
+export function chainSummary(r: ChainResult): string {
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
+  return [
+    `built: ${list(r.built.map((b) => `${b.step} (${b.ami_id})`))}`,
+    `up to date: ${list(r.skipped.map((s) => s.step))}`,
+    ...(r.failed ? [`failed: ${r.failed}`] : []),
+    ...(r.stopped_at ? [`stopped at: ${r.stopped_at}`] : []),
+    `not reached: ${list(r.not_reached)}`,
+  ].join('\n');
+}

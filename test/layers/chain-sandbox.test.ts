@@ -1,0 +1,107 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
+
+/**
+ * Layers end to end in the sandbox, from the shell: the example workflow with a third Packer
+ * step in place of the manual one (base → app → tools).
+ */
+
+const env = () => ({ PAW_SANDBOX_SPEED: '1000', PAW_PACKER: fakePacker() });
+let wf: string;
+
+beforeAll(() => {
+  ensureBuilt();
+  wf = exampleWorkflow();
+  rmSync(path.join(wf, 's03-hardening'), { recursive: true });
+  cpSync(path.join(wf, 's02-app'), path.join(wf, 's03-tools'), { recursive: true });
+  const param = path.join(wf, 's03-tools', 'step_param.json');
+  writeFileSync(param, readFileSync(param, 'utf8').replace('"step_id": "app"', '"step_id": "tools"').replace('"previous_step_id": "base"', '"previous_step_id": "app"'));
+  const ignore = path.join(wf, 's03-tools', '.gitignore');
+  writeFileSync(ignore, readFileSync(ignore, 'utf8').replaceAll('/app*', '/tools*'));
+});
+afterAll(() => removeBuiltCopy());
+
+const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args], env());
+
+interface StepJson {
+  id: string;
+  state: string;
+  stale_reasons: unknown[];
+  ami_id: string | null;
+}
+async function steps(): Promise<StepJson[]> {
+  const r = await run('--json', 'steps');
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { steps: StepJson[] }).steps;
+}
+
+const builtLine = (stdout: string) => stdout.split('\n').find((l) => l.startsWith('built: '));
+
+describe('build --all in the sandbox', () => {
+  it('builds the chain, then nothing; a changed script makes its step and those after it stale; rebuilds exactly those', { timeout: 240_000 }, async () => {
+    expect((await steps()).map((s) => s.state)).toEqual(['not_built', 'not_built', 'not_built']);
+
+    const first = await run('--yes', 'build', '--all');
+    expect(first.code, first.stderr + first.stdout.slice(-2000)).toBe(0);
+    expect(builtLine(first.stdout)).toMatch(/^built: base \(ami-\w+\), app \(ami-\w+\), tools \(ami-\w+\)$/);
+
+    const second = await run('build', '--all');
+    expect(second.code, second.stderr).toBe(0);
+    for (const id of ['base', 'app', 'tools']) expect(second.stdout).toMatch(new RegExp(`^${id}: up to date \\(ami-\\w+, 0 days\\)$`, 'm'));
+    expect(builtLine(second.stdout)).toBe('built: none');
+    expect(second.stdout).not.toContain('packer build');
+
+    const before = await steps();
+    expect(before.map((s) => s.state)).toEqual(['up_to_date', 'up_to_date', 'up_to_date']);
+
+    const script = path.join(wf, 's02-app', 'zero_deps_script.py');
+    writeFileSync(script, readFileSync(script, 'utf8') + '\n# one more line\n');
+    const after = await steps();
+    expect(after.map((s) => [s.id, s.state, s.stale_reasons])).toEqual([
+      ['base', 'up_to_date', []],
+      ['app', 'stale', [{ kind: 'changed', files: ['zero_deps_script.py'] }]],
+      ['tools', 'stale', [{ kind: 'upstream', step: 'app' }]],
+    ]);
+
+    // The stale AMIs hold the output names: replacing them needs a yes.
+    const refused = await run('build', '--all');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/needs confirmation .* pass --yes/);
+    expect((await steps()).map((s) => s.ami_id)).toEqual(after.map((s) => s.ami_id));
+
+    const third = await run('--yes', 'build', '--all');
+    expect(third.code, third.stderr + third.stdout.slice(-2000)).toBe(0);
+    expect(third.stdout).toMatch(/^base: up to date/m);
+    expect(third.stdout).toContain(`deregistered ${after[1]!.ami_id}`);
+    expect(builtLine(third.stdout)).toMatch(/^built: app \(ami-\w+\), tools \(ami-\w+\)$/);
+    const rebuilt = await steps();
+    expect(rebuilt.map((s) => s.state)).toEqual(['up_to_date', 'up_to_date', 'up_to_date']);
+    expect(rebuilt[0]!.ami_id).toBe(after[0]!.ami_id);
+    expect(rebuilt[1]!.ami_id).not.toBe(after[1]!.ami_id);
+    expect(rebuilt[2]!.ami_id).not.toBe(after[2]!.ami_id);
+  });
+});
+
+describe('build chain options', () => {
+  it('a manual step in the way stops the chain with the command that continues it', async () => {
+    const example = exampleWorkflow();
+    const r = await paw(['--sandbox', '--workflow', example, 'build', '--from', 'hardening'], env());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('paw-tui: hardening is a manual step and it is not built — build it by hand: paw-tui manual hardening launch\n');
+    expect(r.stdout).toContain('not reached: none');
+    expect(r.stdout).toContain('stopped at: hardening');
+  });
+
+  it('usage mistakes exit 2', async () => {
+    const example = exampleWorkflow();
+    const backwards = await paw(['--sandbox', '--workflow', example, 'build', '--from', 'app', '--to', 'base'], env());
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toContain('--from app comes after --to base in the chain');
+    const none = await paw(['--sandbox', '--workflow', example, 'build'], env());
+    expect(none.code).toBe(2);
+    const both = await paw(['--sandbox', '--workflow', example, 'build', 'base', '--all'], env());
+    expect(both.code).toBe(2);
+  });
+});
