@@ -1,6 +1,6 @@
 import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
-import { memo, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { TerminalSession } from '../../packer/types.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
 import { isKey, keyMatches, keysLabel } from '../keys.js';
@@ -66,16 +66,9 @@ function useThrottledChanges(source: PaneSource): number {
 }
 
 /**
- * One row: the line already encoded as one string of SGR-styled text, so Ink lays out and draws
- * one text node per row. Memoized on that string: a row whose text did not change is not
- * rendered again.
- */
-const Line = memo(function Line({ text }: { text: string }) {
-  return <Text wrap="truncate">{text || ' '}</Text>;
-});
-
-/**
- * A live terminal: draws the visible lines of the session (one `<Text>` each),
+ * A live terminal: draws the visible lines of the session (one `<Text>` for all of them: each
+ * line is already cut to the pane's width and encoded as SGR-styled text, so Ink lays out one
+ * node and writes each row once),
  * follows the output or holds still while the user scrolls, searches with `/`, and while
  * typing (`i`) sends every key to the process.
  */
@@ -174,10 +167,9 @@ export function TerminalPane(props: {
       : `${offset} lines up — f follows`;
   return (
     <Box flexDirection="column" width={width} height={rows + 1}>
-      <Box flexDirection="column" height={rows}>
-        {lines.map((line, i) => (
-          <Line key={i} text={ansiLine(line, width, match !== null && firstIndex + i === match.line)} />
-        ))}
+      {/* A line string-width counts wider than the emulator did would wrap: it stays in the body. */}
+      <Box height={rows} overflowY="hidden">
+        <Text>{lines.map((line, i) => ansiLine(line, width, match !== null && firstIndex + i === match.line)).join('\n')}</Text>
       </Box>
       <Box height={1}>
         {searching ? (
