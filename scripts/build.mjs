@@ -1,11 +1,13 @@
 // Bundles the CLI into dist/ with esbuild. Dynamic imports become separate chunks, so the
 // AWS SDK, nunjucks and node-pty load only when a command needs them (SPEC §10: start-up).
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-// Extra entry points: programs that paw-tui starts as processes of their own.
-const entries = { cli: 'src/cli.ts' };
+// dist/cli.js is src/start.ts, which loads src/cli.ts only when --version or --help alone is not
+// the question. Extra entry points: programs that paw-tui starts as processes of their own.
+const entries = { cli: 'src/start.ts' };
 if (existsSync('src/sandbox/fake-packer.ts')) entries['fake-packer'] = 'src/sandbox/fake-packer.ts';
 
 rmSync('dist', { recursive: true, force: true });
@@ -35,3 +37,7 @@ await build({
 
 // The simulated packer is run directly as PAW_PACKER (its `#!/usr/bin/env node` line comes from the source).
 if (entries['fake-packer']) chmodSync('dist/fake-packer.js', 0o755);
+
+// --help alone is answered from this file, without loading commander: commander's own help, as
+// printed when anything else is on the line too (80 columns, as for a pipe).
+writeFileSync('dist/help.txt', execFileSync(process.execPath, ['dist/cli.js', '--sandbox', '--help'], { encoding: 'utf8' }));
