@@ -168,6 +168,11 @@ const trees: Record<string, [ReactElement, number]> = {
           <Text>漢字漢字漢字漢字</Text>
         </Box>
       </Box>
+      <Box width={20} overflow="hidden" flexDirection="column">
+        <Text color="green">✔ fits · as it is…</Text>
+        <Text>ends in a zero width{'\u200b'}</Text>
+        <Text>{'\u001b[31m✖\u001b[39m wider than the box: cut'}</Text>
+      </Box>
       <Box height={2} overflowY="hidden" flexDirection="column">
         <Text>one</Text>
         <Text>two</Text>
@@ -260,6 +265,13 @@ describe('Ink compositor: whole rows are kept as strings', () => {
       }
     });
   }
+
+  it('keeps SGR colours of text and drops other escapes (cursor moves, clearing)', () => {
+    const frame = draw(<Text>{'\u001b[2Ka\u001b[31mb\u001b[39m\u001b[1Ac'}</Text>, 20, true);
+    expect(frame).toContain('\u001b[31mb\u001b[39m');
+    expect(frame).not.toContain('\u001b[2K');
+    expect(frame).not.toContain('\u001b[1A');
+  });
 
   it('keeps a plain row whole: it is never split into styled characters', () => {
     const line = `a row seen once ${Date.now()}`;
