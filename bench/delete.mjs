@@ -4,7 +4,10 @@ import { bundle, median, timeProcess, workflowCopy } from './lib.mjs';
 
 const LATENCY_MS = 50;
 
-export async function bulkDelete({ runs, amis }) {
+/** The bulk-delete target: 200 AMIs, planning included, at 50 ms a call (issue 14). */
+const TOTAL_MS_AT_200 = 3500;
+
+export async function bulkDelete({ runs, amis, scale = false }) {
   const entry = await bundle('bench/delete-entry.ts', 'delete');
   const results = [];
   for (let i = 0; i < runs; i++) {
@@ -20,17 +23,22 @@ export async function bulkDelete({ runs, amis }) {
   const held = Math.max(...results.map((r) => r.maxInFlight));
   // With every call taking the added latency and `held` at once, no run can be faster than this.
   const ideal = (calls * LATENCY_MS) / held;
+  const total = median(results.map((r) => r.ms + r.planMs));
+  const totalRow = { measure: `bulk delete: ${amis} AMIs, +${LATENCY_MS} ms per EC2 call, planning included`, value: total, unit: 'ms' };
+  if (amis === 200) totalRow.target = { max: TOTAL_MS_AT_200 };
+  if (scale) return [totalRow];
   return [
+    totalRow,
     {
-      measure: `bulk delete: ${amis} AMIs, +${LATENCY_MS} ms per EC2 call`,
+      measure: `bulk delete: ${amis} AMIs, deleting (after planning)`,
       value: median(results.map((r) => r.ms)),
       unit: 'ms',
       floor: ideal,
       floorName: `${calls} calls × ${LATENCY_MS} ms / ${held}`,
       ratio: median(results.map((r) => r.ms)) / ideal,
-      target: { max: 5000 },
     },
     { measure: 'bulk delete: EC2 calls in flight at once (max)', value: held, unit: '' },
+    // Two EC2 calls for each AMI (instances using it, references to it), `held` at a time.
     { measure: 'bulk delete: planning (describe, snapshots, users)', value: median(results.map((r) => r.planMs)), unit: 'ms' },
   ];
 }

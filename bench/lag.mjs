@@ -4,21 +4,29 @@
 // it, so its lag is that frame's time minus its stamp; the worst over all chunks is the answer.
 
 /**
+ * Each chunk's lag: from its write to the first frame that shows it or anything newer.
  * @typedef {{ t: number; newest: number }} Frame  time of the frame; newest stamp it shows (0: none)
+ * @param {Frame[]} frames in the order drawn
+ * @param {number[]} stamps the writer's chunk stamps, in the order written
+ * @returns {number[]} lags in ms, one per chunk a frame covered
+ */
+export function chunkLags(frames, stamps) {
+  const lags = [];
+  let next = 0;
+  for (const f of frames) {
+    if (f.newest <= 0) continue;
+    for (; next < stamps.length && stamps[next] <= f.newest; next++) lags.push(f.t - stamps[next]);
+  }
+  return lags;
+}
+
+/**
  * @param {Frame[]} frames in the order drawn
  * @param {number[]} stamps the writer's chunk stamps, in the order written
  * @returns {number} worst lag in ms
  */
 export function worstLag(frames, stamps) {
-  let worst = 0;
-  let next = 0;
-  for (const f of frames) {
-    if (f.newest <= 0) continue;
-    // Chunks not seen before and covered by this frame: the oldest of them waited longest.
-    if (next < stamps.length && stamps[next] <= f.newest) worst = Math.max(worst, f.t - stamps[next]);
-    while (next < stamps.length && stamps[next] <= f.newest) next++;
-  }
-  return worst;
+  return chunkLags(frames, stamps).reduce((a, b) => Math.max(a, b), 0);
 }
 
 /**

@@ -3,7 +3,7 @@
 //   discard — a consumer that drops them (the cost of the pty itself);
 //   xterm   — a bare @xterm/headless terminal (the cost of correct terminal emulation).
 // Usage: node logpane-floor.mjs <discard|xterm> <log file> <stamps file> <cols> <rows> <scrollback>
-// Prints one JSON line: { ms, maxRssMB, lastLine }.
+// Prints one JSON line: { ms, endedAt, maxRssMB, lastLine } (endedAt: Date.now() at the end).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { END_MARKER } from './log-lines.mjs';
@@ -45,7 +45,7 @@ function done() {
       process.stderr.write(`the end of the log never arrived (last: ${JSON.stringify(lastLine)})\n`);
       process.exit(1);
     }
-    process.stdout.write(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, lastLine }) + '\n');
+    process.stdout.write(JSON.stringify({ ms, endedAt: Date.now(), maxRssMB: process.resourceUsage().maxRSS / 1024, lastLine }) + '\n');
     child.write('done\r');
     child.onExit(() => process.exit(0));
   };

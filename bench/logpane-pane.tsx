@@ -3,7 +3,7 @@
 // build screen shows a build. Each frame is timed and read for the newest line stamp it shows,
 // to find how far the pane fell behind the process.
 // Usage: node <bundle> <log file> <stamps file> <cols> <rows> <scrollback>
-// Prints one JSON line: { ms, maxRssMB, frames, fps, worstLagMs, worstPaneLagMs, inkRenderMs, inkRenders }.
+// Prints one JSON line: { ms, maxRssMB, frames, fps, lagsMs, worstPaneLagMs, inkRenderMs, inkRenders }.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { startTerminal } from '../src/packer/terminal.js';
 import { TerminalPane } from '../src/ui/components/TerminalPane.js';
 import { END_MARKER } from './log-lines.mjs';
 import { fakeKeyboard, fakeScreen, plain, type DrawnFrame } from './ink-io.js';
-import { worstLag, worstPaneLag, type Frame } from './lag.mjs';
+import { chunkLags, worstPaneLag, type Frame } from './lag.mjs';
 
 const [logFile, stampsFile, colsArg, rowsArg, scrollbackArg] = process.argv.slice(2) as [string, string, string, string, string];
 const cols = Number(colsArg);
@@ -70,7 +70,7 @@ function finish() {
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       frames: drawn.length,
       fps: span > 0 ? (drawn.length - 1) / span : drawn.length,
-      worstLagMs: worstLag(frames, stamps),
+      lagsMs: chunkLags(frames, stamps),
       worstPaneLagMs: worstPaneLag(frames, stamps, ends, arrivals),
       inkRenderMs: renderTimes.reduce((a, b) => a + b, 0),
       inkRenders: renderTimes.length,

@@ -6,6 +6,7 @@ function fmt(value, unit) {
   if (unit === 'ms') return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
   if (unit === 'MB') return `${value.toFixed(0)} MB`;
   if (unit === '/s') return `${value.toFixed(1)}/s`;
+  if (unit === '×') return `${value.toFixed(2)}×`;
   if (unit === 'x') return `${value.toFixed(2)}×`;
   return `${Number.isInteger(value) ? value : value.toFixed(2)}${unit ? ' ' + unit : ''}`;
 }
