@@ -68,9 +68,16 @@ async function runScreen(logFile, stampsFile) {
       tail = (tail + d).slice(-4000);
       // Home, once its steps have loaded: the first is highlighted.
       if (phase === 'home' && HOME_MARKER.test(plain(tail)) && /○ not built/.test(plain(tail))) {
-        phase = 'build';
+        phase = 'asked';
         tail = '';
         child.write('b');
+        return;
+      }
+      // `b` asks before it builds.
+      if (phase === 'asked' && /\[y\/n\] Build/.test(plain(tail))) {
+        phase = 'build';
+        tail = '';
+        child.write('y');
         return;
       }
       if (phase !== 'build') return;
