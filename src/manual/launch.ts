@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Cloud, LaunchInput } from '../aws/ports.js';
 import { sourceAmi } from '../aws/source.js';
 import { PawError } from '../errors.js';
+import { pawPath } from '../paths.js';
+import { checkSafeName } from '../workflow/names.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import type { ManualJournal } from './journal.js';
@@ -49,7 +51,7 @@ export function defaultKeyName(workflow: Workflow, step: Step): string {
 }
 
 export function pemPathFor(step: Step, keyName: string): string {
-  return path.join(step.dir, '.paw', `${keyName}.pem`);
+  return pawPath(step.dir, `${keyName}.pem`);
 }
 
 export interface KeyPairChoice {
@@ -119,6 +121,7 @@ export async function chooseKeyPair(
   step: Step,
   chosen: string | undefined,
 ): Promise<{ keyName: string; pemPath: string | null; created: boolean }> {
+  if (chosen !== undefined) checkSafeName(chosen, 'key name');
   const keyName = chosen ?? defaultKeyName(workflow, step);
   const pemPath = pemPathFor(step, keyName);
   const exists = (await cloud.instances.keyPairs()).some((k) => k.name === keyName);

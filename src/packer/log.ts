@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { pawPath } from '../paths.js';
 import { PRIVATE_FILE_MODE } from '../workflow/atomic.js';
 import { LineSplitter } from './lines.js';
 import { redactSecrets } from './redact.js';
@@ -11,7 +12,7 @@ export function fileTimestamp(date: Date): string {
 }
 
 export function logsDir(stepDir: string): string {
-  return path.join(stepDir, '.paw', 'logs');
+  return pawPath(stepDir, 'logs');
 }
 
 export interface RunLogPaths {

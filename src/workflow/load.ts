@@ -68,7 +68,13 @@ export async function loadWorkflow(dir: string): Promise<Workflow> {
       hint: 'run `paw-tui init` there, or pass --workflow <dir> pointing at a workflow folder',
     });
   }
-  const param = parseWorkflowParam(paramPath, await readText(paramPath));
+  const paramText = await readText(paramPath);
+  const param = parseWorkflowParam(paramPath, paramText);
+  // The workflow id goes into AMI names, key pair names and paths: `a/../../b` must not.
+  if (!isSafeName(param.workflow_id)) {
+    const offset = Math.max(0, paramText.indexOf(JSON.stringify(param.workflow_id)));
+    throw fileError(paramPath, paramText, offset, `workflow_id "${param.workflow_id}" is not a safe name`, SAFE_NAME_HINT);
+  }
   // Keys and tokens of the params are masked wherever output is shown or saved.
   rememberSecretsOf(param.raw);
   const steps = await Promise.all((await stepFolders(abs)).map(loadStep));

@@ -1,4 +1,4 @@
-import { PawError } from '../errors.js';
+import { PawError, UsageError } from '../errors.js';
 import type { Step, Workflow } from './types.js';
 
 export const MAX_AMI_NAME_LENGTH = 128;
@@ -39,4 +39,9 @@ export const SAFE_NAME_HINT = "use letters, digits, '-', '_' and '.' (not first)
 
 export function isSafeName(s: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(s);
+}
+
+/** Refuses a name given on the command line or in a form that is not a safe name: one line, exit 2. */
+export function checkSafeName(value: string, what: string): void {
+  if (!isSafeName(value)) throw new UsageError(`${what} ${JSON.stringify(value)} is not a safe name`, SAFE_NAME_HINT);
 }

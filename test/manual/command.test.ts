@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,19 @@ describe('paw-tui manual, headless', () => {
     );
     const ec2 = await sandboxState(dir);
     expect(Object.values(ec2.images).filter((i) => i.tags['paw:step_id'] === 'hardening')).toEqual([]);
+  });
+
+  it('refuses a key name that would lead out of .paw/: one line, exit 2, no key pair, no file', async () => {
+    const dir = await writeManualWorkflow();
+    const launch = await manual(dir, ['launch', '--key-name', '../../../escaped']);
+    expect(launch.code).toBe(2);
+    expect(launch.stderr).toBe(
+      `paw-tui: key name "../../../escaped" is not a safe name — use letters, digits, '-', '_' and '.' (not first), at most 64 characters\n`,
+    );
+    const state = await sandboxState(dir);
+    expect(state.keyPairs.map((k) => k.name)).not.toContain('../../../escaped');
+    expect(Object.keys(state.instances)).toEqual([]);
+    expect(existsSync(path.join(dir, '..', 'escaped.pem'))).toBe(false);
   });
 
   it('says in one line that a key pair name is taken', async () => {

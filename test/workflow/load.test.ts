@@ -100,6 +100,11 @@ describe('loadWorkflow', () => {
     expect(await loadError(two)).toMatch(/more than one first step/);
   });
 
+  it('refuses a workflow_id that is not a safe name, with its position', async () => {
+    const dir = await makeWorkflow({}, WORKFLOW_PARAM.replace('"workflow_id": "wf-test"', '"workflow_id": "a/../../b"'));
+    expect(await loadError(dir)).toMatch(/workflow_param\.json:\d+:\d+: workflow_id "a\/\.\.\/\.\.\/b" is not a safe name — use letters, digits/);
+  });
+
   it('refuses a step id that is not a safe name', async () => {
     const dir = await makeWorkflow({ one: stepParam('../evil', null) });
     expect(await loadError(dir)).toMatch(/one\/step_param\.json:2:14: step_id "\.\.\/evil" is not a safe name/);
