@@ -21,9 +21,13 @@ function buildProgram(): Command {
     .exitOverride();
 }
 
+/** Global options that take a value (the word after them is never a command). */
+const VALUED_OPTIONS = ['--workflow', '--profile', '--region'];
+
 /** The subcommand named in argv, if any: the first word that is a known command. */
 function namedCommand(argv: string[]): string | undefined {
-  return argv.find((a) => Object.hasOwn(commandModules, a));
+  // `--workflow workflow` names a folder, not the `workflow` command.
+  return argv.find((a, i) => Object.hasOwn(commandModules, a) && !VALUED_OPTIONS.includes(argv[i - 1] ?? ''));
 }
 
 /**
@@ -31,8 +35,7 @@ function namedCommand(argv: string[]): string | undefined {
  * command module: the app and --version start ~150 ms sooner without them (npm run bench).
  */
 function needsEveryCommand(argv: string[]): boolean {
-  const valued = ['--workflow', '--profile', '--region'];
-  return argv.some((a, i) => a === '-h' || a === '--help' || (!a.startsWith('-') && !valued.includes(argv[i - 1] ?? '')));
+  return argv.some((a, i) => a === '-h' || a === '--help' || (!a.startsWith('-') && !VALUED_OPTIONS.includes(argv[i - 1] ?? '')));
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -22,4 +22,5 @@ export const commandModules: Record<string, () => Promise<CommandModule>> = {
   validate: () => import('./validate.js'),
   build: () => import('./build.js'),
   runs: () => import('./runs.js'),
+  workflow: () => import('./workflow.js'),
 };

@@ -81,6 +81,37 @@ describe('build --all in the sandbox', () => {
     expect(rebuilt[0]!.ami_id).toBe(after[0]!.ami_id);
     expect(rebuilt[1]!.ami_id).not.toBe(after[1]!.ami_id);
     expect(rebuilt[2]!.ami_id).not.toBe(after[2]!.ami_id);
+
+    // A new workflow version: nothing changed → every step carried over, zero builds.
+    const paramsBefore = readFileSync(path.join(wf, 'workflow_param.json'), 'utf8');
+    const bump = await run('workflow', 'bump');
+    expect(bump.code, bump.stderr).toBe(0);
+    const newId = /workflow_id: paw-example → (paw-example-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})/.exec(bump.stdout)?.[1];
+    expect(newId, bump.stdout).toBeTruthy();
+    const paramsAfter = readFileSync(path.join(wf, 'workflow_param.json'), 'utf8');
+    expect(paramsAfter).toBe(paramsBefore.replace('"workflow_id": "paw-example"', `"workflow_id": "${newId}"`));
+    expect(bump.stdout).toContain('every step carried over: nothing to build');
+    const carriedBuild = await run('build', '--all');
+    expect(carriedBuild.code, carriedBuild.stderr).toBe(0);
+    expect(builtLine(carriedBuild.stdout)).toBe('built: none');
+    const carried = JSON.parse((await run('--json', 'steps')).stdout) as { workflow_id: string; steps: (StepJson & { carried_from: string })[] };
+    expect(carried.workflow_id).toBe(newId);
+    expect(carried.steps.map((s) => [s.state, s.ami_id, s.carried_from])).toEqual(rebuilt.map((s) => ['up_to_date', s.ami_id, 'paw-example']));
+
+    // A stale step is not carried: it is built under the new id, into the new name.
+    const tools = path.join(wf, 's03-tools', 'zero_deps_script.py');
+    writeFileSync(tools, readFileSync(tools, 'utf8') + '\n# tools change\n');
+    const bump2 = await run('workflow', 'bump', '--prefix', 'next');
+    expect(bump2.code, bump2.stderr).toBe(0);
+    expect(bump2.stdout).toMatch(/carried over {2}base .*\n {2}carried over {2}app .*\n {2}to build {6}tools \(stale\)/);
+    const fourth = await run('--yes', 'build', '--all');
+    expect(fourth.code, fourth.stderr + fourth.stdout.slice(-2000)).toBe(0);
+    expect(builtLine(fourth.stdout)).toMatch(/^built: tools \(ami-\w+\)$/);
+    const last = JSON.parse((await run('--json', 'steps')).stdout) as { workflow_id: string; steps: StepJson[] };
+    expect(last.workflow_id).toMatch(/^next-\d{4}-/);
+    expect(last.steps.map((s) => s.state)).toEqual(['up_to_date', 'up_to_date', 'up_to_date']);
+    const shown = await run('--json', 'amis', 'show', last.steps[2]!.ami_id!);
+    expect(shown.stdout).toContain(`/${last.workflow_id}/tools`);
   });
 });
 
