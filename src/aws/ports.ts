@@ -95,6 +95,13 @@ export interface LaunchInput {
 export interface KeyPairInfo {
   name: string;
   id?: string;
+  tags?: Record<string, string>;
+}
+
+/** What finds instances left behind: RunInstances' client token, or tags paw-tui put on them. */
+export interface InstanceFilter {
+  clientToken?: string;
+  tags?: Record<string, string>;
 }
 
 export interface Instances {
@@ -108,8 +115,11 @@ export interface Instances {
   securityGroupByName(name: string): Promise<string | null>;
   instanceProfileExists(name: string): Promise<boolean>;
   keyPairs(): Promise<KeyPairInfo[]>;
-  /** Creates a key pair and returns the private key material (PEM). */
-  createKeyPair(name: string): Promise<string>;
+  /** Creates a key pair (tagged, so a leaked one is found) and returns the private key material (PEM). */
+  createKeyPair(name: string, tags?: Record<string, string>): Promise<string>;
+  deleteKeyPair(name: string): Promise<void>;
+  /** Instances not terminated that match every part of the filter (DescribeInstances filters). */
+  find(filter: InstanceFilter): Promise<Instance[]>;
 }
 
 /** A catalog item as stored (SPEC §4): every attribute a string, names as the Python library's. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ManualGuide, ManualView } from '../manual/guide.js';
 import type { GlobalOptions } from './context.js';
-import { askYesNo, canAsk, confirmed, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+import { askYesNo, canAsk, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 const ACTIONS = ['status', 'launch', 'stop', 'image', 'terminate', 'resume'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -57,55 +57,17 @@ export function register(program: Command): void {
     });
 }
 
+/** The headless command only names a command: the table of manual/machine.ts decides what it does here. */
 async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions, options: ManualOptions): Promise<void> {
-  const at = () => guide.view.state;
-  const consent = { yes: opts.yes, ask: canAsk() ? askYesNo : undefined };
-  const goOn = () => guide.resume({ ...consent, confirmed: false });
-  switch (action) {
-    case 'status':
-      return;
-    case 'launch':
-      if (at() === 'launch' || at() === 'done') {
-        await guide.perform('launch', { instanceType: options.instanceType, keyName: options.keyName });
-      }
-      return goOn();
-    case 'resume':
-      await guide.resume({ ...consent, confirmed: opts.yes });
-      // Without --yes a person at a terminal is asked here; without one, resume ends and says what is next.
-      if (at() === 'terminate' && canAsk() && (await askYesNo(`Terminate instance ${guide.view.journal.instanceId}?`))) {
-        await guide.perform('terminate', { ...consent, confirmed: true });
-        await goOn();
-      }
-      return;
-    case 'stop':
-      // Too early: the guide refuses with the reason before anyone is asked anything.
-      if (at() === 'launch' || at() === 'running') return guide.perform('stop');
-      if (at() === 'connect' || at() === 'stop') {
-        const id = guide.view.journal.instanceId;
-        const ok = guide.view.journal.requested?.action === 'stop' || (await confirmed(opts, `stopping instance ${id}`, `Stop instance ${id}?`));
-        if (!ok) return;
-        await guide.perform('stop', { confirmed: true });
-      }
-      if (at() === 'stopped') await guide.advance();
-      return;
-    case 'image':
-      if (at() === 'stopped') await guide.advance();
-      if (['launch', 'running', 'connect', 'stop', 'create-image'].includes(at())) await guide.perform('create-image');
-      if (at() === 'image-available') await guide.advance();
-      return;
-    case 'terminate': {
-      const s = at();
-      if (s === 'record' || s === 'done') return goOn();
-      if (s === 'launch' || s === 'image-available') return guide.perform('terminate');
-      const early = s !== 'terminate';
-      const question = early
-        ? `Terminate instance ${guide.view.journal.instanceId} before its image is made? The manual path starts again at launch.`
-        : `Terminate instance ${guide.view.journal.instanceId}?`;
-      if (guide.view.journal.requested?.action !== 'terminate' && !(await confirmed(opts, `terminating instance ${guide.view.journal.instanceId}`, question))) return;
-      await guide.perform('terminate', { ...consent, confirmed: true });
-      return goOn();
-    }
-  }
+  if (action === 'status') return;
+  await guide.command(action, {
+    yes: opts.yes,
+    confirmed: opts.yes,
+    ask: canAsk() ? askYesNo : undefined,
+    declined: () => process.stdout.write('nothing done\n'),
+    instanceType: options.instanceType,
+    keyName: options.keyName,
+  });
 }
 
 /** Prints each journal event as it is written, and the elapsed time of long waits. */

@@ -1,13 +1,26 @@
 import type { AmiImage, Cloud, Instance } from '../aws/ports.js';
 import { recordAmi, type TableConsent } from '../aws/record.js';
-import { PawError } from '../errors.js';
+import { PawError, UsageError } from '../errors.js';
 import { outputAmiName } from '../workflow/names.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { type ConnectCommand, connectCommand, sshLine } from './connect.js';
 import { createImageInput, freeOutputName } from './image.js';
 import { type ManualJournal, emptyJournal, readJournal, updateJournal } from './journal.js';
 import { planLaunch } from './launch.js';
-import { MACHINE, type ManualAction, type ManualState, needsPerson, type StateSpec } from './machine.js';
+import {
+  actionAllowed,
+  actionDone,
+  confirmQuestion,
+  confirmSubject,
+  KEY_PAIR_INTENT,
+  MACHINE,
+  MANUAL_STATES,
+  type ManualAction,
+  type ManualCommand,
+  type ManualState,
+  nextMove,
+  type StateSpec,
+} from './machine.js';
 import { FRESH_ATTEMPT, imageFailure, MISSING_GRACE_MS, reconcile } from './reconcile.js';
 import { pollUntil, type WaitOptions } from './wait.js';
 
@@ -33,6 +46,13 @@ export interface ActionOptions extends WaitOptions, Partial<TableConsent> {
   keyName?: string;
 }
 
+export interface CommandOptions extends ActionOptions {
+  /** Told when the user said no to a question: nothing was done. */
+  declined?: () => void;
+  /** Nobody is asked anything: it stops where a confirmation not given up front is needed. */
+  unattended?: boolean;
+}
+
 export interface ManualGuide {
   readonly view: ManualView;
   subscribe(listener: (view: ManualView) => void): () => void;
@@ -42,11 +62,28 @@ export interface ManualGuide {
   perform(action: ManualAction, options?: ActionOptions): Promise<void>;
   /** Goes on by itself until a person is needed (`manual resume`). */
   resume(options?: ActionOptions): Promise<void>;
+  /**
+   * Does what a command means at the current state, as the table of machine.ts says: refuses,
+   * asks (through `options.ask`, or `confirmed` up front), performs, goes on to the command's goal.
+   */
+  command(command: ManualCommand, options?: CommandOptions): Promise<void>;
   /** Asks EC2 again for the instance and image (address, uptime). */
   refresh(): Promise<void>;
   sshLine(): string | null;
   connectCommand(): ConnectCommand;
 }
+
+const REFUSED_DOING: Record<ManualAction, string> = {
+  launch: 'launch',
+  'wait-running': 'wait for the instance',
+  connect: 'connect',
+  stop: 'stop the instance',
+  'wait-stopped': 'wait for the instance to stop',
+  'create-image': 'create the image',
+  'wait-image': 'wait for the image',
+  terminate: 'terminate the instance',
+  record: 'record the image',
+};
 
 class Guide implements ManualGuide {
   view: ManualView;
@@ -82,12 +119,15 @@ class Guide implements ManualGuide {
   }
 
   /**
-   * Writes the intent of a cloud call before it is made. An intent already in the journal (the
-   * call is being repeated after a crash) is not written again: the first one still stands.
+   * Writes the intent of a cloud call before it is made (an atomic, flushed write): the table
+   * names the call and the words. An intent already in the journal (the call is being repeated
+   * after a crash) is not written again: the first one still stands.
    */
-  private async intend(action: string, change: Partial<ManualJournal>, event: string): Promise<void> {
+  private async intend(action: ManualAction | 'create-key-pair', change: Partial<ManualJournal>, detail?: string): Promise<void> {
     if (this.j.requested?.action === action) return;
-    await this.write({ ...change, requested: { action, at: new Date().toISOString() } }, event);
+    const spec = action === 'create-key-pair' ? KEY_PAIR_INTENT : MANUAL_STATES.map((s) => MACHINE[s]).find((m) => m.action === action && m.intent)!;
+    const event = detail ? `${spec.intent}: ${detail}` : spec.intent!;
+    await this.write({ ...change, requested: { action, at: new Date().toISOString(), call: spec.awsCall ?? undefined } }, event);
   }
 
   private get cmd(): string {
@@ -101,15 +141,33 @@ class Guide implements ManualGuide {
   }
 
   async resume(options: ActionOptions = {}): Promise<void> {
-    // An intent already in the journal was asked for before paw-tui stopped: carrying it out is
-    // not a new decision, so it needs no new confirmation.
-    const asked = () => this.j.requested !== null && this.j.requested.action === this.view.spec.action;
-    while (!needsPerson(this.view.state, options.confirmed === true || asked()) || (this.view.state === 'launch' && asked())) {
-      await this.advance(options);
+    // Unattended: nobody is asked; what was confirmed up front (or asked before paw-tui stopped) goes on.
+    await this.command('resume', { ...options, unattended: true });
+  }
+
+  async command(command: ManualCommand, o: CommandOptions = {}): Promise<void> {
+    for (let started = false; ; started = true) {
+      const move = nextMove(command, this.view.state, this.j.requested?.action ?? null, started);
+      if (move.kind === 'stop') return;
+      if (move.kind === 'refuse') throw this.refusal(move.action);
+      if (move.confirm && !o.confirmed) {
+        const question = confirmQuestion(move.action, move.abandon, { instanceId: this.j.instanceId, imageId: this.j.imageId });
+        if (!o.ask || o.unattended) {
+          if (move.confirm === 'offer' || o.unattended) return;
+          throw new UsageError(`${confirmSubject(move.action, this.j.instanceId)} needs confirmation and there is no terminal to ask`, 'pass --yes');
+        }
+        if (!(await o.ask(question))) {
+          o.declined?.();
+          return;
+        }
+      }
+      await this.perform(move.action, { ...o, confirmed: true });
     }
   }
 
   async perform(action: ManualAction, options: ActionOptions = {}): Promise<void> {
+    if (actionDone(action, this.view.state)) return;
+    if (!actionAllowed(action, this.view.state)) throw this.refusal(action);
     const label = MACHINE[this.view.state].label;
     this.show({ busy: { label, since: Date.now() } });
     try {
@@ -144,8 +202,15 @@ class Guide implements ManualGuide {
     }
   }
 
-  private refuse(doing: string): never {
-    throw new PawError(`cannot ${doing} now: the checklist is at "${this.view.spec.label}"`, {
+  /** Why an action cannot be done at this point of the checklist, in one line. */
+  private refusal(action: ManualAction): PawError {
+    const s = this.view.state;
+    if (action === 'create-image' && (s === 'running' || s === 'connect' || s === 'stop')) {
+      return new PawError(`cannot create the image: instance ${this.j.instanceId} is running`, {
+        hint: `stop it first (${this.cmd} stop --yes); an image of a running instance may catch its disks mid-write`,
+      });
+    }
+    return new PawError(`cannot ${REFUSED_DOING[action]} now: the checklist is at "${this.view.spec.label}"`, {
       hint: `see where it stands: ${this.cmd} status`,
     });
   }
@@ -157,8 +222,11 @@ class Guide implements ManualGuide {
 
   private async launch(o: ActionOptions): Promise<void> {
     if (this.view.state === 'done') await this.write({ ...FRESH_ATTEMPT }, 'a new manual build of this step starts');
-    if (this.view.state !== 'launch') this.refuse('launch');
-    const plan = await planLaunch(this.cloud, this.workflow, this.step, this.j, o);
+    const leaked = this.j.requested?.action === 'create-key-pair' ? this.j.keyName : null;
+    const plan = await planLaunch(this.cloud, this.workflow, this.step, this.j, o, {
+      leaked,
+      beforeCreate: (keyName) => this.intend('create-key-pair', { keyName, pemPath: null }, keyName),
+    });
     await this.intend('launch', plan.journal, plan.event);
     const id = await this.cloud.instances.run(plan.input);
     await this.write({ state: 'running', requested: null, instanceId: id, launchedAt: new Date().toISOString() }, `instance ${id} launched`);
@@ -194,10 +262,8 @@ class Guide implements ManualGuide {
   }
 
   private async stop(o: ActionOptions): Promise<void> {
-    if (['stopped', 'create-image', 'image-available', 'terminate', 'record', 'done'].includes(this.view.state)) return;
-    if (this.view.state !== 'connect' && this.view.state !== 'stop') this.refuse('stop the instance');
     this.needConfirmation(`stopping instance ${this.j.instanceId}`, o, 'stop');
-    await this.intend('stop', { state: 'stop' }, 'stop requested');
+    await this.intend('stop', { state: 'stop' });
     await this.cloud.instances.stop(this.j.instanceId!);
     await this.write({ state: 'stopped', requested: null }, `instance ${this.j.instanceId} is stopping`);
   }
@@ -212,13 +278,6 @@ class Guide implements ManualGuide {
   }
 
   private async createImage(): Promise<void> {
-    const s = this.view.state;
-    if (s === 'running' || s === 'connect' || s === 'stop') {
-      throw new PawError(`cannot create the image: instance ${this.j.instanceId} is running`, {
-        hint: `stop it first (${this.cmd} stop --yes); an image of a running instance may catch its disks mid-write`,
-      });
-    }
-    if (s !== 'create-image') this.refuse('create the image');
     const instance = await this.describeInstance();
     if (instance && instance.state !== 'stopped') {
       throw new PawError(`cannot create the image: instance ${instance.id} is ${instance.state}, not stopped`, {
@@ -227,7 +286,7 @@ class Guide implements ManualGuide {
     }
     const { name, deregistered } = await freeOutputName(this.cloud, this.workflow, this.step);
     for (const id of deregistered) await this.write({}, `failed image ${id} deregistered to free the name ${name}`);
-    await this.intend('create-image', { imageName: name }, `image requested: ${name}`);
+    await this.intend('create-image', { imageName: name }, name);
     let imageId: string;
     try {
       imageId = await this.cloud.images.createImage(createImageInput(this.workflow, this.step, this.j, name));
@@ -255,12 +314,9 @@ class Guide implements ManualGuide {
   }
 
   private async terminate(o: ActionOptions): Promise<void> {
-    const s = this.view.state;
-    if (s === 'record' || s === 'done') return;
-    if (s === 'launch' || s === 'image-available') this.refuse('terminate the instance');
     this.needConfirmation(`terminating instance ${this.j.instanceId}`, o, 'terminate');
-    const abandon = s !== 'terminate';
-    await this.intend('terminate', {}, 'terminate requested');
+    const abandon = this.view.state !== 'terminate';
+    await this.intend('terminate', {});
     await this.cloud.instances.terminate(this.j.instanceId!);
     await this.describeInstance();
     if (abandon) {
@@ -271,7 +327,7 @@ class Guide implements ManualGuide {
   }
 
   private async record(o: ActionOptions): Promise<void> {
-    await this.intend('record', {}, 'record requested');
+    await this.intend('record', {});
     const launched = this.j.launchedAt ? Date.parse(this.j.launchedAt) : undefined;
     const item = await recordAmi(this.cloud, this.workflow, this.step, this.j.imageId!, {
       baseAmiId: this.j.sourceAmiId ?? undefined,

@@ -31,9 +31,11 @@ const journalSchema = z.object({
    * The cloud call about to be made in `state`, written before it is made. Present on reopening
    * means the call may or may not have happened: the guide checks EC2 before going on.
    */
-  requested: z.object({ action: z.string(), at: z.string() }).nullable(),
+  requested: z.object({ action: z.string(), at: z.string(), call: z.string().optional() }).nullable(),
   /** RunInstances' idempotency token: repeating a launch whose answer was lost finds the same instance. */
   launchToken: z.string().nullable(),
+  /** The attempt's run id, tagged on its instance (`paw:run_id`). */
+  runId: z.string().nullable().default(null),
   instanceId: z.string().nullable(),
   instanceType: z.string().nullable(),
   keyName: z.string().nullable(),
@@ -62,6 +64,7 @@ export function emptyJournal(workflowId: string, stepId: string): ManualJournal 
     state: 'launch',
     requested: null,
     launchToken: null,
+    runId: null,
     instanceId: null,
     instanceType: null,
     keyName: null,

@@ -9,6 +9,7 @@ import { pawPath } from '../paths.js';
 import { checkSafeName } from '../workflow/names.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
+import { newRunId } from '../packer/runs.js';
 import type { ManualJournal } from './journal.js';
 
 export const DEFAULT_INSTANCE_TYPE = 't3.micro';
@@ -120,11 +121,18 @@ export async function chooseKeyPair(
   workflow: Workflow,
   step: Step,
   chosen: string | undefined,
+  journaling: KeyPairJournaling = {},
 ): Promise<{ keyName: string; pemPath: string | null; created: boolean }> {
   if (chosen !== undefined) checkSafeName(chosen, 'key name');
   const keyName = chosen ?? defaultKeyName(workflow, step);
   const pemPath = pemPathFor(step, keyName);
-  const exists = (await cloud.instances.keyPairs()).some((k) => k.name === keyName);
+  let exists = (await cloud.instances.keyPairs()).some((k) => k.name === keyName);
+  if (exists && !existsSync(pemPath) && journaling.leaked === keyName) {
+    // paw-tui created it and was stopped before its private key reached the disk: nobody can
+    // use it, so it is replaced rather than blocking every later launch.
+    await cloud.instances.deleteKeyPair(keyName);
+    exists = false;
+  }
   if (exists) {
     if (existsSync(pemPath)) return { keyName, pemPath, created: false };
     if (chosen !== undefined) return { keyName, pemPath: null, created: false };
@@ -133,8 +141,12 @@ export async function chooseKeyPair(
     });
   }
   let material: string;
+  await journaling.beforeCreate?.(keyName);
   try {
-    material = await cloud.instances.createKeyPair(keyName);
+    material = await cloud.instances.createKeyPair(keyName, {
+      'paw:workflow_id': workflow.param.workflow_id,
+      'paw:step_id': step.id,
+    });
   } catch (e) {
     if (/Duplicate/i.test(String((e as { name?: unknown }).name)) || /already exists/i.test(String((e as Error).message))) {
       throw new PawError(`key pair name "${keyName}" is taken in ${cloud.region}`, {
@@ -148,14 +160,25 @@ export async function chooseKeyPair(
   return { keyName, pemPath, created: true };
 }
 
-/** The instance's tags: paw-tui's, then the user's `aws_tags` (they win, as on AMIs). */
-export function instanceTags(workflow: Workflow, step: Step): Record<string, string> {
+/** How a key pair creation is journaled: the intent before CreateKeyPair, and the one a killed run left. */
+export interface KeyPairJournaling {
+  beforeCreate?: (keyName: string) => Promise<void>;
+  /** The key pair whose creation the journal asked for and never saw end (its .pem was never written). */
+  leaked?: string | null;
+}
+
+/**
+ * The instance's tags: the user's `aws_tags`, then paw-tui's, which find the instance again
+ * whatever happens to the journal (they win over the user's).
+ */
+export function instanceTags(workflow: Workflow, step: Step, runId: string): Record<string, string> {
   return {
     Name: `paw-tui manual ${workflow.param.workflow_id}/${step.id}`,
+    ...workflow.param.aws_tags,
     'paw:workflow_id': workflow.param.workflow_id,
     'paw:step_id': step.id,
+    'paw:run_id': runId,
     'paw:build_method': 'manual',
-    ...workflow.param.aws_tags,
   };
 }
 
@@ -171,15 +194,17 @@ export async function planLaunch(
   step: Step,
   journal: ManualJournal,
   options: { instanceType?: string; keyName?: string },
+  journaling: KeyPairJournaling = {},
 ): Promise<{ input: LaunchInput; journal: Partial<ManualJournal>; event: string }> {
   const retry = journal.requested?.action === 'launch' && journal.launchToken !== null;
   const source = retry
     ? { id: journal.sourceAmiId!, name: journal.sourceAmiName ?? '' }
     : await sourceAmi(cloud, workflow, step);
   const network = await findNetwork(cloud, workflow);
-  const key = await chooseKeyPair(cloud, workflow, step, retry ? (journal.keyName ?? undefined) : options.keyName);
+  const key = await chooseKeyPair(cloud, workflow, step, retry ? (journal.keyName ?? undefined) : options.keyName, journaling);
   const instanceType = retry ? journal.instanceType! : (options.instanceType ?? DEFAULT_INSTANCE_TYPE);
   const clientToken = retry ? journal.launchToken! : randomUUID();
+  const runId = retry && journal.runId ? journal.runId : newRunId(step.id, new Date());
   return {
     input: {
       imageId: source.id,
@@ -188,10 +213,11 @@ export async function planLaunch(
       securityGroupIds: [network.securityGroupId],
       instanceProfileName: network.instanceProfileName,
       keyName: key.keyName,
-      tags: instanceTags(workflow, step),
+      tags: instanceTags(workflow, step, runId),
       clientToken,
     },
     journal: {
+      runId,
       launchToken: clientToken,
       instanceType,
       keyName: key.keyName,
@@ -199,6 +225,6 @@ export async function planLaunch(
       sourceAmiId: source.id,
       sourceAmiName: source.name,
     },
-    event: `launch requested: ${instanceType} from ${source.id}${key.created ? `, key pair ${key.keyName} created` : ''}`,
+    event: `${instanceType} from ${source.id}${key.created ? `, key pair ${key.keyName} created` : ''}`,
   };
 }

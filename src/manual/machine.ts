@@ -56,7 +56,20 @@ export interface StateSpec {
   driver: Driver;
   /** The state reached once the action is done. */
   next: ManualState | null;
+  /**
+   * What a person's word does here when the state waits for them: at launch, launching; at
+   * connect, saying the work is done stops the instance.
+   */
+  personDone?: ManualAction;
+  /**
+   * What EC2's answer about the instance means in this state when it is not what the journal
+   * expects (reconciliation on reopening): the state to go to. `gone`: terminated or missing
+   * past the grace time; `stopped`: stopping or stopped; `running`: pending or running.
+   */
+  onInstance?: Partial<Record<InstanceCondition, ManualState>>;
 }
+
+export type InstanceCondition = 'gone' | 'stopped' | 'running';
 
 export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
   launch: {
@@ -67,6 +80,7 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     intent: 'launch requested',
     driver: 'person',
     next: 'running',
+    personDone: 'launch',
   },
   running: {
     state: 'running',
@@ -76,6 +90,7 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     intent: null,
     driver: 'auto',
     next: 'connect',
+    onInstance: { gone: 'launch', stopped: 'stopped' },
   },
   connect: {
     state: 'connect',
@@ -85,6 +100,8 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     intent: null,
     driver: 'person',
     next: 'stop',
+    personDone: 'stop',
+    onInstance: { gone: 'launch', stopped: 'stopped' },
   },
   stop: {
     state: 'stop',
@@ -94,6 +111,7 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     intent: 'stop requested',
     driver: 'confirm',
     next: 'stopped',
+    onInstance: { gone: 'launch', stopped: 'stopped' },
   },
   stopped: {
     state: 'stopped',
@@ -103,6 +121,7 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     intent: null,
     driver: 'auto',
     next: 'create-image',
+    onInstance: { gone: 'launch', running: 'connect' },
   },
   'create-image': {
     state: 'create-image',
@@ -112,6 +131,7 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     intent: 'image requested',
     driver: 'auto',
     next: 'image-available',
+    onInstance: { gone: 'launch' },
   },
   'image-available': {
     state: 'image-available',
@@ -130,6 +150,7 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     intent: 'terminate requested',
     driver: 'confirm',
     next: 'record',
+    onInstance: { gone: 'record' },
   },
   record: {
     state: 'record',
@@ -177,11 +198,119 @@ export function instanceMayBeLive(state: ManualState): boolean {
   return i >= stateIndex('running') && i <= stateIndex('terminate');
 }
 
-/**
- * Where an unattended run (`manual resume`) must stop: at the person's own work always, and at
- * a confirmation unless it was given up front (`--yes`).
- */
-export function needsPerson(state: ManualState, confirmed: boolean): boolean {
-  const d = MACHINE[state].driver;
-  return state === 'done' || d === 'person' || (d === 'confirm' && !confirmed);
+
+/** What the user asks for: a headless `manual <step> <command>`, or a key on the screen. */
+export type ManualCommand = 'launch' | 'stop' | 'image' | 'terminate' | 'abandon' | 'resume' | 'next' | 'go-on';
+
+export interface CommandSpec {
+  /** The action the command names: performed when its state is reached (asked first where the table says so). */
+  does: ManualAction | 'current' | null;
+  /** Actions a person at a terminal is offered on the way (resume offers the terminate it stops at). */
+  offers: ManualAction[];
+  /** It goes on until this state is reached, or a person is needed. */
+  goal: ManualState | null;
+  /** States where it is refused: the word for what cannot be done now. */
+  refusedAt: ManualState[];
 }
+
+/**
+ * The commands of the manual path: what each does, how far it goes and where it is refused.
+ * The headless command and the screen only name a command; the guide follows this table.
+ */
+export const COMMANDS: Readonly<Record<ManualCommand, CommandSpec>> = {
+  launch: { does: 'launch', offers: [], goal: null, refusedAt: [] },
+  stop: { does: 'stop', offers: [], goal: 'create-image', refusedAt: ['launch', 'running'] },
+  image: {
+    does: 'create-image',
+    offers: [],
+    goal: 'terminate',
+    refusedAt: ['launch', 'running', 'connect', 'stop'],
+  },
+  terminate: { does: 'terminate', offers: [], goal: null, refusedAt: ['launch', 'image-available'] },
+  abandon: {
+    does: 'terminate',
+    offers: [],
+    goal: 'launch',
+    refusedAt: ['launch', 'image-available', 'terminate', 'record', 'done'],
+  },
+  resume: { does: null, offers: ['terminate'], goal: null, refusedAt: [] },
+  next: { does: 'current', offers: [], goal: null, refusedAt: [] },
+  'go-on': { does: null, offers: [], goal: null, refusedAt: [] },
+};
+
+/** States where terminating gives the instance up before its image is made (the path starts again). */
+export const ABANDONABLE: readonly ManualState[] = ['running', 'connect', 'stop', 'stopped', 'create-image'];
+
+/** Actions that cannot be undone: a person says yes first (or `--yes`). */
+export function needsConfirmation(action: ManualAction): boolean {
+  return MANUAL_STATES.some((s) => MACHINE[s].action === action && MACHINE[s].driver === 'confirm');
+}
+
+/** What the guide does next for a command at a state. */
+export type Move =
+  | { kind: 'perform'; action: ManualAction; confirm: 'ask' | 'offer' | null; abandon: boolean }
+  | { kind: 'refuse'; action: ManualAction }
+  | { kind: 'stop' };
+
+/**
+ * The one decision of the manual path: for a command at a state, what to do next. `requested`:
+ * the action whose intent the journal holds (asked for before paw-tui stopped: carrying it out
+ * needs no new confirmation). `started`: the command has already done something (a refusal
+ * only applies to where it starts).
+ */
+export function nextMove(command: ManualCommand, state: ManualState, requested: string | null, started: boolean): Move {
+  const c = COMMANDS[command];
+  if (!started && c.refusedAt.includes(state)) return { kind: 'refuse', action: c.does === 'current' || c.does === null ? 'launch' : c.does };
+  if (command === 'abandon' || (command === 'terminate' && ABANDONABLE.includes(state))) {
+    if (started) return { kind: 'stop' };
+    return { kind: 'perform', action: 'terminate', confirm: 'ask', abandon: true };
+  }
+  if (state === 'done' && command === 'launch' && !started) return { kind: 'perform', action: 'launch', confirm: null, abandon: false };
+  if (state === 'done' || (c.goal !== null && stateIndex(state) >= stateIndex(c.goal))) return { kind: 'stop' };
+  const spec = MACHINE[state];
+  const named = c.does === 'current' ? (started ? null : (spec.personDone ?? spec.action)) : c.does;
+  const action = spec.driver === 'person' ? spec.personDone : spec.action;
+  if (!action) return { kind: 'stop' };
+  const carriedOut = requested === action;
+  if (spec.driver === 'person') {
+    if (!carriedOut && named !== action) return { kind: 'stop' };
+    return { kind: 'perform', action, confirm: needsConfirmation(action) && !carriedOut ? 'ask' : null, abandon: false };
+  }
+  if (spec.driver === 'confirm') {
+    if (carriedOut) return { kind: 'perform', action, confirm: null, abandon: false };
+    if (named === action) return { kind: 'perform', action, confirm: 'ask', abandon: false };
+    if (c.offers.includes(action)) return { kind: 'perform', action, confirm: 'offer', abandon: false };
+    return { kind: 'stop' };
+  }
+  return { kind: 'perform', action, confirm: null, abandon: false };
+}
+
+/** Whether an action belongs to a state: its own action, the person's word there, or giving the instance up. */
+export function actionAllowed(action: ManualAction, state: ManualState): boolean {
+  const spec = MACHINE[state];
+  if (action === 'launch' && state === 'done') return true;
+  return spec.action === action || spec.personDone === action || (action === 'terminate' && ABANDONABLE.includes(state));
+}
+
+/** Whether the checklist is already past the state an action leaves (doing it again is nothing). */
+export function actionDone(action: ManualAction, state: ManualState): boolean {
+  if (action === 'launch') return false;
+  const home = MANUAL_STATES.filter((s) => MACHINE[s].action === action).at(-1);
+  return home !== undefined && stateIndex(state) > stateIndex(home);
+}
+
+/** The question asked before an action that cannot be undone. */
+export function confirmQuestion(action: ManualAction, abandon: boolean, ids: { instanceId: string | null; imageId: string | null }): string {
+  if (abandon) return `Terminate instance ${ids.instanceId} without making its image? The work on it is lost; the checklist starts again at launch.`;
+  if (action === 'stop') return `Stop instance ${ids.instanceId}? Then its image is made from what is on its disk.`;
+  if (action === 'terminate') return `Terminate instance ${ids.instanceId}? Its image ${ids.imageId} is kept.`;
+  return `${MACHINE[MANUAL_STATES.find((s) => MACHINE[s].action === action)!].label}?`;
+}
+
+/** What an action is called where it needs a confirmation nobody gave ("stopping instance i-…"). */
+export function confirmSubject(action: ManualAction, instanceId: string | null): string {
+  return `${action === 'stop' ? 'stopping' : action === 'terminate' ? 'terminating' : action} instance ${instanceId}`;
+}
+
+/** The key pair a launch creates is a cloud call of its own, journaled like the others. */
+export const KEY_PAIR_INTENT = { awsCall: 'CreateKeyPair', intent: 'key pair requested' } as const;

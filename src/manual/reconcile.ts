@@ -1,7 +1,7 @@
 import type { AmiImage, Cloud, Instance } from '../aws/ports.js';
 import type { Step } from '../workflow/types.js';
 import { type ManualJournal, updateJournal } from './journal.js';
-import { type ManualState, stateIndex } from './machine.js';
+import { type InstanceCondition, MACHINE, type ManualState } from './machine.js';
 
 /**
  * Brings the journal in line with what EC2 really holds. Someone may have stopped or
@@ -40,11 +40,25 @@ function gone(instance: Instance | null, id: string, launchedAt: string | null):
   return `instance ${id} was terminated outside paw-tui${instance.stateReason ? ` (${instance.stateReason})` : ''}`;
 }
 
+const id = (j: ManualJournal) => j.instanceId;
+
+/**
+ * What EC2's answer means for the table: gone (terminated, or missing past the grace time after
+ * launch), stopped, running; null while a just-launched instance is not listed yet.
+ */
+function instanceCondition(instance: Instance | null, launchedAt: string | null): InstanceCondition | null {
+  if (!instance) return launchedAt && Date.now() - Date.parse(launchedAt) < MISSING_GRACE_MS ? null : 'gone';
+  if (GONE.has(instance.state)) return 'gone';
+  if (STOPPING.has(instance.state)) return 'stopped';
+  return 'running';
+}
+
 /** Fields that describe one attempt; cleared when the path starts again at launch. */
 export const FRESH_ATTEMPT = {
   state: 'launch' as ManualState,
   requested: null,
   launchToken: null,
+  runId: null,
   instanceId: null,
   launchedAt: null,
   imageId: null,
@@ -65,27 +79,43 @@ export async function reconcile(cloud: Cloud, step: Step, journal: ManualJournal
   const inst = instance ?? null;
   const s = j.state;
 
-  if (s === 'launch' && j.requested) {
-    notes.push('a launch was requested but its answer was not recorded; launching again finds the same instance (same client token)');
-  }
-
-  // The instance matters until the image is safe; after that, its end is expected.
-  if (j.instanceId && stateIndex(s) >= stateIndex('running') && stateIndex(s) <= stateIndex('create-image')) {
-    const lost = gone(inst, j.instanceId, j.launchedAt);
-    if (lost) {
-      await move({ ...FRESH_ATTEMPT }, `${lost}; the path starts again at launch`);
-      return { journal: j, instance: inst, image: null, notes };
+  if (s === 'launch' && j.requested?.action === 'launch' && j.launchToken) {
+    // RunInstances may have started the instance before paw-tui stopped: EC2 finds it by the token.
+    const [launched] = await cloud.instances.find({ clientToken: j.launchToken });
+    if (launched) {
+      await move(
+        { state: 'running', requested: null, instanceId: launched.id, launchedAt: launched.launchTime || new Date().toISOString() },
+        `instance ${launched.id} was launched before paw-tui stopped (found by its client token)`,
+      );
+      return { journal: j, instance: launched, image, notes };
     }
+    notes.push('a launch was requested but no instance has its client token; launching again cannot start a second one (same token)');
+  } else if (s === 'launch' && j.requested?.action === 'create-key-pair') {
+    notes.push(`key pair ${j.keyName} was requested but its .pem was not saved; launching again replaces it`);
   }
 
-  if ((s === 'running' || s === 'connect') && inst && STOPPING.has(inst.state)) {
-    await move({ state: 'stopped', requested: null }, `instance ${j.instanceId} was stopped outside paw-tui; going on from stopped`);
-  } else if (s === 'stop' && inst && STOPPING.has(inst.state)) {
-    await move({ state: 'stopped', requested: null }, `stop of ${j.instanceId} was already done (EC2 says ${inst.state})`);
-  } else if (s === 'stop' && j.requested && inst?.state === 'running') {
-    notes.push(`stop of ${j.instanceId} was requested but EC2 still says running; asking again is harmless`);
-  } else if (s === 'stopped' && inst && (inst.state === 'running' || inst.state === 'pending')) {
-    await move({ state: 'connect', requested: null }, `instance ${j.instanceId} was started again outside paw-tui; back to connect`);
+  // What EC2 says about the instance, against what the table expects in this state.
+  if (j.instanceId) {
+    const condition = instanceCondition(inst, j.launchedAt);
+    const target = condition ? MACHINE[s].onInstance?.[condition] : undefined;
+    if (target && condition) {
+      const id = j.instanceId;
+      if (target === 'launch') {
+        await move({ ...FRESH_ATTEMPT }, `${gone(inst, id, j.launchedAt)}; the path starts again at launch`);
+        return { journal: j, instance: inst, image: null, notes };
+      }
+      const note =
+        target === 'record'
+          ? `instance ${id} is already ${inst ? inst.state : 'gone'}`
+          : s === 'stop'
+            ? `stop of ${id} was already done (EC2 says ${inst!.state})`
+            : condition === 'stopped'
+              ? `instance ${id} was stopped outside paw-tui; going on from stopped`
+              : `instance ${id} was started again outside paw-tui; back to connect`;
+      await move({ state: target, requested: null }, note);
+    } else if (s === 'stop' && j.requested && inst?.state === 'running') {
+      notes.push(`stop of ${id(j)} was requested but EC2 still says running; asking again is harmless`);
+    }
   }
 
   if (j.state === 'create-image' && j.requested) {
@@ -107,10 +137,6 @@ export async function reconcile(cloud: Cloud, step: Step, journal: ManualJournal
       await move({ state: 'create-image', requested: null, imageId: null }, `${failed}; create the image again`);
       image = null;
     }
-  }
-
-  if (j.state === 'terminate' && j.instanceId && (!inst || GONE.has(inst.state))) {
-    await move({ state: 'record', requested: null }, `instance ${j.instanceId} is already ${inst ? inst.state : 'gone'}`);
   }
 
   return { journal: j, instance: inst, image, notes };

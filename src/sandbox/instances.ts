@@ -164,16 +164,34 @@ export function sandboxInstances(store: SandboxStore, region: string): Instances
       sandboxCall('iam', 'GetInstanceProfile', async () => (await store.read()).instanceProfiles.includes(name)),
 
     keyPairs: () =>
-      sandboxCall('ec2', 'DescribeKeyPairs', async () => (await store.read()).keyPairs.map((k) => ({ name: k.name, id: k.id }))),
+      sandboxCall('ec2', 'DescribeKeyPairs', async () => (await store.read()).keyPairs.map((k) => ({ name: k.name, id: k.id, tags: { ...k.tags } }))),
 
-    createKeyPair: (name) =>
+    deleteKeyPair: (name) =>
+      sandboxCall('ec2', 'DeleteKeyPair', () =>
+        store.update((s) => {
+          s.keyPairs = s.keyPairs.filter((k) => k.name !== name);
+        }),
+      ),
+
+    find: (filter) =>
+      sandboxCall('ec2', 'DescribeInstances', async () => {
+        const s = await store.read();
+        return Object.values(s.instances)
+          .map((i) => ({ record: i, seen: toInstance(i, region) }))
+          .filter(({ seen }) => seen.state !== 'terminated')
+          .filter(({ record }) => filter.clientToken === undefined || record.clientToken === filter.clientToken)
+          .filter(({ seen }) => Object.entries(filter.tags ?? {}).every(([k, v]) => seen.tags[k] === v))
+          .map(({ seen }) => seen);
+      }),
+
+    createKeyPair: (name, tags) =>
       sandboxCall('ec2', 'CreateKeyPair', async () => {
         const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
         const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
         const der = privateKey.export({ type: 'pkcs8', format: 'der' });
         await store.update((s) => {
           if (s.keyPairs.some((k) => k.name === name)) throw sandboxError('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`);
-          s.keyPairs.push({ name, id: newId('key'), fingerprint: fingerprint(der) });
+          s.keyPairs.push({ name, id: newId('key'), fingerprint: fingerprint(der), ...(tags ? { tags: { ...tags } } : {}) });
         });
         return pem;
       }),

@@ -83,7 +83,7 @@ const stateSchema = z.object({
   subnets: z.array(named.extend({ vpcId: z.string() })),
   securityGroups: z.array(named.extend({ vpcId: z.string() })),
   instanceProfiles: z.array(z.string()),
-  keyPairs: z.array(z.object({ name: z.string(), id: z.string(), fingerprint: z.string() })),
+  keyPairs: z.array(z.object({ name: z.string(), id: z.string(), fingerprint: z.string(), tags: tags.optional() })),
   /** Public SSM parameters: name → value. */
   parameters: z.record(z.string(), z.string()),
   /** What DescribeImageReferences answers for an image (none unless a test puts some here). */

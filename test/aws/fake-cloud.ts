@@ -126,6 +126,8 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
       instanceProfileExists: unused,
       keyPairs: unused,
       createKeyPair: unused,
+      deleteKeyPair: unused,
+      find: unused,
     },
     catalog: {
       tableName: 'paw_ami_catalog',

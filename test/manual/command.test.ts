@@ -19,7 +19,7 @@ describe('paw-tui manual, headless', () => {
 
     const launch = await manual(dir, ['launch', '--instance-type', 't3.small']);
     expect(launch.code, launch.stderr).toBe(0);
-    expect(launch.stdout).toMatch(/^ {2}launch requested: t3\.small from ami-0975ad60e5054592a, key pair paw-paw-example-hardening created\n {2}instance (i-\w+) launched\n/);
+    expect(launch.stdout).toMatch(/^ {2}key pair requested: paw-paw-example-hardening\n {2}launch requested: t3\.small from ami-0975ad60e5054592a, key pair paw-paw-example-hardening created\n {2}instance (i-\w+) launched\n/);
     expect(launch.stdout).toMatch(/  ▶ Connect and provision it by hand   ← now/);
     expect(launch.stdout).toMatch(/instance i-\w+: running, ec2-[\d-]+\.compute-1\.amazonaws\.com, up \d+s, t3\.small ≈ \$0\.0208\/h/);
     const pem = path.join(dir, 's03-hardening', '.paw', 'paw-paw-example-hardening.pem');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checklist, instanceMayBeLive, MACHINE, MANUAL_STATES, needsPerson } from '../../src/manual/machine.js';
+import { actionAllowed, actionDone, checklist, instanceMayBeLive, MACHINE, MANUAL_STATES, nextMove } from '../../src/manual/machine.js';
 
 describe('the manual state machine', () => {
   it('walks the states of SPEC §5 in order, each naming the next', () => {
@@ -20,14 +20,6 @@ describe('the manual state machine', () => {
     expect(MANUAL_STATES.filter((s) => MACHINE[s].driver === 'confirm')).toEqual(['stop', 'terminate']);
   });
 
-  it('stops an unattended run at the person and at confirmations not given', () => {
-    expect(needsPerson('connect', true)).toBe(true);
-    expect(needsPerson('terminate', false)).toBe(true);
-    expect(needsPerson('terminate', true)).toBe(false);
-    expect(needsPerson('image-available', false)).toBe(false);
-    expect(needsPerson('done', true)).toBe(true);
-  });
-
   it('marks the checklist done / current / next', () => {
     const lines = checklist('stop');
     expect(lines.map((l) => l.mark)).toEqual(['done', 'done', 'done', 'current', 'next', 'later', 'later', 'later', 'later']);
@@ -39,5 +31,47 @@ describe('the manual state machine', () => {
     expect(instanceMayBeLive('connect')).toBe(true);
     expect(instanceMayBeLive('terminate')).toBe(true);
     expect(instanceMayBeLive('record')).toBe(false);
+  });
+
+  it('decides every command: what it does first, where it is refused, what it asks', () => {
+    const first = (c: Parameters<typeof nextMove>[0], s: Parameters<typeof nextMove>[1], requested: string | null = null) => nextMove(c, s, requested, false);
+    expect(first('stop', 'launch')).toEqual({ kind: 'refuse', action: 'stop' });
+    expect(first('stop', 'running')).toEqual({ kind: 'refuse', action: 'stop' });
+    expect(first('stop', 'connect')).toEqual({ kind: 'perform', action: 'stop', confirm: 'ask', abandon: false });
+    // A stop asked for before paw-tui stopped is carried out without asking again.
+    expect(first('stop', 'stop', 'stop')).toEqual({ kind: 'perform', action: 'stop', confirm: null, abandon: false });
+    expect(first('stop', 'create-image')).toEqual({ kind: 'stop' });
+    expect(first('image', 'connect')).toEqual({ kind: 'refuse', action: 'create-image' });
+    expect(first('image', 'stopped')).toEqual({ kind: 'perform', action: 'wait-stopped', confirm: null, abandon: false });
+    expect(first('terminate', 'connect')).toEqual({ kind: 'perform', action: 'terminate', confirm: 'ask', abandon: true });
+    expect(first('terminate', 'terminate')).toEqual({ kind: 'perform', action: 'terminate', confirm: 'ask', abandon: false });
+    expect(first('terminate', 'image-available')).toEqual({ kind: 'refuse', action: 'terminate' });
+    expect(first('resume', 'terminate')).toEqual({ kind: 'perform', action: 'terminate', confirm: 'offer', abandon: false });
+    expect(first('go-on', 'terminate')).toEqual({ kind: 'stop' });
+    expect(first('go-on', 'connect')).toEqual({ kind: 'stop' });
+    expect(first('resume', 'launch', 'launch')).toEqual({ kind: 'perform', action: 'launch', confirm: null, abandon: false });
+    expect(first('resume', 'launch')).toEqual({ kind: 'stop' });
+    expect(first('next', 'connect')).toEqual({ kind: 'perform', action: 'stop', confirm: 'ask', abandon: false });
+    expect(first('launch', 'done')).toEqual({ kind: 'perform', action: 'launch', confirm: null, abandon: false });
+    // Once under way, a command goes on through automatic states and stops at its goal.
+    expect(nextMove('stop', 'stopped', null, true)).toEqual({ kind: 'perform', action: 'wait-stopped', confirm: null, abandon: false });
+    expect(nextMove('stop', 'create-image', null, true)).toEqual({ kind: 'stop' });
+    expect(nextMove('next', 'connect', null, true)).toEqual({ kind: 'stop' });
+  });
+
+  it('says which actions belong where, and which are already done', () => {
+    expect(actionAllowed('stop', 'connect')).toBe(true);
+    expect(actionAllowed('create-image', 'connect')).toBe(false);
+    expect(actionAllowed('terminate', 'stopped')).toBe(true);
+    expect(actionDone('stop', 'stopped')).toBe(true);
+    expect(actionDone('terminate', 'record')).toBe(true);
+    expect(actionDone('launch', 'done')).toBe(false);
+  });
+
+  it('reconciles by the table: what EC2 says about the instance in each state', () => {
+    expect(MACHINE.connect.onInstance).toEqual({ gone: 'launch', stopped: 'stopped' });
+    expect(MACHINE.stopped.onInstance).toEqual({ gone: 'launch', running: 'connect' });
+    expect(MACHINE.terminate.onInstance).toEqual({ gone: 'record' });
+    expect(MACHINE['image-available'].onInstance).toBeUndefined();
   });
 });

@@ -67,6 +67,8 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       instanceProfileExists: unused('instanceProfileExists'),
       keyPairs: unused('keyPairs'),
       createKeyPair: unused('createKeyPair'),
+      deleteKeyPair: unused('deleteKeyPair'),
+      find: async () => [],
     },
     parameters: { byPath: unused('byPath') },
     catalog: {

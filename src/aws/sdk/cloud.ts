@@ -113,6 +113,8 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     instanceProfileExists: true,
     keyPairs: true,
     createKeyPair: true,
+    deleteKeyPair: true,
+    find: true,
   });
   const parameters = lazyPort<PublicParameters>(
     async () => {

@@ -1,5 +1,6 @@
 import {
   CreateKeyPairCommand,
+  DeleteKeyPairCommand,
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
@@ -115,12 +116,37 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>, retr
 
     async keyPairs() {
       const out = await call('ec2:DescribeKeyPairs', () => ec2.send(new DescribeKeyPairsCommand({})));
-      return (out.KeyPairs ?? []).flatMap((k) => (k.KeyName ? [{ name: k.KeyName, id: k.KeyPairId }] : []));
+      return (out.KeyPairs ?? []).flatMap((k) => (k.KeyName ? [{ name: k.KeyName, id: k.KeyPairId, tags: tagMap(k.Tags) }] : []));
     },
 
-    async createKeyPair(name) {
+    async deleteKeyPair(name) {
+      await call('ec2:DeleteKeyPair', () => ec2.send(new DeleteKeyPairCommand({ KeyName: name })));
+    },
+
+    async find(filter) {
+      const filters = [
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] },
+        ...(filter.clientToken ? [{ Name: 'client-token', Values: [filter.clientToken] }] : []),
+        ...Object.entries(filter.tags ?? {}).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+      ];
+      return allPages(async (token) => {
+        const out = await call('ec2:DescribeInstances', () =>
+          ec2.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })),
+        );
+        return { items: (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map(toInstance)), next: out.NextToken };
+      });
+    },
+
+    async createKeyPair(name, tags) {
       const out = await call('ec2:CreateKeyPair', () =>
-        ec2.send(new CreateKeyPairCommand({ KeyName: name, KeyType: 'rsa', KeyFormat: 'pem' })),
+        ec2.send(
+          new CreateKeyPairCommand({
+            KeyName: name,
+            KeyType: 'rsa',
+            KeyFormat: 'pem',
+            ...(tags ? { TagSpecifications: [{ ResourceType: 'key-pair', Tags: tagList(tags) }] } : {}),
+          }),
+        ),
       );
       if (!out.KeyMaterial) throw new PawError(`EC2 returned no private key for key pair ${name}`);
       return out.KeyMaterial;

@@ -4,7 +4,7 @@ import { InterruptedError } from '../../errors.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
 import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES, keyPairChoices, type KeyPairChoice } from '../../manual/launch.js';
-import { checklist, type ChecklistMark, needsPerson } from '../../manual/machine.js';
+import { checklist, type ChecklistMark } from '../../manual/machine.js';
 import { manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
 import type { TerminalSession } from '../../packer/types.js';
@@ -154,7 +154,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       setView(g.view);
       unsubscribe = g.subscribe(setView);
       // Reopened in the middle of work nobody has to decide on (a wait, the image, the record): go on.
-      if (!needsPerson(g.view.state, false)) g.resume({ signal: abort.signal, yes: false, ask }).catch(report);
+      g.command('go-on', { signal: abort.signal, yes: false, ask, unattended: true }).catch(report);
     }, report);
     // Leaving the screen stops the waiting, never the instance: the journal remembers it.
     return () => {
@@ -182,30 +182,13 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     [guide, ctx, ask, report],
   );
 
+  // Enter and x only name a command; the table of manual/machine.ts decides what it does here.
   const next = () =>
-    go(async (g, o) => {
-      const id = g.view.journal.instanceId;
-      const s = g.view.state;
-      if (s === 'connect' || s === 'stop') {
-        if (!(await ask(`Stop instance ${id}? Then its image is made from what is on its disk.`))) return;
-        await g.perform('stop', { ...o, confirmed: true });
-      } else if (s === 'terminate') {
-        if (!(await ask(`Terminate instance ${id}? Its image ${g.view.journal.imageId} is kept.`))) return;
-        await g.perform('terminate', { ...o, confirmed: true });
-      } else if (s === 'launch') {
-        // The first choice is the step's own key pair: created when missing, reused when its .pem is here.
-        await g.perform('launch', { ...o, instanceType, keyName: keyIndex > 0 ? keyPairs[keyIndex]?.name : undefined });
-      }
-      await g.resume(o);
-    });
+    go((g, o) =>
+      g.command('next', { ...o, instanceType, keyName: g.view.state === 'launch' && keyIndex > 0 ? keyPairs[keyIndex]?.name : undefined }),
+    );
 
-  const abandon = () =>
-    go(async (g, o) => {
-      if (!['running', 'connect', 'stop', 'stopped', 'create-image'].includes(g.view.state)) return;
-      const id = g.view.journal.instanceId;
-      if (!(await ask(`Terminate instance ${id} without making its image? The work on it is lost; the checklist starts again.`))) return;
-      await g.perform('terminate', { ...o, confirmed: true });
-    });
+  const abandon = () => go((g, o) => g.command('abandon', o));
 
   const connect = () => {
     if (!guide || session) return;
