@@ -72,7 +72,7 @@ describe('sandbox state', () => {
     cloud = await openCloud(dir);
     const [instance] = await cloud.instances.describe([id]);
     expect(instance).toMatchObject({ id, imageId: ROOT_AMI_ID, tags: { Name: 'kept' }, keyName: 'paw-key' });
-    expect(await cloud.instances.keyPairs()).toEqual([{ name: 'paw-key', id: expect.stringMatching(/^key-/) }]);
+    expect(await cloud.instances.keyPairs()).toEqual([{ tags: {}, name: 'paw-key', id: expect.stringMatching(/^key-/) }]);
     await cloud.close();
   });
 

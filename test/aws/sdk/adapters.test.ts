@@ -1,6 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import {
   CreateKeyPairCommand,
+  DeleteKeyPairCommand,
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
@@ -143,9 +144,29 @@ describe('ec2Instances', () => {
       .resolves({ KeyPairs: [{ KeyName: 'a', KeyPairId: 'key-1' }] })
       .on(CreateKeyPairCommand)
       .resolves({ KeyName: 'paw', KeyMaterial: '-----BEGIN RSA PRIVATE KEY-----' });
-    expect(await instances.keyPairs()).toEqual([{ name: 'a', id: 'key-1' }]);
+    expect(await instances.keyPairs()).toEqual([{ name: 'a', id: 'key-1', tags: {} }]);
     expect(await instances.createKeyPair('paw')).toBe('-----BEGIN RSA PRIVATE KEY-----');
     expect(ec2Mock).toHaveReceivedCommandWith(CreateKeyPairCommand, { KeyName: 'paw', KeyType: 'rsa', KeyFormat: 'pem' });
+    await instances.createKeyPair('paw2', { 'paw:step_id': 's' });
+    expect(ec2Mock).toHaveReceivedCommandWith(CreateKeyPairCommand, {
+      KeyName: 'paw2',
+      TagSpecifications: [{ ResourceType: 'key-pair', Tags: [{ Key: 'paw:step_id', Value: 's' }] }],
+    });
+  });
+
+  it('finds live instances by client token and tags, and deletes key pairs', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-1', State: { Name: 'running' } }] }] });
+    ec2Mock.on(DeleteKeyPairCommand).resolves({});
+    expect((await instances.find({ clientToken: 'tok', tags: { 'paw:step_id': 's' } })).map((i) => i.id)).toEqual(['i-1']);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      Filters: [
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] },
+        { Name: 'client-token', Values: ['tok'] },
+        { Name: 'tag:paw:step_id', Values: ['s'] },
+      ],
+    });
+    await instances.deleteKeyPair('paw2');
+    expect(ec2Mock).toHaveReceivedCommandWith(DeleteKeyPairCommand, { KeyName: 'paw2' });
   });
 });
 
