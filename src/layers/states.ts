@@ -2,29 +2,14 @@ import type { AmiImage, CatalogItem, Cloud } from '../aws/ports.js';
 import { errorLine } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { inputChanges, parseInputs, stepFingerprint, type StepFingerprint } from './fingerprint.js';
+import { reasonText, type StaleReason, type StepState } from './words.js';
+
+export { reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
 
 /**
  * Which steps are up to date and why the others are not (SPEC §10). The one place that decides
  * it: `steps`, `build --all`, `workflow bump` and the home screen all ask `stepStates()`.
  */
-
-export type StepState = 'up_to_date' | 'stale' | 'not_built' | 'building' | 'manual_in_progress';
-
-export type StaleReason =
-  | { kind: 'changed'; files: string[] }
-  | { kind: 'step_params' }
-  | { kind: 'workflow_params'; keys: string[] }
-  | { kind: 'rendered'; files: string[] }
-  | { kind: 'upstream'; step: string }
-  | { kind: 'base_changed'; was: string; now: string }
-  | { kind: 'source_ami_gone'; ami: string }
-  | { kind: 'ami_gone'; ami: string; state: string }
-  | { kind: 'no_fingerprint' }
-  | { kind: 'render_failed'; error: string }
-  | { kind: 'newer_base'; ami: string; name: string; days: number };
-
-/** The mark drawn beside a step (home and `steps`). */
-export const STATE_SIGN: Record<StepState, string> = { up_to_date: '●', stale: '◐', not_built: '○', building: '◌', manual_in_progress: '◌' };
 
 export interface StepStatus {
   step: string;
@@ -138,34 +123,6 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
     status.state = busy ?? (!item ? 'not_built' : reasons.length ? 'stale' : 'up_to_date');
   }
   return out;
-}
-
-/** One line of why, as home and `build` say it. */
-export function reasonText(r: StaleReason): string {
-  switch (r.kind) {
-    case 'changed':
-      return `changed: ${r.files.slice(0, 3).join(', ')}${r.files.length > 3 ? ` and ${r.files.length - 3} more` : ''}`;
-    case 'step_params':
-      return 'step params changed';
-    case 'workflow_params':
-      return `workflow params changed: ${r.keys.join(', ')}`;
-    case 'rendered':
-      return `rendered Packer files differ: ${r.files.join(', ')}`;
-    case 'upstream':
-      return `${r.step} is not up to date`;
-    case 'base_changed':
-      return `root base AMI changed (${r.was} → ${r.now})`;
-    case 'source_ami_gone':
-      return `source AMI ${r.ami} is gone`;
-    case 'ami_gone':
-      return `its AMI ${r.ami} is ${r.state}`;
-    case 'no_fingerprint':
-      return 'recorded without a fingerprint';
-    case 'render_failed':
-      return `templates do not render: ${r.error}`;
-    case 'newer_base':
-      return `a newer Ubuntu is out: ${r.ami} (${r.name}), ${r.days} days newer`;
-  }
 }
 
 /** `base: up to date (ami-…, 3 days)` / `app: stale: changed: install.sh` / `hardening: not built`. */

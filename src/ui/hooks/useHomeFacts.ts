@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CatalogItem, Cloud } from '../../aws/ports.js';
 import { PawError, errorLine } from '../../errors.js';
 import type { LiveManualInstance } from '../../manual/live.js';
+import type { StepStatus } from '../../layers/states.js';
 import type { InterruptedRun } from '../../packer/runs.js';
 import type { Workflow } from '../../workflow/types.js';
 
@@ -23,6 +24,8 @@ export interface HomeFacts {
   rootAmiProblem?: string | null;
   manual: LiveManualInstance[];
   interrupted: InterruptedRun[];
+  /** Up to date / stale and why, per step id (src/layers/states.ts); undefined while loading. */
+  layers?: Map<string, StepStatus>;
 }
 
 function problemOf(e: unknown): string {
@@ -64,6 +67,10 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
           if (!exists) return set({ tableMissing: true, built: new Map() });
           const items = await cloud.catalog.listWorkflow(workflow.param.workflow_id);
           set({ tableMissing: false, built: new Map(items.map((i) => [i.step_id, i])), catalogError: undefined });
+          const { stepStates } = await import('../../layers/states.js');
+          // Whether a step is stale is extra: the chain is drawn without it when it cannot be known.
+          const states = await stepStates({ cloud, workflow }).catch(() => null);
+          if (states) set({ layers: new Map(states.map((s) => [s.step, s])) });
         })
         .catch((e) => set({ catalogError: problemOf(e), built: new Map() }));
     }

@@ -2,6 +2,7 @@ import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { errorLine } from '../../errors.js';
+import { reasonText, STATE_SIGN } from '../../layers/words.js';
 import type { BuildJob, BuildJobs } from '../../packer/build-jobs.js';
 import type { Step } from '../../workflow/types.js';
 import { Confirm } from '../components/Confirm.js';
@@ -48,6 +49,9 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
   }
   if (!facts.built) return { mark: '·', tone: 'muted', text: 'checking the catalog…' };
   const item = facts.built.get(step.id);
+  const layer = facts.layers?.get(step.id);
+  if (item && layer?.state === 'stale') return { mark: STATE_SIGN.stale, tone: 'warn', text: `stale: ${layer.stale_reasons.map(reasonText).join('; ')}` };
+  if (item && layer?.state === 'up_to_date') return { mark: STATE_SIGN.up_to_date, tone: 'ok', text: `up to date ${item.ami_id} ${formatAge(item.create_at, now)}` };
   if (item) return { mark: '✔', tone: 'ok', text: `built ${item.ami_id} ${formatAge(item.create_at, now)}` };
   return { mark: '○', tone: 'muted', text: step.manual ? 'not built (manual step)' : 'not built' };
 }
