@@ -26,6 +26,12 @@ const INSTANCE = /\b(?:Instance ID|Launched instance):\s*(i-[0-9a-f]{8,17})\b|\b
 const AMI_LINE = /:\s+AMI:\s*(ami-[0-9a-f]{8,17})\s*$/;
 const AMIS_CREATED = /AMIs were created:\s*$/;
 const BUILD_ERRORED = /^Build '([^']+)' errored(?: after [^:]*)?: (.*)$/;
+// Packer's own step messages read as sentences (`Launching a source AWS instance...`); what a
+// provisioner writes to stderr comes through `==>` too, but as a tool's output: `debconf: …`,
+// `E: Unable to locate…`, `WARNING: apt does not…`, `+ apt-get …` (set -x).
+const STEP_MESSAGE = /^[A-Z][a-z]/;
+const TOOL_OUTPUT = /^[A-Za-z0-9_.-]+: |^[A-Z]+\b:/;
+const ERROR_MESSAGE = /^Error\b|\bfailed\b/;
 const REGION_AMI = /^\s*([a-z]{2}(?:-[a-z]+)+-\d+):\s*(ami-[0-9a-f]{8,17})\s*$/;
 
 /** Keeps the last `max` items without shifting on every push. */
@@ -122,7 +128,8 @@ export class PackerOutput {
     if (color) this.addBuild(color[1]!);
 
     const phase = PHASE.exec(line);
-    if (phase) this.startPhase(phase[1]!, phase[2]!);
+    const message = phase?.[2]?.trim() ?? '';
+    if (phase && STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[1]!, message, ERROR_MESSAGE.test(message));
 
     let build: string | undefined;
     const prefixed = BUILD_LINE.exec(line);
@@ -140,7 +147,10 @@ export class PackerOutput {
     }
 
     const errored = BUILD_ERRORED.exec(line);
-    if (errored) this.errors.push(`${errored[1]}: ${errored[2]!.trim()}`);
+    if (errored) {
+      this.errors.push(`${errored[1]}: ${errored[2]!.trim()}`);
+      this.startPhase(errored[1]!, `errored: ${errored[2]!.trim()}`, true);
+    }
 
     const ami = AMI_LINE.exec(line);
     if (ami) this.addAmi(ami[1]!);
@@ -153,7 +163,7 @@ export class PackerOutput {
     this.emit({ kind: 'line', line, build });
   }
 
-  private startPhase(build: string, message: string): void {
+  private startPhase(build: string, message: string, failed: boolean): void {
     const at = this.now();
     for (let i = this.phases.length - 1; i >= 0; i--) {
       const p = this.phases[i]!;
@@ -162,7 +172,7 @@ export class PackerOutput {
         break;
       }
     }
-    const phase: Phase = { build, message, startedAt: at };
+    const phase: Phase = failed ? { build, message, startedAt: at, failed } : { build, message, startedAt: at };
     this.phases.push(phase);
     this.emit({ kind: 'phase', phase });
   }

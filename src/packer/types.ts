@@ -55,6 +55,8 @@ export interface Phase {
   startedAt: number;
   /** Set when the next phase of the same build starts, or the run ends. */
   endedAt?: number;
+  /** Packer said this failed (`Error …`, `… failed`, `Build '…' errored`). */
+  failed?: boolean;
 }
 
 export type CheckStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped';

@@ -64,6 +64,32 @@ describe('PackerOutput', () => {
     }
   });
 
+  it('takes only Packer step messages as phases; errors are failed phases; tool output stays in the log', () => {
+    const out = new PackerOutput();
+    const log = [
+      '==> amazon-ebs.ubuntu: Provisioning with shell script: /tmp/packer-shell123',
+      '==> amazon-ebs.ubuntu: debconf: unable to initialize frontend: Dialog',
+      '==> amazon-ebs.ubuntu: E: Unable to locate package nope',
+      '==> amazon-ebs.ubuntu: WARNING: apt does not have a stable CLI interface.',
+      '==> amazon-ebs.ubuntu: + apt-get install -y nginx',
+      '    amazon-ebs.ubuntu: Setting up nginx (1.18.0)',
+      '==> amazon-ebs.ubuntu: Error launching source instance: UnauthorizedOperation: You are not authorized',
+      '==> amazon-ebs.ubuntu: Step "StepRunSourceInstance" failed',
+      "Build 'amazon-ebs.ubuntu' errored after 2 seconds 10 milliseconds: Error launching source instance",
+    ];
+    const lines: string[] = [];
+    out.on((e) => e.kind === 'line' && lines.push(e.line));
+    out.push(log.join('\n') + '\n');
+    out.end();
+    expect(out.phases.map((p) => [p.message, p.failed ?? false])).toEqual([
+      ['Provisioning with shell script: /tmp/packer-shell123', false],
+      ['Error launching source instance: UnauthorizedOperation: You are not authorized', true],
+      ['Step "StepRunSourceInstance" failed', true],
+      ['errored: Error launching source instance', true],
+    ]);
+    expect(lines).toEqual(log);
+  });
+
   it('reads build names of named HCL build blocks, spaces and all', () => {
     const out = new PackerOutput();
     out.push('install python.amazon-ebs.ubuntu: output will be in this color.\n');

@@ -268,3 +268,22 @@ describe('TextField', () => {
     await waitFor(() => expect(lastFrame()?.trim()).toBe('base'));
   });
 });
+
+describe('BuildProgress', () => {
+  it('draws a failed phase with ✖ and a finished one with ✔', async () => {
+    const { BuildProgress } = await import('../../src/ui/components/BuildProgress.js');
+    const state = {
+      checks: [],
+      builds: ['amazon-ebs.ubuntu'],
+      phases: [
+        { build: 'amazon-ebs.ubuntu', message: 'Launching a source AWS instance...', startedAt: 0, endedAt: 1000 },
+        { build: 'amazon-ebs.ubuntu', message: 'Error launching source instance', startedAt: 1000, endedAt: 2000, failed: true },
+      ],
+      endedAt: 2000,
+    } as unknown as import('../../src/packer/types.js').BuildState;
+    const { lastFrame } = renderText(<BuildProgress state={state} width={60} height={4} now={2000} />);
+    expect(lastFrame()).toContain('✔ Launching a source AWS instance...');
+    expect(lastFrame()).toContain('✖ Error launching source instance');
+    expect(lastFrame()).not.toContain('✔ Error');
+  });
+});

@@ -20,6 +20,7 @@ interface Row {
 
 function phaseRow(p: Phase, now: number, multi: boolean): Row {
   const ended = p.endedAt !== undefined;
+  if (p.failed) return { mark: '✖', tone: 'error', text: multi ? `${p.build}: ${p.message}` : p.message };
   return {
     mark: ended ? '✔' : '▸',
     tone: ended ? 'muted' : 'accent',
