@@ -1,4 +1,5 @@
 import { LineSplitter } from './lines.js';
+import { oneLine } from '../one-line.js';
 import type { Phase } from './types.js';
 
 /** Something picked out of Packer's output, as it appears. */
@@ -128,7 +129,7 @@ export class PackerOutput {
     if (color) this.addBuild(color[1]!);
 
     const phase = PHASE.exec(line);
-    const message = phase?.[2]?.trim() ?? '';
+    const message = oneLine(phase?.[2] ?? '').trim();
     if (phase && STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[1]!, message, ERROR_MESSAGE.test(message));
 
     let build: string | undefined;

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { BuildState, CheckStatus, Phase } from '../../packer/types.js';
 import { formatDuration } from '../hooks/useElapsed.js';
+import { oneLine } from '../../one-line.js';
 import { tone, type Tone } from '../theme.js';
 
 const checkMark: Record<CheckStatus, { mark: string; tone: Tone }> = {
@@ -48,7 +49,7 @@ export function BuildProgress({ state, width, height, now }: { state: BuildState
         <Box key={i} height={1} width={width}>
           <Box flexGrow={1} flexShrink={1} overflow="hidden">
             <Text wrap="truncate" color={r.tone === 'muted' ? undefined : tone(r.tone)}>
-              <Text color={tone(r.tone)}>{r.mark}</Text> {r.text}
+              <Text color={tone(r.tone)}>{r.mark}</Text> {oneLine(r.text)}
             </Text>
           </Box>
           {r.right ? (
