@@ -40,6 +40,30 @@ describe('the app shell and home', () => {
     expect(lastFrame()).toContain('Actions  b build · m manual · p params · + new step · a base AMI · i AMIs');
   });
 
+  it('draws the cursor on one step only, and keeps it there after another screen and Esc', async () => {
+    const { default: chalk } = await import('chalk');
+    const level = chalk.level;
+    chalk.level = 1;
+    try {
+      const { lastFrame, frames, stdin } = start(makeWorkflow());
+      await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
+      const cursorRows = () => frames.at(-1)!.split('\n').filter((l) => l.includes('→') && l.includes('\x1b[7m'));
+      expect(cursorRows()).toHaveLength(1);
+      expect(cursorRows()[0]).toContain('step1');
+      stdin.write('j');
+      await waitFor(() => expect(cursorRows()[0]).toContain('step2'));
+      stdin.write('p');
+      await waitFor(() => expect(lastFrame()).toContain('· params'));
+      stdin.write(keys.esc);
+      await waitFor(() => expect(lastFrame()).toMatch(/home/));
+      await waitFor(() => expect(lastFrame()).toMatch(/step1 → step2/));
+      expect(cursorRows()).toHaveLength(1);
+      expect(cursorRows()[0]).toContain('step2');
+    } finally {
+      chalk.level = level;
+    }
+  });
+
   it('shows a broken params file as a problem with its line and column, not a stack trace', async () => {
     const dir = makeWorkflow();
     writeFileSync(path.join(dir, 'workflow_param.json'), '{ "workflow_id": "demo", }\n');

@@ -2,12 +2,22 @@ import { useState } from 'react';
 import type { Key } from 'ink';
 import { isKey, keyMatches } from '../keys.js';
 
+/** Where each remembered list's cursor was, so it is still there after another screen. */
+const remembered = new Map<string, number>();
+
 /**
  * A highlighted row in a list of `count` rows: ↑/↓/j/k, PgUp/PgDn by `page`, g/Home and G/End.
- * `handle` returns true when it used the key.
+ * `handle` returns true when it used the key. With `remember`, the cursor outlives the screen
+ * (leaving for another screen and coming back, a refresh).
  */
-export function useListCursor(count: number, page: number) {
-  const [cursor, setCursor] = useState(0);
+export function useListCursor(count: number, page: number, remember?: string) {
+  const [cursor, setCursorState] = useState(() => (remember ? (remembered.get(remember) ?? 0) : 0));
+  const setCursor = (next: number | ((c: number) => number)) =>
+    setCursorState((c) => {
+      const value = typeof next === 'function' ? next(c) : next;
+      if (remember) remembered.set(remember, value);
+      return value;
+    });
   const clamped = count === 0 ? 0 : Math.min(cursor, count - 1);
   const limit = (to: number) => Math.max(0, Math.min(count - 1, to));
   const move = (to: number) => setCursor(limit(to));

@@ -70,7 +70,7 @@ export function AmisScreen({ ctx }: { ctx: AppContext }) {
   const sorted = useMemo(() => sortRows(rows ?? [], sortBy, stepOrder), [rows, sortBy, stepOrder]);
   const shown = useMemo(() => filterRows(sorted, filter), [sorted, filter]);
   const tableHeight = Math.max(2, ctx.bodyRows - 2);
-  const { cursor, handle } = useListCursor(shown.length, tableHeight - 1);
+  const { cursor, handle } = useListCursor(shown.length, tableHeight - 1, `amis:${ctx.workflow.dir}`);
   const current = shown[cursor];
 
   useEffect(() => {

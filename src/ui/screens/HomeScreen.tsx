@@ -95,7 +95,7 @@ export function HomeScreen(props: {
   // Facts, blank, chain title, blank, actions, the prompt line; the jobs line while builds run.
   const jobRows = running.length ? 1 : 0;
   const chainRows = Math.max(1, bodyRows - 9 - jobRows - problemRows - (problemRows ? 1 : 0));
-  const { cursor, handle } = useListCursor(steps.length, chainRows);
+  const { cursor, handle } = useListCursor(steps.length, chainRows, `home:${workflow?.dir ?? ''}`);
   const [started] = useState(() => Date.now());
   const [resolving, setResolving] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);

@@ -45,7 +45,7 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
   const [discarding, setDiscarding] = useState<(() => void) | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const listRows = Math.max(3, ctx.bodyRows - 4);
-  const { cursor, handle } = useListCursor(fields.length, listRows);
+  const { cursor, handle } = useListCursor(fields.length, listRows, `params:${ctx.workflow.dir}`);
   const field = fields[cursor];
   const file = step ? step.paramPath : ctx.workflow.paramPath;
   const mapName = step ? 'metadata' : 'aws_tags';
