@@ -7,7 +7,9 @@ import { PawError } from '../errors.js';
 import { Confirm } from './components/Confirm.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { ErrorLine } from './components/ErrorLine.js';
+import { CommandPalette } from './components/CommandPalette.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
+import { paletteEntries } from './palette-entries.js';
 import { KeyHints } from './components/KeyHints.js';
 import { AppContextValue, type AppContext, type AppOptions, type Route } from './context.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
@@ -85,6 +87,7 @@ export function App({
   const [stack, setStack] = useState<Route[]>([{ screen: 'home' }]);
   const [error, setError] = useState<unknown>(null);
   const [help, setHelp] = useState(false);
+  const [palette, setPalette] = useState(false);
   const [quitArmed, setQuitArmed] = useState(false);
   const [builds] = useState(() => givenBuilds ?? new BuildJobs());
   /** Quitting while builds run: asked first (interrupting is the default), then the clean-up shown. */
@@ -95,6 +98,8 @@ export function App({
   const backHandler = useRef<(() => boolean) | null>(null);
   const interruptHandler = useRef<(() => boolean) | null>(null);
   const route = stack[stack.length - 1]!;
+  const stackDepth = useRef(stack.length);
+  stackDepth.current = stack.length;
   useEffect(() => onErrorReporter?.((e) => setError(e)), [onErrorReporter]);
   useEffect(() => onStopReporter?.((why) => setStopping(why)), [onStopReporter]);
   const bodyRows = Math.max(3, rows - CHROME_ROWS);
@@ -217,6 +222,7 @@ export function App({
     }
     if (captured.current > 0) return;
     if (isKey('help', input, key)) setHelp(true);
+    else if (isKey('palette', input, key)) setPalette(true);
     else if (isKey('back', input, key)) {
       if (error) setError(null);
       else if (!backHandler.current?.()) back();
@@ -239,7 +245,23 @@ export function App({
           </Box>
         ) : null}
       </Box>
-      <Box height={bodyRows} flexDirection="column" overflow="hidden">
+      {palette ? (
+        <CommandPalette
+          width={columns}
+          height={Math.min(12, Math.max(4, Math.floor(bodyRows / 2)))}
+          onClose={() => setPalette(false)}
+          entries={paletteEntries({
+            steps: session.workflow?.steps ?? [],
+            open,
+            home: () => {
+              for (let depth = stackDepth.current; depth > 1; depth--) back();
+            },
+            refresh: () => void reload(),
+            keys: () => setHelp(true),
+          })}
+        />
+      ) : null}
+      <Box height={palette ? Math.max(1, bodyRows - Math.min(12, Math.max(4, Math.floor(bodyRows / 2)))) : bodyRows} flexDirection="column" overflow="hidden">
         {help ? (
           <HelpOverlay screen={route.screen} rows={bodyRows} width={columns} />
         ) : (
@@ -280,7 +302,7 @@ export function App({
       ) : (
         <Box height={1} />
       )}
-      <KeyHints screen={route.screen} only={help ? ['back'] : (hints ?? undefined)} width={columns} />
+      <KeyHints screen={route.screen} only={help ? ['back'] : palette ? ['open', 'move', 'back'] : (hints ?? undefined)} width={columns} />
     </Box>
   );
 }
