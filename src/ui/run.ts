@@ -5,8 +5,14 @@ import type { AppOptions } from './context.js';
 
 export type { AppOptions } from './context.js';
 
-const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+/*
+ * The mouse wheel: alternate scroll mode (1007) asks the terminal to send ↑/↓ for the wheel
+ * while the alternate screen shows, so the wheel moves lists and scrolls panes through the same
+ * keys. Full mouse reporting (1000/1006) is left off on purpose: it would take the mouse from the
+ * terminal, and selecting text to copy (an AMI id, a log line) would need Shift in most terminals.
+ */
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[?1007h\x1b[H';
+const LEAVE_ALT_SCREEN = '\x1b[?1007l\x1b[?1049l';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const SIGNAL_EXIT: Record<(typeof STOP_SIGNALS)[number], number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
