@@ -9,6 +9,7 @@ import { Table, type Column } from '../../src/ui/components/Table.js';
 import { TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
 import { TextField } from '../../src/ui/components/TextField.js';
 import { useListCursor } from '../../src/ui/hooks/useListCursor.js';
+import { KeyDispatch } from '../../src/ui/hooks/useKeys.js';
 import { useInput } from 'ink';
 import { keys, tick, waitFor, renderText } from './fixtures.js';
 
@@ -191,7 +192,12 @@ describe('TerminalPane', () => {
 
   it('search counts its matches and wraps with ] and [', async () => {
     const source = fakeSource(many);
-    const { stdin, lastFrame } = renderText(<TerminalPane source={source} width={70} height={6} active />);
+    // In KeyDispatch, as in the app: the search field leaves the keys the moment it closes.
+    const { stdin, lastFrame } = renderText(
+      <KeyDispatch>
+        <TerminalPane source={source} width={70} height={6} active />
+      </KeyDispatch>,
+    );
     await tick();
     stdin.write('/');
     await tick(60);
