@@ -98,6 +98,7 @@ async function measure(keystrokes: number): Promise<void> {
     showError: (e) => process.stderr.write(`screen error: ${String(e)}\n`),
     clearError: noop,
     captureKeys: noop,
+    captureAllKeys: noop,
     setBackHandler: noop,
     setInterruptHandler: noop,
     setHints: noop,

@@ -180,9 +180,13 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     if (disposed || parsing === 0) reportExit();
   });
 
-  /** Index of the last line with content: the cursor's line, or the one above an empty cursor line. */
+  /**
+   * Index of the last line with content: the cursor's line, or the one above an empty cursor
+   * line. A full-screen program (vi, top, less) draws on the alternate buffer: all of its rows.
+   */
   function lastLine(): number {
     const buffer = term.buffer.active;
+    if (buffer.type === 'alternate') return rows - 1;
     let end = buffer.baseY + buffer.cursorY;
     if (end > 0 && buffer.cursorX === 0 && !buffer.getLine(end)?.translateToString(true)) end--;
     return end;

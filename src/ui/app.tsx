@@ -80,7 +80,7 @@ export function App({
   onErrorReporter?: (show: (e: unknown) => void) => void;
 }) {
   const { exit } = useApp();
-  const { stdin, setRawMode } = useStdin();
+  const { stdin } = useStdin();
   const { write } = useStdout();
   const { columns, rows } = useTerminalSize();
   const { session, reload } = useWorkflowSession(options, onCloud);
@@ -95,6 +95,7 @@ export function App({
   const [stopping, setStopping] = useState<string | null>(null);
   const [hints, setHintsState] = useState<Action[] | null>(null);
   const captured = useRef(0);
+  const capturedAll = useRef(0);
   const backHandler = useRef<(() => boolean) | null>(null);
   const interruptHandler = useRef<(() => boolean) | null>(null);
   const route = stack[stack.length - 1]!;
@@ -152,19 +153,26 @@ export function App({
   const captureKeys = useCallback((on: boolean) => {
     captured.current = Math.max(0, captured.current + (on ? 1 : -1));
   }, []);
+  const captureAllKeys = useCallback((on: boolean) => {
+    capturedAll.current = Math.max(0, capturedAll.current + (on ? 1 : -1));
+  }, []);
   const suspend = useCallback(
     async <T,>(work: () => Promise<T>): Promise<T> => {
+      // The other program gets the terminal as a shell would give it: the main screen, cooked
+      // mode, the cursor shown. It must run synchronously (spawnSync): a read from here while
+      // it has the terminal would take its keys, or fail with EIO once a shell there makes
+      // itself the foreground group.
       stdin.setRawMode?.(false);
+      process.stdout.write('\x1b[?1049l\x1b[?25h');
       try {
         return await work();
       } finally {
         stdin.setRawMode?.(true);
-        setRawMode(true);
-        // Another program may have left the alternate screen: take it back and draw everything again.
+        // Back on the app's screen, drawn whole again.
         write('\x1b[?1049h\x1b[2J\x1b[H');
       }
     },
-    [stdin, setRawMode, write],
+    [stdin, write],
   );
 
   const ctx: AppContext | null = useMemo(
@@ -183,13 +191,14 @@ export function App({
             showError: (e: unknown) => setError(e),
             clearError: () => setError(null),
             captureKeys,
+            captureAllKeys,
             setBackHandler: (h) => (backHandler.current = h),
             setInterruptHandler: (h) => (interruptHandler.current = h),
             setHints: (a) => setHintsState(a),
             suspend,
           }
         : null,
-    [session.workflow, session.cloud, options, builds, columns, bodyRows, reload, navigate, back, captureKeys, suspend],
+    [session.workflow, session.cloud, options, builds, columns, bodyRows, reload, navigate, back, captureKeys, captureAllKeys, suspend],
   );
 
   const open = useCallback(
@@ -207,7 +216,7 @@ export function App({
   );
 
   useKeys((input, key) => {
-    if (stopping || quitAsk) return;
+    if (stopping || quitAsk || capturedAll.current > 0) return;
     if (key.ctrl && input === 'c') {
       if (interruptHandler.current?.()) return;
       if (quitArmed) return quit(130);

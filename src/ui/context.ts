@@ -53,13 +53,15 @@ export interface AppContext {
    * focused terminal pane is taking them. Ctrl-C always reaches the app.
    */
   captureKeys(on: boolean): void;
+  /** While true, every key goes to the focused terminal pane, Ctrl-C too: the app takes none. */
+  captureAllKeys(on: boolean): void;
   /** Esc on this screen: return true when the screen handled it (closed a detail view...). */
   setBackHandler(handler: (() => boolean) | null): void;
   /** Ctrl-C on this screen: return true when the screen handled it (a running build asks first). */
   setInterruptHandler(handler: (() => boolean) | null): void;
   /** Narrows the help bar to the keys that work now (a confirmation is open...); null restores it. */
   setHints(actions: Action[] | null): void;
-  /** Gives the terminal to another program ($EDITOR, ssh) while Ink steps aside. */
+  /** Gives the terminal to another program ($EDITOR, ssh) while Ink steps aside; run it with spawnSync. */
   suspend<T>(work: () => Promise<T>): Promise<T>;
 }
 

@@ -59,8 +59,10 @@ export const keyBindings = {
   save: { keys: ['ctrl+s'], hint: 'save', description: 'Save (the params file keeps its comments; the build log is copied)', screens: ['params', 'new-step', 'build'], rank: 7 },
   editor: { keys: ['e'], hint: '$EDITOR', description: 'Open the file in $EDITOR and reload it after', screens: ['params'], rank: 25 },
   follow: { keys: ['f'], hint: 'follow', description: 'Follow the newest output', screens: ['build', 'manual', 'step'], rank: 24 },
-  focusPane: { keys: ['w'], hint: 'type', description: 'Type into the process (Esc gives the keys back)', screens: ['build', 'manual'], rank: 8 },
+  focusPane: { keys: ['w'], hint: 'type', description: 'Type into the process: every key goes to it (Ctrl-C, Esc, arrows too) until Ctrl-]', screens: ['build', 'manual'], rank: 8 },
+  stopTyping: { keys: ['ctrl+]'], hint: 'stop typing', description: 'Stop typing into the process and take the keys back (as telnet and ssh do)', screens: ['build', 'manual'], rank: 9 },
   connect: { keys: ['c'], hint: 'connect', description: 'Open an SSH session to the instance in a pane', screens: ['manual'], rank: 11 },
+  connectFull: { keys: ['C'], hint: 'ssh full screen', description: 'Hand the whole terminal to the session (ssh or SSM); the app comes back when it exits', screens: ['manual'], rank: 13 },
   abandon: { keys: ['x'], hint: 'give up', description: 'Terminate the manual instance before its image is made (asks first); the checklist starts again', screens: ['manual'], rank: 12 },
 } as const satisfies Record<string, KeyBinding>;
 
@@ -88,6 +90,17 @@ export function keyMatches(name: string, input: string, key: Key): boolean {
   if (special) return special(input, key);
   if (name.startsWith('ctrl+')) return key.ctrl && input === name.slice(5);
   return !key.ctrl && !key.meta && input === name;
+}
+
+/** The byte a terminal sends for a Ctrl key (`ctrl+]` → 0x1d), or the key's text. */
+function keyByte(name: string): string | null {
+  if (name.startsWith('ctrl+') && name.length === 6) return String.fromCharCode(name.slice(5).toUpperCase().charCodeAt(0) ^ 0x40);
+  return name.length === 1 ? name : null;
+}
+
+/** True when raw input (a terminal pane passes keys through unparsed) is one of the action's keys. */
+export function isRawKey(action: Action, data: string): boolean {
+  return keyBindings[action].keys.some((k) => keyByte(k) === data);
 }
 
 /** True when the key pressed is one of the action's keys. */

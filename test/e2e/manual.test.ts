@@ -114,7 +114,7 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
     await s.waitFor(`sandbox: a local shell stands in for ssh ubuntu@${address}`);
     await s.waitFor('w: type into the session');
     await s.key('w');
-    await s.waitFor('typing → process (Esc stops)');
+    await s.waitFor('typing → process: every key goes to it (Ctrl-] stops)');
     await s.type('echo paw-$((6*7))');
     await s.key('Enter');
     // The shell evaluated what was typed: its answer is on a line of its own.

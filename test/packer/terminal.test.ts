@@ -80,6 +80,23 @@ describe('startTerminal', () => {
     expect(text(t)).toContain('7 50');
   });
 
+  it('shows a full-screen program from the alternate buffer, all of its rows at the pane size', async () => {
+    const t = sh(`echo before; printf '\\033[?1049h\\033[2J\\033[Htop row\\033[5;1Hlast row\\033[2;1H'; sleep 1`, 30, 5);
+    await new Promise<void>((resolve) => {
+      const off = t.onChange(() => {
+        if (text(t).join('\n').includes('last row')) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(t.length).toBe(5);
+    const lines = text(t, 5);
+    expect(lines[0]).toBe('top row');
+    expect(lines[4]).toBe('last row');
+    expect(lines.join('\n')).not.toContain('before');
+  });
+
   it('interrupts the process with SIGINT', async () => {
     const t = sh(`trap 'echo cleaning up; exit 7' INT; echo ready; while :; do sleep 0.1; done`);
     await new Promise<void>((resolve) => t.onChange(() => text(t).includes('ready') && resolve()));

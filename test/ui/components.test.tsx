@@ -250,9 +250,17 @@ describe('TerminalPane', () => {
     await tick();
     stdin.write(keys.enter);
     await tick();
-    expect(source.written).toEqual(['c', '\r']);
-    stdin.write(keys.esc);
+    // Every key goes through as the terminal sent it, Esc, Ctrl-C, Ctrl-D, arrows and F1 too.
+    for (const k of [keys.esc, keys.ctrlC, '\x04', keys.up, '\x1bOP', 'q']) {
+      stdin.write(k);
+      await tick();
+    }
+    expect(source.written).toEqual(['c', '\r', '\x1b', '\x03', '\x04', '\x1b[A', '\x1bOP', 'q']);
+    expect(lastFrame()).toContain('typing → process');
+    // Ctrl-] (as in telnet and ssh) takes the keys back; it never reaches the process.
+    stdin.write('\x1d');
     await waitFor(() => expect(lastFrame()).toContain('following'));
+    expect(source.written).toHaveLength(8);
   });
 });
 

@@ -42,6 +42,7 @@ export function renderScreen(
     const back = useRef<(() => boolean) | null>(null);
     const interrupt = useRef<(() => boolean) | null>(null);
     const captured = useRef(0);
+    const capturedAll = useRef(0);
     const ctx = useRef<AppContext | null>(null);
     ctx.current ??= {
       workflow: current,
@@ -69,12 +70,14 @@ export function renderScreen(
       },
       clearError: () => setError(null),
       captureKeys: (on) => (captured.current += on ? 1 : -1),
+      captureAllKeys: (on) => (capturedAll.current += on ? 1 : -1),
       setBackHandler: (fn) => (back.current = fn),
       setInterruptHandler: (fn) => (interrupt.current = fn),
       setHints: (a) => setHints(a),
       suspend: (work) => work(),
     };
     useKeys((input, key) => {
+      if (capturedAll.current > 0) return;
       if (key.ctrl && input === 'c') {
         if (!interrupt.current?.()) h.quitPresses++;
         return;

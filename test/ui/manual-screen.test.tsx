@@ -35,7 +35,7 @@ describe('manual screen', () => {
     expect(frame).toMatch(/✓ Launch an instance from the source AMI/);
     expect(frame).toMatch(/instance i-[0-9a-f]+ · running · ec2-[\d-]+\.compute-1\.amazonaws\.com · up \ds/);
     expect(frame).toContain('t3.small ≈ $0.0208/h');
-    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+x give up\s+r refresh\s+Esc back/));
+    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+C ssh full screen\s+x give up\s+r refresh\s+Esc back/));
     // The ssh line wraps on a narrow terminal rather than losing its end.
     expect(frame.replace(/ *\n/g, ' ')).toMatch(/ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-[\d-]+\.compute-1\.amazonaws\.com/);
     expect(frame).toContain('Enter: work done: stop it and make the image (asks first)   c: connect here');

@@ -1,13 +1,12 @@
 import { useKeys } from '../hooks/useKeys.js';
-import { Box, Text } from 'ink';
+import { Box, Text, useStdin } from 'ink';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { TerminalSession } from '../../packer/types.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
-import { isKey, keyMatches, keysLabel } from '../keys.js';
+import { isKey, isRawKey, keyMatches, keysLabel } from '../keys.js';
 import { tone } from '../theme.js';
 import { ansiLine } from './ansi-line.js';
 import { matchingLines, stepMatch, type PaneMatch } from './pane-search.js';
-import { keyToBytes } from './terminal-keys.js';
 import { TextField } from './TextField.js';
 
 /** What a pane needs from a terminal session (a per-build view offers the same, read-only). */
@@ -116,7 +115,20 @@ export function TerminalPane(props: {
     setTyping(on);
     props.onTypingChange?.(on);
   };
-  useKeyCapture(active && typing);
+  useKeyCapture(active && typing, true);
+  // While typing, the keys go to the process as the terminal sent them (function keys, Ctrl-C,
+  // Esc, Ctrl-D...), one sequence at a time; only the registry's stop key is kept.
+  const { internal_eventEmitter: input } = useStdin();
+  const write = source.write;
+  useEffect(() => {
+    if (!(active && typing) || !write) return;
+    const pass = (data: string) => {
+      if (isRawKey('stopTyping', data)) setTypingMode(false);
+      else write(data);
+    };
+    input.on('input', pass);
+    return () => void input.off('input', pass);
+  }, [active, typing, write, input]);
 
   const find = (text: string, direction: 1 | -1 | 'newest') => {
     if (!text) return;
@@ -133,11 +145,7 @@ export function TerminalPane(props: {
 
   useKeys(
     (input, key) => {
-      if (typing) {
-        if (key.escape) setTypingMode(false);
-        else if (!(key.ctrl && input === 'c')) source.write?.(keyToBytes(input, key));
-        return;
-      }
+      if (typing) return;
       if (isKey('page', input, key)) setFromBottom(Math.max(0, Math.min(maxBack, offset + (key.pageUp ? rows - 1 : -(rows - 1)))));
       else if (isKey('follow', input, key)) {
         setFromBottom(0);
@@ -159,7 +167,7 @@ export function TerminalPane(props: {
   const lines = source.view(offset, rows);
   const firstIndex = source.length - offset - lines.length;
   const status = typing
-    ? 'typing → process (Esc stops)'
+    ? `typing → process: every key goes to it (${keysLabel('stopTyping')} stops)`
     : offset === 0
       ? waitingForAnswer(source) && source.write
         ? `following — the process is asking: press ${keysLabel('focusPane')}, then answer`

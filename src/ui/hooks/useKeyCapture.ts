@@ -2,12 +2,12 @@ import { useContext, useEffect } from 'react';
 import { AppContextValue } from '../context.js';
 
 /**
- * While `active`, the app leaves q, ? and Esc to the component (a text field, a focused
- * terminal pane). Outside an app (component tests) it does nothing.
+ * While `active`, the app leaves q, ? and Esc to the component (a text field); with `all`,
+ * Ctrl-C too (a terminal pane being typed into). Outside an app (component tests) it does nothing.
  */
-export function useKeyCapture(active: boolean): void {
+export function useKeyCapture(active: boolean, all = false): void {
   const ctx = useContext(AppContextValue);
-  const capture = ctx?.captureKeys;
+  const capture = all ? ctx?.captureAllKeys : ctx?.captureKeys;
   useEffect(() => {
     if (!active || !capture) return;
     capture(true);

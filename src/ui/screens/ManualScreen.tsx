@@ -208,6 +208,25 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     }
   };
 
+  /** The whole terminal to the session (a real ssh, or SSM), as lazygit and k9s hand it over. */
+  const connectFull = () => {
+    if (!guide || session) return;
+    let command: ReturnType<ManualGuide['connectCommand']>;
+    try {
+      command = guide.connectCommand();
+    } catch (e) {
+      return report(e);
+    }
+    void ctx
+      .suspend(async () => {
+        process.stdout.write(`paw-tui: ${command.label} — the app comes back when it exits\n`);
+        const { spawnSync } = await import('node:child_process');
+        const result = spawnSync(command.file, command.args, { cwd: step.dir, stdio: 'inherit' });
+        if (result.error) throw result.error;
+      })
+      .then(() => guide.refresh(), report);
+  };
+
   useEffect(() => {
     ctx.setBackHandler(() => {
       if (!session) return false;
@@ -218,16 +237,18 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       question
         ? ['back']
         : session
-          ? ['focusPane', 'page', 'follow', 'search', 'back', 'help']
+          ? typing
+            ? ['stopTyping']
+            : ['focusPane', 'page', 'follow', 'search', 'back', 'help']
           : view?.state === 'launch'
             ? ['open', 'nextField', 'change', 'refresh', 'back', 'help']
-            : ['open', 'connect', 'abandon', 'refresh', 'back', 'help'],
+            : ['open', 'connect', 'connectFull', 'abandon', 'refresh', 'back', 'help'],
     );
     return () => {
       ctx.setBackHandler(null);
       ctx.setHints(null);
     };
-  }, [ctx, session, question, view?.state]);
+  }, [ctx, session, question, view?.state, typing]);
 
   useEffect(() => () => session?.terminal.dispose(), [session]);
 
@@ -235,6 +256,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     (input, key) => {
       if (isKey('open', input, key)) void next();
       else if (isKey('connect', input, key)) connect();
+      else if (isKey('connectFull', input, key)) connectFull();
       else if (isKey('abandon', input, key)) void abandon();
       else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
       else if (!atLaunch || view?.busy) return;
@@ -265,7 +287,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   ) : (
     <Text wrap="truncate" color={tone('muted')}>
       {enterDoes(view, instanceType) ? `${keysLabel('open')}: ${enterDoes(view, instanceType)}` : 'nothing left to do'}
-      {view.state === 'connect' ? `   ${keysLabel('connect')}: connect here` : ''}
+      {view.state === 'connect' ? `   ${keysLabel('connect')}: connect here   ${keysLabel('connectFull')}: full screen` : ''}
     </Text>
   );
 
@@ -279,7 +301,9 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         </Box>
         <Box height={1} width={ctx.columns}>
           <Text wrap="truncate" color={tone('muted')}>
-            {typing ? 'keys go to the session; Esc takes them back' : `${keysLabel('focusPane')}: type into the session   Esc: close it`}
+            {typing
+              ? `every key goes to the session; ${keysLabel('stopTyping')} takes them back`
+              : `${keysLabel('focusPane')}: type into the session   Esc: close it`}
             {'   exit: back to the checklist'}
           </Text>
         </Box>
