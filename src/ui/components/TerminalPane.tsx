@@ -120,7 +120,8 @@ export function TerminalPane(props: {
   // Esc, Ctrl-D...), one sequence at a time; only the registry's stop key is kept.
   const { internal_eventEmitter: input } = useStdin();
   const write = source.write;
-  useEffect(() => {
+  // Joined during the commit that shows "typing", so the next key already goes through.
+  useLayoutEffect(() => {
     if (!(active && typing) || !write) return;
     const pass = (data: string) => {
       if (isRawKey('stopTyping', data)) setTypingMode(false);
