@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { PawError } from '../errors.js';
 
 /** Logs, journals and keys: only the user may read what may name a secret or a resource. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -22,6 +23,7 @@ export async function writeFileAtomic(file: string, text: string | Uint8Array, m
     (s) => s.mode & 0o7777,
     () => undefined,
   );
+  await removeLeftoverTemps(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode ?? 0o644);
   try {
@@ -51,4 +53,51 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
+}
+
+/** Temporary files of earlier writes of `file` whose process died mid-write (killed, power cut). */
+async function removeLeftoverTemps(file: string): Promise<void> {
+  const prefix = `.${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = await readdir(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(/^(\d+)(\.[0-9a-f]+)?\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    await rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const FILE_PROBLEMS: Record<string, { what: string; fix: (file: string) => string }> = {
+  EACCES: { what: 'permission denied', fix: (f) => `check the permissions of ${f} and its folder (ls -l), or run as its owner` },
+  EPERM: { what: 'operation not permitted', fix: (f) => `check the permissions and flags of ${f} and its folder` },
+  ENOSPC: { what: 'the disk is full', fix: () => 'free some space on that disk and try again; the file is unchanged' },
+  EDQUOT: { what: 'the disk quota is used up', fix: () => 'free some space in your quota and try again; the file is unchanged' },
+  EROFS: { what: 'the file system is read-only', fix: () => 'mount it writable or work on a copy of the workflow elsewhere' },
+  ENOENT: { what: 'no such file or folder', fix: (f) => `check that ${f} exists` },
+  EISDIR: { what: 'it is a folder', fix: (f) => `${f} must be a file` },
+};
+
+/**
+ * A failed read or write of a file the user owns, as one line naming the file and what to fix,
+ * instead of an "unexpected error". Anything else is passed through.
+ */
+export function fileSystemError(e: unknown, doing: 'read' | 'write', shownAs: string): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const problem = code ? FILE_PROBLEMS[code] : undefined;
+  if (!problem) return e;
+  return new PawError(`cannot ${doing} ${shownAs}: ${problem.what} (${code})`, { hint: problem.fix(shownAs), cause: e });
 }

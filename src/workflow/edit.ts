@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type FormattingOptions, type JSONPath, applyEdits, modify } from 'jsonc-parser';
 import { PawError, errorLine } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { fileSystemError, writeFileAtomic } from './atomic.js';
 import { displayPath, hashComments, maskHashComments, maskOf, parseJsoncTree } from './jsonc.js';
 import { parseStepParam, parseWorkflowParam } from './schema.js';
 
@@ -49,27 +49,58 @@ export interface EditOptions {
   check?: (text: string) => void;
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** A JS string as the latin1 text of its UTF-8 bytes: one char per byte. */
+const asBytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+
+function bytesOfValue(value: unknown): unknown {
+  if (typeof value === 'string') return asBytes(value);
+  if (Array.isArray(value)) return value.map(bytesOfValue);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [asBytes(k), bytesOfValue(v)]));
+  return value;
+}
+
+/**
+ * The edit is made on the file's bytes (read as latin1: one char per byte), so every byte
+ * outside the edited range is written back as it was, even one that is not valid UTF-8; the
+ * new value goes in as UTF-8.
+ */
+export function editJsonBytes(bytes: Buffer, keyPath: JSONPath, value: unknown): Buffer {
+  const bom = bytes.subarray(0, 3).equals(UTF8_BOM) ? UTF8_BOM : Buffer.alloc(0);
+  const text = bytes.subarray(bom.length).toString('latin1');
+  const keys = keyPath.map((k) => (typeof k === 'string' ? asBytes(k) : k));
+  return Buffer.concat([bom, Buffer.from(editJsonText(text, keys, bytesOfValue(value)), 'latin1')]);
+}
+
 async function edit(file: string, keyPath: JSONPath, value: unknown, options: EditOptions = {}): Promise<void> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (e) {
-    throw new PawError(`cannot read ${displayPath(file)}: ${(e as Error).message}`, { cause: e });
+    throw fileSystemError(e, 'read', displayPath(file));
   }
+  const text = bytes.toString('utf8');
   check(file, text);
-  let next: string;
+  let next: Buffer;
   try {
-    next = editJsonText(text, keyPath, value);
+    next = editJsonBytes(bytes, keyPath, value);
   } catch (e) {
     throw new PawError(`cannot set ${keyPath.join('.')} in ${displayPath(file)}: ${(e as Error).message}`, { exitCode: 2 });
   }
   try {
-    check(file, next);
-    options.check?.(next);
+    const nextText = next.toString('utf8');
+    check(file, nextText);
+    options.check?.(nextText);
   } catch (e) {
     throw new PawError(`not changed: the edit would make it invalid: ${errorLine(e)}`, { exitCode: 2 });
   }
-  if (next !== text) await writeFileAtomic(file, next);
+  if (next.equals(bytes)) return;
+  try {
+    await writeFileAtomic(file, next);
+  } catch (e) {
+    throw fileSystemError(e, 'write', displayPath(file));
+  }
 }
 
 /** Sets one value in a params file, keeping comments, key order and all other bytes. */

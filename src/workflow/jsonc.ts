@@ -108,8 +108,12 @@ const parseMessages: Record<string, string> = {
  * commas are refused, as the Python library's json module refuses them.
  */
 export function parseJsoncTree(file: string, text: string): Node {
+  const masked = maskHashComments(text);
+  // The parser recurses once per level: a file nested thousands deep would overflow the stack.
+  const tooDeep = nestingPast(masked, MAX_NESTING);
+  if (tooDeep >= 0) throw fileError(file, text, tooDeep, `nested deeper than ${MAX_NESTING} levels`, 'params are a few levels deep at most; fix the file');
   const errors: ParseError[] = [];
-  const tree = parseTree(maskHashComments(text), errors, { allowTrailingComma: false, disallowComments: false });
+  const tree = parseTree(masked, errors, { allowTrailingComma: false, disallowComments: false });
   const first = errors[0];
   if (first) {
     const code = printParseErrorCode(first.error);
@@ -117,7 +121,50 @@ export function parseJsoncTree(file: string, text: string): Node {
   }
   if (!tree) throw fileError(file, text, 0, 'the file is empty', 'it must hold a JSON object');
   if (tree.type !== 'object') throw fileError(file, text, tree.offset, 'expected a JSON object { ... }');
+  refuseDuplicateKeys(file, text, tree);
   return tree;
+}
+
+export const MAX_NESTING = 64;
+
+/** The offset of the first `{` or `[` deeper than `limit`, or -1 (strings and comments skipped). */
+function nestingPast(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') i = stringEnd(text, i) - 1;
+    else if (c === '/' && text[i + 1] === '/') i = lineEnd(text, i);
+    else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === '{' || c === '[') {
+      if (++depth > limit) return i;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return -1;
+}
+
+/**
+ * A key written twice in one object is refused: JSON readers disagree on which one counts
+ * (an edit would change the first while a read returns the last).
+ */
+function refuseDuplicateKeys(file: string, text: string, node: Node): void {
+  if (node.type === 'object') {
+    const seen = new Map<string, number>();
+    for (const prop of node.children ?? []) {
+      const key = prop.children?.[0];
+      if (!key || typeof key.value !== 'string') continue;
+      const first = seen.get(key.value);
+      if (first !== undefined) {
+        const where = (offset: number) => `${displayPath(file)}:${lineCol(text, offset).line}`;
+        throw new PawError(`key "${key.value}" is written twice: ${where(first)} and ${where(key.offset)}`, {
+          hint: 'keep one of them (JSON readers disagree on which one counts)',
+        });
+      }
+      seen.set(key.value, key.offset);
+    }
+  }
+  for (const child of node.children ?? []) refuseDuplicateKeys(file, text, child);
 }
 
 /** Where a value lives in the file: the node at the path, or its nearest existing parent. */

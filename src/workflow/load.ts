@@ -3,6 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PawError } from '../errors.js';
 import { rememberSecretsOf } from '../packer/redact.js';
+import { fileSystemError } from './atomic.js';
 import { orderChain } from './chain.js';
 import { displayPath, fileError } from './jsonc.js';
 import { SAFE_NAME_HINT, isSafeName } from './names.js';
@@ -16,7 +17,8 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    throw new PawError(`cannot read ${displayPath(file)}: ${(e as Error).message}`, { cause: e });
+    const translated = fileSystemError(e, 'read', displayPath(file));
+    throw translated instanceof PawError ? translated : new PawError(`cannot read ${displayPath(file)}: ${(e as Error).message}`, { cause: e });
   }
 }
 
