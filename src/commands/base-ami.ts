@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { AmiImage } from '../aws/ports.js';
 import { PawError, UsageError } from '../errors.js';
-import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+import type { Workflow } from '../workflow/types.js';
+import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
 
 interface BaseAmiOptions {
   release: string;
@@ -11,6 +12,7 @@ interface BaseAmiOptions {
   namePattern?: string;
   owner: string;
   write: boolean;
+  check: boolean;
   limit: string;
 }
 
@@ -33,6 +35,7 @@ export function register(program: Command): void {
     .option('--name-pattern <pattern>', "search images by name instead (EC2 wildcards), e.g. 'ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-amd64-server-*'")
     .option('--owner <account>', 'owner of the images searched with --name-pattern', '099720109477')
     .option('--limit <n>', 'how many to list', '10')
+    .option('--check', "exit 1 when a newer Ubuntu than the workflow's root base AMI is out (same product, release, arch, volume type), for CI", false)
     .option('--write', 'write the newest into root_base_ami_id and root_base_ami_name of workflow_param.json', false)
     .action(async (options: BaseAmiOptions, cmd: Command) => {
       if (!['amd64', 'arm64'].includes(options.arch)) throw new UsageError(`unknown --arch "${options.arch}"`, 'use amd64 or arm64');
@@ -40,6 +43,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${options.limit}"`);
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
+      if (options.check) return checkNewerBase(opts, workflow);
       const { findBaseAmis, findByNamePattern, writeBaseAmi } = await import('../aws/base-ami.js');
       const images = await withCloud(opts, workflow, async (cloud) => {
         if (!options.namePattern) {
@@ -72,4 +76,19 @@ export function register(program: Command): void {
         return lines.join('\n');
       });
     });
+}
+
+/** `base-ami --check`: a newer Ubuntu of the root base AMI's family fails the command (exit 1). */
+async function checkNewerBase(opts: GlobalOptions, workflow: Workflow): Promise<void> {
+  const { newerBase } = await import('../layers/newer-base.js');
+  const newer = await withCloud(opts, workflow, (cloud) => newerBase(cloud, workflow));
+  const root = { ami: workflow.param.root_base_ami_id, name: workflow.param.root_base_ami_name };
+  emit(opts, { root_base_ami: root, newer }, () =>
+    newer ? '' : `the root base AMI ${root.ami} (${root.name}) is the newest of its kind`,
+  );
+  if (newer) {
+    throw new PawError(`a newer Ubuntu is out: ${newer.ami} (${newer.name}), ${newer.days} days newer than ${root.ami}`, {
+      hint: 'paw-tui base-ami --write picks it (then paw-tui build --all)',
+    });
+  }
 }

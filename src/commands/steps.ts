@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { errorLine } from '../errors.js';
-import { STATE_SIGN, statusLine, stepStates, type StepStatus } from '../layers/states.js';
+import { reasonText, STATE_SIGN, statusLine, stepStates, type StepStatus } from '../layers/states.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 export function register(program: Command): void {
@@ -17,7 +17,10 @@ export function register(program: Command): void {
       let stateError: string | null = null;
       if (!options.offline && workflow.steps.length > 0) {
         try {
-          const list = await withCloud(opts, workflow, (cloud) => stepStates({ cloud, workflow }));
+          const { newerBase } = await import('../layers/newer-base.js');
+          const list = await withCloud(opts, workflow, async (cloud) =>
+            stepStates({ cloud, workflow, newerBase: await newerBase(cloud, workflow).catch(() => null) }),
+          );
           states = new Map(list.map((s) => [s.step, s]));
         } catch (e) {
           stateError = errorLine(e);
@@ -59,5 +62,7 @@ export function register(program: Command): void {
 
 /** One line per step: ● up to date / ◐ stale: why / ○ not built. */
 export function stateText(states: StepStatus[]): string {
-  return states.map((s) => `  ${STATE_SIGN[s.state]} ${statusLine(s)}`).join('\n');
+  return states
+    .flatMap((s) => [`  ${STATE_SIGN[s.state]} ${statusLine(s)}`, ...s.notices.map((n) => `    ${reasonText(n)}`)])
+    .join('\n');
 }
