@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exampleWorkflowDir, packageRoot } from '../../src/paths.js';
-import { TmuxScreen, hasTmux } from './tmux.js';
+import { TmuxScreen, hasTmux, sleep } from './tmux.js';
 
 const cli = path.join(packageRoot(), 'dist', 'cli.js');
 const tmux = hasTmux();
@@ -119,12 +119,51 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
     await s.key('Enter');
     // The shell evaluated what was typed: its answer is on a line of its own.
     await s.waitFor(/^paw-42\s*$/m);
+    // Every key goes to the session: Ctrl-C ends a command there, not the app.
+    await s.type('sleep 300');
+    await s.key('Enter');
+    await sleep(300);
+    await s.key('C-c');
+    await s.type('echo after-$((6*7))');
+    await s.key('Enter');
+    await s.waitFor(/^after-42\s*$/m, 5_000);
+    // A full-screen program draws in the pane at the pane's size; Esc reaches it.
+    await s.type('vi paw-vi.txt');
+    await s.key('Enter');
+    const vi = await s.waitFor(/"paw-vi\.txt"/);
+    expect(vi.split('\n').filter((l) => /^~\s*$/.test(l)).length).toBeGreaterThan(10);
+    expect(vi).toContain('paw-tui · paw-example · manual build');
+    await s.key('i');
+    await s.type('drawn');
+    await s.key('Escape');
+    await s.type(':wq');
+    await s.key('Enter');
+    const written = path.join(workflow, 's03-hardening', 'paw-vi.txt');
+    for (const end = Date.now() + 5_000; !existsSync(written) && Date.now() < end; ) await sleep(100);
+    expect(readFileSync(written, 'utf8')).toBe('drawn\n');
+    // Ctrl-] (as telnet and ssh) takes the keys back; w gives them to the session again.
+    await s.key('C-]');
+    await s.waitFor(/^following/m);
+    await s.key('w');
+    await s.waitFor('typing → process');
     // Leaving the session brings the checklist back, at the same place.
     await s.type('exit');
     await s.key('Enter');
     const back = await s.waitFor('▶ Connect and provision it by hand  ← now');
     expect(back).not.toContain('sandbox: a local shell');
     expect(back).toContain(`instance ${instanceId} · running`);
+
+    // C hands the whole terminal to the session (the main screen), and the app comes back after.
+    await s.key('C');
+    await s.waitFor('paw-tui: sandbox: a local shell stands in for ssh');
+    expect(s.display('#{alternate_on}')).toBe('0');
+    await s.type('echo full-$((6*7))');
+    await s.key('Enter');
+    await s.waitFor(/^full-42\s*$/m);
+    await s.type('exit');
+    await s.key('Enter');
+    await s.waitFor('▶ Connect and provision it by hand  ← now');
+    expect(s.display('#{alternate_on}')).toBe('1');
 
     // Stop, after a question.
     await s.key('Enter');

@@ -15,6 +15,18 @@ export class TmuxScreen {
     return r.status === 0 ? r.stdout : '';
   }
 
+  /** The screen with its colours and styles (SGR codes), as `capture-pane -e` gives it. */
+  captureStyled(): string {
+    const r = spawnSync('tmux', ['capture-pane', '-e', '-p', '-t', this.name], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout : '';
+  }
+
+  /** A format of the pane (`#{alternate_on}`, `#{pane_pid}`). */
+  display(format: string): string {
+    const r = spawnSync('tmux', ['display-message', '-p', '-t', this.name, format], { encoding: 'utf8' });
+    return r.stdout.trim();
+  }
+
   /** One key per call, ~100 ms apart, as typed: `Enter`, `Escape`, `C-s`, or literal text. */
   async key(k: string): Promise<void> {
     execFileSync('tmux', ['send-keys', '-t', this.name, k]);
