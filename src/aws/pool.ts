@@ -7,7 +7,7 @@ export async function mapBounded<T, R>(
   limit: number,
   work: (item: T, index: number) => Promise<R>,
 ): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  const results = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   async function worker(): Promise<void> {
     while (next < items.length) {

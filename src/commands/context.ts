@@ -18,7 +18,7 @@ export interface GlobalOptions {
 export function globalOptions(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
   return {
-    workflow: path.resolve(String(o.workflow ?? 'workflow')),
+    workflow: path.resolve(typeof o.workflow === 'string' ? o.workflow : 'workflow'),
     profile: typeof o.profile === 'string' ? o.profile : undefined,
     region: typeof o.region === 'string' ? o.region : undefined,
     json: Boolean(o.json),

@@ -40,7 +40,7 @@ function launcher(file: string): { path: string; args: string[] } {
 function run(file: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: process.env }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
+      if (error && typeof error.code !== 'number') reject(error as Error);
       else resolve({ code: error ? Number(error.code) : 0, stdout: String(stdout), stderr: String(stderr) });
     });
   });

@@ -35,7 +35,6 @@ export class LineSplitter {
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: string): void {
-    let start = 0;
     let nl = chunk.indexOf('\n');
     if (nl === -1) {
       this.rest += chunk;
@@ -47,7 +46,7 @@ export class LineSplitter {
     }
     this.onLine(plainLine(this.rest + chunk.slice(0, nl)));
     this.rest = '';
-    start = nl + 1;
+    let start = nl + 1;
     while ((nl = chunk.indexOf('\n', start)) !== -1) {
       this.onLine(plainLine(chunk.slice(start, nl)));
       start = nl + 1;

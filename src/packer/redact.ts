@@ -46,7 +46,7 @@ export function rememberSecret(value: unknown): void {
 export function rememberSecretsOf(values: object, depth = 0): void {
   for (const [name, value] of Object.entries(values)) {
     if (isSecretName(name)) rememberSecret(value);
-    else if (value && typeof value === 'object' && depth < 8) rememberSecretsOf(value, depth + 1);
+    else if (value && typeof value === 'object' && depth < 8) rememberSecretsOf(value as object, depth + 1);
   }
 }
 

@@ -58,7 +58,7 @@ async function acquirePort(dataDir: string, endpointFile: string): Promise<{ por
   let entry = localServers.get(dataDir);
   if (!entry) {
     const shared = await sharedEndpoint(endpointFile);
-    if (shared) return { port: shared.port, release: async () => undefined };
+    if (shared) return { port: shared.port, release: () => Promise.resolve() };
     entry = localServers.get(dataDir);
     if (!entry) {
       const created: { port: Promise<number>; refs: number; server: Server | null } = { port: Promise.resolve(0), refs: 0, server: null };

@@ -184,7 +184,10 @@ function unbalanced(file: string, text: string): TemplateError | null {
   let openedAt: number[] = [];
   for (const ch of code) {
     if (ch === '\n') line++;
-    else if (ch === '{') openedAt.push(line), depth++;
+    else if (ch === '{') {
+      openedAt.push(line);
+      depth++;
+    }
     else if (ch === '}') {
       depth--;
       openedAt = openedAt.slice(0, -1);

@@ -44,6 +44,6 @@ export function sandboxIncidents(store: SandboxStore): Incidents {
 
 export function sandboxIdentity(account: string): Identity {
   return {
-    whoAmI: () => sandboxCall('sts', 'GetCallerIdentity', async () => ({ account, arn: `arn:aws:iam::${account}:user/sandbox` })),
+    whoAmI: () => sandboxCall('sts', 'GetCallerIdentity', () => Promise.resolve({ account, arn: `arn:aws:iam::${account}:user/sandbox` })),
   };
 }

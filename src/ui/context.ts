@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext } from 'react';
 import type { Cloud } from '../aws/ports.js';
 import type { BuildJobs } from '../packer/build-jobs.js';
 import type { Workflow } from '../workflow/types.js';
@@ -46,15 +46,15 @@ export interface AppContext {
   /** The previous screen (home stays home). */
   back(): void;
   /** Shows the error's one line (message — what to do) in place; never a stack trace. */
-  showError(e: unknown): void;
+  showError: (e: unknown) => void;
   clearError(): void;
   /**
    * While true, the app's own single keys (q, ?, Esc) are left to the screen: a text field or a
    * focused terminal pane is taking them. Ctrl-C always reaches the app.
    */
-  captureKeys(on: boolean): void;
+  captureKeys: (on: boolean) => void;
   /** While true, every key goes to the focused terminal pane, Ctrl-C too: the app takes none. */
-  captureAllKeys(on: boolean): void;
+  captureAllKeys: (on: boolean) => void;
   /** Esc on this screen: return true when the screen handled it (closed a detail view...). */
   setBackHandler(handler: (() => boolean) | null): void;
   /** Ctrl-C on this screen: return true when the screen handled it (a running build asks first). */
@@ -67,8 +67,3 @@ export interface AppContext {
 
 export const AppContextValue = createContext<AppContext | null>(null);
 
-export function useAppContext(): AppContext {
-  const ctx = useContext(AppContextValue);
-  if (!ctx) throw new Error('useAppContext outside <App>');
-  return ctx;
-}

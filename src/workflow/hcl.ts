@@ -8,7 +8,7 @@
  */
 export function hclString(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value as number | boolean | bigint);
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;

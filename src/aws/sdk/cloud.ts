@@ -165,8 +165,9 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     incidents,
     identity,
     catalog,
-    async close() {
+    close() {
       for (const c of clients.splice(0)) c.destroy();
+      return Promise.resolve();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { DeletionEvent, DeletionPlan, DeletionResult } from '../../aws/delete.js';
 import { errorLine } from '../../errors.js';
 import { TypedConfirm } from './Confirm.js';
@@ -39,6 +39,10 @@ function eventLine(e: DeletionEvent): string | null {
  */
 export function DeletePanel({ ctx, amiIds, height, onClose }: { ctx: AppContext; amiIds: string[]; height: number; onClose: (changed: boolean) => void }) {
   const [stage, setStage] = useState<Stage>({ kind: 'planning', startedAt: Date.now() });
+  const planFailed = useEffectEvent((e: unknown) => {
+    ctx.showError(e);
+    onClose(false);
+  });
   useEffect(() => {
     let live = true;
     void (async () => {
@@ -53,16 +57,13 @@ export function DeletePanel({ ctx, amiIds, height, onClose }: { ctx: AppContext;
         }
         if (live) setStage({ kind: 'plan', plan, refusal });
       } catch (e) {
-        if (!live) return;
-        ctx.showError(e);
-        onClose(false);
+        if (live) planFailed(e);
       }
     })();
     return () => {
       live = false;
     };
-    // The plan is made once, when the panel opens.
-  }, []);
+  }, [ctx.cloud, ctx.workflow, amiIds]);
 
   const run = async (plan: DeletionPlan) => {
     const events: string[] = [];

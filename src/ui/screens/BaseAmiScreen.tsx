@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { UbuntuChoices } from '../../aws/base-ami.js';
 import type { AmiImage } from '../../aws/ports.js';
 import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
@@ -50,6 +50,8 @@ export function BaseAmiScreen({ ctx }: { ctx: AppContext }) {
   const listRows = Math.max(3, ctx.bodyRows - 9);
   const { cursor, handle, setCursor } = useListCursor(images.length, listRows - 1);
 
+  const reportError = useEffectEvent((e: unknown) => ctx.showError(e));
+  const resetCursor = useEffectEvent(() => setCursor(0));
   useEffect(() => {
     void (async () => {
       try {
@@ -59,7 +61,7 @@ export function BaseAmiScreen({ ctx }: { ctx: AppContext }) {
         setQuery(defaultQuery(c));
       } catch (e) {
         setLoad({ kind: 'failed', message: '' });
-        ctx.showError(e);
+        reportError(e);
       }
     })();
   }, [ctx.cloud]);
@@ -68,7 +70,7 @@ export function BaseAmiScreen({ ctx }: { ctx: AppContext }) {
     if (!query) return;
     let live = true;
     setLoad({ kind: 'loading', startedAt: Date.now() });
-    setCursor(0);
+    resetCursor();
     void (async () => {
       try {
         const { findBaseAmis } = await import('../../aws/base-ami.js');

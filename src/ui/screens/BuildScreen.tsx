@@ -21,20 +21,23 @@ const ended = (s: BuildState | null) => Boolean(s?.endedAt);
 
 /** The panes of a build: all output, each parallel build, Packer's debug log. */
 function usePanes(session: BuildSession | null, state: BuildState | null) {
+  const buildNames = state?.builds.join('\n');
+  const terminal = session?.terminal;
+  const debug = session?.debugTerminal;
   return useMemo(() => {
     const panes: { id: string; label: string; source: PaneSource }[] = [];
-    if (!session || !state) return panes;
-    if (session.terminal) panes.push({ id: 'all', label: 'all', source: session.terminal });
-    if (state.builds.length > 1) {
-      for (const b of state.builds) {
+    if (!session || buildNames === undefined) return panes;
+    if (terminal) panes.push({ id: 'all', label: 'all', source: terminal });
+    const builds = buildNames ? buildNames.split('\n') : [];
+    if (builds.length > 1) {
+      for (const b of builds) {
         panes.push({ id: `build:${b}`, label: b, source: linesSource(() => session.buildLines(b), (l) => session.subscribe(l)) });
       }
     }
-    const debug = session.debugTerminal;
     if (debug) panes.push({ id: 'debug', label: 'debug log', source: linesSource(() => debug.lines(), (l) => debug.onChange(l)) });
     return panes;
     // A new pane appears when Packer starts, a new build shows up, or the debug log opens.
-  }, [session, session?.terminal, state?.builds.length, session?.debugTerminal]);
+  }, [session, terminal, buildNames, debug]);
 }
 
 function Summary({ state }: { state: BuildState }) {
@@ -110,9 +113,10 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
     return () => ctx.setInterruptHandler(null);
   }, [ctx, session]);
 
+  const hasEnded = ended(state);
   useEffect(() => {
-    if (ended(state)) setStatusRows(2);
-  }, [state?.endedAt]);
+    if (hasEnded) setStatusRows(2);
+  }, [hasEnded]);
 
   useKeys(
     (input, key) => {

@@ -83,7 +83,7 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
 
   const openEditor = async () => {
     const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-    const result = await ctx.suspend(async () => spawnSync(editor, [file], { stdio: 'inherit', shell: true }));
+    const result = await ctx.suspend(() => Promise.resolve(spawnSync(editor, [file], { stdio: 'inherit', shell: true })));
     if (result.error) ctx.showError(`cannot start ${editor}: ${result.error.message}`);
     setChanges(new Map());
     await ctx.reload();

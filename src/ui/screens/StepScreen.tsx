@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
 import type { RunRecord } from '../../packer/runs.js';
 import { runDurationMs, stepFacts, type StepFacts } from '../../packer/step-facts.js';
 import { findStep } from '../../workflow/load.js';
@@ -61,11 +61,12 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
   const { cursor, handle } = useListCursor(runs.length, listRows);
 
   const endedAt = ctx.builds.get(step.id)?.session?.state.endedAt;
+  const reportError = useEffectEvent((e: unknown) => ctx.showError(e));
   useEffect(() => {
     let live = true;
     stepFacts(ctx.cloud, ctx.workflow, step).then(
       (f) => live && setFacts(f),
-      (e: unknown) => live && ctx.showError(e),
+      (e: unknown) => live && reportError(e),
     );
     return () => {
       live = false;
