@@ -5,12 +5,10 @@
  * so a raw tab would push the row past its column and the frame past the terminal's height.
  */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g, '').replace(/\r?\n|\r/g, ' ');
   let out = '';
   for (const ch of plain) {
     if (ch === '\t') out += ' '.repeat(8 - (out.length % 8));
-    // eslint-disable-next-line no-control-regex
     else if (!/[\x00-\x1f\x7f]/.test(ch)) out += ch;
   }
   return out;

@@ -1,6 +1,6 @@
 import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text, useStdin } from 'ink';
-import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { TerminalSession } from '../../packer/types.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
 import { isKey, isRawKey, keyMatches, keysLabel } from '../keys.js';
@@ -120,11 +120,12 @@ export function TerminalPane(props: {
   // Esc, Ctrl-D...), one sequence at a time; only the registry's stop key is kept.
   const { internal_eventEmitter: input } = useStdin();
   const write = source.write;
+  const stopTyping = useEffectEvent(() => setTypingMode(false));
   // Joined during the commit that shows "typing", so the next key already goes through.
   useLayoutEffect(() => {
     if (!(active && typing) || !write) return;
     const pass = (data: string) => {
-      if (isRawKey('stopTyping', data)) setTypingMode(false);
+      if (isRawKey('stopTyping', data)) stopTyping();
       else write(data);
     };
     input.on('input', pass);
