@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Cloud, CloudOptions } from '../aws/ports.js';
+import type { Catalog, Cloud, CloudOptions } from '../aws/ports.js';
 import { packageRoot } from '../paths.js';
 import { sandboxDynamo } from './dynamo.js';
+import { killPoint } from './faults.js';
 import { sandboxImages } from './ec2.js';
 import { sandboxInstances } from './instances.js';
 import { ensureNetwork, readWorkflowNames } from './seed.js';
@@ -47,9 +48,20 @@ export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
     images: sandboxImages(store),
     parameters: sandboxParameters(store),
     instances: sandboxInstances(store, region),
-    catalog: dynamo.catalog,
+    catalog: withKillPoints(dynamo.catalog),
     incidents: sandboxIncidents(store),
     identity: sandboxIdentity(state.account),
     close: () => dynamo.stop(),
   };
+}
+
+/** The catalog's writes with the sandbox's kill points (PAW_SANDBOX_KILL=PutItem:…), as EC2's calls have. */
+function withKillPoints(catalog: Catalog): Catalog {
+  const put: Catalog['put'] = async (item) => {
+    killPoint('PutItem', 'before');
+    await catalog.put(item);
+    killPoint('PutItem', 'during');
+    if (process.env.PAW_SANDBOX_KILL) setImmediate(() => killPoint('PutItem', 'after'));
+  };
+  return Object.assign(Object.create(catalog) as Catalog, { put });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { awsCall } from '../aws/errors.js';
 
 /**
@@ -17,6 +18,12 @@ import { awsCall } from '../aws/errors.js';
  *   (ExpiredToken), `denied` (UnauthorizedOperation, or AccessDeniedException outside EC2),
  *   `nocreds` (the SDK's "Could not load credentials"), or any other word, used as the error code.
  *   Counts are kept per process.
+ * - `PAW_SANDBOX_KILL=<Operation>:<before|during|after>[:<n>]` SIGKILLs paw-tui at the nth call
+ *   (default the first) of that operation in this process: before the request, while it is in
+ *   flight (the cloud has done the work, the answer never arrives) or right after the answer.
+ *   With `PAW_SANDBOX_KILL_ONCE=<file>`, only the first process to reach the point is killed (the
+ *   file is created then), so the same environment can restart paw-tui. `PAW_SANDBOX_TRACE=<file>`
+ *   appends each call (`<pid> <Operation>`) to that file. For the kill-point tests.
  */
 
 export interface SandboxErrorOptions {
@@ -92,6 +99,36 @@ function faultError(service: string, operation: string, fault: string): Error {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export type KillPhase = 'before' | 'during' | 'after';
+const killCounts = new Map<string, number>();
+
+/** Whether PAW_SANDBOX_KILL asks for a kill here (counted once per call and phase). */
+function killDue(operation: string, phase: KillPhase): boolean {
+  const m = /^([A-Za-z]+):(before|during|after)(?::(\d+))?$/.exec((process.env.PAW_SANDBOX_KILL ?? '').trim());
+  if (!m || m[1] !== operation || m[2] !== phase) return false;
+  const n = (killCounts.get(operation) ?? 0) + 1;
+  killCounts.set(operation, n);
+  if (n !== Number(m[3] ?? 1)) return false;
+  const once = process.env.PAW_SANDBOX_KILL_ONCE;
+  if (once) {
+    try {
+      writeFileSync(once, `${operation}:${phase}:${n}\n`, { flag: 'wx' });
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A kill point of the sandbox (PAW_SANDBOX_KILL): SIGKILLs `target` (paw-tui; the simulated
+ * packer names its parent) when this call is the one asked for.
+ */
+export function killPoint(operation: string, phase: KillPhase, target: number = process.pid): void {
+  if (process.env.PAW_SANDBOX_TRACE && phase === 'before') appendFileSync(process.env.PAW_SANDBOX_TRACE, `${target} ${operation}\n`);
+  if (killDue(operation, phase)) process.kill(target, 'SIGKILL');
+}
+
 /** Throws the injected fault for this operation, if one is due. */
 function injectFault(service: string, operation: string): void {
   const rule = faultRules().get(operation);
@@ -105,10 +142,19 @@ function injectFault(service: string, operation: string): void {
  * work itself, then the shared retry and translation of src/aws/errors.ts.
  */
 export function sandboxCall<T>(service: 'ec2' | 'ssm' | 'iam' | 'sts' | 'ssm-incidents', operation: string, work: () => Promise<T>): Promise<T> {
-  return awsCall(`${service}:${operation}`, async () => {
+  const call = awsCall(`${service}:${operation}`, async () => {
     const latency = Number(process.env.PAW_SANDBOX_LATENCY_MS);
     if (service === 'ec2' && latency > 0) await sleep(latency);
+    killPoint(operation, 'before');
     injectFault(service, operation);
-    return work();
+    const answer = await work();
+    killPoint(operation, 'during');
+    return answer;
+  });
+  if (!process.env.PAW_SANDBOX_KILL) return call;
+  // Right after the answer: the caller has it, and is killed before its next step is done.
+  return call.then((answer) => {
+    setImmediate(() => killPoint(operation, 'after'));
+    return answer;
   });
 }
