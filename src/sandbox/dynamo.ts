@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Catalog } from '../aws/ports.js';
 import { PawError } from '../errors.js';
+import { processAlive } from '../locks/process.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 
 /**
@@ -29,19 +30,11 @@ export interface SandboxDynamo {
   stop(): Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function sharedEndpoint(file: string): Promise<Endpoint | null> {
   try {
     const e = JSON.parse(await readFile(file, 'utf8')) as Partial<Endpoint>;
-    if (typeof e.pid === 'number' && typeof e.port === 'number' && e.pid !== process.pid && isAlive(e.pid)) {
+    if (typeof e.pid === 'number' && typeof e.port === 'number' && e.pid !== process.pid && processAlive({ pid: e.pid })) {
       return { pid: e.pid, port: e.port };
     }
   } catch {

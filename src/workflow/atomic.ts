@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PawError } from '../errors.js';
+import { processAlive } from '../locks/process.js';
 
 /** Logs, journals and keys: only the user may read what may name a secret or a resource. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -67,19 +68,11 @@ async function removeLeftoverTemps(file: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(/^(\d+)(\.[0-9a-f]+)?\.tmp$/.exec(name.slice(prefix.length))?.[1]);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    if (!pid || pid === process.pid || processAlive({ pid })) continue;
     await rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined);
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const FILE_PROBLEMS: Record<string, { what: string; fix: (file: string) => string }> = {
   EACCES: { what: 'permission denied', fix: (f) => `check the permissions of ${f} and its folder (ls -l), or run as its owner` },
