@@ -65,13 +65,14 @@ describe('jinja2 corpus', () => {
       if (o.kind === 'loud' || o.kind === 'both-error') expect(o.message, name).toMatch(new RegExp(`^[^ ]*${name}\\.j2:\\d+`));
     }
     const count = (kind: Outcome['kind']) => [...results.values()].filter((o) => o.kind === kind).length;
-    const same = count('identical') + count('both-error');
+    const identical = count('identical') / names.length;
     console.log(
-      `jinja2 corpus: ${names.length} templates, ${count('identical')} identical output, ${count('both-error')} errors where jinja2 errs too, ` +
-        `${count('loud')} loud errors where jinja2 renders, ${silent.length} silent differences`,
+      `jinja2 corpus: ${names.length} templates, ${count('identical')} identical output (${(identical * 100).toFixed(1)}%), ` +
+        `${count('both-error')} errors where jinja2 errs too, ${count('loud')} loud errors where jinja2 renders, ${silent.length} silent differences`,
     );
     for (const [name, o] of results) if (o.kind === 'loud') console.log(`  still an error: ${name}: ${o.message}`);
-    expect(same / names.length).toBeGreaterThanOrEqual(0.95);
+    // Only identical output counts: an error where jinja2 errs too is not a rendered template.
+    expect(identical).toBeGreaterThanOrEqual(0.95);
   }, 60_000);
 
   it.skipIf(!hasJinja())('the expected files are what jinja2 renders today', () => {

@@ -75,10 +75,13 @@ let installed = false;
 export function installJinjaSemantics(nunjucks: Any): void {
   if (installed) return;
   installed = true;
-  nunjucks.installJinjaCompat();
   const { nodes, lexer } = nunjucks;
   const Parser = nunjucks.parser.Parser;
   const Compiler = nunjucks.compiler.Compiler;
+  installNumberLiterals(lexer);
+  // Installed before nunjucks' jinja compatibility, which wraps it to read slices.
+  Parser.prototype.parseAggregate = parseAggregate(nodes, lexer);
+  nunjucks.installJinjaCompat();
   nunjucks.runtime.py = pyRuntime;
 
   const PyWrap = nodes.Node.extend('PyWrap', { fields: ['fn', 'expr'] });
@@ -119,11 +122,15 @@ export function installJinjaSemantics(nunjucks: Any): void {
     return node;
   };
 
-  const parseAggregate = Parser.prototype.parseAggregate;
-  Parser.prototype.parseAggregate = function (this: Any) {
-    const node = parseAggregate.call(this);
-    // `(1,)` is a tuple; nunjucks reads it as `(1)`.
-    if (node instanceof nodes.Group && !this.peeked && /,\s*\)$/.test(this.tokens.str.slice(0, this.tokens.index))) node.tuple = true;
+  // Tests bind as filters do (`1 + 2 is odd` is `1 + (2 is odd)`), and take one bare argument.
+  const parseUnary = Parser.prototype.parseUnary;
+  Parser.prototype.parseUnary = function (this: Any, noFilters?: boolean) {
+    let node = parseUnary.call(this, noFilters);
+    if (noFilters) return node;
+    while (this.skipSymbol('is')) {
+      node = parseTest(this, node, nodes, lexer);
+      node = this.parseFilter(node);
+    }
     return node;
   };
 
@@ -342,6 +349,89 @@ export function installJinjaSemantics(nunjucks: Any): void {
     this._emitLine('frame = frame.pop();');
   };
 }
+
+/** jinja2's number literals: `1e16`, `1.5e-3`, `1_000`, `0x1f`, `0o17`, `0b101`. */
+const FLOAT_LITERAL = /^(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/;
+const INT_LITERAL = /^(?:0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*)/;
+
+/** The tokenizer reads numbers as jinja2's lexer does; everything else is nunjucks' own. */
+function installNumberLiterals(lexer: Any): void {
+  const Tokenizer = Object.getPrototypeOf(lexer.lex(''));
+  const nextToken = Tokenizer.nextToken;
+  Tokenizer.nextToken = function (this: Any) {
+    if (!this.in_code || !/[0-9]/.test(this.current()) || this.previous() === '.') return nextToken.call(this);
+    const { lineno, colno } = this;
+    const rest = this.str.slice(this.index, this.index + 400);
+    const float = FLOAT_LITERAL.exec(rest);
+    if (float) {
+      this.forwardN(float[0].length);
+      return { type: lexer.TOKEN_FLOAT, value: float[0].replace(/_/g, ''), lineno, colno };
+    }
+    const int = INT_LITERAL.exec(rest);
+    if (!int) return nextToken.call(this);
+    this.forwardN(int[0].length);
+    const text = int[0].replace(/_/g, '');
+    const value = /^0[box]/i.test(text) ? BigInt(text.toLowerCase()).toString() : text.replace(/^0+(?=\d)/, '');
+    return { type: lexer.TOKEN_INT, value, lineno, colno };
+  };
+}
+
+/** nunjucks' aggregate reader with jinja2's rules: a trailing comma, `()` and `(1,)` as tuples, matching brackets. */
+function parseAggregate(nodes: Any, lexer: Any) {
+  const closing: Record<string, string> = { [lexer.TOKEN_LEFT_PAREN]: lexer.TOKEN_RIGHT_PAREN, [lexer.TOKEN_LEFT_BRACKET]: lexer.TOKEN_RIGHT_BRACKET, [lexer.TOKEN_LEFT_CURLY]: lexer.TOKEN_RIGHT_CURLY };
+  const closers = new Set(Object.values(closing));
+  return function (this: Any) {
+    const tok = this.nextToken();
+    let node: Any;
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) node = new nodes.Group(tok.lineno, tok.colno);
+    else if (tok.type === lexer.TOKEN_LEFT_BRACKET) node = new nodes.Array(tok.lineno, tok.colno);
+    else if (tok.type === lexer.TOKEN_LEFT_CURLY) node = new nodes.Dict(tok.lineno, tok.colno);
+    else return null;
+    let trailingComma = false;
+    for (;;) {
+      const next = this.peekToken();
+      if (next && closers.has(next.type)) {
+        if (next.type !== closing[tok.type]) this.fail(`unexpected '${next.value}'`, next.lineno, next.colno);
+        this.nextToken();
+        break;
+      }
+      if (node.children.length > 0 && !trailingComma) {
+        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
+        trailingComma = true;
+        continue;
+      }
+      trailingComma = false;
+      if (node instanceof nodes.Dict) {
+        const key = this.parsePrimary();
+        if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', tok.lineno, tok.colno);
+        node.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
+      } else node.addChild(this.parseExpression());
+    }
+    if (node instanceof nodes.Group && (trailingComma || node.children.length === 0)) node.tuple = true;
+    return node;
+  };
+}
+
+/** After `is`: `[not] name`, then `(args)`, or one bare argument as jinja2's parse_test reads it. */
+function parseTest(parser: Any, left: Any, nodes: Any, lexer: Any): Any {
+  const negated = parser.skipSymbol('not');
+  const nameTok = parser.nextToken();
+  const named = nameTok && [lexer.TOKEN_SYMBOL, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN].includes(nameTok.type);
+  if (!named) parser.fail(`expected a test name after 'is'`, nameTok?.lineno, nameTok?.colno);
+  const name = new nodes.Symbol(nameTok.lineno, nameTok.colno, String(nameTok.value));
+  const next = parser.peekToken();
+  let test: Any = name;
+  if (next?.type === lexer.TOKEN_LEFT_PAREN) {
+    test = new nodes.FunCall(next.lineno, next.colno, name, parser.parseSignature());
+  } else if (next && BARE_ARGUMENT.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && ['else', 'or', 'and'].includes(next.value))) {
+    if (next.type === lexer.TOKEN_SYMBOL && next.value === 'is') parser.fail('You cannot chain multiple tests with is', next.lineno, next.colno);
+    test = new nodes.FunCall(next.lineno, next.colno, name, new nodes.NodeList(next.lineno, next.colno, [parser.parsePrimary()]));
+  }
+  const node = new nodes.Is(left.lineno, left.colno, left, test);
+  return negated ? new nodes.Not(left.lineno, left.colno, node) : node;
+}
+
+const BARE_ARGUMENT = new Set(['symbol', 'string', 'int', 'float', 'boolean', 'none', 'left-bracket', 'left-curly']);
 
 /** `builder.step_param.x` as written, for messages. */
 function dotted(node: Any): string {

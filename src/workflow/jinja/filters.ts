@@ -1,4 +1,4 @@
-import { percentFormat } from './format.js';
+import { percentFormat, scaledHalfEven } from './format.js';
 import { dictItems, getattr, getitem, pyCapitalize, pyReplace, splitArgs, toList } from './members.js';
 import { add } from './operators.js';
 import {
@@ -188,7 +188,11 @@ function round(value: unknown, ...rest: unknown[]): unknown {
   let r: number;
   if (method === 'ceil') r = Math.ceil(n * f) / f;
   else if (method === 'floor') r = Math.floor(n * f) / f;
-  else if (method === 'common') r = Number((Math.sign(n) * Math.round(Math.abs(n) * f) / f).toFixed(Math.max(0, toNumber(precision))));
+  else if (method === 'common') {
+    // Python's round(): the exact value rounded half to even, read back as the nearest float.
+    const magnitude = Number.isFinite(n) ? Number(`${scaledHalfEven(n, toNumber(precision))}e${-toNumber(precision)}`) : Math.abs(n);
+    r = n < 0 || Object.is(n, -0) ? -magnitude : magnitude;
+  }
   else throw new TemplateValueError('method must be common, ceil or floor');
   // Python's round() of an int is an int; floor and ceil divide, giving a float.
   return isInt(value) && method === 'common' ? makeInt(BigInt(Math.round(r))) : makeFloat(r);

@@ -105,16 +105,63 @@ function special(n: number): string | undefined {
   return undefined;
 }
 
+/** A finite double as mantissa × 2^exponent, both exact. */
+function binaryParts(n: number): { mantissa: bigint; exponent: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(n));
+  const high = view.getUint32(0);
+  const fraction = (BigInt(high & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+  const biased = (high >>> 20) & 0x7ff;
+  return biased === 0 ? { mantissa: fraction, exponent: -1074 } : { mantissa: fraction | (1n << 52n), exponent: biased - 1075 };
+}
+
+/**
+ * |n| × 10^digits rounded to an integer half to even, from the double's exact value: Python's
+ * formatting and round() work this way, where JavaScript's toFixed rounds ties away from zero.
+ */
+export function scaledHalfEven(n: number, digits: number): bigint {
+  const { mantissa, exponent } = binaryParts(n);
+  let num = mantissa;
+  let den = 1n;
+  if (digits >= 0) num *= 10n ** BigInt(digits);
+  else den *= 10n ** BigInt(-digits);
+  if (exponent >= 0) num <<= BigInt(exponent);
+  else den <<= BigInt(-exponent);
+  const q = num / den;
+  const twice = 2n * (num - q * den);
+  return twice > den || (twice === den && q % 2n === 1n) ? q + 1n : q;
+}
+
+function negative(n: number): boolean {
+  return n < 0 || Object.is(n, -0);
+}
+
 function fixed(n: number, precision: number): string {
-  return special(n) ?? n.toFixed(precision);
+  const s = special(n);
+  if (s) return s;
+  const digits = scaledHalfEven(n, precision).toString().padStart(precision + 1, '0');
+  const text = precision > 0 ? `${digits.slice(0, -precision)}.${digits.slice(-precision)}` : digits;
+  return negative(n) ? `-${text}` : text;
+}
+
+/** The decimal exponent and the precision+1 significant digits of n, rounded half to even. */
+function significant(n: number, precision: number): { digits: string; exp: number } {
+  if (n === 0) return { digits: '0'.repeat(precision + 1), exp: 0 };
+  let exp = Math.floor(Math.log10(Math.abs(n)));
+  for (;;) {
+    const q = scaledHalfEven(n, precision - exp).toString();
+    if (q.length > precision + 1) exp += 1;
+    else if (q.length < precision + 1) exp -= 1;
+    else return { digits: q, exp };
+  }
 }
 
 function exponent(n: number, precision: number): string {
   const s = special(n);
   if (s) return s;
-  const [mant = '', exp = '0'] = n.toExponential(precision).split('e');
-  const e = Number(exp);
-  return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  const { digits, exp } = significant(n, precision);
+  const mant = precision > 0 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${negative(n) ? '-' : ''}${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
 function general(n: number, precision: number, alternate: boolean): string {
@@ -122,8 +169,8 @@ function general(n: number, precision: number, alternate: boolean): string {
   if (s) return s;
   const p = precision === 0 ? 1 : precision;
   if (n === 0) return alternate ? fixed(0, p - 1) : '0';
-  const exp = Number(n.toExponential(p - 1).split('e')[1]);
-  let text = exp >= -4 && exp < p ? n.toFixed(p - 1 - exp) : exponent(n, p - 1);
+  const { exp } = significant(n, p - 1);
+  let text = exp >= -4 && exp < p ? fixed(n, p - 1 - exp) : exponent(n, p - 1);
   if (!alternate) text = text.replace(/\.?0+(?=e|$)/, (m) => (m.startsWith('.') || text.includes('.') ? '' : m));
   return text;
 }
