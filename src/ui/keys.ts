@@ -20,6 +20,8 @@ export interface KeyBinding {
   screenHints?: Partial<Record<ScreenName, string>>;
   /** Only while a question is asked: the help bar shows it then, and not otherwise. */
   inQuestion?: boolean;
+  /** Only while typing into a process: the help bar shows it then, and not otherwise. */
+  whileTyping?: boolean;
 }
 
 /*
@@ -60,7 +62,7 @@ export const keyBindings = {
   editor: { keys: ['e'], hint: '$EDITOR', description: 'Open the file in $EDITOR and reload it after', screens: ['params'], rank: 25 },
   follow: { keys: ['f'], hint: 'follow', description: 'Follow the newest output', screens: ['build', 'manual', 'step'], rank: 24 },
   focusPane: { keys: ['w'], hint: 'type', description: 'Type into the process: every key goes to it (Ctrl-C, Esc, arrows too) until Ctrl-]', screens: ['build', 'manual'], rank: 8 },
-  stopTyping: { keys: ['ctrl+]'], hint: 'stop typing', description: 'Stop typing into the process and take the keys back (as telnet and ssh do)', screens: ['build', 'manual'], rank: 9 },
+  stopTyping: { keys: ['ctrl+]'], hint: 'stop typing', description: 'Stop typing into the process and take the keys back (as telnet and ssh do)', screens: ['build', 'manual'], rank: 9, whileTyping: true },
   connect: { keys: ['c'], hint: 'connect', description: 'Open an SSH session to the instance in a pane', screens: ['manual'], rank: 11 },
   connectFull: { keys: ['C'], hint: 'ssh full screen', description: 'Hand the whole terminal to the session (ssh or SSM); the app comes back when it exits', screens: ['manual'], rank: 13 },
   abandon: { keys: ['x'], hint: 'give up', description: 'Terminate the manual instance before its image is made (asks first); the checklist starts again', screens: ['manual'], rank: 12 },
@@ -119,7 +121,7 @@ export function actionsFor(screen: ScreenName): Action[] {
 /** The actions of the help bar of a screen, most useful first. */
 export function hintsFor(screen: ScreenName): Action[] {
   return actionsFor(screen)
-    .filter((a) => !(keyBindings[a] as KeyBinding).inQuestion)
+    .filter((a) => !(keyBindings[a] as KeyBinding).inQuestion && !(keyBindings[a] as KeyBinding).whileTyping)
     .sort((a, b) => keyBindings[a].rank - keyBindings[b].rank);
 }
 

@@ -52,6 +52,12 @@ describe.skipIf(!ready)('steps and builds from home', () => {
     expect(existsSync(path.join(dir, 's01-base', '.paw', 'runs'))).toBe(false);
     stdin.write(keys.esc);
     await waitFor(() => expect(lastFrame()).toContain('paw-example · home'));
+    // A step whose source AMI is missing: b says why at once and asks nothing.
+    stdin.write('j');
+    await tick(100);
+    stdin.write('b');
+    await waitFor(() => expect(lastFrame()).toContain('✖ step base has no AMI recorded for workflow paw-example'), 10_000);
+    expect(lastFrame()).not.toContain('Build app from');
   }, 60_000);
 
   it('a build keeps running after Esc: home shows the job and the step building, Enter returns, quitting asks', async () => {

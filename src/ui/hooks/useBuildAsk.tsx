@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { useState, type ReactNode } from 'react';
+import { PawError } from '../../errors.js';
 import type { Step } from '../../workflow/types.js';
 import { Confirm } from '../components/Confirm.js';
 import type { AppContext } from '../context.js';
@@ -21,7 +22,12 @@ export function useBuildAsk(ctx: AppContext | null): { asking: boolean; ask: (st
     if (job && ctx.builds.running().includes(job)) return ctx.navigate({ screen: 'build', stepId: step.id });
     setAsking({ step, question: null });
     void import('../../packer/plan.js')
-      .then(async (m) => m.buildQuestion(await m.buildPlan(ctx.cloud, ctx.workflow, step)))
+      .then(async (m) => {
+        const plan = await m.buildPlan(ctx.cloud, ctx.workflow, step);
+        // Without a source AMI the build would stop at its first check: say why now instead.
+        if ('error' in plan.source) throw new PawError(plan.source.error);
+        return m.buildQuestion(plan);
+      })
       .then(
         (question) => setAsking((a) => (a?.step === step ? { step, question } : a)),
         (e: unknown) => {

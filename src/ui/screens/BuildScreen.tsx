@@ -115,6 +115,11 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
 
   const hasEnded = ended(state);
   useEffect(() => {
+    ctx.setHints(typing ? ['stopTyping'] : null);
+    return () => ctx.setHints(null);
+  }, [ctx, typing]);
+
+  useEffect(() => {
     if (hasEnded) setStatusRows(2);
   }, [hasEnded]);
 
