@@ -79,6 +79,7 @@ export function installJinjaSemantics(nunjucks: Any): void {
   const Parser = nunjucks.parser.Parser;
   const Compiler = nunjucks.compiler.Compiler;
   installNumberLiterals(lexer);
+  installPythonStrings(lexer);
   // Installed before nunjucks' jinja compatibility, which wraps it to read slices.
   Parser.prototype.parseAggregate = parseAggregate(nodes, lexer);
   nunjucks.installJinjaCompat();
@@ -92,6 +93,12 @@ export function installJinjaSemantics(nunjucks: Any): void {
   const parsePrimary = Parser.prototype.parsePrimary;
   Parser.prototype.parsePrimary = function (this: Any, noPostfix?: boolean) {
     const tok = this.peekToken();
+    // `null` is a name in jinja2 (undefined unless given), not nunjucks' none.
+    if (tok && tok.type === lexer.TOKEN_NONE && tok.value === 'null') {
+      this.nextToken();
+      const node = new nodes.Symbol(tok.lineno, tok.colno, tok.value);
+      return noPostfix ? node : this.parsePostfix(node);
+    }
     if (tok && (tok.type === lexer.TOKEN_FLOAT || tok.type === lexer.TOKEN_INT)) {
       const node = parsePrimary.call(this, true);
       if (tok.type === lexer.TOKEN_FLOAT) node.pyFloat = true;
@@ -206,7 +213,8 @@ export function installJinjaSemantics(nunjucks: Any): void {
     node.children.forEach((pair: Any, i: number) => {
       if (i > 0) this._emit(',');
       this._emit('[');
-      this._compileExpression(pair.key instanceof nodes.Symbol ? new nodes.Literal(pair.key.lineno, pair.key.colno, pair.key.value) : pair.key, frame);
+      // `{k: 1}` uses the value of k, as in Python (nunjucks reads it as the string 'k').
+      this._compileExpression(pair.key, frame);
       this._emit(',');
       this._compileExpression(pair.value, frame);
       this._emit(']');
@@ -373,6 +381,39 @@ function installNumberLiterals(lexer: Any): void {
     const text = int[0].replace(/_/g, '');
     const value = /^0[box]/i.test(text) ? BigInt(text.toLowerCase()).toString() : text.replace(/^0+(?=\d)/, '');
     return { type: lexer.TOKEN_INT, value, lineno, colno };
+  };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '' };
+
+/** A string literal's body as Python reads it (jinja2 decodes with `unicode-escape`). */
+export function pythonUnescape(body: string): string {
+  return body.replace(/\\([0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[\s\S]?)/g, (all, esc: string) => {
+    if (Object.hasOwn(SIMPLE_ESCAPES, esc)) return SIMPLE_ESCAPES[esc]!;
+    if (/^[0-7]/.test(esc)) return String.fromCodePoint(Number.parseInt(esc, 8));
+    if (/^[xuU][0-9a-fA-F]/.test(esc)) return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
+    if (/^[xuUN]$/.test(esc)) throw new TemplateValueError(`a string has a truncated or unsupported \\${esc} escape`);
+    // Python keeps the backslash of an escape it does not know (`"\d"` is two characters).
+    return all;
+  });
+}
+
+/** Strings are read as jinja2 reads them: `\x41`, `\u00e9`, `\d` as Python has them. */
+function installPythonStrings(lexer: Any): void {
+  const Tokenizer = Object.getPrototypeOf(lexer.lex(''));
+  Tokenizer._parseString = function (this: Any, delimiter: string) {
+    this.forward();
+    let body = '';
+    while (!this.isFinished() && this.current() !== delimiter) {
+      if (this.current() === '\\') {
+        body += this.current();
+        this.forward();
+      }
+      body += this.current();
+      this.forward();
+    }
+    this.forward();
+    return pythonUnescape(body);
   };
 }
 

@@ -3,7 +3,8 @@ import type { Environment, ILoader } from 'nunjucks';
 import { hclString } from '../hcl.js';
 import { installJinjaSemantics, withExtension } from './compile.js';
 import { FILTERS, TESTS } from './filters.js';
-import { namespace, range } from './members.js';
+import { cycler, namespace, range } from './members.js';
+import { NUNJUCKS_ONLY_FILTERS, NUNJUCKS_ONLY_TESTS } from './names.js';
 import { TemplateValueError, str } from './values.js';
 
 type Nunjucks = typeof import('nunjucks');
@@ -65,7 +66,12 @@ export async function jinjaEnvironment(files: TemplateFiles): Promise<Environmen
     if (v === null || v === undefined) throw new TemplateValueError(`hcl: the value is ${v === null ? 'None' : 'undefined'}`);
     return hclString(typeof v === 'string' ? v : str(v));
   });
+  // nunjucks' own filters and tests that jinja2 lacks stop with "not found" instead of rendering.
+  const builtins = env as unknown as { filters: Record<string, unknown>; tests: Record<string, unknown> };
+  for (const name of NUNJUCKS_ONLY_FILTERS) delete builtins.filters[name];
+  for (const name of NUNJUCKS_ONLY_TESTS) delete builtins.tests[name];
   env.addGlobal('namespace', namespace);
+  env.addGlobal('cycler', cycler);
   env.addGlobal('range', range);
   env.addExtension('with', withExtension(nunjucks));
   return env;

@@ -309,6 +309,25 @@ export function namespace(...args: unknown[]): Namespace {
   return ns;
 }
 
+/** jinja2's cycler(): `next()`, `reset()` and the `current` item. */
+export function cycler(...items: unknown[]): Record<string, unknown> {
+  if (items.length === 0) throw new TemplateValueError('at least one item has to be provided');
+  let pos = 0;
+  const c: Record<string, unknown> = {
+    next: () => {
+      const item = items[pos];
+      pos = (pos + 1) % items.length;
+      return item;
+    },
+    reset: () => {
+      pos = 0;
+      return null;
+    },
+  };
+  Object.defineProperty(c, 'current', { enumerable: true, get: () => items[pos] });
+  return c;
+}
+
 export function range(...args: unknown[]): number[] {
   const n = args.map(toNumber);
   const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
