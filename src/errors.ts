@@ -17,6 +17,14 @@ export class PawError extends Error {
   }
 }
 
+/** There is no workflow here yet: `init` makes one (the app offers it in place). */
+export class NoWorkflowError extends PawError {
+  constructor(message: string, hint: string) {
+    super(message, { hint });
+    this.name = 'NoWorkflowError';
+  }
+}
+
 /** A mistake in how a command was called (exit code 2). */
 export class UsageError extends PawError {
   constructor(message: string, hint?: string) {

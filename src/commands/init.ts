@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { InitAnswers } from '../workflow/scaffold.js';
+import { INIT_QUESTIONS, initAnswers, type InitQuestionKey } from '../workflow/init-questions.js';
 import { emit, globalOptions } from './context.js';
 
 interface InitOptions {
@@ -20,16 +20,7 @@ interface InitOptions {
   firstStepFolder?: string;
 }
 
-type Asked = 'workflowId' | 'vpcName' | 'defaultVpc' | 'subnetName' | 'securityGroupName' | 'ec2IamRoleName';
-
-const QUESTIONS: { key: Asked; flag: string; message: string; fallback?: (o: InitOptions) => string }[] = [
-  { key: 'workflowId', flag: '--workflow-id', message: 'Workflow id (names the AMIs: <base>/<workflow id>/<step>)' },
-  { key: 'vpcName', flag: '--vpc-name', message: 'Name tag of the VPC the builds run in' },
-  { key: 'defaultVpc', flag: '--default-vpc', message: 'Is it the default VPC? (true/false)', fallback: () => 'false' },
-  { key: 'subnetName', flag: '--subnet-name', message: 'Name tag of a public subnet in it' },
-  { key: 'securityGroupName', flag: '--security-group-name', message: 'Name tag of a security group that allows SSH in' },
-  { key: 'ec2IamRoleName', flag: '--ec2-iam-role-name', message: 'Instance profile the build instances run with' },
-];
+type Asked = InitQuestionKey;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -50,16 +41,16 @@ async function complete(options: InitOptions): Promise<Record<Asked, string>> {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const answers = {} as Record<Asked, string>;
   const missing: string[] = [];
-  for (const q of QUESTIONS) {
+  for (const q of INIT_QUESTIONS) {
     const given = options[q.key];
     if (given !== undefined) answers[q.key] = given;
     else if (interactive) {
       const { input, select } = await import('@inquirer/prompts');
       answers[q.key] =
-        q.key === 'defaultVpc'
-          ? await select({ message: q.message, choices: [{ value: 'false' }, { value: 'true' }] })
+        q.choices
+          ? await select({ message: q.message, choices: q.choices.map((value) => ({ value })) })
           : await input({ message: q.message, required: true });
-    } else if (q.fallback) answers[q.key] = q.fallback(options);
+    } else if (q.choices) answers[q.key] = q.choices[0]!;
     else missing.push(`${q.flag} <value>`);
   }
   if (missing.length > 0) throw new UsageError(`no terminal to ask on: give ${missing.join(' ')}`, 'paw-tui init --help lists the flags');
@@ -91,20 +82,14 @@ export function register(program: Command): void {
       const opts = globalOptions(cmd);
       const target = dir ? path.resolve(dir) : opts.workflow;
       const a = await complete(options);
-      const answers: InitAnswers = {
-        workflowId: a.workflowId,
-        vpcName: a.vpcName,
-        isDefaultVpc: a.defaultVpc as 'true' | 'false',
-        subnetName: a.subnetName,
-        securityGroupName: a.securityGroupName,
-        ec2IamRoleName: a.ec2IamRoleName,
+      const answers = initAnswers(a, {
         regionName: options.regionName ?? opts.region ?? null,
         profileName: options.profileName ?? opts.profile ?? null,
         rootBaseAmiId: options.rootBaseAmiId,
         rootBaseAmiName: options.rootBaseAmiName,
         awsTags: tagsOf(options.tag),
         firstStep: { id: options.firstStep, folder: options.firstStepFolder },
-      };
+      });
       const { initWorkflow } = await import('../workflow/scaffold.js');
       const { dir: created, files } = await initWorkflow(target, answers);
       const where = path.relative(process.cwd(), created) || created;

@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import { useKeys } from './hooks/useKeys.js';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
 import type { Cloud } from '../aws/ports.js';
 import { BuildJobs } from '../packer/build-jobs.js';
-import { PawError } from '../errors.js';
+import { NoWorkflowError, PawError } from '../errors.js';
 import { Confirm } from './components/Confirm.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { ErrorLine } from './components/ErrorLine.js';
@@ -16,6 +17,7 @@ import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { useWorkflowSession } from './hooks/useWorkflowSession.js';
 import { isKey, type Action } from './keys.js';
 import { HomeScreen } from './screens/HomeScreen.js';
+import { InitScreen } from './screens/InitScreen.js';
 import { tone } from './theme.js';
 
 /*
@@ -99,6 +101,8 @@ export function App({
   const backHandler = useRef<(() => boolean) | null>(null);
   const interruptHandler = useRef<(() => boolean) | null>(null);
   const route = stack[stack.length - 1]!;
+  const offeringInit = route.screen === 'home' && session.workflowError instanceof NoWorkflowError;
+  const workflowDir = resolve(options.workflow);
   const stackDepth = useRef(stack.length);
   stackDepth.current = stack.length;
   useEffect(() => onErrorReporter?.((e) => setError(e)), [onErrorReporter]);
@@ -276,7 +280,16 @@ export function App({
         ) : (
           <AppContextValue.Provider value={ctx}>
             <ErrorBoundary key={stack.length + route.screen}>
-              {route.screen === 'home' ? (
+              {route.screen === 'home' && session.workflowError instanceof NoWorkflowError ? (
+                <InitScreen
+                  dir={workflowDir}
+                  region={options.region}
+                  profile={options.profile}
+                  width={columns}
+                  onCreated={() => void reload()}
+                  onError={setError}
+                />
+              ) : route.screen === 'home' ? (
                 <HomeScreen builds={builds} session={session} ctx={ctx} open={open} reload={reload} columns={columns} bodyRows={bodyRows} onError={setError} />
               ) : ctx && Screen ? (
                 <Suspense fallback={<Text color={tone('muted')}>opening…</Text>}>
@@ -311,7 +324,7 @@ export function App({
       ) : (
         <Box height={1} />
       )}
-      <KeyHints screen={route.screen} only={help ? ['back'] : palette ? ['open', 'move', 'back'] : (hints ?? undefined)} width={columns} />
+      <KeyHints screen={route.screen} only={help ? ['back'] : palette ? ['open', 'move', 'back'] : offeringInit ? ['save', 'nextField', 'change', 'quitTwice'] : (hints ?? undefined)} width={columns} />
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PawError } from '../errors.js';
+import { NoWorkflowError, PawError } from '../errors.js';
 import { rememberSecretsOf } from '../packer/redact.js';
 import { fileSystemError } from './atomic.js';
 import { orderChain } from './chain.js';
@@ -60,15 +60,14 @@ export async function loadWorkflow(dir: string): Promise<Workflow> {
     () => false,
   );
   if (!isDir) {
-    throw new PawError(`no workflow folder at ${displayPath(abs)}`, {
-      hint: 'run `paw-tui init` to create one, or pass --workflow <dir>',
-    });
+    throw new NoWorkflowError(`no workflow folder at ${displayPath(abs)}`, 'run `paw-tui init` to create one, or pass --workflow <dir>');
   }
   const paramPath = path.join(abs, WORKFLOW_PARAM_FILE);
   if (!existsSync(paramPath)) {
-    throw new PawError(`${displayPath(abs)} has no ${WORKFLOW_PARAM_FILE}`, {
-      hint: 'run `paw-tui init` there, or pass --workflow <dir> pointing at a workflow folder',
-    });
+    throw new NoWorkflowError(
+      `${displayPath(abs)} has no ${WORKFLOW_PARAM_FILE}`,
+      'run `paw-tui init` there, or pass --workflow <dir> pointing at a workflow folder',
+    );
   }
   const paramText = await readText(paramPath);
   const param = parseWorkflowParam(paramPath, paramText);

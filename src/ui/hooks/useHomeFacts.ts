@@ -14,7 +14,7 @@ export interface Problem {
 
 /** What the home screen shows beside the workflow; each part arrives on its own. */
 export interface HomeFacts {
-  identity?: { account: string; arn: string } | { error: string };
+  identity?: { account: string; arn: string } | { error: string; fix?: string };
   packer?: { version: string; path: string } | { error: string };
   /** Catalog item per step id; undefined while loading. */
   built?: Map<string, CatalogItem>;
@@ -24,6 +24,8 @@ export interface HomeFacts {
   rootAmiProblem?: string | null;
   manual: LiveManualInstance[];
   interrupted: InterruptedRun[];
+  /** The cloud could not open: nothing from it will come. */
+  noCloud?: boolean;
   /** Up to date / stale and why, per step id (src/layers/states.ts); undefined while loading. */
   layers?: Map<string, StepStatus>;
 }
@@ -33,11 +35,14 @@ function problemOf(e: unknown): string {
 }
 
 /** The checks of `doctor` that the home screen shows, read after the first frame. */
-export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, generation: number): HomeFacts {
+export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, generation: number, cloudError: unknown = null): HomeFacts {
   const [facts, setFacts] = useState<HomeFacts>({ manual: [], interrupted: [] });
   useEffect(() => {
     let live = true;
     const set = (patch: Partial<HomeFacts>) => live && setFacts((f) => ({ ...f, ...patch }));
+    // What the cloud said before is not the truth any more once it cannot be asked.
+    if (!cloud) set({ identity: undefined, built: undefined, rootAmiProblem: undefined, catalogError: undefined, tableMissing: undefined, layers: undefined, noCloud: Boolean(cloudError) });
+    else set({ noCloud: false });
     if (workflow) {
       void import('../../manual/live.js')
         .then((m) => m.liveManualInstances(workflow))
@@ -46,14 +51,17 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
         .then((m) => m.findInterruptedRuns(workflow))
         .then((interrupted) => set({ interrupted }), () => undefined);
     }
-    if (workflow && cloud) {
-      // The sandbox names its simulated packer when it opens, so look for Packer after that.
+    // The sandbox names its simulated packer when it opens, so look for Packer after that (or
+    // when the cloud could not open: Packer is still worth knowing about).
+    if (workflow && (cloud || cloudError)) {
       void import('../../packer/find.js')
         .then((m) => m.findPacker())
         .then((p) => set({ packer: { version: p.version, path: [p.path, ...p.args].join(' ') } }), (e) => set({ packer: { error: problemOf(e) } }));
+    }
+    if (workflow && cloud) {
       cloud.identity.whoAmI().then(
         (identity) => set({ identity }),
-        (e) => set({ identity: { error: problemOf(e) } }),
+        (e) => set({ identity: e instanceof PawError ? { error: e.message, fix: e.hint } : { error: problemOf(e) } }),
       );
       const root = workflow.param.root_base_ami_id;
       cloud.images.describe([root]).then(
@@ -77,30 +85,30 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
     return () => {
       live = false;
     };
-  }, [workflow, cloud, generation]);
+  }, [workflow, cloud, generation, cloudError]);
   return facts;
 }
 
 /** Doctor-style problems from what is known so far. */
 export function problemsOf(facts: HomeFacts, workflow: Workflow | null, workflowError: unknown, cloudError: unknown): Problem[] {
   const out: Problem[] = [];
-  if (workflowError) {
-    const e = workflowError instanceof PawError ? workflowError : null;
-    out.push({ what: e ? e.message : errorLine(workflowError), fix: e?.hint ?? 'fix the file, then press r' });
-  }
-  if (cloudError) out.push({ what: errorLine(cloudError), fix: 'check region and credentials in workflow_param.json, then press r' });
+  const parts = (e: unknown, fix: string): Problem => (e instanceof PawError ? { what: e.message, fix: e.hint ?? fix } : { what: errorLine(e), fix });
+  if (workflowError) out.push(parts(workflowError, 'fix the file, then press r'));
+  if (cloudError) out.push(parts(cloudError, 'check region and credentials in workflow_param.json, then press r'));
+  // Without credentials every other call to the cloud fails the same way: one cause, one problem.
+  const noCredentials = Boolean(facts.identity && 'error' in facts.identity);
   if (facts.identity && 'error' in facts.identity) {
     out.push({
-      what: `no usable AWS credentials: ${facts.identity.error}`,
-      fix: 'run `aws sso login` or `aws configure`, set profile_name in workflow_param.json, or try --sandbox',
+      what: facts.identity.error,
+      fix: facts.identity.fix ?? 'run `aws sso login` or `aws configure`, set profile_name in workflow_param.json, or try --sandbox',
     });
   }
   if (facts.packer && 'error' in facts.packer) out.push({ what: facts.packer.error, fix: 'install Packer (https://developer.hashicorp.com/packer/install) or set PAW_PACKER' });
   if (facts.tableMissing && workflow) {
     out.push({ what: `the catalog table ${workflow.param.dynamodb_table_name} does not exist yet`, fix: 'the first build asks before creating it' });
   }
-  if (facts.rootAmiProblem) out.push({ what: facts.rootAmiProblem, fix: 'press a to pick a current Ubuntu AMI' });
-  if (facts.catalogError) out.push({ what: facts.catalogError, fix: 'check the table name and your permissions' });
+  if (facts.rootAmiProblem && !noCredentials) out.push({ what: facts.rootAmiProblem, fix: 'press a to pick a current Ubuntu AMI' });
+  if (facts.catalogError && !noCredentials) out.push({ what: facts.catalogError, fix: 'check the table name and your permissions' });
   for (const run of facts.interrupted) {
     out.push({
       what: `build of ${run.stepId} was cut off${run.instanceId ? ` — instance ${run.instanceId} may still run` : ''}`,

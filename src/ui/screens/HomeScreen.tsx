@@ -47,7 +47,7 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
   if (manual) {
     return { mark: '◐', tone: 'warn', text: `manual in progress (${manual.state}) ${manual.instanceId}${manual.since ? ` up ${formatAge(manual.since, now).replace(' ago', '')}` : ''}` };
   }
-  if (!facts.built) return { mark: '·', tone: 'muted', text: 'checking the catalog…' };
+  if (!facts.built) return { mark: '·', tone: 'muted', text: facts.noCloud ? 'not known: no cloud' : 'checking the catalog…' };
   const item = facts.built.get(step.id);
   const layer = facts.layers?.get(step.id);
   if (item && layer?.state === 'stale') return { mark: STATE_SIGN.stale, tone: 'warn', text: `stale: ${layer.stale_reasons.map(reasonText).join('; ')}` };
@@ -88,7 +88,7 @@ export function HomeScreen(props: {
   const now = useNow(1000, running.length > 0);
   const buildAsk = useBuildAsk(ctx);
   const workflow = session.workflow;
-  const facts = useHomeFacts(workflow, session.cloud, session.generation);
+  const facts = useHomeFacts(workflow, session.cloud, session.generation, session.cloudError);
   const steps = workflow?.steps ?? [];
   const problems = problemsOf(facts, workflow, session.workflowError, session.cloudError);
   const problemRows = Math.min(problems.length * 2, Math.max(0, bodyRows - 9));
@@ -159,12 +159,16 @@ export function HomeScreen(props: {
           `${cloud.kind === 'sandbox' ? 'sandbox (offline)' : 'AWS'} · region ${cloud.region} · profile ${cloud.profile ?? 'default chain'}`
         ) : session.cloudError ? (
           <Text color={tone('error')}>{errorLine(session.cloudError)}</Text>
+        ) : session.workflowError ? (
+          <Text color={tone('muted')}>not opened: the workflow did not load</Text>
         ) : (
           <SpinnerWithElapsed label="opening the cloud" startedAt={started} />
         )}
       </Fact>
       <Fact label="identity">
-        {!identity ? (
+        {!identity && (session.workflowError || session.cloudError) ? (
+          <Text color={tone('muted')}>not checked: no cloud</Text>
+        ) : !identity ? (
           <Text color={tone('muted')}>checking…</Text>
         ) : 'error' in identity ? (
           <Text color={tone('error')}>no credentials — see the problems below</Text>

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { PawError } from '../../src/errors.js';
+import { problemsOf } from '../../src/ui/hooks/useHomeFacts.js';
+
+describe('home problems', () => {
+  it('one missing-credentials cause is one problem, with its own fix', () => {
+    const error = 'no AWS credentials found';
+    const problems = problemsOf(
+      {
+        identity: { error, fix: 'set profile_name in workflow_param.json' },
+        rootAmiProblem: `${error} — set profile_name`,
+        catalogError: `${error} — set profile_name`,
+        manual: [],
+        interrupted: [],
+      },
+      null,
+      null,
+      null,
+    );
+    expect(problems).toEqual([{ what: error, fix: 'set profile_name in workflow_param.json' }]);
+  });
+
+  it('a cloud that cannot open says why and what to do, once', () => {
+    const problems = problemsOf({ manual: [], interrupted: [] }, null, null, new PawError('no AWS region is set', { hint: 'set region_name' }));
+    expect(problems).toEqual([{ what: 'no AWS region is set', fix: 'set region_name' }]);
+  });
+});
