@@ -67,3 +67,21 @@ describe('the help bar', () => {
     expect(fitHints(hintsFor('home'), 400).cut).toBe(false);
   });
 });
+
+describe('key dispatch', () => {
+  it('keys that arrive in one chunk are handled one by one', async () => {
+    const { render } = await import('ink-testing-library');
+    const { createElement } = await import('react');
+    const { KeyDispatch, useKeys } = await import('../../src/ui/hooks/useKeys.js');
+    const seen: string[] = [];
+    function Probe() {
+      useKeys((input) => seen.push(input));
+      return null;
+    }
+    const { stdin } = render(createElement(KeyDispatch, null, createElement(Probe)));
+    await new Promise((r) => setTimeout(r, 20));
+    stdin.write('kb');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['k', 'b']);
+  });
+});

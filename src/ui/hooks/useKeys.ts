@@ -19,9 +19,13 @@ const KeyListeners = createContext<Set<KeyListener> | null>(null);
 export function KeyDispatch({ children }: { children: ReactNode }) {
   const [listeners] = useState(() => new Set<KeyListener>());
   useInput((input, key) => {
-    const active = [...listeners].filter((l) => l.active);
-    const modal = active.filter((l) => l.modal);
-    for (const l of modal.length ? modal : active) l.handler(input, key);
+    // Keys typed while the app was busy arrive as one chunk (`kb`): each is still its own key.
+    const typed = !key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input) ? [...input] : [input];
+    for (const one of typed) {
+      const active = [...listeners].filter((l) => l.active);
+      const modal = active.filter((l) => l.modal);
+      for (const l of modal.length ? modal : active) l.handler(one, key);
+    }
   });
   return createElement(KeyListeners.Provider, { value: listeners }, children);
 }
