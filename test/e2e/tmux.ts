@@ -27,6 +27,11 @@ export class TmuxScreen {
     return r.stdout.trim();
   }
 
+  /** The terminal changes size, as a person resizing the window. */
+  resize(cols: number, rows: number): void {
+    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
+  }
+
   /** One key per call, ~100 ms apart, as typed: `Enter`, `Escape`, `C-s`, or literal text. */
   async key(k: string): Promise<void> {
     execFileSync('tmux', ['send-keys', '-t', this.name, k]);
