@@ -163,6 +163,39 @@ export interface Catalog {
   delete(workflowId: string, stepId: string): Promise<void>;
 }
 
+/** Who holds a step's lock: enough to name them in one line. */
+export interface LockHolder {
+  host: string;
+  user: string;
+  pid: number;
+  /** The holder's process start time (Linux), to tell a dead holder from a pid reused. */
+  pidStart: string | null;
+  runId: string;
+  /** `build` or `manual <command>`. */
+  command: string;
+  /** ISO-8601. */
+  since: string;
+}
+
+/**
+ * Step leases in the catalog table, under keys no reader of the catalog meets: hash key
+ * `paw-lock#<workflow_id>`, range key `<step_id>`, no `create_at` (so the `step_id_index` never
+ * holds them). They keep two machines from building one step at once.
+ */
+export interface Leases {
+  /**
+   * Takes the lease when it is free, expired, or held by `replacing` (a run id known to be
+   * dead, or a steal the user confirmed); else returns who holds it.
+   */
+  acquire(workflowId: string, stepId: string, holder: LockHolder, ttlMs: number, replacing?: string): Promise<{ holder: LockHolder; expiresAt: string } | null>;
+  /** Pushes the expiry on; false when the lease is no longer this run's. */
+  renew(workflowId: string, stepId: string, runId: string, ttlMs: number): Promise<boolean>;
+  /** Deletes the lease if it is still this run's. */
+  release(workflowId: string, stepId: string, runId: string): Promise<void>;
+}
+
+export const LEASE_PREFIX = 'paw-lock#';
+
 export interface Incidents {
   start(input: { responsePlanArn: string; title: string; impact: number; summary: string }): Promise<string>;
 }
@@ -181,6 +214,8 @@ export interface Cloud {
   readonly parameters: PublicParameters;
   readonly instances: Instances;
   readonly catalog: Catalog;
+  /** Step leases in the catalog table (absent where there is no table to hold them). */
+  readonly leases?: Leases;
   readonly incidents: Incidents;
   readonly identity: Identity;
   /** Releases what the backend holds (the sandbox's local DynamoDB server, state file). */

@@ -7,12 +7,14 @@ import { checkLine, summaryLines } from '../packer/report.js';
 import type { BuildSession, BuildState, OnError, PreflightCheck } from '../packer/types.js';
 import type { Cloud } from '../aws/ports.js';
 import type { Step, Workflow } from '../workflow/types.js';
-import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
+import { confirmed, emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
 
 export interface BuildOptions {
   dryRun: boolean;
   onError: OnError;
   notify: boolean;
+  /** Take the step's lock from the run holding it (asked first). */
+  stealLock?: boolean;
 }
 
 export function register(program: Command): void {
@@ -28,6 +30,7 @@ export function register(program: Command): void {
       new Option('--on-error <mode>', 'what Packer does when the build fails').choices(['cleanup', 'abort', 'ask']).default('cleanup'),
     )
     .option('--notify', 'start an incident when the build fails (needs incident_response_plan_arn)', false)
+    .option('--steal-lock', "take the step's lock from the run holding it (asks first; only when that run is gone)", false)
     .action(async (stepId: string | undefined, options: BuildOptions & ChainOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
       if (options.all || options.from || options.to) {
@@ -161,7 +164,12 @@ export async function buildOne(
   options: BuildOptions & { validateOnly?: boolean },
 ): Promise<{ state: BuildState; command: string | null }> {
   const out = opts.json ? process.stderr : process.stdout;
+  const stealLock =
+    options.stealLock === true &&
+    (await confirmed(opts, `taking the lock of step ${step.id}`, `Take the lock of step ${step.id} from the run holding it? Only if that run is gone.`));
+  if (options.stealLock && !stealLock) throw new PawError('the lock was left to the run holding it');
   const session = startBuild({
+    stealLock,
     cloud,
     workflow,
     step,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ManualGuide, ManualView } from '../manual/guide.js';
 import type { GlobalOptions } from './context.js';
-import { askYesNo, canAsk, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
+import { askYesNo, canAsk, confirmed, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 const ACTIONS = ['status', 'launch', 'stop', 'image', 'terminate', 'resume'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -11,6 +11,7 @@ interface ManualOptions {
   instanceType: string;
   keyName?: string;
   notify: boolean;
+  stealLock: boolean;
 }
 
 export function register(program: Command): void {
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .option('--instance-type <type>', 'instance type to launch', 't3.micro')
     .option('--key-name <name>', 'key pair to launch with (an existing one, or a new one to create)')
     .option('--notify', 'start an incident when the step fails (needs incident_response_plan_arn)', false)
+    .option('--steal-lock', "take the step's lock from the run holding it (asks first; only when that run is gone)", false)
     .action(async (first: string, second: string, options: ManualOptions, cmd: Command) => {
       const isAction = (s: string) => (ACTIONS as readonly string[]).includes(s);
       // `manual launch <step>` reads as naturally as `manual <step> launch`: both are accepted.
@@ -60,7 +62,10 @@ export function register(program: Command): void {
 /** The headless command only names a command: the table of manual/machine.ts decides what it does here. */
 async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions, options: ManualOptions): Promise<void> {
   if (action === 'status') return;
+  const steal = options.stealLock && (await confirmed(opts, `taking the lock of step ${guide.view.step.id}`, `Take the lock of step ${guide.view.step.id} from the run holding it? Only if that run is gone.`));
+  if (options.stealLock && !steal) return;
   await guide.command(action, {
+    stealLock: steal,
     yes: opts.yes,
     confirmed: opts.yes,
     ask: canAsk() ? askYesNo : undefined,

@@ -1,6 +1,8 @@
 import type { AmiImage, Cloud, Instance } from '../aws/ports.js';
 import { recordAmi, type TableConsent } from '../aws/record.js';
 import { PawError, UsageError } from '../errors.js';
+import { lockStep } from '../locks/step-lock.js';
+import { newRunId } from '../packer/runs.js';
 import { outputAmiName } from '../workflow/names.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { type ConnectCommand, connectCommand, sshLine } from './connect.js';
@@ -51,6 +53,8 @@ export interface CommandOptions extends ActionOptions {
   declined?: () => void;
   /** Nobody is asked anything: it stops where a confirmation not given up front is needed. */
   unattended?: boolean;
+  /** Take the step's lock from whoever holds it (the user confirmed). */
+  stealLock?: boolean;
 }
 
 export interface ManualGuide {
@@ -146,6 +150,23 @@ class Guide implements ManualGuide {
   }
 
   async command(command: ManualCommand, o: CommandOptions = {}): Promise<void> {
+    // One manual run (or build) of a step at a time, on this machine and across machines.
+    const lock = await lockStep({
+      cloud: this.cloud,
+      workflow: this.workflow,
+      step: this.step,
+      runId: this.j.runId ?? newRunId(this.step.id, new Date()),
+      command: `manual ${command}`,
+      steal: o.stealLock,
+    });
+    try {
+      await this.commandLocked(command, o);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async commandLocked(command: ManualCommand, o: CommandOptions): Promise<void> {
     for (let started = false; ; started = true) {
       const move = nextMove(command, this.view.state, this.j.requested?.action ?? null, started);
       if (move.kind === 'stop') return;

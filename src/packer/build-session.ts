@@ -9,7 +9,9 @@ import type { FollowedDebugLog } from './debug-tail.js';
 import { buildArgs, commandLine, shellQuote } from './find.js';
 import type { WaitOptions } from './manifest.js';
 import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './preflight.js';
+import { lockStep, type StepLock } from '../locks/step-lock.js';
 import { startPackerRun, type PackerRun } from './run.js';
+import { newRunId } from './runs.js';
 import type { BuildPane, BuildSession, BuildState, OnError, PackerBinary, PreflightCheck } from './types.js';
 
 export interface StartBuildOptions {
@@ -32,6 +34,8 @@ export interface StartBuildOptions {
   tableConsent?: TableConsent;
   /** How long to wait for the new AMI to become available. */
   amiWait?: WaitOptions;
+  /** Take the step's lock from whoever holds it (the user confirmed). */
+  stealLock?: boolean;
 }
 
 /**
@@ -55,6 +59,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     notes: [],
   };
   let run: PackerRun | null = null;
+  let lock: StepLock | null = null;
   let debug: FollowedDebugLog | undefined;
   let command: string | null = null;
   let interruptAsked = false;
@@ -119,6 +124,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     const { stepFingerprint } = await import('../layers/fingerprint.js');
     const fingerprint = await stepFingerprint(workflow, step, found.source!, options.cloud.region);
     run = await startPackerRun({
+      runId: lock!.runId,
       packer: found.packer!,
       workflowId: workflow.param.workflow_id,
       stepId: step.id,
@@ -207,6 +213,12 @@ export function startBuild(options: StartBuildOptions): BuildSession {
 
   async function main(): Promise<BuildState> {
     try {
+      // One build (or manual run) of a step at a time, on this machine and across machines,
+      // taken before the checks so that the second comer is told who builds, not what they made.
+      if (!options.dryRun && !options.validateOnly) {
+        lock = await lockStep({ cloud: options.cloud, workflow, step, runId: newRunId(step.id, new Date()), command: 'build', steal: options.stealLock });
+        if (lock.leaseSkipped) note(`no shared lock: ${lock.leaseSkipped}`);
+      }
       const found = await preflight();
       if (found) await build(found);
       else if (interruptAsked && !state.error) set({ status: 'interrupted', error: 'build stopped before Packer started', commandExitCode: 130 });
@@ -222,6 +234,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     }
     if (!state.endedAt) set({ endedAt: Date.now() });
     await run?.closeLogs();
+    await lock?.release();
     return state;
   }
 

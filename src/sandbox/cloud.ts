@@ -49,6 +49,7 @@ export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
     parameters: sandboxParameters(store),
     instances: sandboxInstances(store, region),
     catalog: withKillPoints(dynamo.catalog),
+    leases: dynamo.leases,
     incidents: sandboxIncidents(store),
     identity: sandboxIdentity(state.account),
     close: () => dynamo.stop(),

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Catalog } from '../aws/ports.js';
+import type { Catalog, Leases } from '../aws/ports.js';
 import { PawError } from '../errors.js';
 import { processAlive } from '../locks/process.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
@@ -25,6 +25,7 @@ interface Endpoint {
 
 export interface SandboxDynamo {
   readonly catalog: Catalog;
+  readonly leases: Leases;
   /** The endpoint in use once started (tests and `doctor` show it). */
   endpoint(): string | null;
   stop(): Promise<void>;
@@ -149,8 +150,20 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     delete: async (workflowId, stepId) => (await ready()).catalog.delete(workflowId, stepId),
   };
 
+  const leasesOf = async () => {
+    const { client } = await ready();
+    const { dynamoLeases } = await import('../aws/sdk/leases.js');
+    return dynamoLeases(client, tableName);
+  };
+  const leases: Leases = {
+    acquire: async (...args) => (await leasesOf()).acquire(...args),
+    renew: async (...args) => (await leasesOf()).renew(...args),
+    release: async (...args) => (await leasesOf()).release(...args),
+  };
+
   return {
     catalog,
+    leases,
     endpoint: () => url,
     async stop() {
       if (!started) return;

@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { PawError } from '../../errors.js';
 import { awsCall, isNotFound, type RetryOptions } from '../errors.js';
+import { LEASE_PREFIX } from '../ports.js';
 import type { Catalog, CatalogItem } from '../ports.js';
 
 /** For the lazy loader: the client comes from this module, not from a dynamic import of the SDK. */
@@ -104,7 +105,8 @@ export function dynamoCatalog(client: DynamoDBClient, tableName: string, options
       const page = await call('Scan', () =>
         doc.send(new ScanCommand({ ...input, Limit: options.pageSize, ExclusiveStartKey: start })),
       );
-      for (const raw of page.Items ?? []) items.push(parseItem(tableName, raw));
+      // Step leases live in the same table under keys of their own: they are not AMIs.
+      for (const raw of page.Items ?? []) if (!String(raw.workflow_id).startsWith(LEASE_PREFIX)) items.push(parseItem(tableName, raw));
       start = page.LastEvaluatedKey;
     } while (start);
     return items;

@@ -1,6 +1,6 @@
 import { rememberSecretsOf } from '../../packer/redact.js';
 import { PawError } from '../../errors.js';
-import type { Catalog, Cloud, CloudOptions, Identity, Images, Incidents, Instances, PublicParameters } from '../ports.js';
+import type { Catalog, Cloud, CloudOptions, Identity, Images, Incidents, Instances, Leases, PublicParameters } from '../ports.js';
 
 /** What every client is built with: region, profile or keys. Endpoints are left to the SDK (AWS_ENDPOINT_URL*). */
 interface ClientConfig {
@@ -154,6 +154,13 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     },
   );
   const catalog: Catalog = { tableName: options.tableName, ...catalogMethods };
+  const leases = lazyPort<Leases>(
+    async () => {
+      const [{ DynamoDBClient }, { dynamoLeases }] = await Promise.all([import('./catalog.js'), import('./leases.js')]);
+      return dynamoLeases(made(new DynamoDBClient(config)), options.tableName);
+    },
+    { acquire: true, renew: true, release: true },
+  );
 
   return {
     kind: 'aws',
@@ -165,6 +172,7 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     incidents,
     identity,
     catalog,
+    leases,
     close() {
       for (const c of clients.splice(0)) c.destroy();
       return Promise.resolve();

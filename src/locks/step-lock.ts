@@ -1,0 +1,147 @@
+import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Cloud, LockHolder } from '../aws/ports.js';
+import { PawError } from '../errors.js';
+import type { Step, Workflow } from '../workflow/types.js';
+import { currentProcess, processAlive } from './process.js';
+
+/**
+ * One build or manual run of a step at a time (issue: two builds in one second shared a run and
+ * made two AMIs). Two locks, taken in order:
+ * - a file in the step's `.paw/` (created exclusively), for two processes on one machine; a
+ *   holder whose process is gone (pid and start time) no longer holds it;
+ * - a lease item in the catalog table when the table is there, for two machines (or CI jobs):
+ *   renewed while the run lives, deleted at its end, free once expired.
+ * The second comer gets one line naming the holder and since when.
+ */
+
+export const LEASE_TTL_MS = 120_000;
+
+export interface StepLock {
+  readonly runId: string;
+  /** Why there is no shared lease (no table...), when there is none. */
+  readonly leaseSkipped: string | null;
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  cloud: Cloud;
+  workflow: Workflow;
+  step: Step;
+  runId: string;
+  command: string;
+  /** Take the lock from whoever holds it (the user confirmed). */
+  steal?: boolean;
+  /** For tests: another machine's name. */
+  host?: string;
+}
+
+export function lockPath(step: Step): string {
+  return path.join(step.dir, '.paw', 'lock.json');
+}
+
+function describeHolder(h: LockHolder): string {
+  return `${h.user}@${h.host} (pid ${h.pid}, ${h.command}, run ${h.runId}) since ${h.since}`;
+}
+
+export class StepLockedError extends PawError {
+  constructor(
+    step: Step,
+    readonly holder: LockHolder,
+  ) {
+    super(`step ${step.id} is locked by ${describeHolder(holder)}`, {
+      hint: 'wait for it to finish, or take the lock with --steal-lock if that run is gone',
+    });
+    this.name = 'StepLockedError';
+  }
+}
+
+async function readHolder(file: string): Promise<LockHolder | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as LockHolder;
+  } catch {
+    return null;
+  }
+}
+
+/** A holder that is surely gone: on this machine, and its process is not there any more. */
+function deadHere(h: LockHolder, host: string): boolean {
+  return h.host === host && !processAlive({ pid: h.pid, pidStart: h.pidStart });
+}
+
+async function takeFile(file: string, me: LockHolder, steal: boolean): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(file, JSON.stringify(me, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = await readHolder(file);
+    // A lock file that cannot be read is one a killed write left half done: nobody holds it.
+    if (holder && !steal && !deadHere(holder, me.host)) throw holder;
+    await rm(file, { force: true });
+  }
+  throw (await readHolder(file)) ?? new Error(`cannot take ${file}`);
+}
+
+export async function lockStep(o: LockOptions): Promise<StepLock> {
+  const self = currentProcess();
+  const me: LockHolder = {
+    host: o.host ?? os.hostname(),
+    user: os.userInfo().username,
+    pid: self.pid,
+    pidStart: self.start,
+    runId: o.runId,
+    command: o.command,
+    since: new Date().toISOString(),
+  };
+  const file = lockPath(o.step);
+  try {
+    await takeFile(file, me, o.steal === true);
+  } catch (e) {
+    if (e instanceof Error) throw e;
+    throw new StepLockedError(o.step, e as LockHolder);
+  }
+  const dropFile = async () => {
+    const holder = await readHolder(file);
+    if (holder?.runId === me.runId) await rm(file, { force: true });
+  };
+
+  const workflowId = o.workflow.param.workflow_id;
+  let leaseSkipped: string | null = null;
+  let renewal: NodeJS.Timeout | undefined;
+  const leases = o.cloud.leases;
+  let leased = false;
+  try {
+    if (!leases) leaseSkipped = 'no catalog table to hold a shared lease';
+    else if (!(await o.cloud.catalog.tableExists().catch(() => false))) leaseSkipped = `catalog table ${o.cloud.catalog.tableName} is not there`;
+    else {
+      let held = await leases.acquire(workflowId, o.step.id, me, LEASE_TTL_MS);
+      if (held && (o.steal || deadHere(held.holder, me.host))) held = await leases.acquire(workflowId, o.step.id, me, LEASE_TTL_MS, held.holder.runId);
+      if (held) throw new StepLockedError(o.step, held.holder);
+      leased = true;
+      renewal = setInterval(() => void leases.renew(workflowId, o.step.id, me.runId, LEASE_TTL_MS).catch(() => undefined), LEASE_TTL_MS / 4);
+      renewal.unref();
+    }
+  } catch (e) {
+    await dropFile();
+    throw e;
+  }
+
+  let released: Promise<void> | undefined;
+  return {
+    runId: o.runId,
+    leaseSkipped,
+    release() {
+      released ??= (async () => {
+        clearInterval(renewal);
+        if (leased) await leases!.release(workflowId, o.step.id, me.runId).catch(() => undefined);
+        await dropFile();
+      })();
+      return released;
+    },
+  };
+}
