@@ -60,6 +60,23 @@ export interface PublicParameters {
   byPath(path: string): Promise<PublicParameter[]>;
 }
 
+/** An SSM parameter of this account that holds an AMI id (data type `aws:ec2:image`). */
+export interface ImageParameter {
+  name: string;
+  value: string;
+  version: number;
+}
+
+export interface ParameterStore {
+  /**
+   * PutParameter with data type `aws:ec2:image`, overwriting, then AddTagsToResource (SSM
+   * refuses Tags together with Overwrite). Returns the parameter's new version.
+   */
+  putImageId(input: { name: string; amiId: string; description: string; tags: Record<string, string> }): Promise<number>;
+  /** GetParameters; names SSM does not know are left out of the answer (no error). */
+  get(names: string[]): Promise<ImageParameter[]>;
+}
+
 export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface Instance {
@@ -212,6 +229,8 @@ export interface Cloud {
   readonly profile: string | null;
   readonly images: Images;
   readonly parameters: PublicParameters;
+  /** The account's own parameters (publishing an AMI id). */
+  readonly parameterStore: ParameterStore;
   readonly instances: Instances;
   readonly catalog: Catalog;
   /** Step leases in the catalog table (absent where there is no table to hold them). */

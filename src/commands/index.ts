@@ -23,4 +23,5 @@ export const commandModules: Record<string, () => Promise<CommandModule>> = {
   build: () => import('./build.js'),
   runs: () => import('./runs.js'),
   workflow: () => import('./workflow.js'),
+  publish: () => import('./publish.js'),
 };

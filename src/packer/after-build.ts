@@ -65,6 +65,8 @@ export async function finishBuild(input: FinishInput): Promise<{ amiId: string }
     yes: true,
   });
   note(`recorded ${image.id} in the catalog ${cloud.catalog.tableName}`);
+  const { publishAfterBuild } = await import('../layers/after-build.js');
+  await publishAfterBuild(cloud, workflow, step, note);
   return { amiId: image.id };
 }
 

@@ -8,7 +8,7 @@ import { killPoint } from './faults.js';
 import { sandboxImages } from './ec2.js';
 import { sandboxInstances } from './instances.js';
 import { ensureNetwork, readWorkflowNames } from './seed.js';
-import { sandboxIdentity, sandboxIncidents, sandboxParameters } from './ssm.js';
+import { sandboxIdentity, sandboxIncidents, sandboxParameterStore, sandboxParameters } from './ssm.js';
 import { SandboxStore, sandboxStatePath } from './state.js';
 
 /** The simulated packer, built next to the CLI (dist/fake-packer.js, executable). */
@@ -47,6 +47,7 @@ export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
     profile: null,
     images: sandboxImages(store),
     parameters: sandboxParameters(store),
+    parameterStore: sandboxParameterStore(store),
     instances: sandboxInstances(store, region),
     catalog: withKillPoints(dynamo.catalog),
     leases: dynamo.leases,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity, Incidents, PublicParameters } from '../aws/ports.js';
+import type { Identity, Incidents, ParameterStore, PublicParameters } from '../aws/ports.js';
 import { sandboxCall, sandboxError } from './faults.js';
 import type { SandboxStore } from './state.js';
 
@@ -18,6 +18,42 @@ export function sandboxParameters(store: SandboxStore): PublicParameters {
           .filter((name) => name.startsWith(prefix))
           .sort()
           .map((name) => ({ name, value: parameters[name]! }));
+      }),
+  };
+}
+
+/** SSM's rule for a parameter name: letters, digits and `.-_`, in sub-paths after a leading `/`. */
+const PARAMETER_NAME = /^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/;
+
+export function sandboxParameterStore(store: SandboxStore): ParameterStore {
+  return {
+    putImageId: ({ name, amiId, description, tags }) =>
+      sandboxCall('ssm', 'PutParameter', () =>
+        store.update((s) => {
+          if (!PARAMETER_NAME.test(name)) {
+            throw sandboxError('ValidationException', `Parameter name ${name}: if formed as a path, it must begin with a slash and each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_`);
+          }
+          if (/^\/?(aws|ssm)/i.test(name)) throw sandboxError('AccessDeniedException', `No access to reserved parameter name: ${name}.`);
+          // AWS checks aws:ec2:image values against EC2; the sandbox does it at once.
+          if (!/^ami-[0-9a-f]+$/.test(amiId) || !s.images[amiId]) {
+            throw sandboxError('ValidationException', `Parameter value, ${amiId}, is not a valid AMI ID in this Region or your account does not have access to it.`);
+          }
+          const own = (s.ownParameters ??= {});
+          const was = own[name];
+          const version = (was?.version ?? 0) + 1;
+          own[name] = { value: amiId, dataType: 'aws:ec2:image', version, description, lastModified: new Date().toISOString(), tags: { ...was?.tags, ...tags } };
+          return version;
+        }),
+      ),
+    get: (names) =>
+      sandboxCall('ssm', 'GetParameters', async () => {
+        const { ownParameters, parameters } = await store.read();
+        return names.flatMap((name) => {
+          const own = ownParameters?.[name];
+          if (own) return [{ name, value: own.value, version: own.version }];
+          const value = parameters[name];
+          return value === undefined ? [] : [{ name, value, version: 1 }];
+        });
       }),
   };
 }

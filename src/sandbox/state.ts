@@ -86,6 +86,10 @@ const stateSchema = z.object({
   keyPairs: z.array(z.object({ name: z.string(), id: z.string(), fingerprint: z.string(), tags: tags.optional() })),
   /** Public SSM parameters: name → value. */
   parameters: z.record(z.string(), z.string()),
+  /** The account's own parameters (PutParameter): name → value, data type, version, tags. */
+  ownParameters: z
+    .record(z.string(), z.object({ value: z.string(), dataType: z.string(), version: z.number(), description: z.string(), lastModified: z.string(), tags }))
+    .optional(),
   /** What DescribeImageReferences answers for an image (none unless a test puts some here). */
   references: z.record(z.string(), z.array(z.object({ resourceType: z.string(), arn: z.string() }))),
   incidents: z.array(

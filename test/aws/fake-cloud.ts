@@ -2,6 +2,7 @@ import type {
   AmiImage,
   CatalogItem,
   Cloud,
+  ImageParameter,
   ImageReference,
   Instance,
   PublicParameter,
@@ -14,6 +15,8 @@ export interface FakeCloud extends Cloud {
   items: CatalogItem[];
   table: boolean;
   parameterList: PublicParameter[];
+  /** The account's own parameters by name, as PutParameter left them. */
+  ownParameters: Map<string, ImageParameter & { tags: Record<string, string> }>;
   instanceList: Instance[];
   referenceMap: Map<string, ImageReference[] | null>;
   deregistered: string[];
@@ -49,6 +52,7 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
     items: [],
     table: true,
     parameterList: [],
+    ownParameters: new Map(),
     instanceList: [],
     referenceMap: new Map(),
     deregistered: [],
@@ -114,6 +118,20 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
     parameters: {
       async byPath(path) {
         return cloud.parameterList.filter((p) => p.name.startsWith(path));
+      },
+    },
+    parameterStore: {
+      async putImageId({ name, amiId, tags }) {
+        cloud.calls.push(`parameterStore.putImageId ${name}`);
+        const version = (cloud.ownParameters.get(name)?.version ?? 0) + 1;
+        cloud.ownParameters.set(name, { name, value: amiId, version, tags });
+        return version;
+      },
+      async get(names) {
+        return names.flatMap((n) => {
+          const p = cloud.ownParameters.get(n);
+          return p ? [{ name: p.name, value: p.value, version: p.version }] : [];
+        });
       },
     },
     instances: {

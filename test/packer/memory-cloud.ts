@@ -71,6 +71,7 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       find: async () => [],
     },
     parameters: { byPath: unused('byPath') },
+    parameterStore: { putImageId: unused('putImageId'), get: unused('get') },
     catalog: {
       tableName: 'paw_ami_catalog',
       tableExists: async () => true,

@@ -1,6 +1,6 @@
 import { rememberSecretsOf } from '../../packer/redact.js';
 import { PawError } from '../../errors.js';
-import type { Catalog, Cloud, CloudOptions, Identity, Images, Incidents, Instances, Leases, PublicParameters } from '../ports.js';
+import type { Catalog, Cloud, CloudOptions, Identity, Images, Incidents, Instances, Leases, ParameterStore, PublicParameters } from '../ports.js';
 
 /** What every client is built with: region, profile or keys. Endpoints are left to the SDK (AWS_ENDPOINT_URL*). */
 interface ClientConfig {
@@ -123,6 +123,13 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     },
     { byPath: true },
   );
+  const parameterStore = lazyPort<ParameterStore>(
+    async () => {
+      const { SSMClient, ssmParameterStore } = await import('./parameters.js');
+      return ssmParameterStore(made(new SSMClient(config)));
+    },
+    { putImageId: true, get: true },
+  );
   const incidents = lazyPort<Incidents>(
     async () => {
       const { SSMIncidentsClient, ssmIncidents } = await import('./incidents.js');
@@ -169,6 +176,7 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     images,
     instances,
     parameters,
+    parameterStore,
     incidents,
     identity,
     catalog,
