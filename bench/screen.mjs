@@ -103,7 +103,7 @@ async function runScreen(logFile, stampsFile) {
       const { stamps } = JSON.parse(readFileSync(stampsFile, 'utf8'));
       const drawn = frames.filter((f) => f.newest >= stamps[0]);
       const span = (drawn.at(-1).t - drawn[0].t) / 1000;
-      resolve({ ms: endAt - stamps[0], lags: chunkLags(frames, stamps), maxRssMB: rss, frames: syncs || drawn.length, fps: span > 0 ? ((syncs || drawn.length) - 1) / span : NaN });
+      resolve({ writerMs: stamps.at(-1) - stamps[0], ms: endAt - stamps[0], lags: chunkLags(frames, stamps), maxRssMB: rss, frames: syncs || drawn.length, fps: span > 0 ? ((syncs || drawn.length) - 1) / span : NaN });
     });
   });
 }
@@ -126,7 +126,8 @@ export async function buildScreen({ runs, lines }) {
   const c = median(screen.map((r) => r.ms));
   const size = `${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB`;
   return [
-    { measure: `build screen vs bare xterm (${size})`, value: c, unit: 'ms', floor: b, floorName: 'pty → @xterm/headless', ratio: c / b, target: { ratio: 1.3 } },
+    // How long Packer took to write it all: longer than the floor means paw-tui read it slower.
+    { measure: `build screen vs bare xterm (${size})`, value: c, unit: 'ms', detail: `(Packer wrote for ${median(screen.map((r) => r.writerMs)).toFixed(0)} ms)`, floor: b, floorName: 'pty → @xterm/headless', ratio: c / b, target: { ratio: 1.3 } },
     { measure: 'build screen: peak RSS', value: Math.max(...screen.map((r) => r.maxRssMB)), unit: 'MB', target: { max: 200 } },
     { measure: 'build screen: frames drawn per second', value: median(screen.map((r) => r.fps)), unit: '/s', detail: `(${median(screen.map((r) => r.frames))} frames)`, target: { max: 30 } },
     ...lagRows('build screen', screen.flatMap((r) => r.lags)),
