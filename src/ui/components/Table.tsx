@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { useRef } from 'react';
+import stringWidth from 'string-width';
 import { tone, type Tone } from '../theme.js';
 
 export interface Column<Row> {
@@ -10,10 +11,35 @@ export interface Column<Row> {
   tone?: (row: Row) => Tone | undefined;
 }
 
+// Cells a text takes, measured once per distinct text (a table draws the same names keystroke
+// after keystroke); printable ASCII is one cell a character.
+const measured = new Map<string, number>();
+function cells(text: string): number {
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  let width = measured.get(text);
+  if (width === undefined) {
+    if (measured.size >= 10_000) measured.clear();
+    width = stringWidth(text);
+    measured.set(text, width);
+  }
+  return width;
+}
+
+/** `text` in exactly `width` cells: padded, or cut with `…` (wide characters count twice). */
 function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  if (text.length > width) return width > 1 ? text.slice(0, width - 1) + '…' : text.slice(0, width);
-  return text.padEnd(width);
+  const used = cells(text);
+  if (used <= width) return text + ' '.repeat(width - used);
+  const room = width > 1 ? width - 1 : width;
+  let kept = '';
+  let keptCells = 0;
+  for (const character of text) {
+    const w = cells(character);
+    if (keptCells + w > room) break;
+    kept += character;
+    keptCells += w;
+  }
+  return (width > 1 ? kept + '…' : kept) + ' '.repeat(room - keptCells);
 }
 
 /** Which rows are on screen: the window moves only as far as needed to keep the cursor in it. */
