@@ -80,6 +80,9 @@ async function openHardeningGuide(s: TmuxScreen): Promise<void> {
   // As a person would: once the cloud is open (the identity shows) and the chain has its states.
   await s.waitFor(/account 123456789012/);
   await s.waitFor(/app → hardening\s+[○◐✔]/);
+  // ...and every step's state is known: keys typed while the catalog is still being checked can
+  // land before the home screen settles.
+  await s.waitFor(/^(?![\s\S]*checking the catalog)[\s\S]*app → hardening\s+[○◐✔]/);
   await s.key('j');
   await s.key('j');
   await s.key('m');
