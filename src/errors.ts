@@ -3,7 +3,7 @@
  * optional hint saying what to do, and the exit code of SPEC §8. Anything that is not a
  * PawError is a defect and is reported as such at the edge.
  */
-export type ExitCode = 0 | 1 | 2 | 130;
+export type ExitCode = 0 | 1 | 2 | 129 | 130 | 143;
 
 export class PawError extends Error {
   readonly hint?: string;
@@ -33,10 +33,10 @@ export class UsageError extends PawError {
   }
 }
 
-/** The user stopped the work (exit code 130). */
+/** The user stopped the work: exit code 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP). */
 export class InterruptedError extends PawError {
-  constructor(message = 'interrupted', hint?: string) {
-    super(message, { hint, exitCode: 130 });
+  constructor(message = 'interrupted', hint?: string, exitCode: 129 | 130 | 143 = 130) {
+    super(message, { hint, exitCode });
     this.name = 'InterruptedError';
   }
 }

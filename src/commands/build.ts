@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InterruptedError, PawError, UsageError } from '../errors.js';
+import { onInterruptSignals, SIGNAL_EXIT_CODE, type InterruptSignal } from '../signals.js';
 import type { ChainOptions } from './build-chain.js';
 import { startBuild } from '../packer/build-session.js';
 import { LineSplitter } from '../packer/lines.js';
@@ -90,32 +91,28 @@ function stream(session: BuildSession, out: NodeJS.WriteStream, offs: (() => voi
 }
 
 /**
- * Ctrl-C during a build: the first asks Packer to stop (it cleans up: terminates the instance,
- * deletes temporary keys), the second kills it at once, leaving the instance to the user.
+ * Ctrl-C, SIGTERM or SIGHUP during a build: the first asks Packer to stop (it cleans up:
+ * terminates the instance, deletes temporary keys), the second kills it at once, leaving the
+ * instance to the user. Returns the signal that interrupted, once one has.
  */
-function handleCtrlC(session: BuildSession, out: NodeJS.WriteStream): () => void {
-  const previous = process.listeners('SIGINT');
-  process.removeAllListeners('SIGINT');
-  let presses = 0;
-  const onSigint = () => {
-    presses++;
+function handleSignals(session: BuildSession, out: NodeJS.WriteStream): { restore: () => void; signal: () => InterruptSignal | null } {
+  let first: InterruptSignal | null = null;
+  const restore = onInterruptSignals((signal, count) => {
+    first ??= signal;
+    const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (session.terminal?.exit) {
       out.write('\npaw-tui: Packer has finished; no longer waiting for the new AMI (it can be recorded later)\n');
       session.interrupt();
-    } else if (presses === 1) {
-      out.write('\npaw-tui: interrupting Packer; it cleans up before it exits (Ctrl-C again to stop it at once)\n');
+    } else if (count === 1) {
+      out.write(`\npaw-tui: ${name}: interrupting Packer; it cleans up before it exits (again to stop it at once)\n`);
       session.interrupt();
     } else {
       const id = session.state.instanceId;
       out.write(`\npaw-tui: stopping Packer at once${id ? `; instance ${id} may be left running` : ''}\n`);
       session.forceStop();
     }
-  };
-  process.on('SIGINT', onSigint);
-  return () => {
-    process.removeListener('SIGINT', onSigint);
-    for (const l of previous) process.on('SIGINT', l as () => void);
-  };
+  });
+  return { restore, signal: () => first };
 }
 
 /** Keys typed on a terminal reach Packer's `-on-error=ask` prompt (line by line). */
@@ -182,20 +179,22 @@ export async function buildOne(
     tableConsent: { yes: opts.yes },
   });
   const stopPrinting = printer(session, opts);
-  const restoreCtrlC = handleCtrlC(session, out);
+  const signals = handleSignals(session, out);
   const stopAnswers = options.onError === 'ask' && !options.dryRun ? forwardAnswers(session) : () => {};
   let state: BuildState;
   try {
     state = await session.done;
   } finally {
-    restoreCtrlC();
+    signals.restore();
     stopAnswers();
     session.dispose();
   }
   stopPrinting();
   if (options.dryRun && !options.validateOnly && session.command) out.write(`build command:\n  ${session.command}\n`);
   if (!options.dryRun) for (const line of summaryLines(state)) out.write(line + '\n');
-  if (state.status === 'interrupted') throw new InterruptedError(state.error ?? 'build interrupted');
+  if (state.status === 'interrupted') {
+    throw new InterruptedError(state.error ?? 'build interrupted', undefined, SIGNAL_EXIT_CODE[signals.signal() ?? 'SIGINT']);
+  }
   if (state.status !== 'succeeded') throw new PawError(state.error ?? 'the build failed');
   return { state, command: session.command };
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
+import { onInterruptSignals, SIGNAL_EXIT_CODE, type InterruptSignal } from '../signals.js';
 import type { ManualGuide, ManualView } from '../manual/guide.js';
 import type { GlobalOptions } from './context.js';
 import { askYesNo, canAsk, confirmed, emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
@@ -64,15 +65,40 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
   if (action === 'status') return;
   const steal = options.stealLock && (await confirmed(opts, `taking the lock of step ${guide.view.step.id}`, `Take the lock of step ${guide.view.step.id} from the run holding it? Only if that run is gone.`));
   if (options.stealLock && !steal) return;
-  await guide.command(action, {
-    stealLock: steal,
-    yes: opts.yes,
-    confirmed: opts.yes,
-    ask: canAsk() ? askYesNo : undefined,
-    declined: () => process.stdout.write('nothing done\n'),
-    instanceType: options.instanceType,
-    keyName: options.keyName,
+  // A signal stops the path after the cloud call in flight is answered and journaled; a second forces.
+  const interrupted = new AbortController();
+  let first: InterruptSignal | null = null;
+  const restore = onInterruptSignals((signal, count) => {
+    first ??= signal;
+    if (count > 1) {
+      process.stderr.write(`paw-tui: stopped at once; see where the checklist stands: paw-tui manual ${guide.view.step.id} status\n`);
+      process.exit(SIGNAL_EXIT_CODE[first]);
+    }
+    process.stdout.write('\n  finishing the cloud call in flight and writing it down, then stopping (again to stop at once)\n');
+    interrupted.abort();
+    // Bounded: a call that never answers does not keep paw-tui forever.
+    setTimeout(() => {
+      process.stderr.write(`paw-tui: the cloud call in flight did not answer in 60 s; stopped — see: paw-tui manual ${guide.view.step.id} status\n`);
+      process.exit(SIGNAL_EXIT_CODE[signal]);
+    }, 60_000).unref();
   });
+  try {
+    await guide.command(action, {
+      signal: interrupted.signal,
+      stealLock: steal,
+      yes: opts.yes,
+      confirmed: opts.yes,
+      ask: canAsk() ? askYesNo : undefined,
+      declined: () => process.stdout.write('nothing done\n'),
+      instanceType: options.instanceType,
+      keyName: options.keyName,
+    });
+  } catch (e) {
+    if (first) throw new InterruptedError(`interrupted (${first}) at "${guide.view.spec.label}"`, `the journal remembers where it was: paw-tui manual ${guide.view.step.id} status`, SIGNAL_EXIT_CODE[first]);
+    throw e;
+  } finally {
+    restore();
+  }
 }
 
 /** Prints each journal event as it is written, and the elapsed time of long waits. */

@@ -1,6 +1,6 @@
 import type { AmiImage, Cloud, Instance } from '../aws/ports.js';
 import { recordAmi, type TableConsent } from '../aws/record.js';
-import { PawError, UsageError } from '../errors.js';
+import { InterruptedError, PawError, UsageError } from '../errors.js';
 import { lockStep } from '../locks/step-lock.js';
 import { newRunId } from '../packer/runs.js';
 import { outputAmiName } from '../workflow/names.js';
@@ -168,6 +168,8 @@ class Guide implements ManualGuide {
 
   private async commandLocked(command: ManualCommand, o: CommandOptions): Promise<void> {
     for (let started = false; ; started = true) {
+      // Interrupted: the call that was in flight has been answered and journaled; stop here.
+      if (o.signal?.aborted) throw new InterruptedError('interrupted', `the journal remembers where it was: ${this.cmd} status`);
       const move = nextMove(command, this.view.state, this.j.requested?.action ?? null, started);
       if (move.kind === 'stop') return;
       if (move.kind === 'refuse') throw this.refusal(move.action);

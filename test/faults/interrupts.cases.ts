@@ -67,7 +67,59 @@ function fill(dir: string): void {
   }
 }
 
+/** A headless build ended by a signal (CI cancel, docker stop, a closed ssh session). */
+function signalCase(signal: 'SIGTERM' | 'SIGHUP', code: number): FaultCase {
+  return {
+    name: `${signal} during a build: Packer cleans up, the instance is terminated, exit ${code}`,
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const r = await buildInterrupted(dir, step.id, (child) => child.kill(signal));
+      expectFailure(r, code, /^paw-tui: build interrupted/);
+      expect(r.stdout).toContain(`${signal}: interrupting Packer`);
+      expect(r.stdout).toMatch(/Terminating the source AWS instance/);
+      const s = await expectCloudAccountedFor(dir, WORKFLOW_ID);
+      expect(liveInstances(s)).toEqual([]);
+      const [run] = await runJournals(step.dir);
+      expect(run).toMatchObject({ status: 'interrupted' });
+    },
+  };
+}
+
 export const interruptsCases: FaultCase[] = [
+  signalCase('SIGTERM', 143),
+  signalCase('SIGHUP', 129),
+  {
+    name: 'SIGTERM while RunInstances is in flight (manual launch): the answer is awaited and journaled, exit 143',
+    timeoutMs: 120_000,
+    async run() {
+      const dir = await tempWorkflow();
+      const manual = (await stepsOf(dir)).find((s) => !s.hasTemplates)!;
+      for (const s of await stepsOf(dir)) {
+        if (s.id === manual.id) break;
+        expect((await runCli(['build', s.id, '--workflow', dir, '--sandbox'], { timeoutMs: 120_000 })).code).toBe(0);
+      }
+      let sent = false;
+      const r = await runCli(['manual', manual.id, 'launch', '--workflow', dir, '--sandbox'], {
+        // Each EC2 call takes a while: the signal lands while RunInstances is on its way.
+        env: { PAW_SANDBOX_LATENCY_MS: '1500' },
+        onStart(child) {
+          child.stdout!.on('data', (d: Buffer) => {
+            if (!sent && /launch requested/.test(d.toString())) {
+              sent = true;
+              setTimeout(() => child.kill('SIGTERM'), 300);
+            }
+          });
+        },
+      });
+      expectFailure(r, 143, /^paw-tui: interrupted \(SIGTERM\)/);
+      const journal = JSON.parse(readFileSync(path.join(manual.dir, '.paw', 'manual.json'), 'utf8'));
+      const live = liveInstances(await sandboxState(dir));
+      expect(live).toHaveLength(1);
+      expect(journal.instanceId).toBe(live[0]!.id);
+    },
+  },
   {
     name: 'disk full mid-build: one line naming the instance, Packer cleans up, the instance is terminated or named by runs',
     timeoutMs: 120_000,
