@@ -138,3 +138,14 @@ describe('AMI browser', () => {
     expect(cloud.deregistered).toEqual([]);
   });
 });
+
+describe('AMI filter', () => {
+  it('matches every visible column, the catalog column too', async () => {
+    const { filterRows } = await import('../../src/ui/screens/AmisScreen.js');
+    const row = (amiId: string, item: boolean) =>
+      ({ amiId, name: `n-${amiId}`, stepId: 'base', state: 'available', created: new Date().toISOString(), image: null, item: item ? { build_method: 'packer' } : null }) as never;
+    const rows = [row('ami-1', true), row('ami-2', false)];
+    expect(filterRows(rows, 'packer').map((r) => r.amiId)).toEqual(['ami-1']);
+    expect(filterRows(rows, 'no').map((r) => r.amiId)).toEqual(['ami-2']);
+  });
+});

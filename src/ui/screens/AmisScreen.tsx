@@ -31,12 +31,22 @@ export function sortRows(rows: AmiRow[], by: SortKey, stepOrder: string[]): AmiR
   return [...rows].sort(compare[by]);
 }
 
+const columns: Column<AmiRow>[] = [
+  { title: 'STEP', width: 14, value: (r) => r.stepId },
+  { title: 'AMI', width: 21, value: (r) => r.amiId },
+  { title: 'STATE', width: 10, value: (r) => r.state, tone: (r) => (r.state === 'available' ? 'ok' : 'warn') },
+  { title: 'AGE', width: 8, value: (r) => formatAge(r.created) },
+  { title: 'CATALOG', width: 8, value: (r) => (r.item ? (r.item.build_method ?? 'yes') : 'no'), tone: (r) => (r.item ? undefined : 'warn') },
+  { title: 'NAME', value: (r) => r.name },
+];
+
 // A row's searchable text, made once per loaded row rather than on every keystroke.
 const searchTexts = new WeakMap<AmiRow, string>();
 function searchText(r: AmiRow): string {
   let text = searchTexts.get(r);
   if (text === undefined) {
-    text = `${r.amiId} ${r.stepId} ${r.state} ${r.name}`.toLowerCase();
+    // Every column the table shows, as it shows it: what the eye finds, the filter finds.
+    text = columns.map((c) => c.value(r)).join(' ').toLowerCase();
     searchTexts.set(r, text);
   }
   return text;
@@ -48,14 +58,6 @@ export function filterRows(rows: AmiRow[], text: string): AmiRow[] {
   return rows.filter((r) => searchText(r).includes(needle));
 }
 
-const columns: Column<AmiRow>[] = [
-  { title: 'STEP', width: 14, value: (r) => r.stepId },
-  { title: 'AMI', width: 21, value: (r) => r.amiId },
-  { title: 'STATE', width: 10, value: (r) => r.state, tone: (r) => (r.state === 'available' ? 'ok' : 'warn') },
-  { title: 'AGE', width: 8, value: (r) => formatAge(r.created) },
-  { title: 'CATALOG', width: 8, value: (r) => (r.item ? (r.item.build_method ?? 'yes') : 'no'), tone: (r) => (r.item ? undefined : 'warn') },
-  { title: 'NAME', value: (r) => r.name },
-];
 
 /** The workflow's AMIs: filter, sort, details with lineage, multi-select and safe delete. */
 export function AmisScreen({ ctx }: { ctx: AppContext }) {
