@@ -27,7 +27,7 @@ const DEFAULT = /variable\s+"instance_type"\s*\{[^}]*?\bdefault\s*=\s*"([^"$]+)"
  * The instance type a step's templates name as a literal: its var files first (they win in
  * Packer), then the variable's default or the source block. A computed value is not guessed.
  */
-async function templateInstanceType(step: Step): Promise<string | null> {
+export async function templateInstanceType(step: Step): Promise<string | null> {
   const names = await stepTemplates(step).catch(() => [] as string[]);
   const ordered = [...names.filter((n) => n.endsWith('pkrvars.hcl')), ...names.filter((n) => !n.endsWith('pkrvars.hcl'))];
   for (const name of ordered) {

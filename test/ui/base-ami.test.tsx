@@ -51,4 +51,19 @@ describe('base AMI picker', () => {
     for (const c of comments) expect(after).toContain(c);
     expect(h.reloads).toBe(1);
   });
+
+  it('warns when the chosen architecture does not boot on the first step\'s instance type', async () => {
+    const { dir, workflow, cloud } = await sandboxWorkflow();
+    open.push({ cloud, dir });
+    const { lastFrame, stdin } = renderScreen('base-ami', workflow, cloud, (ctx) => <BaseAmiScreen ctx={ctx} />, { columns: 160, bodyRows: 30 });
+    await waitFor(() => expect(lastFrame()).toMatch(/arch\s+‹ amd64 ›/), 15_000);
+    expect(lastFrame()).not.toContain('do not boot');
+    stdin.write(keys.tab);
+    await tick();
+    stdin.write(keys.tab);
+    await tick();
+    stdin.write(keys.right);
+    await waitFor(() => expect(lastFrame()).toMatch(/arch\s+‹ arm64 ›/), 15_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/⚠ arm64 AMIs do not boot on t3\.micro \(x86_64\).*t4g\.micro/), 15_000);
+  });
 });

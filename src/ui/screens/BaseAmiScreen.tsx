@@ -8,6 +8,7 @@ import type { AppContext } from '../context.js';
 import { formatAge } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
 import { useListCursor } from '../hooks/useListCursor.js';
+import { architectureMismatch } from '../../aws/instance-arch.js';
 import { isKey, keyMatches } from '../keys.js';
 import { tone } from '../theme.js';
 
@@ -37,6 +38,25 @@ const columns: Column<AmiImage>[] = [
   { title: 'NAME', value: (i) => i.name },
 ];
 
+/** The instance type the first step builds on (what the root base AMI must boot on). */
+function useFirstStepInstanceType(ctx: AppContext): string | null {
+  const [type, setType] = useState<string | null>(null);
+  const first = ctx.workflow.steps[0];
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const { DEFAULT_INSTANCE_TYPE } = await import('../../manual/launch.js');
+      const { templateInstanceType } = await import('../../packer/plan.js');
+      const found = first && !first.manual ? await templateInstanceType(first).catch(() => null) : null;
+      if (live) setType(found ?? DEFAULT_INSTANCE_TYPE);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [first]);
+  return type;
+}
+
 type Load = { kind: 'loading'; startedAt: number } | { kind: 'ready'; images: AmiImage[] } | { kind: 'failed'; message: string };
 
 /** Picks the workflow's root base AMI among Canonical's Ubuntu AMIs and writes it (comments kept). */
@@ -47,7 +67,9 @@ export function BaseAmiScreen({ ctx }: { ctx: AppContext }) {
   const [load, setLoad] = useState<Load>({ kind: 'loading', startedAt: Date.now() });
   const [changed, setChanged] = useState<string[] | null>(null);
   const images = load.kind === 'ready' ? load.images : [];
-  const listRows = Math.max(3, ctx.bodyRows - 9);
+  const listRows = Math.max(3, ctx.bodyRows - 10);
+  const instanceType = useFirstStepInstanceType(ctx);
+  const mismatch = query && instanceType ? architectureMismatch(query.arch, instanceType) : null;
   const { cursor, handle, setCursor } = useListCursor(images.length, listRows - 1);
 
   const reportError = useEffectEvent((e: unknown) => ctx.showError(e));
@@ -132,6 +154,13 @@ export function BaseAmiScreen({ ctx }: { ctx: AppContext }) {
         <Text wrap="truncate" color={tone('muted')}>
           now: {ctx.workflow.param.root_base_ami_id} {ctx.workflow.param.root_base_ami_name}
         </Text>
+      </Box>
+      <Box height={1}>
+        {mismatch ? (
+          <Text wrap="truncate" color={tone('warn')}>
+            ⚠ {mismatch}
+          </Text>
+        ) : null}
       </Box>
       <Box height={listRows} flexDirection="column">
         {load.kind === 'loading' ? (
