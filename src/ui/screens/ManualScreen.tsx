@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { InterruptedError } from '../../errors.js';
+import { InterruptedError, PawError } from '../../errors.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
 import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES, keyPairChoices, type KeyPairChoice } from '../../manual/launch.js';
@@ -211,6 +211,11 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   /** The whole terminal to the session (a real ssh, or SSM), as lazygit and k9s hand it over. */
   const connectFull = () => {
     if (!guide || session) return;
+    // The app waits while the session has the terminal: a build's output (and so Packer) would wait too.
+    const building = ctx.builds.running().map((j) => j.stepId);
+    if (building.length) {
+      return ctx.showError(new PawError(`${building.join(', ')} is building`, { hint: `connect in a pane with ${keysLabel('connect')} until it ends` }));
+    }
     let command: ReturnType<ManualGuide['connectCommand']>;
     try {
       command = guide.connectCommand();
