@@ -6,16 +6,16 @@ import { editFile, firstBuiltStep } from './workflow-files.js';
 
 export const templatesCases: FaultCase[] = [
   {
-    name: 'an undefined variable in a template names the template, its line and the variable; nothing rendered',
+    name: 'an undefined top-level name in a template names the template, its line and the name; nothing rendered',
     async run() {
       const dir = await tempWorkflow();
       const step = await firstBuiltStep(dir);
       const template = path.join(step.dir, 'templates', '.pkrvars.hcl');
-      const text = await editFile(template, (t) => t + 'extra = {{ builder.workflow_param.no_such_key }}\n');
+      const text = await editFile(template, (t) => t + 'extra = {{ no_such_key }}\n');
       const line = text.trimEnd().split('\n').length;
       const before = await filesOf(dir);
       const r = await runCli(['render', step.id, '--workflow', dir, '--sandbox']);
-      expectFailure(r, 1, new RegExp(`${step.folder}/templates/\\.pkrvars\\.hcl:${line}: .*no_such_key`));
+      expectFailure(r, 1, new RegExp(`${step.folder}/templates/\\.pkrvars\\.hcl:${line}:\\d+: .*no_such_key`));
       await expectFilesUnchanged(dir, before);
     },
   },
