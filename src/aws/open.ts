@@ -1,4 +1,36 @@
+import type { Workflow } from '../workflow/types.js';
 import type { Cloud, CloudOptions } from './ports.js';
+
+/** What the user chose on the command line or in the app; it wins over workflow_param.json. */
+export interface CloudChoice {
+  sandbox: boolean;
+  profile?: string;
+  region?: string;
+}
+
+/**
+ * The cloud a workflow uses: the user's profile and region win over workflow_param.json; the
+ * workflow's own keys are used when it has them. Two equal results open the same cloud.
+ */
+export function cloudOptionsFor(choice: CloudChoice, workflow: Workflow): CloudOptions {
+  const p = workflow.param;
+  return {
+    sandbox: choice.sandbox,
+    workflowDir: workflow.dir,
+    region: choice.region ?? p.region_name ?? null,
+    profile: choice.profile ?? p.profile_name ?? null,
+    credentials:
+      p.aws_access_key_id && p.aws_secret_access_key
+        ? { accessKeyId: p.aws_access_key_id, secretAccessKey: p.aws_secret_access_key, sessionToken: p.aws_session_token }
+        : null,
+    tableName: p.dynamodb_table_name,
+  };
+}
+
+/** Opens the cloud for a workflow, for the subcommands and the app alike. */
+export function openCloudFor(choice: CloudChoice, workflow: Workflow): Promise<Cloud> {
+  return openCloud(cloudOptionsFor(choice, workflow));
+}
 
 /**
  * Opens the backend. The one place that chooses between AWS and the sandbox; both modules are

@@ -34,19 +34,8 @@ export async function loadWorkflowFor(opts: GlobalOptions): Promise<Workflow> {
 
 /** Opens the cloud for a workflow: command-line profile/region win over workflow_param.json. */
 export async function openCloudFor(opts: GlobalOptions, workflow: Workflow): Promise<Cloud> {
-  const { openCloud } = await import('../aws/open.js');
-  const p = workflow.param;
-  return openCloud({
-    sandbox: opts.sandbox,
-    workflowDir: workflow.dir,
-    region: opts.region ?? p.region_name ?? null,
-    profile: opts.profile ?? p.profile_name ?? null,
-    credentials:
-      p.aws_access_key_id && p.aws_secret_access_key
-        ? { accessKeyId: p.aws_access_key_id, secretAccessKey: p.aws_secret_access_key, sessionToken: p.aws_session_token }
-        : null,
-    tableName: p.dynamodb_table_name,
-  });
+  const open = await import('../aws/open.js');
+  return open.openCloudFor(opts, workflow);
 }
 
 /** Runs work with an open cloud and always closes it (the sandbox holds a local server). */

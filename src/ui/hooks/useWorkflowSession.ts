@@ -14,10 +14,6 @@ export interface WorkflowSession {
   generation: number;
 }
 
-function cloudKey(options: AppOptions, w: Workflow): string {
-  const p = w.param;
-  return JSON.stringify([options.region ?? p.region_name, options.profile ?? p.profile_name, p.dynamodb_table_name, p.aws_access_key_id]);
-}
 
 /**
  * Loads the workflow and opens the cloud after the first frame (both import modules that cost
@@ -47,7 +43,9 @@ export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud |
       return;
     }
     setSession((s) => ({ ...s, workflow, workflowError: null }));
-    const key = cloudKey(options, workflow);
+    const { cloudOptionsFor, openCloud } = await import('../../aws/open.js');
+    const cloudOptions = cloudOptionsFor(options, workflow);
+    const key = JSON.stringify(cloudOptions);
     let cloud = opened.current?.key === key ? opened.current.cloud : null;
     let cloudError: unknown = null;
     if (!cloud) {
@@ -56,11 +54,7 @@ export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud |
       onCloud(null);
       await previous?.close().catch(() => undefined);
       try {
-        const { openCloudFor } = await import('../../commands/context.js');
-        cloud = await openCloudFor(
-          { workflow: workflow.dir, profile: options.profile, region: options.region, sandbox: options.sandbox, json: false, yes: false },
-          workflow,
-        );
+        cloud = await openCloud(cloudOptions);
         opened.current = { key, cloud };
         onCloud(cloud);
       } catch (e) {
