@@ -1,4 +1,5 @@
 import type { Workflow } from '../workflow/types.js';
+import { createAtIso } from './create-at.js';
 import type { AmiImage, CatalogItem, Cloud } from './ports.js';
 
 /** One AMI as the browser and `amis list` show it: the catalog's record joined with EC2. */
@@ -77,10 +78,7 @@ export async function listAmiRows(cloud: Cloud, filter: AmiFilter): Promise<AmiR
 }
 
 /** `create_at` (`…+0000`) and EC2's ISO dates compare as the same instant. */
-function sortableDate(s: string): string {
-  const t = Date.parse(s.replace(/(\.\d{3})\d*\+0000$/, '$1Z'));
-  return Number.isNaN(t) ? s : new Date(t).toISOString();
-}
+const sortableDate = createAtIso;
 
 export interface AmiDetails {
   image: AmiImage;

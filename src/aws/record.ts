@@ -2,19 +2,7 @@ import { PawError } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import type { AmiImage, CatalogItem, Cloud } from './ports.js';
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/**
- * `create_at` as the Python library writes it: `%Y-%m-%dT%H:%M:%S.%f+0000` in UTC. Dates carry
- * milliseconds, so the last three of the six fraction digits are zeros.
- */
-export function formatCreateAt(date: Date): string {
-  return (
-    `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
-    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
-    `.${pad(date.getUTCMilliseconds() * 1000, 6)}+0000`
-  );
-}
+import { formatCreateAt } from './create-at.js';
 
 /** The EC2 console's page of one image in its region. */
 export function amiConsoleUrl(region: string, amiId: string): string {

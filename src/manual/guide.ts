@@ -24,7 +24,7 @@ import {
   type StateSpec,
 } from './machine.js';
 import { FRESH_ATTEMPT, imageFailure, MISSING_GRACE_MS, reconcile } from './reconcile.js';
-import { pollUntil, type WaitOptions } from './wait.js';
+import { pollUntil, type WaitOptions } from '../wait.js';
 
 /** What the screen draws and the headless command prints: the journal plus what EC2 last said. */
 export interface ManualView {

@@ -1,7 +1,7 @@
 import type { ManualView } from './guide.js';
 import { costHint } from './launch.js';
 import { checklist, type ChecklistMark, type ManualState } from './machine.js';
-import { formatElapsed } from './wait.js';
+import { formatDuration } from '../duration.js';
 
 /** The facts the checklist shows beside its lines, shared by the screen and `manual status`. */
 export interface ManualFacts {
@@ -25,7 +25,7 @@ export function manualFacts(view: ManualView, now = Date.now()): ManualFacts {
     instanceId: j.instanceId,
     instanceState: i?.state ?? null,
     address: i ? i.publicDnsName || i.publicIp || i.privateIp || null : null,
-    uptime: live && !Number.isNaN(launched) ? formatElapsed(now - launched) : null,
+    uptime: live && !Number.isNaN(launched) ? formatDuration(now - launched) : null,
     // The hourly price matters while the instance runs; stopped, only its disk is billed.
     cost: live && j.instanceType ? costHint(j.instanceType) : null,
     imageId: j.imageId,

@@ -2,7 +2,7 @@ import type { Cloud } from '../aws/ports.js';
 import { errorLine, PawError } from '../errors.js';
 import { outputAmiName } from '../workflow/names.js';
 import type { Step, Workflow } from '../workflow/types.js';
-import { amiIdFromRun, waitForAvailableAmi, type WaitOptions } from './manifest.js';
+import { amiIdFromRun, waitForAvailableAmi, type AmiWaitOptions } from './manifest.js';
 import { redactSecrets } from './redact.js';
 import type { PackerRun } from './run.js';
 
@@ -16,7 +16,7 @@ export interface FinishInput {
   durationS: number;
   /** The step's inputs as they were when the build started. */
   fingerprint?: { fingerprint: string; inputs: unknown };
-  wait?: WaitOptions;
+  wait?: AmiWaitOptions;
   note: (line: string) => void;
 }
 

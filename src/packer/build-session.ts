@@ -7,7 +7,7 @@ import type { Step, Workflow } from '../workflow/types.js';
 import { finishBuild, startIncident } from './after-build.js';
 import type { FollowedDebugLog } from './debug-tail.js';
 import { buildArgs, commandLine, shellQuote } from './find.js';
-import type { WaitOptions } from './manifest.js';
+import type { AmiWaitOptions } from './manifest.js';
 import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './preflight.js';
 import { lockStep, type StepLock } from '../locks/step-lock.js';
 import { startPackerRun, type PackerRun } from './run.js';
@@ -33,7 +33,7 @@ export interface StartBuildOptions {
   /** May the catalog table be created when it is missing? */
   tableConsent?: TableConsent;
   /** How long to wait for the new AMI to become available. */
-  amiWait?: WaitOptions;
+  amiWait?: AmiWaitOptions;
   /** Take the step's lock from whoever holds it (the user confirmed). */
   stealLock?: boolean;
 }
@@ -290,14 +290,4 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       outputListeners.clear();
     },
   };
-}
-
-/** The log panes of a build: all output, one per parallel build, Packer's debug log. */
-export function buildPanes(session: BuildSession): BuildPane[] {
-  const panes: BuildPane[] = [{ id: 'all', label: 'all', kind: 'all' }];
-  if (session.state.builds.length > 1) {
-    for (const b of session.state.builds) panes.push({ id: `build:${b}`, label: b, kind: 'build' });
-  }
-  if (session.debugTerminal) panes.push({ id: 'debug', label: 'debug log', kind: 'debug' });
-  return panes;
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AmiImage, Cloud } from '../aws/ports.js';
-import { PawError } from '../errors.js';
+import { InterruptedError, PawError } from '../errors.js';
+import { pollUntil, type WaitOptions } from '../wait.js';
 import type { CreatedAmi } from './output.js';
 
 /** Where the step1 scaffold's manifest post-processor writes (relative to the step folder). */
@@ -98,58 +99,42 @@ export async function amiIdFromRun(input: {
   return null;
 }
 
-export interface WaitOptions {
+export interface AmiWaitOptions extends WaitOptions {
   /** Give up after this long while the AMI stays pending. */
   limitMs?: number;
-  intervalMs?: number;
   /** Told of every wait (state and time so far), for the user. */
   onWait?: (state: string, elapsedMs: number) => void;
-  /** Stops the wait (the user interrupted): the AMI can be recorded later. */
-  signal?: AbortSignal;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
 
 /** Checks the AMI in EC2: it must exist and become `available` (waiting while it is pending). */
-export async function waitForAvailableAmi(cloud: Cloud, amiId: string, options: WaitOptions = {}): Promise<AmiImage> {
+export async function waitForAvailableAmi(cloud: Cloud, amiId: string, options: AmiWaitOptions = {}): Promise<AmiImage> {
   const limitMs = options.limitMs ?? 30 * 60_000;
-  const intervalMs = options.intervalMs ?? 5_000;
   const started = Date.now();
-  for (;;) {
-    const [image] = await cloud.images.describe([amiId]);
-    if (!image) {
-      throw new PawError(`Packer reported AMI ${amiId}, but it does not exist in ${cloud.region}`, {
-        hint: 'check the region of the template and of this workflow (region_name, --region)',
-      });
-    }
-    if (image.state === 'available') return image;
-    const elapsed = Date.now() - started;
-    if (image.state !== 'pending') {
-      throw new PawError(`the new AMI ${amiId} is ${image.state}, not available`, {
-        hint: 'look at the AMI in the EC2 console for the reason, then build again',
-      });
-    }
-    if (elapsed >= limitMs) {
-      throw new PawError(`the new AMI ${amiId} is still pending after ${Math.round(elapsed / 60_000)} minutes`, {
-        hint: `record it once EC2 shows it available: paw-tui record <step> --ami ${amiId}`,
-      });
-    }
-    if (options.signal?.aborted) {
-      throw new PawError(`stopped waiting for the new AMI ${amiId} (${image.state})`, {
-        hint: `record it once EC2 shows it available: paw-tui record <step> --ami ${amiId}`,
-      });
-    }
-    options.onWait?.(image.state, elapsed);
-    await sleep(Math.min(intervalMs, limitMs - elapsed), options.signal);
-  }
+  let state = 'pending';
+  const recordLater = `record it once EC2 shows it available: paw-tui record <step> --ami ${amiId}`;
+  return pollUntil(
+    async () => {
+      const [image] = await cloud.images.describe([amiId]);
+      if (!image) {
+        throw new PawError(`Packer reported AMI ${amiId}, but it does not exist in ${cloud.region}`, {
+          hint: 'check the region of the template and of this workflow (region_name, --region)',
+        });
+      }
+      if (image.state === 'available') return image;
+      state = image.state;
+      if (image.state !== 'pending') {
+        throw new PawError(`the new AMI ${amiId} is ${image.state}, not available`, {
+          hint: 'look at the AMI in the EC2 console for the reason, then build again',
+        });
+      }
+      const elapsed = Date.now() - started;
+      if (elapsed >= limitMs) {
+        throw new PawError(`the new AMI ${amiId} is still pending after ${Math.round(elapsed / 60_000)} minutes`, { hint: recordLater });
+      }
+      options.onWait?.(image.state, elapsed);
+      return undefined;
+    },
+    { firstIntervalMs: 5_000, maxIntervalMs: 5_000, ...options },
+    () => new InterruptedError(`stopped waiting for the new AMI ${amiId} (${state})`, recordLater),
+  );
 }

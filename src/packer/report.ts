@@ -1,3 +1,4 @@
+import { formatDuration } from '../duration.js';
 import type { BuildState, Phase, PreflightCheck } from './types.js';
 
 /**
@@ -17,13 +18,6 @@ export function checkLine(check: PreflightCheck): string {
   return `${MARK[check.status]} ${check.label}${check.detail ? `: ${check.detail}` : ''}`;
 }
 
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
 
 export function phaseLine(phase: Phase, now = Date.now()): string {
   return `  ${formatDuration((phase.endedAt ?? now) - phase.startedAt).padStart(6)}  ${phase.build}: ${phase.message}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogItem, ensureCatalogTable, formatCreateAt, recordAmi } from '../../src/aws/record.js';
+import { formatCreateAt } from '../../src/aws/create-at.js';
+import { catalogItem, ensureCatalogTable, recordAmi } from '../../src/aws/record.js';
 import { errorLine } from '../../src/errors.js';
 import { fakeCloud, image, testWorkflow } from './fake-cloud.js';
 

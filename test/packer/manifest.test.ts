@@ -63,12 +63,12 @@ describe('manifest', () => {
     const cloud = memoryCloud([pending]);
     const waits: string[] = [];
     setTimeout(() => (pending.state = 'available'), 60);
-    const found = await waitForAvailableAmi(cloud, pending.id, { intervalMs: 20, onWait: (s) => waits.push(s) });
+    const found = await waitForAvailableAmi(cloud, pending.id, { firstIntervalMs: 20, onWait: (s) => waits.push(s) });
     expect(found.state).toBe('available');
     expect(waits.length).toBeGreaterThan(0);
 
     const stuck = image('ami-0aaaaaaaaaaaaaaa2', 'x/y/w', 'pending');
-    await expect(waitForAvailableAmi(memoryCloud([stuck]), stuck.id, { intervalMs: 10, limitMs: 30 })).rejects.toThrow(
+    await expect(waitForAvailableAmi(memoryCloud([stuck]), stuck.id, { firstIntervalMs: 10, maxIntervalMs: 10, limitMs: 30 })).rejects.toThrow(
       /ami-0aaaaaaaaaaaaaaa2 is still pending after/,
     );
     await expect(waitForAvailableAmi(cloud, 'ami-0000000000000000f')).rejects.toThrow(/does not exist in eu-west-1/);
@@ -83,7 +83,7 @@ describe('waiting for the AMI, interrupted', () => {
     const stop = new AbortController();
     const started = Date.now();
     setTimeout(() => stop.abort(), 50);
-    await expect(waitForAvailableAmi(memoryCloud([pending]), pending.id, { intervalMs: 10_000, signal: stop.signal })).rejects.toThrow(
+    await expect(waitForAvailableAmi(memoryCloud([pending]), pending.id, { firstIntervalMs: 10_000, signal: stop.signal })).rejects.toThrow(
       'stopped waiting for the new AMI ami-0aaaaaaaaaaaaaaa4 (pending)',
     );
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { BuildState, CheckStatus, Phase } from '../../packer/types.js';
-import { formatDuration } from '../hooks/useElapsed.js';
+import { formatDuration } from '../../duration.js';
 import { oneLine } from '../../one-line.js';
 import { tone, type Tone } from '../theme.js';
 

@@ -1,5 +1,6 @@
 import { Text } from 'ink';
-import { formatDuration, useElapsed } from '../hooks/useElapsed.js';
+import { formatDuration } from '../../duration.js';
+import { useElapsed } from '../hooks/useElapsed.js';
 import { tone } from '../theme.js';
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

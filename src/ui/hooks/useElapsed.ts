@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { parseCreateAt } from '../../aws/create-at.js';
 
 /** Milliseconds since `startedAt`, ticking while `running` (frozen at `endedAt` when given). */
 export function useElapsed(startedAt: number, endedAt?: number, tickMs = 250): number {
@@ -22,18 +23,10 @@ export function useNow(tickMs: number, ticking: boolean): number {
   return Date.now();
 }
 
-/** `42s`, `3m 07s`, `1h 02m`. */
-export function formatDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
 
 /** `5m ago`, `3h ago`, `12d ago` from an ISO date or the catalog's `create_at`. */
 export function formatAge(iso: string, now = Date.now()): string {
-  const t = Date.parse(iso.replace(/\.(\d{3})\d*/, '.$1').replace(/\+0000$/, 'Z'));
+  const t = parseCreateAt(iso);
   if (Number.isNaN(t)) return '?';
   const s = Math.max(0, Math.floor((now - t) / 1000));
   if (s < 60) return `${s}s ago`;

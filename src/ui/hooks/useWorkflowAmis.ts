@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { createAtIso } from '../../aws/create-at.js';
 import type { AmiImage, CatalogItem, Cloud } from '../../aws/ports.js';
 import type { Workflow } from '../../workflow/types.js';
 
@@ -15,9 +16,6 @@ export interface AmiRow {
   item: CatalogItem | null;
 }
 
-function catalogTime(createAt: string): string {
-  return createAt.replace(/\.(\d{3})\d*\+0000$/, '.$1Z');
-}
 
 /** Joins the catalog items of a workflow with its AMIs in EC2 (tagged or recorded). */
 export function joinAmis(items: CatalogItem[], images: AmiImage[]): AmiRow[] {
@@ -30,7 +28,7 @@ export function joinAmis(items: CatalogItem[], images: AmiImage[]): AmiRow[] {
       name: image?.name ?? item.ami_name,
       stepId: item.step_id,
       state: image?.state ?? 'gone',
-      created: image?.creationDate ?? catalogTime(item.create_at),
+      created: image?.creationDate ?? createAtIso(item.create_at),
       image,
       item,
     });
