@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PawError } from '../errors.js';
 
 /**
@@ -130,7 +131,6 @@ export interface RetryOptions {
   action?: string;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `fn`, retrying throttled calls with exponential back-off and full jitter (so many

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_TABLE_NAME } from '../constants.js';
 import type { Cloud } from '../aws/ports.js';
 import { errorLine, PawError } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
@@ -31,7 +32,7 @@ async function openForDoctor(opts: GlobalOptions, workflow: Workflow | null): Pr
     region: opts.region ?? null,
     profile: opts.profile ?? null,
     credentials: null,
-    tableName: 'paw_ami_catalog',
+    tableName: DEFAULT_TABLE_NAME,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_INSTANCE_TYPE } from '../constants.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { onInterruptSignals, SIGNAL_EXIT_CODE, type InterruptSignal } from '../signals.js';
 import type { ManualGuide, ManualView } from '../manual/guide.js';
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     )
     .argument('<step>', 'the step id (the action may also come first: manual launch <step>)')
     .argument('[action]', ACTIONS.join('|'), 'status')
-    .option('--instance-type <type>', 'instance type to launch', 't3.micro')
+    .option('--instance-type <type>', 'instance type to launch', DEFAULT_INSTANCE_TYPE)
     .option('--key-name <name>', 'key pair to launch with (an existing one, or a new one to create)')
     .option('--notify', 'start an incident when the step fails (needs incident_response_plan_arn)', false)
     .option('--steal-lock', "take the step's lock from the run holding it (asks first; only when that run is gone)", false)

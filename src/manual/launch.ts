@@ -12,7 +12,9 @@ import type { Step, Workflow } from '../workflow/types.js';
 import { newRunId } from '../packer/runs.js';
 import type { ManualJournal } from './journal.js';
 
-export const DEFAULT_INSTANCE_TYPE = 't3.micro';
+import { DEFAULT_INSTANCE_TYPE } from '../constants.js';
+
+export { DEFAULT_INSTANCE_TYPE };
 
 /** On-demand Linux prices in us-east-1 (USD per hour), for the checklist's cost hint only. */
 const HOURLY_USD: Record<string, number> = {

@@ -1,4 +1,5 @@
 import { appendFile, open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { redactSecrets } from './redact.js';
 import type { DebugLogTail } from './types.js';
 
@@ -75,7 +76,7 @@ export function tailDebugLog(
     },
     async finish() {
       await readNew();
-      while (reading) await new Promise((r) => setTimeout(r, 10));
+      while (reading) await sleep(10);
       await readNew();
       if (partial) {
         const clean = redactSecrets(partial);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Cloud } from '../aws/ports.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
@@ -207,7 +208,7 @@ async function stopOrphanPacker(leader: number, waitMs: number): Promise<boolean
   }
   for (const start = Date.now(); Date.now() - start < waitMs; ) {
     if (!groupAlive(leader)) return true;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   return !groupAlive(leader);
 }

@@ -114,13 +114,6 @@ export interface PackerBinary {
   version: string;
 }
 
-/** A log pane of a build: the whole output, one build's lines, or Packer's debug log. */
-export interface BuildPane {
-  id: string;
-  label: string;
-  kind: 'all' | 'build' | 'debug';
-}
-
 /**
  * A build of one step, from preflight to the catalog record. The Ink build screen and the
  * headless `build` command are its two faces; both only read `state` and call the actions.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { Cancelled, StepFailed, type BuildContext, type BuildSpec } from './fake-build-context.js';
 import { provision } from './fake-provision.js';
@@ -199,7 +200,6 @@ async function leaveAsIs(e: StepFailed, ui: BuildUi, ctx: BuildContext): Promise
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Packer's clean-up, in the reverse order of the steps: an unfinished AMI is deregistered, the

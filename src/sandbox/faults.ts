@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { awsCall } from '../aws/errors.js';
@@ -97,7 +98,6 @@ function faultError(service: string, operation: string, fault: string): Error {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export type KillPhase = 'before' | 'during' | 'after';
 const killCounts = new Map<string, number>();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -109,7 +110,6 @@ export function workflowDirOfState(stateFile: string): string {
 }
 
 const LOCK_STALE_MS = 10_000;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface PendingChange {
   change: (state: SandboxState) => unknown;

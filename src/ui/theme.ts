@@ -23,8 +23,3 @@ export function colorsEnabled(): boolean {
 export function tone(t: Tone): string | undefined {
   return colorsEnabled() ? tones[t] : undefined;
 }
-
-/** A colour from the log (hex), or undefined when colours are off. */
-export function logColor(c: string | undefined): string | undefined {
-  return colorsEnabled() ? c : undefined;
-}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PawError, UsageError } from '../errors.js';
 import { scaffoldsDir, templatesDir } from '../paths.js';
 import { WORKFLOW_PARAM_FILE, STEP_PARAM_FILE } from './load.js';
-import { DEFAULT_TABLE_NAME } from './schema.js';
+import { DEFAULT_TABLE_NAME } from '../constants.js';
 import { SAFE_NAME_HINT, checkOutputAmiName, isSafeName, outputAmiName } from './names.js';
 import { displayPath } from './jsonc.js';
 import { loadNunjucks } from './render.js';
@@ -206,26 +206,4 @@ export async function initWorkflow(dir: string, answers: InitAnswers): Promise<{
     files.push(...plan.files.map((f) => path.join(plan.dir, f.path)));
   }
   return { dir: abs, files };
-}
-
-/**
- * Copies the bundled example workflow to `dest` (which must not exist) for the quick start.
- * npm never ships `.gitignore` files, so each step's is written again from its template.
- */
-export async function copyExampleWorkflow(dest: string): Promise<string> {
-  const abs = path.resolve(dest);
-  if (existsSync(abs)) throw new PawError(`${displayPath(abs)} already exists`, { hint: 'choose another folder' });
-  const { cp } = await import('node:fs/promises');
-  const { exampleWorkflowDir } = await import('../paths.js');
-  await cp(exampleWorkflowDir(), abs, {
-    recursive: true,
-    errorOnExist: true,
-    filter: (src) => !src.split(path.sep).includes('.paw'),
-  });
-  const { loadWorkflow } = await import('./load.js');
-  for (const step of (await loadWorkflow(abs)).steps) {
-    const ignore = path.join(step.dir, '.gitignore');
-    if (!existsSync(ignore)) await writeFile(ignore, await renderOwnTemplate('gitignore.njk', { step_id: step.id }));
-  }
-  return abs;
 }

@@ -1,13 +1,12 @@
 import { type Node, getNodeValue } from 'jsonc-parser';
 import { z } from 'zod';
+import { DEFAULT_TABLE_NAME } from '../constants.js';
 import type { StepParam, WorkflowParam } from './types.js';
 import { fileError, offsetOf, parseJsoncTree } from './jsonc.js';
 
 const requiredString = z.string();
 const optionalString = z.string().nullable().optional();
 const stringMap = z.record(z.string(), z.string());
-
-export const DEFAULT_TABLE_NAME = 'paw_ami_catalog';
 
 /** workflow_param.json (SPEC §1). Unknown keys pass through: they are kept and given to templates. */
 export const workflowParamSchema = z.looseObject({

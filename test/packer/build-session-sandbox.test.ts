@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
-import { buildPanes, startBuild } from '../../src/packer/build-session.js';
+import { startBuild } from '../../src/packer/build-session.js';
 import type { BuildSession } from '../../src/packer/types.js';
 import { openSandboxCloud } from '../../src/sandbox/cloud.js';
 import { findStep, loadWorkflow } from '../../src/workflow/load.js';
@@ -68,7 +68,7 @@ describe('build session in the sandbox', () => {
     expect(state.notes).toContain(`AMI ${state.amiId} (from the manifest)`);
     expect(outputs).toBeGreaterThan(0);
     expect(session.buildLines('base.amazon-ebs.ubuntu').length).toBeGreaterThan(5);
-    expect(buildPanes(session).map((p) => p.id)).toEqual(['all', 'debug']);
+    expect(session.debugTerminal).toBeTruthy();
     const item = await cloud.catalog.get('paw-example', 'base');
     expect(item).toMatchObject({ ami_id: state.amiId, build_method: 'packer', packer_version: '1.6.6' });
     session.dispose();

@@ -30,15 +30,3 @@ describe('the bundled example workflow', () => {
     }
   });
 });
-
-describe('copyExampleWorkflow', () => {
-  it('copies the example, each step with its .gitignore, and refuses an existing folder', async () => {
-    const { copyExampleWorkflow } = await import('../../src/workflow/scaffold.js');
-    const dest = path.join(await tempDir(), 'quick', 'workflow');
-    await copyExampleWorkflow(dest);
-    const wf = await loadWorkflow(dest);
-    expect(wf.steps.map((s) => s.id)).toEqual(['base', 'app', 'hardening']);
-    for (const step of wf.steps) expect(await readFile(path.join(step.dir, '.gitignore'), 'utf8')).toContain(`/${step.id}*.pkr.hcl\n`);
-    await expect(copyExampleWorkflow(dest)).rejects.toThrow(/already exists/);
-  });
-});
