@@ -12,7 +12,7 @@ import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './pr
 import { lockStep, type StepLock } from '../locks/step-lock.js';
 import { startPackerRun, type PackerRun } from './run.js';
 import { newRunId } from './runs.js';
-import type { BuildPane, BuildSession, BuildState, OnError, PackerBinary, PreflightCheck } from './types.js';
+import type { BuildSession, BuildState, OnError, PackerBinary, PreflightCheck } from './types.js';
 
 export interface StartBuildOptions {
   cloud: Cloud;

@@ -12,7 +12,8 @@ import { runBuilds } from './fake-packer-run.js';
  *
  * For tests and demos:
  *   PAW_FAKE_PACKER_SPEED=20         runs 20 times faster
- *   PAW_FAKE_PACKER_FAIL=provision   the last provisioner fails (exit status 100); also `ssh`, `ami`
+ *   PAW_FAKE_PACKER_FAIL=provision   the last provisioner fails (exit status 100); also `ssh`, `ami`,
+ *                                    and `init` (the plugin cannot be installed)
  *   PAW_FAKE_PACKER_VERSION=1.9.4    the version it claims
  */
 
@@ -85,6 +86,13 @@ async function main(argv: string[]): Promise<number> {
       }
       const args = parseArgs(rest);
       const { template } = validateTemplate(args);
+      if (template?.requiredPlugins && process.env.PAW_FAKE_PACKER_FAIL === 'init') {
+        process.stderr.write(
+          'Error: Failed getting the "github.com/hashicorp/amazon" plugin:\n' +
+            '1 error occurred:\n\t* could not get releases: Get "https://api.github.com/repos/hashicorp/packer-plugin-amazon/git/matching-refs/tags": dial tcp: lookup api.github.com: no such host\n\n',
+        );
+        return 1;
+      }
       if (template?.requiredPlugins) {
         process.stdout.write('Installed plugin github.com/hashicorp/amazon v1.3.2 in "~/.config/packer/plugins/github.com/hashicorp/amazon/packer-plugin-amazon_v1.3.2_x5.0_linux_amd64"\n');
       }
