@@ -70,7 +70,7 @@ function deadHere(h: LockHolder, host: string): boolean {
   return h.host === host && !processAlive({ pid: h.pid, pidStart: h.pidStart });
 }
 
-async function takeFile(file: string, me: LockHolder, steal: boolean): Promise<void> {
+async function takeFile(file: string, me: LockHolder, steal: boolean, step: Step): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -81,10 +81,11 @@ async function takeFile(file: string, me: LockHolder, steal: boolean): Promise<v
     }
     const holder = await readHolder(file);
     // A lock file that cannot be read is one a killed write left half done: nobody holds it.
-    if (holder && !steal && !deadHere(holder, me.host)) throw holder;
+    if (holder && !steal && !deadHere(holder, me.host)) throw new StepLockedError(step, holder);
     await rm(file, { force: true });
   }
-  throw (await readHolder(file)) ?? new Error(`cannot take ${file}`);
+  const last = await readHolder(file);
+  throw last ? new StepLockedError(step, last) : new Error(`cannot take ${file}`);
 }
 
 export async function lockStep(o: LockOptions): Promise<StepLock> {
@@ -99,12 +100,7 @@ export async function lockStep(o: LockOptions): Promise<StepLock> {
     since: new Date().toISOString(),
   };
   const file = lockPath(o.step);
-  try {
-    await takeFile(file, me, o.steal === true);
-  } catch (e) {
-    if (e instanceof Error) throw e;
-    throw new StepLockedError(o.step, e as LockHolder);
-  }
+  await takeFile(file, me, o.steal === true, o.step);
   const dropFile = async () => {
     const holder = await readHolder(file);
     if (holder?.runId === me.runId) await rm(file, { force: true });
