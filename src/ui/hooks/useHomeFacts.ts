@@ -5,6 +5,7 @@ import type { LiveManualInstance } from '../../manual/live.js';
 import type { StepStatus } from '../../layers/states.js';
 import type { InterruptedRun } from '../../packer/runs.js';
 import type { Workflow } from '../../workflow/types.js';
+import { parseCreateAt } from '../../aws/create-at.js';
 
 /** A problem `doctor` would report, with what to do about it. */
 export interface Problem {
@@ -86,7 +87,18 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
       live = false;
     };
   }, [workflow, cloud, generation, cloudError]);
-  return facts;
+  return { ...facts, interrupted: currentInterruptions(facts.interrupted, facts.built) };
+}
+
+/**
+ * The interrupted runs home still has to show: one older than the step's last success is
+ * history (`paw-tui runs` lists it), not a state of the step.
+ */
+export function currentInterruptions(interrupted: InterruptedRun[], built: Map<string, CatalogItem> | undefined): InterruptedRun[] {
+  return interrupted.filter((run) => {
+    const item = built?.get(run.stepId);
+    return !item || !(parseCreateAt(item.create_at) > parseCreateAt(run.startedAt));
+  });
 }
 
 /** Doctor-style problems from what is known so far. */
