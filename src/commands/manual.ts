@@ -69,6 +69,8 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
   // A signal stops the path after the cloud call in flight is answered and journaled; a second forces.
   const interrupted = new AbortController();
   let first: InterruptSignal | null = null;
+  // Read through a call: the handler sets it, which the type checker cannot see from here.
+  const firstSignal = (): InterruptSignal | null => first;
   const restore = onInterruptSignals((signal, count) => {
     first ??= signal;
     if (count > 1) {
@@ -95,7 +97,8 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
       keyName: options.keyName,
     });
   } catch (e) {
-    if (first) throw new InterruptedError(`interrupted (${first}) at "${guide.view.spec.label}"`, `the journal remembers where it was: paw-tui manual ${guide.view.step.id} status`, SIGNAL_EXIT_CODE[first]);
+    const signal = firstSignal();
+    if (signal) throw new InterruptedError(`interrupted (${signal}) at "${guide.view.spec.label}"`, `the journal remembers where it was: paw-tui manual ${guide.view.step.id} status`, SIGNAL_EXIT_CODE[signal]);
     throw e;
   } finally {
     restore();
