@@ -41,6 +41,8 @@ export interface Images {
   /** CreateImage from an instance, with TagSpecifications for the image and its snapshots. */
   createImage(input: { instanceId: string; name: string; description?: string; tags: Record<string, string> }): Promise<string>;
   deregister(imageId: string): Promise<void>;
+  /** EnableImageDeprecation: from `at` on, the image is hidden from listings that do not ask for deprecated ones. */
+  deprecate(imageId: string, at: Date): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** Ids of instances (any state but terminated) launched from this image. */
   instancesUsing(imageId: string): Promise<string[]>;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { AmiDetails, AmiRow } from '../aws/amis.js';
-import type { AmiDeletion, DeletionPlan } from '../aws/delete.js';
+import type { AmiDeletion, DeletionPlan, DeletionResult } from '../aws/delete.js';
+import type { Cloud } from '../aws/ports.js';
 import { InterruptedError, PawError, UsageError } from '../errors.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
 
@@ -78,21 +79,42 @@ function planJson(plan: DeletionPlan) {
 }
 
 /** The typed confirmation of SPEC §4: the AMI id (or, for several, how many). */
-async function confirmDeletion(opts: GlobalOptions, ids: string[]): Promise<void> {
+async function confirmDeletion(opts: GlobalOptions, ids: string[], command = 'amis delete', verb: 'delete' | 'deprecate' = 'delete'): Promise<void> {
   if (opts.yes) return;
+  const nothing = `nothing was ${verb}d`;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UsageError('amis delete needs a confirmation and there is no terminal to ask', 'pass --yes to delete without asking; nothing was deleted');
+    throw new UsageError(`${command} needs a confirmation and there is no terminal to ask`, `pass --yes to ${verb} without asking; ${nothing}`);
   }
-  const expected = ids.length === 1 ? ids[0]! : `delete ${ids.length}`;
+  const expected = ids.length === 1 ? ids[0]! : `${verb} ${ids.length}`;
   const { input } = await import('@inquirer/prompts');
-  const typed = await input({ message: ids.length === 1 ? `Type ${expected} to delete it:` : `Type "${expected}" to delete these ${ids.length} AMIs:` }).catch(
+  const typed = await input({ message: ids.length === 1 ? `Type ${expected} to ${verb} it:` : `Type "${expected}" to ${verb} these ${ids.length} AMIs:` }).catch(
     (e: unknown) => {
       // Ctrl-C at the prompt (the terminal is in raw mode, so it is a key, not a signal).
-      if ((e as Error)?.name === 'ExitPromptError') throw new InterruptedError('interrupted at the confirmation', 'nothing was deleted');
+      if ((e as Error)?.name === 'ExitPromptError') throw new InterruptedError('interrupted at the confirmation', nothing);
       throw e;
     },
   );
-  if (typed.trim() !== expected) throw new PawError('not confirmed', { hint: `what was typed is not "${expected}"; nothing was deleted` });
+  if (typed.trim() !== expected) throw new PawError('not confirmed', { hint: `what was typed is not "${expected}"; ${nothing}` });
+}
+
+/** Deletes what a plan lists, printing progress; fails in one line when any AMI was not deleted. */
+async function runDeletion(opts: GlobalOptions, cloud: Cloud, plan: DeletionPlan, concurrency?: number): Promise<DeletionResult> {
+  const { executeDeletion } = await import('../aws/delete.js');
+  return executeDeletion(cloud, plan, {
+    concurrency,
+    onProgress: (e) => {
+      if (opts.json) return;
+      if (e.kind === 'done') process.stdout.write(`deleted ${e.amiId} (${e.finished}/${e.total})\n`);
+      if (e.kind === 'failed') process.stdout.write(`FAILED ${e.amiId}: ${e.message} (${e.finished}/${e.total})\n`);
+    },
+  });
+}
+
+function assertAllDeleted(plan: DeletionPlan, result: DeletionResult): void {
+  if (result.failed.length === 0) return;
+  throw new PawError(`${result.failed.length} of ${plan.amis.length} AMIs were not deleted (${result.failed[0]!.amiId}: ${result.failed[0]!.message})`, {
+    hint: 'run the same command again for the rest',
+  });
 }
 
 export function register(program: Command): void {
@@ -157,7 +179,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number, not "${options.concurrency}"`);
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
-      const { assertDeletable, executeDeletion, planDeletion } = await import('../aws/delete.js');
+      const { assertDeletable, planDeletion } = await import('../aws/delete.js');
       await withCloud(opts, workflow, async (cloud) => {
         const plan = await planDeletion(cloud, workflow, amiIds, { concurrency });
         if (!opts.json) process.stdout.write(planText(plan) + '\n');
@@ -171,20 +193,45 @@ export function register(program: Command): void {
           return;
         }
         await confirmDeletion(opts, plan.amis.map((d) => d.image.id));
-        const result = await executeDeletion(cloud, plan, {
-          concurrency,
-          onProgress: (e) => {
-            if (opts.json) return;
-            if (e.kind === 'done') process.stdout.write(`deleted ${e.amiId} (${e.finished}/${e.total})\n`);
-            if (e.kind === 'failed') process.stdout.write(`FAILED ${e.amiId}: ${e.message} (${e.finished}/${e.total})\n`);
-          },
-        });
+        const result = await runDeletion(opts, cloud, plan, concurrency);
         emit(opts, { deleted: result.deleted, failed: result.failed.map((f) => ({ ami_id: f.amiId, message: f.message })), plan: planJson(plan) }, () => '');
-        if (result.failed.length > 0) {
-          throw new PawError(`${result.failed.length} of ${plan.amis.length} AMIs were not deleted (${result.failed[0]!.amiId}: ${result.failed[0]!.message})`, {
-            hint: 'run the same command again for the rest',
-          });
+        assertAllDeleted(plan, result);
+      });
+    });
+
+  amis
+    .command('prune')
+    .description("delete (or deprecate) the old versions of each step across workflow versions; never a step's newest, one in use, or one a published parameter holds")
+    .option('--keep <n>', 'AMIs kept per step, newest first (default 3, or 1 with --older-than)')
+    .option('--older-than <age>', 'only versions older than this, e.g. 30d or 4w')
+    .option('--deprecate', 'set EC2 deprecation on them instead of deleting (snapshots and records stay)', false)
+    .option('--dry-run', 'show the plan and stop', false)
+    .action(async (options: { keep?: string; olderThan?: string; deprecate: boolean; dryRun: boolean }, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const { deprecatePruned, parseAge, planPrune, pruneText } = await import('../layers/prune.js');
+      const olderThanDays = options.olderThan === undefined ? undefined : parseAge(options.olderThan);
+      const keep = options.keep === undefined ? (olderThanDays === undefined ? 3 : 1) : Number(options.keep);
+      const verb = options.deprecate ? 'deprecate' : 'delete';
+      const workflow = await loadWorkflowFor(opts);
+      await withCloud(opts, workflow, async (cloud) => {
+        const plan = await planPrune(cloud, workflow, { keep, olderThanDays });
+        if (!opts.json) process.stdout.write(pruneText(plan, verb) + '\n');
+        const data = { mode: verb, steps: plan.steps, ami_ids: plan.amiIds };
+        if (plan.amiIds.length === 0 || options.dryRun) {
+          emit(opts, { ...data, dry_run: options.dryRun, done: [] }, () => (plan.amiIds.length === 0 ? `nothing to ${verb}` : `dry run: nothing was ${verb}d`));
+          return;
         }
+        await confirmDeletion(opts, plan.amiIds, 'amis prune', verb);
+        if (options.deprecate) {
+          const done = await deprecatePruned(cloud, plan, (id) => {
+            if (!opts.json) process.stdout.write(`deprecated ${id}\n`);
+          });
+          emit(opts, { ...data, done }, () => '');
+          return;
+        }
+        const result = await runDeletion(opts, cloud, plan.deletion!);
+        emit(opts, { ...data, done: result.deleted, failed: result.failed.map((f) => ({ ami_id: f.amiId, message: f.message })) }, () => '');
+        assertAllDeleted(plan.deletion!, result);
       });
     });
 }

@@ -50,6 +50,7 @@ export function toAmiImage(image: ImageRecord, now = Date.now()): AmiImage {
     VirtualizationType: 'hvm',
     BootMode: image.architecture === 'arm64' ? 'uefi' : 'uefi-preferred',
     ...(Object.keys(image.tags).length ? { Tags: tagList(image.tags) } : {}),
+    ...(image.deprecationTime ? { DeprecationTime: image.deprecationTime } : {}),
   };
   return {
     id: image.id,
@@ -143,6 +144,18 @@ export function sandboxImages(store: SandboxStore): Images {
           if (!image) throw imageNotFound(imageId);
           if (image.ownerId !== s.account) throw sandboxError('AuthFailure', `Not authorized for image:${imageId}`, { status: 403 });
           delete s.images[imageId];
+        }),
+      ),
+
+    deprecate: (imageId, at) =>
+      sandboxCall('ec2', 'EnableImageDeprecation', () =>
+        store.update((s) => {
+          const image = s.images[imageId];
+          if (!image) throw imageNotFound(imageId);
+          if (image.ownerId !== s.account) throw sandboxError('AuthFailure', `Not authorized for image:${imageId}`, { status: 403 });
+          if (at.getTime() < Date.now() - 60_000) throw sandboxError('InvalidParameterValue', 'The deprecation time cannot be in the past.');
+          // EC2 rounds to the minute.
+          image.deprecationTime = new Date(Math.round(at.getTime() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
         }),
       ),
 

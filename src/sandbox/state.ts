@@ -37,6 +37,8 @@ const imageRecord = z.object({
   volumeSize: z.number().default(8),
   public: z.boolean().default(false),
   sourceInstanceId: z.string().optional(),
+  /** EnableImageDeprecation's time (ISO-8601). */
+  deprecationTime: z.string().optional(),
   tags,
 });
 export type ImageRecord = z.infer<typeof imageRecord>;

@@ -21,6 +21,7 @@ export interface FakeCloud extends Cloud {
   referenceMap: Map<string, ImageReference[] | null>;
   deregistered: string[];
   deletedSnapshots: string[];
+  deprecated: { id: string; at: Date }[];
   tagCalls: { ids: string[]; tags: Record<string, string> }[];
   /** Every call made, in order, as `<port>.<method> <first argument>`. */
   calls: string[];
@@ -57,6 +58,7 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
     referenceMap: new Map(),
     deregistered: [],
     deletedSnapshots: [],
+    deprecated: [],
     tagCalls: [],
     calls: [],
     images: {
@@ -92,6 +94,10 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
         await hook('deregister', id);
         cloud.deregistered.push(id);
         cloud.imageList = cloud.imageList.filter((i) => i.id !== id);
+      },
+      async deprecate(id, at) {
+        await hook('deprecate', id);
+        cloud.deprecated.push({ id, at });
       },
       async deleteSnapshot(id) {
         await hook('deleteSnapshot', id);

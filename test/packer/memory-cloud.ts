@@ -48,6 +48,7 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       listOwned: unused('listOwned'),
       createImage: unused('createImage'),
       deregister: unused('deregister'),
+      deprecate: unused('deprecate'),
       deleteSnapshot: unused('deleteSnapshot'),
       instancesUsing: unused('instancesUsing'),
       references: unused('references'),

@@ -98,6 +98,7 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     tag: true,
     createImage: true,
     deregister: true,
+    deprecate: true,
     deleteSnapshot: true,
     instancesUsing: true,
     references: true,

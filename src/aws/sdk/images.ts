@@ -3,6 +3,7 @@ import {
   CreateTagsCommand,
   DeleteSnapshotCommand,
   DeregisterImageCommand,
+  EnableImageDeprecationCommand,
   DescribeImageReferencesCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
@@ -127,6 +128,10 @@ export function ec2Images(ec2: EC2Client, retry: RetryOptions = {}): Images {
 
     async deregister(imageId) {
       await call('DeregisterImage', () => ec2.send(new DeregisterImageCommand({ ImageId: imageId })));
+    },
+
+    async deprecate(imageId, at) {
+      await call('EnableImageDeprecation', () => ec2.send(new EnableImageDeprecationCommand({ ImageId: imageId, DeprecateAt: at })));
     },
 
     async deleteSnapshot(snapshotId) {
