@@ -65,7 +65,7 @@ describe.skipIf(skip)('steps and builds from home, in tmux (sandbox)', () => {
     const home = await s.waitFor(/Jobs\s+⟳ base .* · \d+s/);
     expect(home).toMatch(/root AMI → base\s+⟳ building — /);
     // The building state is drawn in the accent colour (cyan; capture-pane -e keeps the styles).
-    expect(styledRow(s.captureStyled(), '⟳ building')).toMatch(/\x1b\[(?:[0-9;]*;)?36m[^\x1b]*⟳ building/);
+    expect(styledRow(s.captureStyled(), '⟳ building')).toMatch(/\x1b\[(?:[0-9;]*;)?36m(?:\x1b\[[0-9;]*m)*[^\x1b]*⟳ building/);
     // Enter on the building step goes back to its live pane.
     await s.key('Enter');
     await s.waitFor('paw-tui · paw-example · build');
