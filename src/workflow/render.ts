@@ -4,11 +4,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PawError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
-import { type TemplateFiles, renderJinja } from './jinja/engine.js';
+import { type TemplateFiles, lintEngine, renderJinja } from './jinja/engine.js';
 import { pythonJson } from './jinja/json.js';
 import { PyDict, fromJs, toPlain } from './jinja/values.js';
 import { displayPath } from './jsonc.js';
 import { checkOutputAmiName, outputAmiName } from './names.js';
+import { lintError, lintTemplate } from './template-lint.js';
 import type { Step, Workflow } from './types.js';
 
 export interface RenderContext {
@@ -148,6 +149,9 @@ export async function renderTemplateText(file: string, text: string, builderJson
 }
 
 async function renderChecked(file: string, text: string, builder: unknown, files: TemplateFiles): Promise<string> {
+  // What would still differ from jinja2 stops here, named, before anything renders.
+  const findings = lintTemplate(await lintEngine(), file, text, files);
+  if (findings.length > 0) throw lintError(findings);
   try {
     return await renderJinja(files, file, text, { builder });
   } catch (e) {

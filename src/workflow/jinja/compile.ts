@@ -108,6 +108,19 @@ export function installJinjaSemantics(nunjucks: Any): void {
     return parsePrimary.call(this, noPostfix);
   };
 
+  // `{% raw %}` ends at the first `{% endraw %}`, and `{%- raw -%}` trims as jinja2 does.
+  Parser.prototype.parseRaw = function (this: Any, tagName?: string) {
+    const name = tagName ?? 'raw';
+    const begun = this.advanceAfterBlockEnd();
+    const end = this.tokens._extractRegex(new RegExp(`([\\s\\S]*?)\\{%(-?)\\s*end${name}\\s*(-?)%\\}`));
+    if (!end) this.fail(`unexpected end of template: {% ${name} %} has no {% end${name} %}`, begun.lineno, begun.colno);
+    let text: string = end[1];
+    if (this.dropLeadingWhitespace) text = text.replace(/^\s*/, '');
+    if (end[2] === '-') text = text.replace(/\s*$/, '');
+    this.dropLeadingWhitespace = end[3] === '-';
+    return new nodes.Output(begun.lineno, begun.colno, [new nodes.TemplateData(begun.lineno, begun.colno, text)]);
+  };
+
   // `a.b` reads an attribute first, `a['b']` an item first: jinja2 tells them apart.
   Parser.prototype.parsePostfix = function (this: Any, start: Any) {
     let node = start;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Environment, ILoader } from 'nunjucks';
+import type { LintEngine } from '../template-lint.js';
 import { hclString } from '../hcl.js';
 import { installJinjaSemantics, withExtension } from './compile.js';
 import { FILTERS, TESTS } from './filters.js';
@@ -83,4 +84,20 @@ export async function renderJinja(files: TemplateFiles, file: string, text: stri
   const env = await jinjaEnvironment(files);
   const template = new nunjucks.Template(jinjaSource(text), env, file, true);
   return template.render(vars);
+}
+
+let lintNames: Promise<LintEngine> | undefined;
+
+/** The lexer and the filter and test names templates render with, for the template lint. */
+export function lintEngine(): Promise<LintEngine> {
+  lintNames ??= (async () => {
+    const nunjucks = await loadNunjucks();
+    const env = (await jinjaEnvironment({ dir: '/', root: '/', read: () => undefined })) as unknown as { filters: object; tests: object };
+    return {
+      lex: (text: string) => (nunjucks as unknown as { lexer: { lex(t: string): ReturnType<LintEngine['lex']> } }).lexer.lex(text),
+      filters: new Set(Object.keys(env.filters)),
+      tests: new Set(Object.keys(env.tests)),
+    };
+  })();
+  return lintNames;
 }
