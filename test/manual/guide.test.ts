@@ -95,6 +95,27 @@ describe('the manual guide in the sandbox', () => {
   });
 });
 
+describe('the intent is on disk before the call that changes the cloud', () => {
+  it('writes "stop requested" to the journal before StopInstances is sent', async () => {
+    const { guide, step } = await open();
+    await guide.perform('launch');
+    await guide.resume();
+    expect(guide.view.state).toBe('connect');
+    const instances = cloud!.instances;
+    const stop = instances.stop.bind(instances);
+    let onDiskAtCall: Awaited<ReturnType<typeof readJournal>> = null;
+    instances.stop = async (id: string) => {
+      onDiskAtCall = await readJournal(step);
+      return stop(id);
+    };
+    await guide.perform('stop', { confirmed: true });
+    expect(onDiskAtCall).not.toBeNull();
+    expect(onDiskAtCall!.requested).toMatchObject({ action: 'stop' });
+    expect(onDiskAtCall!.history.at(-1)!.event).toMatch(/stop requested/);
+    expect(guide.view.state).toBe('stopped');
+  });
+});
+
 describe('reconciling the journal with EC2 on open', () => {
   it('starts again at launch when the instance was terminated by hand while the journal says running', async () => {
     const { guide, cloud, workflow, step } = await open();
