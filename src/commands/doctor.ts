@@ -114,6 +114,15 @@ async function runChecks(opts: GlobalOptions): Promise<Check[]> {
           return `${image.id} ${image.name}`;
         }),
       );
+      // Found by tag, not by journal: what paw-tui launched and no journal owns any more.
+      checks.push(
+        await check('left behind', async () => {
+          const { findLeftovers, leftoversText } = await import('../manual/leftovers.js');
+          const lines = leftoversText(await findLeftovers(c, w));
+          if (lines.length === 0) return 'nothing tagged for this workflow is unaccounted for';
+          throw new PawError(lines.join('; '), { hint: 'end them with paw-tui runs terminate' });
+        }),
+      );
     }
     return withRuns(checks);
   } finally {

@@ -9,7 +9,9 @@ import { confirmed, emit, globalOptions, loadWorkflowFor, withCloud } from './co
 export function register(program: Command): void {
   const runs = program
     .command('runs')
-    .description('interrupted builds whose instance may be left running: list them, or terminate their instances');
+    .description(
+      'interrupted builds whose instance may be left running: list them, or terminate their instances',
+    );
 
   runs
     .command('list', { isDefault: true })
@@ -19,25 +21,30 @@ export function register(program: Command): void {
       const workflow = await loadWorkflowFor(opts);
       const { findInterruptedRuns } = await import('../packer/runs.js');
       const found = await findInterruptedRuns(workflow);
-      const rows = found.length
-        ? await withCloud(opts, workflow, async (cloud) => {
-            const ids = found.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
-            const states = new Map((ids.length ? await cloud.instances.describe(ids) : []).map((i) => [i.id, i.state]));
-            return found.map((r) => ({
-              runId: r.runId,
-              stepId: r.stepId,
-              startedAt: r.startedAt,
-              status: r.status,
-              packerRunning: r.packerRunning,
-              instanceId: r.instanceId ?? null,
-              instanceState: r.instanceId ? (states.get(r.instanceId) ?? 'not found') : null,
-            }));
-          })
-        : [];
-      emit(opts, rows, () =>
-        rows.length === 0
+      const { findLeftovers, leftoversText } = await import('../manual/leftovers.js');
+      let leftovers: string[] = [];
+      const rows = await withCloud(opts, workflow, async (cloud) => {
+        leftovers = leftoversText(await findLeftovers(cloud, workflow));
+        if (found.length === 0) return [];
+        const ids = found.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
+        const states = new Map(
+          (ids.length ? await cloud.instances.describe(ids) : []).map((i) => [i.id, i.state]),
+        );
+        return found.map((r) => ({
+          runId: r.runId,
+          stepId: r.stepId,
+          startedAt: r.startedAt,
+          status: r.status,
+          packerRunning: r.packerRunning,
+          instanceId: r.instanceId ?? null,
+          instanceState: r.instanceId ? (states.get(r.instanceId) ?? 'not found') : null,
+        }));
+      });
+      emit(opts, { runs: rows, leftovers }, () =>
+        rows.length === 0 && leftovers.length === 0
           ? 'no interrupted runs'
           : [
+              ...leftovers.map((l) => `left behind: ${l}`),
               ...rows.map(
                 (r) =>
                   `${r.stepId}  run ${r.runId}  started ${r.startedAt}  ${r.instanceId ? `instance ${r.instanceId} (${r.instanceState})` : 'no instance launched'}${r.packerRunning ? '  Packer still running' : ''}`,
@@ -49,23 +56,49 @@ export function register(program: Command): void {
 
   runs
     .command('terminate')
-    .description('interrupt a Packer left running, terminate the build instances of interrupted runs, mark the runs resolved')
+    .description(
+      'interrupt a Packer left running, terminate the build instances of interrupted runs, mark the runs resolved',
+    )
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
       const { findInterruptedRuns, terminateRunInstance } = await import('../packer/runs.js');
       const found = await findInterruptedRuns(workflow);
-      if (found.length === 0) {
-        emit(opts, [], () => 'no interrupted runs');
-        return;
-      }
-      const named = found.map((r) => r.instanceId ?? `(run ${r.runId}, no instance)`).join(', ');
-      if (!(await confirmed(opts, `terminating ${named}`, `Terminate ${named}?`))) return;
-      const done = await withCloud(opts, workflow, async (cloud) => {
-        const out: { runId: string; stepId: string; resolution: string }[] = [];
-        for (const run of found) out.push({ runId: run.runId, stepId: run.stepId, resolution: await terminateRunInstance(cloud, run) });
-        return out;
+      const { cleanLeftovers, findLeftovers } = await import('../manual/leftovers.js');
+      await withCloud(opts, workflow, async (cloud) => {
+        const leftovers = await findLeftovers(cloud, workflow);
+        if (
+          found.length === 0 &&
+          leftovers.instances.length === 0 &&
+          leftovers.keyPairs.length === 0
+        ) {
+          emit(opts, [], () => 'no interrupted runs');
+          return;
+        }
+        const named = [
+          ...found.map((r) => r.instanceId ?? `(run ${r.runId}, no instance)`),
+          ...leftovers.instances.map((i) => i.id),
+          ...leftovers.keyPairs.map((k) => `key pair ${k}`),
+        ].join(', ');
+        if (!(await confirmed(opts, `terminating ${named}`, `Terminate ${named}?`))) return;
+        const out: { runId: string | null; stepId: string | null; resolution: string }[] = [];
+        for (const run of found)
+          out.push({
+            runId: run.runId,
+            stepId: run.stepId,
+            resolution: await terminateRunInstance(cloud, run),
+          });
+        for (const line of await cleanLeftovers(cloud, leftovers))
+          out.push({ runId: null, stepId: null, resolution: line });
+        emit(opts, out, () =>
+          out
+            .map((d) =>
+              d.runId
+                ? `${d.stepId}  run ${d.runId}: ${d.resolution}`
+                : `left behind: ${d.resolution}`,
+            )
+            .join('\n'),
+        );
       });
-      emit(opts, done, () => done.map((d) => `${d.stepId}  run ${d.runId}: ${d.resolution}`).join('\n'));
     });
 }

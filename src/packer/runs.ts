@@ -261,3 +261,8 @@ export async function terminateRunInstance(cloud: Cloud, run: InterruptedRun, op
   await writeFileAtomic(run.file, JSON.stringify(resolved, null, 2) + '\n');
   return resolution;
 }
+
+/** The run records of a step, as stored (unreadable files left out). */
+export async function readRunRecords(step: Step): Promise<RunRecord[]> {
+  return (await readRuns(step)).map((r) => r.run);
+}
