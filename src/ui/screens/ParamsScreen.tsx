@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
-import { spawnSync } from 'node:child_process';
 import { useEffect, useMemo, useState } from 'react';
 import type { Step } from '../../workflow/types.js';
 import { Confirm } from '../components/Confirm.js';
 import { TextField } from '../components/TextField.js';
+import { runEditor } from '../editor.js';
 import type { AppContext } from '../context.js';
 import { useKeys } from '../hooks/useKeys.js';
 import { useListCursor } from '../hooks/useListCursor.js';
@@ -82,12 +82,14 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
   };
 
   const openEditor = async () => {
-    const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-    const result = await ctx.suspend(() => Promise.resolve(spawnSync(editor, [file], { stdio: 'inherit', shell: true })));
-    if (result.error) ctx.showError(`cannot start ${editor}: ${result.error.message}`);
+    const failure = await ctx.suspend(() => Promise.resolve(runEditor(file)));
+    if (failure) {
+      ctx.showError(failure);
+      return;
+    }
     setChanges(new Map());
     await ctx.reload();
-    setMessage(`reloaded ${file} after ${editor}`);
+    setMessage(`reloaded ${file} after the editor`);
   };
 
   const stage = (f: ParamField, change: Change | null) => {
