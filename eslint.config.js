@@ -6,6 +6,13 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const untypedValuesAllowed = {
+  '@typescript-eslint/no-unsafe-member-access': 'off',
+  '@typescript-eslint/no-unsafe-call': 'off',
+  '@typescript-eslint/no-unsafe-assignment': 'off',
+  '@typescript-eslint/no-unsafe-return': 'off',
+  '@typescript-eslint/no-unsafe-argument': 'off',
+};
 const uiOrCli = ['**/ui/**', '**/commands/**'];
 const screenLibraries = ['ink', 'ink/*', 'react', 'react/*', 'react-dom', 'ink-*'];
 
@@ -35,11 +42,7 @@ export default tseslint.config(
     // The template engine works on untyped values, as jinja2 does; its own checks stand in.
     files: ['src/workflow/jinja/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
+      ...untypedValuesAllowed,
       '@typescript-eslint/no-base-to-string': 'off',
     },
   },
@@ -47,11 +50,7 @@ export default tseslint.config(
     // Fakes implement async ports without awaiting, and tests read parsed JSON.
     files: ['test/**/*.{ts,tsx}', 'bench/**/*.{ts,tsx}'],
     rules: {
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
+      ...untypedValuesAllowed,
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/unbound-method': 'off',
       // Expected screens are written as they look: runs of spaces are columns.
