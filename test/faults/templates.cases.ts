@@ -20,6 +20,24 @@ export const templatesCases: FaultCase[] = [
     },
   },
   {
+    name: 'a construct jinja2 would render otherwise stops render and validate at template:line:column, before Packer runs',
+    async run() {
+      const dir = await tempWorkflow();
+      const step = await firstBuiltStep(dir);
+      const template = path.join(step.dir, 'templates', '.pkrvars.hcl');
+      const text = await editFile(template, (t) => t + 'tags = {{ builder.workflow_param.aws_tags | dump }}\n');
+      const line = text.trimEnd().split('\n').length;
+      const before = await filesOf(dir);
+      const want = new RegExp(`^paw-tui: \\S*/${step.folder}/templates/\\.pkrvars\\.hcl:${line}:45: jinja2 has no filter named 'dump' — use tojson$`);
+      for (const command of ['render', 'validate']) {
+        const r = await runCli([command, step.id, '--workflow', dir, '--sandbox']);
+        expectFailure(r, 1, want);
+        expect(r.stdout).not.toMatch(/packer (init|validate)[^\n]*✓|✓ packer (init|validate)/);
+      }
+      await expectFilesUnchanged(dir, before);
+    },
+  },
+  {
     name: 'a template with a block left open names the template; nothing rendered',
     async run() {
       const dir = await tempWorkflow();
