@@ -248,6 +248,7 @@ describe('AWS commands in the sandbox', () => {
       'ok    credentials  ',
       'ok    catalog table',
       'ok    root base AMI',
+      'ok    left behind  ',
       'ok    interrupted  ',
     ]);
     expect(lines[1]).toBe('ok    workflow       paw-example: base → app → hardening');
