@@ -40,7 +40,8 @@ export function register(program: Command): void {
           instanceState: r.instanceId ? (states.get(r.instanceId) ?? 'not found') : null,
         }));
       });
-      emit(opts, { runs: rows, leftovers }, () =>
+      // JSON: one row per interrupted run, then one per thing left behind.
+      emit(opts, [...rows, ...leftovers.map((l) => ({ leftBehind: l }))], () =>
         rows.length === 0 && leftovers.length === 0
           ? 'no interrupted runs'
           : [
