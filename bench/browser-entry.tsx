@@ -97,6 +97,7 @@ async function measure(keystrokes: number): Promise<void> {
     back: noop,
     showError: (e) => process.stderr.write(`screen error: ${String(e)}\n`),
     clearError: noop,
+    notify: noop,
     captureKeys: noop,
     captureAllKeys: noop,
     setBackHandler: noop,

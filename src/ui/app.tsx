@@ -7,7 +7,7 @@ import { BuildJobs } from '../packer/build-jobs.js';
 import { NoWorkflowError, PawError } from '../errors.js';
 import { Confirm } from './components/Confirm.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
-import { ErrorLine } from './components/ErrorLine.js';
+import { StatusLine, useStatusLine } from './components/StatusLine.js';
 import { CommandPalette } from './components/CommandPalette.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { paletteEntries } from './palette-entries.js';
@@ -87,7 +87,9 @@ export function App({
   const { columns, rows } = useTerminalSize();
   const { session, reload } = useWorkflowSession(options, onCloud);
   const [stack, setStack] = useState<Route[]>([{ screen: 'home' }]);
-  const [error, setError] = useState<unknown>(null);
+  const status = useStatusLine();
+  const { showError: setError, notify } = status;
+  const error = status.message?.kind === 'error';
   const [help, setHelp] = useState(false);
   const [palette, setPalette] = useState(false);
   const [quitArmed, setQuitArmed] = useState(false);
@@ -105,7 +107,7 @@ export function App({
   const workflowDir = resolve(options.workflow);
   const stackDepth = useRef(stack.length);
   stackDepth.current = stack.length;
-  useEffect(() => onErrorReporter?.((e) => setError(e)), [onErrorReporter]);
+  useEffect(() => onErrorReporter?.((e) => setError(e)), [onErrorReporter, setError]);
   useEffect(() => onStopReporter?.((why) => setStopping(why)), [onStopReporter]);
   const bodyRows = Math.max(3, rows - CHROME_ROWS);
 
@@ -146,14 +148,14 @@ export function App({
     backHandler.current = null;
     interruptHandler.current = null;
     setStack((s) => [...s, to]);
-  }, []);
+  }, [setError]);
   const back = useCallback(() => {
     setError(null);
     setHintsState(null);
     backHandler.current = null;
     interruptHandler.current = null;
     setStack((s) => (s.length > 1 ? s.slice(0, -1) : s));
-  }, []);
+  }, [setError]);
   const captureKeys = useCallback((on: boolean) => {
     captured.current = Math.max(0, captured.current + (on ? 1 : -1));
   }, []);
@@ -194,6 +196,7 @@ export function App({
             back,
             showError: (e: unknown) => setError(e),
             clearError: () => setError(null),
+            notify,
             captureKeys,
             captureAllKeys,
             setBackHandler: (h) => (backHandler.current = h),
@@ -202,7 +205,7 @@ export function App({
             suspend,
           }
         : null,
-    [session.workflow, session.cloud, options, builds, columns, bodyRows, reload, navigate, back, captureKeys, captureAllKeys, suspend],
+    [session.workflow, session.cloud, options, builds, columns, bodyRows, reload, navigate, back, setError, notify, captureKeys, captureAllKeys, suspend],
   );
 
   const open = useCallback(
@@ -216,7 +219,7 @@ export function App({
       }
       navigate(to);
     },
-    [ctx, session, navigate],
+    [ctx, session, navigate, setError],
   );
 
   useKeys((input, key) => {
@@ -319,10 +322,8 @@ export function App({
         <Box height={1}>
           <Text color={tone('warn')}>Press Ctrl-C again to quit.</Text>
         </Box>
-      ) : error ? (
-        <ErrorLine error={error} width={columns} />
       ) : (
-        <Box height={1} />
+        <StatusLine message={status.message} width={columns} />
       )}
       <KeyHints screen={route.screen} only={help ? ['back'] : palette ? ['open', 'move', 'back'] : offeringInit ? ['save', 'nextField', 'change', 'quitTwice'] : (hints ?? undefined)} width={columns} />
     </Box>

@@ -48,6 +48,8 @@ export interface AppContext {
   /** Shows the error's one line (message — what to do) in place; never a stack trace. */
   showError: (e: unknown) => void;
   clearError(): void;
+  /** Says something passing (saved, copied…) in the status line; it goes at the next key or after a while. */
+  notify(text: string): void;
   /**
    * While true, the app's own single keys (q, ?, Esc) are left to the screen: a text field or a
    * focused terminal pane is taking them. Ctrl-C always reaches the app.

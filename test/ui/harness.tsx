@@ -6,7 +6,7 @@ import { renderText } from './fixtures.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
 import type { Workflow } from '../../src/workflow/types.js';
 import { KeyHints } from '../../src/ui/components/KeyHints.js';
-import { ErrorLine } from '../../src/ui/components/ErrorLine.js';
+import { StatusLine, useStatusLine } from '../../src/ui/components/StatusLine.js';
 import { AppContextValue, type AppContext, type Route, type ScreenName } from '../../src/ui/context.js';
 import { KeyDispatch, useKeys } from '../../src/ui/hooks/useKeys.js';
 import type { Action } from '../../src/ui/keys.js';
@@ -36,7 +36,7 @@ export function renderScreen(
   const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0, quitPresses: 0, builds: new BuildJobs() };
   let current = workflow;
   function Shell() {
-    const [error, setError] = useState<unknown>(null);
+    const status = useStatusLine();
     const [hints, setHints] = useState<Action[] | null>(null);
     const [, setGeneration] = useState(0);
     const back = useRef<(() => boolean) | null>(null);
@@ -66,9 +66,10 @@ export function renderScreen(
       back: () => h.backs++,
       showError: (e) => {
         h.errors.push(e);
-        setError(e);
+        status.showError(e);
       },
-      clearError: () => setError(null),
+      clearError: () => status.clear(),
+      notify: (text) => status.notify(text),
       captureKeys: (on) => (captured.current += on ? 1 : -1),
       captureAllKeys: (on) => (capturedAll.current += on ? 1 : -1),
       setBackHandler: (fn) => (back.current = fn),
@@ -91,7 +92,7 @@ export function renderScreen(
           <Box height={size.bodyRows} flexDirection="column">
             {draw(ctx.current)}
           </Box>
-          {error ? <ErrorLine error={error} width={size.columns} /> : <Box height={1} />}
+          <StatusLine message={status.message} width={size.columns} />
           <KeyHints screen={screen} only={hints ?? undefined} width={size.columns} />
         </Box>
       </AppContextValue.Provider>

@@ -1,5 +1,5 @@
 import { useInput, type Key } from 'ink';
-import { createContext, createElement, useContext, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, createElement, useCallback, useContext, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 interface KeyListener {
   handler: (input: string, key: Key) => void;
@@ -10,6 +10,13 @@ interface KeyListener {
 
 const KeyListeners = createContext<Set<KeyListener> | null>(null);
 
+/** Every key, whoever takes it: how many were given so far, and who watches them pass. */
+interface KeyTraffic {
+  count: number;
+  watchers: Set<() => void>;
+}
+const Traffic = createContext<KeyTraffic | null>(null);
+
 /**
  * One subscription to the keyboard for the whole app, handing each key to the listeners that
  * are active at that moment. Ink's own useInput subscribes in a passive effect, so a key typed
@@ -18,16 +25,19 @@ const KeyListeners = createContext<Set<KeyListener> | null>(null);
  */
 export function KeyDispatch({ children }: { children: ReactNode }) {
   const [listeners] = useState(() => new Set<KeyListener>());
+  const [traffic] = useState<KeyTraffic>(() => ({ count: 0, watchers: new Set() }));
   useInput((input, key) => {
     // Keys typed while the app was busy arrive as one chunk (`kb`): each is still its own key.
     const typed = !key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input) ? [...input] : [input];
     for (const one of typed) {
+      traffic.count++;
+      for (const watch of traffic.watchers) watch();
       const active = [...listeners].filter((l) => l.active);
       const modal = active.filter((l) => l.modal);
       for (const l of modal.length ? modal : active) l.handler(one, key);
     }
   });
-  return createElement(KeyListeners.Provider, { value: listeners }, children);
+  return createElement(Traffic.Provider, { value: traffic }, createElement(KeyListeners.Provider, { value: listeners }, children));
 }
 
 /** Keys for a component; `isActive: false` leaves them to others (a focused text field...). */
@@ -48,4 +58,25 @@ export function useKeys(handler: (input: string, key: Key) => void, options: { i
   }, [listeners]);
   // Outside KeyDispatch (a component drawn on its own), Ink's hook does the work.
   useInput((input, key) => entry.current.handler(input, key), { isActive: !listeners && active });
+}
+
+/**
+ * For what is shown "until the next key": `count()` is the number of keys given so far (it grows
+ * before a key reaches any listener), and `onEveryKey` runs for each key, even one a modal
+ * question or a typing pane takes. Outside KeyDispatch the count stays 0 and nothing runs.
+ */
+export function useKeyTraffic(onEveryKey: () => void): { count: () => number } {
+  const traffic = useContext(Traffic);
+  const watcher = useRef(onEveryKey);
+  watcher.current = onEveryKey;
+  useLayoutEffect(() => {
+    if (!traffic) return;
+    const watch = () => watcher.current();
+    traffic.watchers.add(watch);
+    return () => {
+      traffic.watchers.delete(watch);
+    };
+  }, [traffic]);
+  const count = useCallback(() => traffic?.count ?? 0, [traffic]);
+  return { count };
 }

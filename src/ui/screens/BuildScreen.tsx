@@ -85,7 +85,6 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   const [question, setQuestion] = useState<Question | null>(null);
   const [typing, setTyping] = useState(false);
   const [paneIndex, setPaneIndex] = useState(0);
-  const [message, setMessage] = useState<string | null>(null);
   const { session, state, question: jobQuestion, error } = useBuildSession(ctx.builds, stepId);
   const panes = usePanes(session, state);
   const pane = panes[Math.min(paneIndex, panes.length - 1)];
@@ -130,7 +129,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
         if (panes.length) setPaneIndex((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
       } else if (isKey('save', input, key) && pane) {
         savePaneText(step, pane.id, pane.source).then(
-          (file) => setMessage(`saved the ${pane.label} pane to ${file}`),
+          (file) => ctx.notify(`saved the ${pane.label} pane to ${file}`),
           (e) => ctx.showError(e),
         );
       }
@@ -186,7 +185,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
         <Box flexDirection="column" marginLeft={side ? 1 : 0} width={paneWidth}>
           <Box height={1}>
             <Text wrap="truncate" color={tone('muted')}>
-              {message ?? (panes.length ? `${tabs}  (Tab switches)` : '')}
+              {panes.length ? `${tabs}  (Tab switches)` : ''}
             </Text>
           </Box>
           {paneBox}

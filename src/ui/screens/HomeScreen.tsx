@@ -99,7 +99,6 @@ export function HomeScreen(props: {
   const { cursor, handle } = useListCursor(steps.length, chainRows, `home:${workflow?.dir ?? ''}`);
   const [started] = useState(() => Date.now());
   const [resolving, setResolving] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const step = steps[cursor];
 
   useKeys(
@@ -131,7 +130,7 @@ export function HomeScreen(props: {
     if (!run || !ctx) return;
     try {
       const { terminateRunInstance } = await import('../../packer/runs.js');
-      setNotice(`✔ ${await terminateRunInstance(ctx.cloud, run)}`);
+      ctx.notify(`✔ ${await terminateRunInstance(ctx.cloud, run)}`);
       await props.reload();
     } catch (e) {
       props.onError(e);
@@ -249,10 +248,6 @@ export function HomeScreen(props: {
           <Confirm message={`Terminate the instance of the interrupted build of ${resolving}?`} onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))} />
         ) : buildAsk.prompt ? (
           buildAsk.prompt
-        ) : notice ? (
-          <Text color={tone('ok')} wrap="truncate">
-            {notice}
-          </Text>
         ) : null}
       </Box>
       {problemRows > 0 ? (

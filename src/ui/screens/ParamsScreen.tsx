@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
+import { errorLine } from '../../errors.js';
 import type { Step } from '../../workflow/types.js';
 import { Confirm } from '../components/Confirm.js';
 import { TextField } from '../components/TextField.js';
@@ -43,7 +44,6 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
   const [changes, setChanges] = useState<Map<string, Change>>(new Map());
   const [editing, setEditing] = useState<Editing | null>(null);
   const [discarding, setDiscarding] = useState<(() => void) | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   const listRows = Math.max(3, ctx.bodyRows - 4);
   const { cursor, handle } = useListCursor(fields.length, listRows, `params:${ctx.workflow.dir}`);
   const field = fields[cursor];
@@ -60,7 +60,7 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
   }, [ctx, changes]);
 
   const save = async () => {
-    if (!changes.size) return setMessage('nothing to save');
+    if (!changes.size) return ctx.notify('nothing to save');
     const { setJsonValue, removeJsonValue } = await import('../../workflow/edit.js');
     const { setParam } = await import('../../workflow/params.js');
     let written = 0;
@@ -73,10 +73,9 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
         written++;
       }
       setChanges(new Map());
-      setMessage(`saved ${written} change(s) to ${file} — comments kept`);
+      ctx.notify(`saved ${written} change(s) to ${file} — comments kept`);
     } catch (e) {
-      ctx.showError(e);
-      setMessage(written ? `saved ${written} change(s) before the error` : null);
+      ctx.showError(written ? `saved ${written} change(s), then: ${errorLine(e)}` : e);
     }
     await ctx.reload();
   };
@@ -89,7 +88,7 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
     }
     setChanges(new Map());
     await ctx.reload();
-    setMessage(`reloaded ${file} after the editor`);
+    ctx.notify(`reloaded ${file} after the editor`);
   };
 
   const stage = (f: ParamField, change: Change | null) => {
@@ -103,7 +102,6 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
 
   useKeys(
     (input, key) => {
-      setMessage(null);
       if (handle(input, key)) return;
       if (isKey('nextField', input, key) || isKey('prevField', input, key)) {
         const to = (fileIndex + (key.shift ? files.length - 1 : 1)) % files.length;
@@ -117,7 +115,7 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
       else if (!field) return;
       else if (isKey('remove', input, key)) {
         if (field.kind === 'entry') stage(field, { field, remove: true });
-        else setMessage('only tags and metadata entries can be deleted here (e opens the file)');
+        else ctx.notify('only tags and metadata entries can be deleted here (e opens the file)');
       } else if (field.kind === 'choice' && (keyMatches('left', input, key) || keyMatches('right', input, key))) {
         const choices = field.choices!;
         const current = shown(field, changes.get(keyOf(field.path)));
@@ -199,7 +197,7 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
                 const f: ParamField = { path: [editing.adding, editing.key], label: `${editing.adding}.${editing.key}`, kind: 'entry', value: undefined, map: editing.adding };
                 stage(f, { field: f, value: text });
                 setEditing(null);
-                setMessage(`${f.label} will be added on save (Ctrl-S)`);
+                ctx.notify(`${f.label} will be added on save (Ctrl-S)`);
               }}
               onCancel={() => setEditing(null)}
             />
@@ -219,8 +217,8 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
             }}
           />
         ) : (
-          <Text wrap="truncate" color={message ? tone('ok') : tone('muted')}>
-            {message ?? (changes.size ? `${changes.size} unsaved change(s) — Ctrl-S saves` : `Enter edits · ←/→ changes a choice · + adds to ${mapName}`)}
+          <Text wrap="truncate" color={tone('muted')}>
+            {(changes.size ? `${changes.size} unsaved change(s) — Ctrl-S saves` : `Enter edits · ←/→ changes a choice · + adds to ${mapName}`)}
           </Text>
         )}
       </Box>
