@@ -4,6 +4,7 @@ import { readDeletion, writeDeletion, type DeletionEntry } from './deletion-jour
 import { isNotFound } from './errors.js';
 import type { AmiImage, CatalogItem, Cloud, ImageReference } from './ports.js';
 import { mapBounded, mapBoundedOrThrow } from './pool.js';
+import { copiesOf } from './copies.js';
 
 /** What deleting one AMI takes with it, and what stops it (SPEC §4). */
 export interface AmiDeletion {
@@ -26,6 +27,15 @@ export interface AmiDeletion {
   instances: string[];
   /** Launch templates, SSM parameters... using it; null when the API could not tell. */
   references: ImageReference[] | null;
+  /** Its copies in other regions (the catalog item's `copies`), deleted with it, snapshots and all. */
+  copies: CopyDeletion[];
+}
+
+export interface CopyDeletion {
+  region: string;
+  image: AmiImage;
+  instances: string[];
+  references: ImageReference[] | null;
 }
 
 export interface DeletionPlan {
@@ -41,8 +51,8 @@ export interface DeletionPlan {
 export const DEFAULT_CONCURRENCY = 8;
 
 /** Whether anything still uses the AMI (an instance, a launch template, a parameter). */
-export function inUse(d: AmiDeletion): boolean {
-  return d.instances.length > 0 || (d.references?.length ?? 0) > 0;
+export function inUse(d: Pick<AmiDeletion, 'instances' | 'references'> & { copies?: CopyDeletion[] }): boolean {
+  return d.instances.length > 0 || (d.references?.length ?? 0) > 0 || (d.copies ?? []).some(inUse);
 }
 
 function usedByLine(instances: string[], references: ImageReference[] | null): string {
@@ -126,8 +136,20 @@ export async function planDeletion(
       if (users.length === 0) snapshots.push(s);
       else if (users.some((u) => !deleting.has(u))) keptSnapshots.push({ id: s, usedBy: users });
     }
+    const copies = await mapBoundedOrThrow(
+      items.flatMap((item) => copiesOf(item)),
+      concurrency,
+      async (c): Promise<CopyDeletion[]> => {
+        const there = cloud.imagesIn(c.region);
+        const [copy] = await there.describe([c.ami_id]);
+        if (!copy) return [];
+        const [copyInstances, copyReferences] = await Promise.all([there.instancesUsing(copy.id), there.references(copy.id)]);
+        return [{ region: c.region, image: copy, instances: copyInstances, references: copyReferences }];
+      },
+    );
     return {
       image,
+      copies: copies.flat(),
       alreadyDeregistered,
       snapshots,
       keptSnapshots,
@@ -213,7 +235,10 @@ export function assertDeletable(plan: DeletionPlan): void {
   if (busy.length === 0) return;
   const first = busy[0]!;
   const more = busy.length > 1 ? ` (and ${busy.length - 1} more AMIs in use)` : '';
-  throw new PawError(`AMI ${first.image.id} is in use by ${usedByLine(first.instances, first.references)}${more}`, {
+  const copy = first.copies.find(inUse);
+  const what = copy && !inUse({ instances: first.instances, references: first.references }) ? `AMI ${first.image.id}'s copy ${copy.image.id} in ${copy.region}` : `AMI ${first.image.id}`;
+  const users = copy && what !== `AMI ${first.image.id}` ? usedByLine(copy.instances, copy.references) : usedByLine(first.instances, first.references);
+  throw new PawError(`${what} is in use by ${users}${more}`, {
     hint: 'terminate those instances or change what refers to it first; nothing was deleted',
   });
 }
@@ -229,6 +254,7 @@ async function assertStillUnused(cloud: Cloud, amiId: string): Promise<void> {
 
 export type DeletionEvent =
   | { kind: 'deregistered'; amiId: string }
+  | { kind: 'copy-deleted'; amiId: string; region: string; copyId: string }
   | { kind: 'snapshot-deleted'; amiId: string; snapshotId: string }
   | { kind: 'record-deleted'; amiId: string; workflowId: string; stepId: string }
   | { kind: 'done'; amiId: string; finished: number; total: number }
@@ -271,7 +297,14 @@ export async function executeDeletion(
         // The plan was read before the confirmation: something may have started using the AMI
         // since (an instance launched from it, a launch template). Asked again, right before.
         await assertStillUnused(cloud, amiId);
+        for (const copy of d.copies) await assertStillUnused({ ...cloud, region: copy.region, images: cloud.imagesIn(copy.region) }, copy.image.id);
         await writeDeletion(plan.workflowDir, entry);
+        for (const copy of d.copies) {
+          const there = cloud.imagesIn(copy.region);
+          await gone(() => there.deregister(copy.image.id));
+          for (const snapshotId of copy.image.snapshotIds) await gone(() => there.deleteSnapshot(snapshotId));
+          emit({ kind: 'copy-deleted', amiId, region: copy.region, copyId: copy.image.id });
+        }
         await gone(() => cloud.images.deregister(amiId));
       }
       deregistered.add(amiId);

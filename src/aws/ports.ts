@@ -41,6 +41,13 @@ export interface Images {
   /** CreateImage from an instance, with TagSpecifications for the image and its snapshots. */
   createImage(input: { instanceId: string; name: string; description?: string; tags: Record<string, string> }): Promise<string>;
   deregister(imageId: string): Promise<void>;
+  /**
+   * CopyImage into this port's region from another (tags copied with CopyImageTags); the
+   * client token makes a repeated call return the first copy instead of a second one.
+   */
+  copyFrom(input: { sourceImageId: string; sourceRegion: string; name: string; description: string; clientToken: string }): Promise<string>;
+  /** Shares with these accounts: launchPermission on the image, createVolumePermission on its snapshots. */
+  share(imageId: string, snapshotIds: string[], accountIds: string[]): Promise<void>;
   /** EnableImageDeprecation: from `at` on, the image is hidden from listings that do not ask for deprecated ones. */
   deprecate(imageId: string, at: Date): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
@@ -167,6 +174,8 @@ export interface CatalogItem {
   fingerprint_inputs?: string;
   /** The workflow id this item's AMI was built under, when `workflow bump` carried it over. */
   carried_from?: string;
+  /** JSON text: the copies of the AMI in other regions, `[{"region": …, "ami_id": …}]`. */
+  copies?: string;
 }
 
 export interface Catalog {
@@ -230,6 +239,8 @@ export interface Cloud {
   readonly region: string;
   readonly profile: string | null;
   readonly images: Images;
+  /** The same images port in another region of the same account (copies of distributed AMIs). */
+  imagesIn(region: string): Images;
   readonly parameters: PublicParameters;
   /** The account's own parameters (publishing an AMI id). */
   readonly parameterStore: ParameterStore;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AmiDetails, AmiRow } from '../aws/amis.js';
-import type { AmiDeletion, DeletionPlan, DeletionResult } from '../aws/delete.js';
+import type { AmiDeletion, CopyDeletion, DeletionPlan, DeletionResult } from '../aws/delete.js';
 import type { Cloud } from '../aws/ports.js';
 import { InterruptedError, PawError, UsageError } from '../errors.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
@@ -42,6 +42,11 @@ function detailsText(d: AmiDetails): string {
   return lines.join('\n');
 }
 
+function inUseWords(c: CopyDeletion): string {
+  const users = [...c.instances.map((i) => `instance ${i}`), ...(c.references ?? []).map((r) => `${r.resourceType} ${r.arn}`)];
+  return users.length ? `  IN USE by ${users.join(', ')}` : '';
+}
+
 function planText(plan: DeletionPlan): string {
   const lines: string[] = [];
   const describeOne = (d: AmiDeletion) => {
@@ -49,6 +54,7 @@ function planText(plan: DeletionPlan): string {
     lines.push(`  snapshots to delete  ${d.snapshots.join(', ') || '-'}`);
     for (const k of d.keptSnapshots) lines.push(`  snapshot kept        ${k.id} (used by ${k.usedBy.join(', ')})`);
     lines.push(`  catalog items        ${d.catalogItems.map((c) => `${c.workflowId}/${c.stepId}`).join(', ') || '-'}`);
+    for (const c of d.copies) lines.push(`  copy in ${c.region.padEnd(12)} ${c.image.id} and its snapshots ${c.image.snapshotIds.join(', ') || '-'}${inUseWords(c)}`);
     if (d.downstreamSteps.length) lines.push(`  built on it          ${d.downstreamSteps.join(', ')} (would need a rebuild)`);
     if (d.instances.length) lines.push(`  IN USE by instances  ${d.instances.join(', ')}`);
     if (d.references?.length) lines.push(`  IN USE by            ${d.references.map((r) => `${r.resourceType} ${r.arn}`).join(', ')}`);
@@ -72,6 +78,7 @@ function planJson(plan: DeletionPlan) {
       downstream_steps: d.downstreamSteps,
       instances: d.instances,
       references: d.references,
+      copies: d.copies.map((c) => ({ region: c.region, ami_id: c.image.id, snapshots: c.image.snapshotIds, instances: c.instances, references: c.references })),
     })),
     shared_snapshots: plan.sharedSnapshots.map((s) => ({ snapshot_id: s.id, used_by: s.usedBy })),
     already_deleted: plan.alreadyDeleted,

@@ -11,6 +11,34 @@ import type { Step } from '../workflow/types.js';
  */
 const PUBLISH_KEY = 'paw_publish_ssm_parameter';
 
+const REGIONS_KEY = 'paw_distribution_regions';
+const ACCOUNTS_KEY = 'paw_distribution_accounts';
+
+export interface Distribution {
+  /** Regions the AMI is copied to (the build's own region is left out). */
+  regions: string[];
+  /** Accounts the AMI, its copies and their snapshots are shared with. */
+  accounts: string[];
+}
+
+function listOf(step: Step, key: string, valid: RegExp, example: string): string[] {
+  const items = (step.param.metadata[key] ?? '').split(/[\s,]+/).filter(Boolean);
+  const bad = items.find((i) => !valid.test(i));
+  if (bad) throw new PawError(`"metadata.${key}" in ${step.paramPath}: "${bad}" is not valid`, { hint: `a comma-separated list, e.g. "${example}"` });
+  return [...new Set(items)];
+}
+
+/**
+ * Where a good build of the step is copied and who it is shared with:
+ *   "paw_distribution_regions": "eu-west-1, us-west-2",
+ *   "paw_distribution_accounts": "111122223333"
+ */
+export function distributionOf(step: Step, homeRegion: string): Distribution | null {
+  const regions = listOf(step, REGIONS_KEY, /^[a-z]{2}(-[a-z]+)+-\d$/, 'eu-west-1, us-west-2').filter((r) => r !== homeRegion);
+  const accounts = listOf(step, ACCOUNTS_KEY, /^\d{12}$/, '111122223333, 444455556666');
+  return regions.length || accounts.length ? { regions, accounts } : null;
+}
+
 /** The SSM parameter a good build of the step is published to, if the step names one. */
 export function publishParameterOf(step: Step): string | null {
   const value = step.param.metadata[PUBLISH_KEY];

@@ -67,6 +67,8 @@ export async function finishBuild(input: FinishInput): Promise<{ amiId: string }
   note(`recorded ${image.id} in the catalog ${cloud.catalog.tableName}`);
   const { publishAfterBuild } = await import('../layers/after-build.js');
   await publishAfterBuild(cloud, workflow, step, note);
+  const { distributeAfterBuild } = await import('../layers/distribute.js');
+  await distributeAfterBuild(cloud, workflow, step, image, note);
   return { amiId: image.id };
 }
 

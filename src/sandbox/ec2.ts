@@ -78,15 +78,25 @@ function imageNotFound(id: string): Error {
   return sandboxError('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
 }
 
-export function sandboxImages(store: SandboxStore): Images {
+/**
+ * The images of one region. Images and snapshots of the sandbox's own region have no `region`;
+ * copies made into another region carry it, and only that region's port sees them.
+ */
+export function sandboxImages(store: SandboxStore, home: string, region = home): Images {
   const read = () => store.read();
-  const owned = (s: SandboxState) => Object.values(s.images).filter((i) => i.ownerId === s.account);
+  const copyRegion = region === home ? undefined : region;
+  const here = (i: { region?: string } | undefined): boolean => i !== undefined && i.region === copyRegion;
+  const imageHere = (s: SandboxState, id: string) => (here(s.images[id]) ? s.images[id] : undefined);
+  const owned = (s: SandboxState) => Object.values(s.images).filter((i) => here(i) && i.ownerId === s.account);
 
   return {
     describe: (ids) =>
       sandboxCall('ec2', 'DescribeImages', async () => {
         const s = await read();
-        return ids.flatMap((id) => (s.images[id] ? [toAmiImage(s.images[id])] : []));
+        return ids.flatMap((id) => {
+          const image = imageHere(s, id);
+          return image ? [toAmiImage(image)] : [];
+        });
       }),
 
     findByNamePattern: (pattern, owners) =>
@@ -95,7 +105,7 @@ export function sandboxImages(store: SandboxStore): Images {
         const re = namePattern(pattern);
         const ownerIds = owners.map((o) => (o === 'self' ? s.account : o));
         return Object.values(s.images)
-          .filter((i) => re.test(i.name) && (ownerIds.length === 0 || ownerIds.includes(i.ownerId)))
+          .filter((i) => here(i) && re.test(i.name) && (ownerIds.length === 0 || ownerIds.includes(i.ownerId)))
           .map((i) => toAmiImage(i))
           .filter((i) => i.state === 'available')
           .sort(newestFirst);
@@ -140,17 +150,71 @@ export function sandboxImages(store: SandboxStore): Images {
     deregister: (imageId) =>
       sandboxCall('ec2', 'DeregisterImage', () =>
         store.update((s) => {
-          const image = s.images[imageId];
+          const image = imageHere(s, imageId);
           if (!image) throw imageNotFound(imageId);
           if (image.ownerId !== s.account) throw sandboxError('AuthFailure', `Not authorized for image:${imageId}`, { status: 403 });
           delete s.images[imageId];
         }),
       ),
 
+    copyFrom: (input) =>
+      sandboxCall('ec2', 'CopyImage', () =>
+        store.update((s) => {
+          const fromHome = input.sourceRegion === home;
+          const source = s.images[input.sourceImageId];
+          if (!source || source.region !== (fromHome ? undefined : input.sourceRegion)) throw imageNotFound(input.sourceImageId);
+          const again = Object.values(s.images).find((i) => here(i) && i.copyToken === input.clientToken);
+          if (again) return again.id;
+          if (Object.values(s.images).some((i) => here(i) && i.ownerId === s.account && i.name === input.name)) {
+            throw sandboxError('InvalidAMIName.Duplicate', `AMI name ${input.name} is already in use by AMI in ${region}`);
+          }
+          const id = newId('ami');
+          const snapshotIds = source.snapshotIds.map((from) => {
+            const snapshot = newId('snap');
+            s.snapshots[snapshot] = { id: snapshot, volumeSize: s.snapshots[from]?.volumeSize ?? source.volumeSize, ownerId: s.account, startTime: new Date().toISOString(), region: copyRegion, tags: { ...s.snapshots[from]?.tags } };
+            return snapshot;
+          });
+          s.images[id] = {
+            ...source,
+            id,
+            name: input.name,
+            description: input.description,
+            ownerId: s.account,
+            creationDate: new Date().toISOString(),
+            state: 'available',
+            settlesAt: settleTime(IMAGE_READY_MS),
+            snapshotIds,
+            public: false,
+            region: copyRegion,
+            copyToken: input.clientToken,
+            launchPermissions: undefined,
+            deprecationTime: undefined,
+            tags: { ...source.tags },
+          };
+          return id;
+        }),
+      ),
+
+    share: (imageId, snapshotIds, accountIds) =>
+      sandboxCall('ec2', 'ModifyImageAttribute', () =>
+        store.update((s) => {
+          const image = imageHere(s, imageId);
+          if (!image) throw imageNotFound(imageId);
+          const bad = accountIds.find((a) => !/^\d{12}$/.test(a));
+          if (bad) throw sandboxError('InvalidUserID.Malformed', `Invalid user id: "${bad}"`);
+          image.launchPermissions = [...new Set([...(image.launchPermissions ?? []), ...accountIds])];
+          for (const id of snapshotIds) {
+            const snapshot = here(s.snapshots[id]) ? s.snapshots[id] : undefined;
+            if (!snapshot) throw sandboxError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+            snapshot.createVolumePermissions = [...new Set([...(snapshot.createVolumePermissions ?? []), ...accountIds])];
+          }
+        }),
+      ),
+
     deprecate: (imageId, at) =>
       sandboxCall('ec2', 'EnableImageDeprecation', () =>
         store.update((s) => {
-          const image = s.images[imageId];
+          const image = imageHere(s, imageId);
           if (!image) throw imageNotFound(imageId);
           if (image.ownerId !== s.account) throw sandboxError('AuthFailure', `Not authorized for image:${imageId}`, { status: 403 });
           if (at.getTime() < Date.now() - 60_000) throw sandboxError('InvalidParameterValue', 'The deprecation time cannot be in the past.');
@@ -162,7 +226,7 @@ export function sandboxImages(store: SandboxStore): Images {
     deleteSnapshot: (snapshotId) =>
       sandboxCall('ec2', 'DeleteSnapshot', () =>
         store.update((s) => {
-          const snapshot = s.snapshots[snapshotId];
+          const snapshot = here(s.snapshots[snapshotId]) ? s.snapshots[snapshotId] : undefined;
           if (!snapshot) throw sandboxError('InvalidSnapshot.NotFound', `The snapshot '${snapshotId}' does not exist.`);
           const user = Object.values(s.images).find((i) => i.snapshotIds.includes(snapshotId));
           if (user) throw sandboxError('InvalidSnapshot.InUse', `The snapshot ${snapshotId} is currently in use by ${user.id}`);
@@ -182,7 +246,7 @@ export function sandboxImages(store: SandboxStore): Images {
     references: (imageId) =>
       sandboxCall('ec2', 'DescribeImageReferences', async (): Promise<ImageReference[]> => {
         const s = await read();
-        if (!s.images[imageId]) throw imageNotFound(imageId);
+        if (!imageHere(s, imageId)) throw imageNotFound(imageId);
         return (s.references[imageId] ?? []).map((r) => ({ ...r }));
       }),
 

@@ -37,6 +37,12 @@ const imageRecord = z.object({
   volumeSize: z.number().default(8),
   public: z.boolean().default(false),
   sourceInstanceId: z.string().optional(),
+  /** CopyImage's client token (a repeated call returns the same copy). */
+  copyToken: z.string().optional(),
+  /** Set on copies in another region than the sandbox's own (CopyImage); absent at home. */
+  region: z.string().optional(),
+  /** Accounts it is shared with (ModifyImageAttribute launchPermission). */
+  launchPermissions: z.array(z.string()).optional(),
   /** EnableImageDeprecation's time (ISO-8601). */
   deprecationTime: z.string().optional(),
   tags,
@@ -48,6 +54,10 @@ const snapshotRecord = z.object({
   volumeSize: z.number(),
   ownerId: z.string(),
   startTime: z.string(),
+  /** As on images: the region of a copy's snapshot. */
+  region: z.string().optional(),
+  /** Accounts that may create volumes from it (ModifySnapshotAttribute createVolumePermission). */
+  createVolumePermissions: z.array(z.string()).optional(),
   tags,
 });
 export type SnapshotRecord = z.infer<typeof snapshotRecord>;

@@ -95,6 +95,8 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
         cloud.deregistered.push(id);
         cloud.imageList = cloud.imageList.filter((i) => i.id !== id);
       },
+      copyFrom: unused,
+      share: unused,
       async deprecate(id, at) {
         await hook('deprecate', id);
         cloud.deprecated.push({ id, at });
@@ -125,6 +127,10 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
       async byPath(path) {
         return cloud.parameterList.filter((p) => p.name.startsWith(path));
       },
+    },
+    imagesIn(region) {
+      if (region === cloud.region) return cloud.images;
+      throw new Error(`this fake cloud has only ${cloud.region}`);
     },
     parameterStore: {
       async putImageId({ name, amiId, tags }) {

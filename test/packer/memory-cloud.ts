@@ -49,6 +49,8 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       createImage: unused('createImage'),
       deregister: unused('deregister'),
       deprecate: unused('deprecate'),
+      copyFrom: unused('copyFrom'),
+      share: unused('share'),
       deleteSnapshot: unused('deleteSnapshot'),
       instancesUsing: unused('instancesUsing'),
       references: unused('references'),
@@ -72,6 +74,9 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       find: async () => [],
     },
     parameters: { byPath: unused('byPath') },
+    imagesIn: () => {
+      throw new Error('not used by these tests');
+    },
     parameterStore: { putImageId: unused('putImageId'), get: unused('get') },
     catalog: {
       tableName: 'paw_ami_catalog',

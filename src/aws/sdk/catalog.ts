@@ -45,6 +45,7 @@ const storedItem = z.object({
   fingerprint: z.string().optional(),
   fingerprint_inputs: z.string().optional(),
   carried_from: z.string().optional(),
+  copies: z.string().optional(),
 });
 
 function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem {
@@ -56,7 +57,7 @@ function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem
     });
   }
   const item: CatalogItem = { ...r.data };
-  for (const k of ['build_method', 'packer_version', 'duration_s', 'fingerprint', 'fingerprint_inputs', 'carried_from'] as const) if (item[k] === undefined) delete item[k];
+  for (const k of ['build_method', 'packer_version', 'duration_s', 'fingerprint', 'fingerprint_inputs', 'carried_from', 'copies'] as const) if (item[k] === undefined) delete item[k];
   return item;
 }
 

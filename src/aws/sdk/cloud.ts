@@ -90,20 +90,34 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   const ec2 = once(async () => made(new (await import('./images.js')).EC2Client(config)));
   const iam = once(async () => made(new (await import('./iam.js')).IAMClient(config)));
 
-  const images = lazyPort<Images>(async () => (await import('./images.js')).ec2Images(await ec2()), {
-    describe: true,
-    findByNamePattern: true,
-    findOwnedByName: true,
-    listOwned: true,
-    tag: true,
-    createImage: true,
-    deregister: true,
-    deprecate: true,
-    deleteSnapshot: true,
-    instancesUsing: true,
-    references: true,
-    snapshotUsers: true,
-  });
+  const imagesOf = (client: () => Promise<import('./images.js').EC2Client>) =>
+    lazyPort<Images>(async () => (await import('./images.js')).ec2Images(await client()), {
+      describe: true,
+      findByNamePattern: true,
+      findOwnedByName: true,
+      listOwned: true,
+      tag: true,
+      createImage: true,
+      deregister: true,
+      copyFrom: true,
+      share: true,
+      deprecate: true,
+      deleteSnapshot: true,
+      instancesUsing: true,
+      references: true,
+      snapshotUsers: true,
+    });
+  const images = imagesOf(ec2);
+  const elsewhere = new Map<string, Images>();
+  const imagesIn = (other: string): Images => {
+    if (other === region) return images;
+    let port = elsewhere.get(other);
+    if (!port) {
+      const client = once(async () => made(new (await import('./images.js')).EC2Client({ ...config, region: other })));
+      elsewhere.set(other, (port = imagesOf(client)));
+    }
+    return port;
+  };
   const instances = lazyPort<Instances>(async () => (await import('./instances.js')).ec2Instances(await ec2(), iam), {
     run: true,
     describe: true,
@@ -175,6 +189,7 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     region,
     profile: options.credentials ? null : (options.profile ?? process.env.AWS_PROFILE ?? null),
     images,
+    imagesIn,
     instances,
     parameters,
     parameterStore,

@@ -2,7 +2,10 @@ import {
   CreateImageCommand,
   CreateTagsCommand,
   DeleteSnapshotCommand,
+  CopyImageCommand,
   DeregisterImageCommand,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
   EnableImageDeprecationCommand,
   DescribeImageReferencesCommand,
   DescribeImagesCommand,
@@ -128,6 +131,35 @@ export function ec2Images(ec2: EC2Client, retry: RetryOptions = {}): Images {
 
     async deregister(imageId) {
       await call('DeregisterImage', () => ec2.send(new DeregisterImageCommand({ ImageId: imageId })));
+    },
+
+    async copyFrom(input) {
+      const out = await call('CopyImage', () =>
+        ec2.send(
+          new CopyImageCommand({
+            SourceImageId: input.sourceImageId,
+            SourceRegion: input.sourceRegion,
+            Name: input.name,
+            Description: input.description,
+            CopyImageTags: true,
+            ClientToken: input.clientToken,
+          }),
+        ),
+      );
+      if (!out.ImageId) throw new PawError(`EC2 made no copy of ${input.sourceImageId}`);
+      return out.ImageId;
+    },
+
+    async share(imageId, snapshotIds, accountIds) {
+      if (accountIds.length === 0) return;
+      await call('ModifyImageAttribute', () =>
+        ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, LaunchPermission: { Add: accountIds.map((UserId) => ({ UserId })) } })),
+      );
+      for (const snapshotId of snapshotIds) {
+        await call('ModifySnapshotAttribute', () =>
+          ec2.send(new ModifySnapshotAttributeCommand({ SnapshotId: snapshotId, Attribute: 'createVolumePermission', OperationType: 'add', UserIds: accountIds })),
+        );
+      }
     },
 
     async deprecate(imageId, at) {
