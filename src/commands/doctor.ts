@@ -111,7 +111,10 @@ async function runChecks(opts: GlobalOptions): Promise<Check[]> {
             throw new PawError(`${w.param.root_base_ami_id} does not exist in ${c.region}`, { hint: 'pick one with: paw-tui base-ami --write' });
           }
           if (image.state !== 'available') throw new PawError(`${image.id} is ${image.state}`, { hint: 'pick one with: paw-tui base-ami --write' });
-          return `${image.id} ${image.name}`;
+          // A newer Ubuntu is a notice, not a failure: the same words and the same check as `steps`.
+          const [{ newerBase }, { reasonText }] = await Promise.all([import('../layers/newer-base.js'), import('../layers/words.js')]);
+          const newer = await newerBase(c, w);
+          return `${image.id} ${image.name}${newer ? `; ${reasonText({ kind: 'newer_base', ...newer })} (paw-tui base-ami --write)` : ''}`;
         }),
       );
       // Found by tag, not by journal: what paw-tui launched and no journal owns any more.

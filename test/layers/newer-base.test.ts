@@ -20,6 +20,10 @@ describe('newer base', () => {
     expect(steps.steps[0]!.notices).toEqual([
       { kind: 'newer_base', ami: expect.stringMatching(/^ami-/), name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240720', days: 43 },
     ]);
+    const doctor = await run('doctor');
+    expect(doctor.stdout).toMatch(
+      /^ok {4}root base AMI {2}ami-0975ad60e5054592a \S+; a newer Ubuntu is out: ami-\w+ \(ubuntu\/images\/hvm-ssd\/ubuntu-jammy-22\.04-amd64-server-20240720\), 43 days newer \(paw-tui base-ami --write\)$/m,
+    );
     const check = await run('base-ami', '--check');
     expect(check.code).toBe(1);
     expect(check.stderr).toMatch(/^paw-tui: a newer Ubuntu is out: ami-\w+ \(ubuntu\/images\/hvm-ssd\/ubuntu-jammy-22\.04-amd64-server-20240720\), 43 days newer than ami-0975ad60e5054592a — /);
@@ -28,5 +32,6 @@ describe('newer base', () => {
     const again = await run('base-ami', '--check');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('is the newest of its kind');
+    expect((await run('doctor')).stdout).not.toContain('a newer Ubuntu is out');
   });
 });
