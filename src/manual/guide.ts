@@ -92,6 +92,8 @@ const REFUSED_DOING: Record<ManualAction, string> = {
 class Guide implements ManualGuide {
   view: ManualView;
   private readonly listeners = new Set<(view: ManualView) => void>();
+  /** The command under way, if any: the next one given to this guide starts after it. */
+  private commands: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly cloud: Cloud,
@@ -149,7 +151,15 @@ class Guide implements ManualGuide {
     await this.command('resume', { ...options, unattended: true });
   }
 
-  async command(command: ManualCommand, o: CommandOptions = {}): Promise<void> {
+  command(command: ManualCommand, o: CommandOptions = {}): Promise<void> {
+    // One command of a guide at a time, each under the step's lock: the screen goes on by itself
+    // when opened, and a key pressed meanwhile must wait for that run, not meet its lock.
+    const run = this.commands.then(() => this.commandUnderLock(command, o));
+    this.commands = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commandUnderLock(command: ManualCommand, o: CommandOptions): Promise<void> {
     // One manual run (or build) of a step at a time, on this machine and across machines.
     const lock = await lockStep({
       cloud: this.cloud,

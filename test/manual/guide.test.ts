@@ -93,6 +93,17 @@ describe('the manual guide in the sandbox', () => {
     expect(onDisk!.history.at(-1)!.event).toBe(`instance ${onDisk!.instanceId} launched`);
     expect(seen.filter(Boolean)[0]).toBe(onDisk!.instanceId);
   });
+
+  it('runs a command given while another holds the step lock after it, not against its lock', async () => {
+    const { guide, step } = await open();
+    // The screen goes on by itself when opened; Enter comes while that run still holds the lock.
+    const goOn = guide.command('go-on', { unattended: true });
+    const next = guide.command('next', { instanceType: 't3.micro' });
+    await Promise.all([goOn, next]);
+    expect(guide.view.state).toBe('connect');
+    expect(guide.view.journal.instanceId).toMatch(/^i-/);
+    expect(existsSync(path.join(step.dir, '.paw', 'lock.json'))).toBe(false);
+  });
 });
 
 describe('the intent is on disk before the call that changes the cloud', () => {
