@@ -36,7 +36,7 @@ export interface Images {
   findOwnedByName(name: string): Promise<AmiImage[]>;
   /** This account's images carrying `paw:workflow_id` = workflowId (all, when omitted). */
   listOwned(filter?: { workflowId?: string; stepId?: string }): Promise<AmiImage[]>;
-  /** Create tags on images or snapshots. */
+  /** Create tags on images, snapshots or instances (CreateTags). */
   tag(resourceIds: string[], tags: Record<string, string>): Promise<void>;
   /** CreateImage from an instance, with TagSpecifications for the image and its snapshots. */
   createImage(input: { instanceId: string; name: string; description?: string; tags: Record<string, string> }): Promise<string>;

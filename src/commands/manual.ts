@@ -14,6 +14,8 @@ interface ManualOptions {
   keyName?: string;
   notify: boolean;
   stealLock: boolean;
+  instance?: string;
+  terminate: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,6 +29,8 @@ export function register(program: Command): void {
     .argument('[action]', ACTIONS.join('|'), 'status')
     .option('--instance-type <type>', 'instance type to launch', DEFAULT_INSTANCE_TYPE)
     .option('--key-name <name>', 'key pair to launch with (an existing one, or a new one to create)')
+    .option('--instance <id>', 'image: adopt this instance, which paw-tui did not launch (stop, image, record)')
+    .option('--terminate', 'image --instance: terminate the adopted instance once imaged (asked, "no" by default, without it)', false)
     .option('--notify', 'start an incident when the step fails (needs incident_response_plan_arn)', false)
     .option('--steal-lock', "take the step's lock from the run holding it (asks first; only when that run is gone)", false)
     .action(async (first: string, second: string, options: ManualOptions, cmd: Command) => {
@@ -35,6 +39,12 @@ export function register(program: Command): void {
       const [stepId, action] = isAction(first) && !isAction(second) ? [second, first] : [first, second];
       if (!isAction(action)) {
         throw new UsageError(`unknown manual action "${action}"`, `use one of: ${ACTIONS.join(', ')}`);
+      }
+      if (options.instance !== undefined && action !== 'image') {
+        throw new UsageError('--instance goes with image only', `paw-tui manual ${stepId} image --instance ${options.instance}`);
+      }
+      if (options.instance !== undefined && !/^i-[0-9a-f]{8,17}$/.test(options.instance)) {
+        throw new UsageError(`"${options.instance}" is not an instance id`, 'an id looks like i-0123456789abcdef0');
       }
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
@@ -86,7 +96,7 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
     }, 60_000).unref();
   });
   try {
-    await guide.command(action, {
+    await guide.command(options.instance ? 'adopt' : action, {
       signal: interrupted.signal,
       stealLock: steal,
       yes: opts.yes,
@@ -95,6 +105,8 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
       declined: () => process.stdout.write('nothing done\n'),
       instanceType: options.instanceType,
       keyName: options.keyName,
+      instanceId: options.instance,
+      terminateAdopted: options.terminate,
     });
   } catch (e) {
     const signal = firstSignal();

@@ -12,6 +12,7 @@ import { planLaunch } from './launch.js';
 import {
   actionAllowed,
   actionDone,
+  adoptedState,
   confirmQuestion,
   confirmSubject,
   KEY_PAIR_INTENT,
@@ -46,6 +47,8 @@ export interface ActionOptions extends WaitOptions, Partial<TableConsent> {
   confirmed?: boolean;
   instanceType?: string;
   keyName?: string;
+  /** The instance to adopt (`manual <step> image --instance i-…`). */
+  instanceId?: string;
 }
 
 export interface CommandOptions extends ActionOptions {
@@ -55,6 +58,8 @@ export interface CommandOptions extends ActionOptions {
   unattended?: boolean;
   /** Take the step's lock from whoever holds it (the user confirmed). */
   stealLock?: boolean;
+  /** An adopted instance is terminated without asking (`--terminate`); otherwise asked, "no" by default. */
+  terminateAdopted?: boolean;
 }
 
 export interface ManualGuide {
@@ -87,6 +92,8 @@ const REFUSED_DOING: Record<ManualAction, string> = {
   'wait-image': 'wait for the image',
   terminate: 'terminate the instance',
   record: 'record the image',
+  adopt: 'adopt an instance',
+  keep: 'leave the instance running',
 };
 
 class Guide implements ManualGuide {
@@ -180,9 +187,15 @@ class Guide implements ManualGuide {
     for (let started = false; ; started = true) {
       // Interrupted: the call that was in flight has been answered and journaled; stop here.
       if (o.signal?.aborted) throw new InterruptedError('interrupted', `the journal remembers where it was: ${this.cmd} status`);
-      const move = nextMove(command, this.view.state, this.j.requested?.action ?? null, started);
+      const move = nextMove(command, this.view.state, this.j.requested?.action ?? null, started, this.j.adopted);
       if (move.kind === 'stop') return;
       if (move.kind === 'refuse') throw this.refusal(move.action);
+      if (move.kind === 'choose') {
+        const question = confirmQuestion(move.otherwise, false, { instanceId: this.j.instanceId, imageId: this.j.imageId });
+        const agreed = o.terminateAdopted === true || (!o.unattended && o.ask !== undefined && (await o.ask(question)));
+        await this.perform(agreed ? move.action : move.otherwise, { ...o, confirmed: agreed });
+        continue;
+      }
       if (move.confirm && !o.confirmed) {
         const question = confirmQuestion(move.action, move.abandon, { instanceId: this.j.instanceId, imageId: this.j.imageId });
         if (!o.ask || o.unattended) {
@@ -232,12 +245,21 @@ class Guide implements ManualGuide {
         return this.terminate(o);
       case 'record':
         return this.record(o);
+      case 'adopt':
+        return this.adopt(o);
+      case 'keep':
+        return this.write({ state: 'record' }, `instance ${this.j.instanceId} is not terminated: paw-tui did not launch it (terminate it yourself, or pass --terminate)`);
     }
   }
 
   /** Why an action cannot be done at this point of the checklist, in one line. */
   private refusal(action: ManualAction): PawError {
     const s = this.view.state;
+    if (action === 'adopt') {
+      return new PawError(`step ${this.step.id} already has a manual run in progress (instance ${this.j.instanceId ?? 'not launched yet'}, at "${this.view.spec.label}")`, {
+        hint: `finish or give it up first: ${this.cmd} status`,
+      });
+    }
     if (action === 'create-image' && (s === 'running' || s === 'connect' || s === 'stop')) {
       return new PawError(`cannot create the image: instance ${this.j.instanceId} is running`, {
         hint: `stop it first (${this.cmd} stop --yes); an image of a running instance may catch its disks mid-write`,
@@ -263,6 +285,43 @@ class Guide implements ManualGuide {
     await this.intend('launch', plan.journal, plan.event);
     const id = await this.cloud.instances.run(plan.input);
     await this.write({ state: 'running', requested: null, instanceId: id, launchedAt: new Date().toISOString() }, `instance ${id} launched`);
+  }
+
+  /**
+   * Takes over an instance paw-tui did not launch: checked in EC2 (this account and region),
+   * written to the journal like a launch, then tagged so it is found without the journal too.
+   */
+  private async adopt(o: ActionOptions): Promise<void> {
+    const id = o.instanceId;
+    if (!id) throw new UsageError('adopting an instance needs its id', `${this.cmd} image --instance i-…`);
+    const [instance] = await this.cloud.instances.describe([id]);
+    if (!instance) {
+      throw new PawError(`instance ${id} does not exist in ${this.cloud.region}`, { hint: 'check the id, the account (profile) and the region' });
+    }
+    const state = adoptedState(instance.state);
+    if (!state) throw new PawError(`instance ${id} is ${instance.state}: there is nothing to make an image of`, { hint: 'give the id of a running or stopped instance' });
+    if (this.view.state === 'done') await this.write({ ...FRESH_ATTEMPT }, 'a new manual build of this step starts');
+    const runId = newRunId(this.step.id, new Date());
+    const [source] = await this.cloud.images.describe([instance.imageId]);
+    await this.write(
+      {
+        state,
+        requested: null,
+        runId,
+        instanceId: id,
+        adopted: true,
+        instanceType: instance.instanceType,
+        keyName: instance.keyName ?? null,
+        pemPath: null,
+        sourceAmiId: instance.imageId,
+        sourceAmiName: source?.name ?? null,
+        launchedAt: instance.launchTime || new Date().toISOString(),
+      },
+      `instance ${id} adopted (EC2 says ${instance.state})`,
+    );
+    this.show({ instance });
+    await this.cloud.images.tag([id], { 'paw:workflow_id': this.workflow.param.workflow_id, 'paw:step_id': this.step.id, 'paw:run_id': runId });
+    await this.write({}, `instance ${id} tagged paw:run_id=${runId}`);
   }
 
   private async describeInstance(): Promise<Instance | null> {

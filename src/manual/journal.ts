@@ -37,6 +37,8 @@ const journalSchema = z.object({
   /** The attempt's run id, tagged on its instance (`paw:run_id`). */
   runId: z.string().nullable().default(null),
   instanceId: z.string().nullable(),
+  /** The instance was not launched by paw-tui (`manual <step> image --instance`): terminated only if the user agrees. */
+  adopted: z.boolean().default(false),
   instanceType: z.string().nullable(),
   keyName: z.string().nullable(),
   /** The private key, when paw-tui created the key pair (mode 0600 beside this file). */
@@ -66,6 +68,7 @@ export function emptyJournal(workflowId: string, stepId: string): ManualJournal 
     launchToken: null,
     runId: null,
     instanceId: null,
+    adopted: false,
     instanceType: null,
     keyName: null,
     pemPath: null,

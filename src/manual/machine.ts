@@ -30,7 +30,11 @@ export type ManualAction =
   | 'create-image'
   | 'wait-image'
   | 'terminate'
-  | 'record';
+  | 'record'
+  /** Take over an instance paw-tui did not launch (the library's create_image_manually). */
+  | 'adopt'
+  /** Leave an adopted instance running instead of terminating it: it is the user's. */
+  | 'keep';
 
 /**
  * Who moves the checklist on:
@@ -67,6 +71,11 @@ export interface StateSpec {
    * past the grace time; `stopped`: stopping or stopped; `running`: pending or running.
    */
   onInstance?: Partial<Record<InstanceCondition, ManualState>>;
+  /**
+   * For an instance paw-tui did not launch (adopted): the action is done only when the person
+   * agrees (asked with "no" by default; `--terminate` headless), else this one is done instead.
+   */
+  ifAdopted?: { otherwise: ManualAction };
 }
 
 export type InstanceCondition = 'gone' | 'stopped' | 'running';
@@ -151,6 +160,7 @@ export const MACHINE: Readonly<Record<ManualState, StateSpec>> = {
     driver: 'confirm',
     next: 'record',
     onInstance: { gone: 'record' },
+    ifAdopted: { otherwise: 'keep' },
   },
   record: {
     state: 'record',
@@ -200,7 +210,7 @@ export function instanceMayBeLive(state: ManualState): boolean {
 
 
 /** What the user asks for: a headless `manual <step> <command>`, or a key on the screen. */
-export type ManualCommand = 'launch' | 'stop' | 'image' | 'terminate' | 'abandon' | 'resume' | 'next' | 'go-on';
+export type ManualCommand = 'launch' | 'adopt' | 'stop' | 'image' | 'terminate' | 'abandon' | 'resume' | 'next' | 'go-on';
 
 export interface CommandSpec {
   /** The action the command names: performed when its state is reached (asked first where the table says so). */
@@ -211,6 +221,8 @@ export interface CommandSpec {
   goal: ManualState | null;
   /** States where it is refused: the word for what cannot be done now. */
   refusedAt: ManualState[];
+  /** Actions it carries out on its way, as if named (asked first where the table says so). */
+  through?: ManualAction[];
 }
 
 /**
@@ -219,6 +231,15 @@ export interface CommandSpec {
  */
 export const COMMANDS: Readonly<Record<ManualCommand, CommandSpec>> = {
   launch: { does: 'launch', offers: [], goal: null, refusedAt: [] },
+  // `image --instance i-…`: adopt the instance, then stop it (asked), image it, terminate (only if
+  // the person agrees), record. Refused while the step has a manual run in progress.
+  adopt: {
+    does: 'adopt',
+    offers: [],
+    goal: null,
+    refusedAt: MANUAL_STATES.filter((s) => s !== 'launch' && s !== 'done'),
+    through: ['stop', 'terminate'],
+  },
   stop: { does: 'stop', offers: [], goal: 'create-image', refusedAt: ['launch', 'running'] },
   image: {
     does: 'create-image',
@@ -249,6 +270,8 @@ export function needsConfirmation(action: ManualAction): boolean {
 /** What the guide does next for a command at a state. */
 export type Move =
   | { kind: 'perform'; action: ManualAction; confirm: 'ask' | 'offer' | null; abandon: boolean }
+  /** Asked with "no" by default (or agreed up front): `action` when agreed, `otherwise` if not. */
+  | { kind: 'choose'; action: ManualAction; otherwise: ManualAction }
   | { kind: 'refuse'; action: ManualAction }
   | { kind: 'stop' };
 
@@ -256,11 +279,12 @@ export type Move =
  * The one decision of the manual path: for a command at a state, what to do next. `requested`:
  * the action whose intent the journal holds (asked for before paw-tui stopped: carrying it out
  * needs no new confirmation). `started`: the command has already done something (a refusal
- * only applies to where it starts).
+ * only applies to where it starts). `adopted`: the instance is the user's, not launched by paw-tui.
  */
-export function nextMove(command: ManualCommand, state: ManualState, requested: string | null, started: boolean): Move {
+export function nextMove(command: ManualCommand, state: ManualState, requested: string | null, started: boolean, adopted = false): Move {
   const c = COMMANDS[command];
   if (!started && c.refusedAt.includes(state)) return { kind: 'refuse', action: c.does === 'current' || c.does === null ? 'launch' : c.does };
+  if (command === 'adopt' && !started) return { kind: 'perform', action: 'adopt', confirm: null, abandon: false };
   if (command === 'abandon' || (command === 'terminate' && ABANDONABLE.includes(state))) {
     if (started) return { kind: 'stop' };
     return { kind: 'perform', action: 'terminate', confirm: 'ask', abandon: true };
@@ -272,13 +296,16 @@ export function nextMove(command: ManualCommand, state: ManualState, requested: 
   const action = spec.driver === 'person' ? spec.personDone : spec.action;
   if (!action) return { kind: 'stop' };
   const carriedOut = requested === action;
+  const asked = named === action || (c.through?.includes(action) ?? false);
   if (spec.driver === 'person') {
-    if (!carriedOut && named !== action) return { kind: 'stop' };
+    if (!carriedOut && !asked) return { kind: 'stop' };
     return { kind: 'perform', action, confirm: needsConfirmation(action) && !carriedOut ? 'ask' : null, abandon: false };
   }
   if (spec.driver === 'confirm') {
     if (carriedOut) return { kind: 'perform', action, confirm: null, abandon: false };
-    if (named === action) return { kind: 'perform', action, confirm: 'ask', abandon: false };
+    // The user's own instance is terminated only when they say so; a command that names it says so.
+    if (adopted && spec.ifAdopted && command !== 'terminate') return { kind: 'choose', action, otherwise: spec.ifAdopted.otherwise };
+    if (asked) return { kind: 'perform', action, confirm: 'ask', abandon: false };
     if (c.offers.includes(action)) return { kind: 'perform', action, confirm: 'offer', abandon: false };
     return { kind: 'stop' };
   }
@@ -288,13 +315,16 @@ export function nextMove(command: ManualCommand, state: ManualState, requested: 
 /** Whether an action belongs to a state: its own action, the person's word there, or giving the instance up. */
 export function actionAllowed(action: ManualAction, state: ManualState): boolean {
   const spec = MACHINE[state];
-  if (action === 'launch' && state === 'done') return true;
+  if ((action === 'launch' || action === 'adopt') && state === 'done') return true;
+  if (action === 'adopt') return state === 'launch';
+  if (action === 'keep') return spec.ifAdopted?.otherwise === 'keep';
   return spec.action === action || spec.personDone === action || (action === 'terminate' && ABANDONABLE.includes(state));
 }
 
 /** Whether the checklist is already past the state an action leaves (doing it again is nothing). */
 export function actionDone(action: ManualAction, state: ManualState): boolean {
-  if (action === 'launch') return false;
+  if (action === 'launch' || action === 'adopt') return false;
+  if (action === 'keep') return actionDone('terminate', state);
   const home = MANUAL_STATES.filter((s) => MACHINE[s].action === action).at(-1);
   return home !== undefined && stateIndex(state) > stateIndex(home);
 }
@@ -304,6 +334,7 @@ export function confirmQuestion(action: ManualAction, abandon: boolean, ids: { i
   if (abandon) return `Terminate instance ${ids.instanceId} without making its image? The work on it is lost; the checklist starts again at launch.`;
   if (action === 'stop') return `Stop instance ${ids.instanceId}? Then its image is made from what is on its disk.`;
   if (action === 'terminate') return `Terminate instance ${ids.instanceId}? Its image ${ids.imageId} is kept.`;
+  if (action === 'keep') return `Terminate instance ${ids.instanceId}? paw-tui did not launch it; "no" leaves it running. Its image ${ids.imageId} is kept.`;
   return `${MACHINE[MANUAL_STATES.find((s) => MACHINE[s].action === action)!].label}?`;
 }
 
@@ -314,3 +345,10 @@ export function confirmSubject(action: ManualAction, instanceId: string | null):
 
 /** The key pair a launch creates is a cloud call of its own, journaled like the others. */
 export const KEY_PAIR_INTENT = { awsCall: 'CreateKeyPair', intent: 'key pair requested' } as const;
+
+/** Where adopting an instance leads: the state EC2's answer about it means (null: it cannot be adopted). */
+export function adoptedState(instanceState: string): ManualState | null {
+  if (instanceState === 'pending' || instanceState === 'running') return 'running';
+  if (instanceState === 'stopping' || instanceState === 'stopped') return 'stopped';
+  return null;
+}

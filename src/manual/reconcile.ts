@@ -60,6 +60,7 @@ export const FRESH_ATTEMPT = {
   launchToken: null,
   runId: null,
   instanceId: null,
+  adopted: false,
   launchedAt: null,
   imageId: null,
   imageName: null,

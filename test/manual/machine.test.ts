@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionAllowed, actionDone, checklist, instanceMayBeLive, MACHINE, MANUAL_STATES, nextMove } from '../../src/manual/machine.js';
+import { actionAllowed, actionDone, adoptedState, checklist, instanceMayBeLive, MACHINE, MANUAL_STATES, nextMove } from '../../src/manual/machine.js';
 
 describe('the manual state machine', () => {
   it('walks the states of SPEC §5 in order, each naming the next', () => {
@@ -73,5 +73,41 @@ describe('the manual state machine', () => {
     expect(MACHINE.stopped.onInstance).toEqual({ gone: 'launch', running: 'connect' });
     expect(MACHINE.terminate.onInstance).toEqual({ gone: 'record' });
     expect(MACHINE['image-available'].onInstance).toBeUndefined();
+  });
+
+  it('adopts an instance paw-tui did not launch, then walks it to record; terminating it is the user\'s choice', () => {
+    // Refused while the step has a manual run in progress; allowed at the start and after a done run.
+    expect(nextMove('adopt', 'launch', null, false)).toEqual({ kind: 'perform', action: 'adopt', confirm: null, abandon: false });
+    expect(nextMove('adopt', 'done', null, false)).toEqual({ kind: 'perform', action: 'adopt', confirm: null, abandon: false });
+    for (const s of ['running', 'connect', 'stop', 'stopped', 'create-image', 'image-available', 'terminate', 'record'] as const) {
+      expect(nextMove('adopt', s, null, false, true)).toEqual({ kind: 'refuse', action: 'adopt' });
+    }
+    // EC2's answer places it on the checklist.
+    expect(adoptedState('running')).toBe('running');
+    expect(adoptedState('pending')).toBe('running');
+    expect(adoptedState('stopped')).toBe('stopped');
+    expect(adoptedState('stopping')).toBe('stopped');
+    expect(adoptedState('terminated')).toBeNull();
+    expect(adoptedState('shutting-down')).toBeNull();
+    // Under way, the command walks the table: wait, stop (asked), wait, image, wait.
+    const walk = (s: Parameters<typeof nextMove>[1]) => nextMove('adopt', s, null, true, true);
+    expect(walk('running')).toEqual({ kind: 'perform', action: 'wait-running', confirm: null, abandon: false });
+    expect(walk('connect')).toEqual({ kind: 'perform', action: 'stop', confirm: 'ask', abandon: false });
+    expect(walk('stop')).toEqual({ kind: 'perform', action: 'stop', confirm: 'ask', abandon: false });
+    expect(walk('stopped')).toEqual({ kind: 'perform', action: 'wait-stopped', confirm: null, abandon: false });
+    expect(walk('create-image')).toEqual({ kind: 'perform', action: 'create-image', confirm: null, abandon: false });
+    expect(walk('image-available')).toEqual({ kind: 'perform', action: 'wait-image', confirm: null, abandon: false });
+    // The user's instance: terminated if they agree, else left running; then recorded.
+    expect(walk('terminate')).toEqual({ kind: 'choose', action: 'terminate', otherwise: 'keep' });
+    expect(nextMove('resume', 'terminate', null, false, true)).toEqual({ kind: 'choose', action: 'terminate', otherwise: 'keep' });
+    expect(walk('record')).toEqual({ kind: 'perform', action: 'record', confirm: null, abandon: false });
+    expect(walk('done')).toEqual({ kind: 'stop' });
+    // Named outright, terminate is asked as usual; one launched by paw-tui is never "kept".
+    expect(nextMove('terminate', 'terminate', null, false, true)).toEqual({ kind: 'perform', action: 'terminate', confirm: 'ask', abandon: false });
+    expect(nextMove('adopt', 'terminate', null, true, false)).toEqual({ kind: 'perform', action: 'terminate', confirm: 'ask', abandon: false });
+    expect(actionAllowed('keep', 'terminate')).toBe(true);
+    expect(actionAllowed('keep', 'connect')).toBe(false);
+    expect(actionAllowed('adopt', 'connect')).toBe(false);
+    expect(MACHINE.terminate.ifAdopted).toEqual({ otherwise: 'keep' });
   });
 });
