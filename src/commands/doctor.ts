@@ -37,12 +37,12 @@ async function openForDoctor(opts: GlobalOptions, workflow: Workflow | null): Pr
 }
 
 /** Builds whose paw-tui died mid-run may have left an instance running (SPEC §3). */
-async function interruptedRunsCheck(workflow: Workflow): Promise<Check> {
+async function interruptedRunsCheck(workflow: Workflow, cloud: Cloud | null): Promise<Check> {
   return check('interrupted', async () => {
-    const { findInterruptedRuns } = await import('../packer/runs.js');
-    const runs = await findInterruptedRuns(workflow);
+    const { findInterruptedRuns, runCloudName } = await import('../packer/runs.js');
+    const runs = await findInterruptedRuns(workflow, cloud ? await runCloudName(cloud) : undefined);
     if (runs.length === 0) return 'no interrupted builds';
-    const named = runs.map((r) => `${r.stepId}${r.instanceId ? ` (${r.instanceId})` : ''}`).join(', ');
+    const named = runs.map((r) => `${r.stepId}${r.instanceId ? ` (${r.instanceId})` : ''}${r.cloud ? '' : ' (cloud unknown)'}`).join(', ');
     throw new PawError(`interrupted builds may have left instances running: ${named}`, {
       hint: 'check them with paw-tui runs, end them with paw-tui runs terminate',
     });
@@ -76,7 +76,7 @@ async function runChecks(opts: GlobalOptions): Promise<Check[]> {
   // Last, after the cloud checks: interrupted builds, for a workflow that loaded.
   const withRuns = async (list: Check[]): Promise<Check[]> => {
     const w = workflow as Workflow | null;
-    return w ? [...list, await interruptedRunsCheck(w)] : list;
+    return w ? [...list, await interruptedRunsCheck(w, cloud as Cloud | null)] : list;
   };
   const c = cloud as Cloud | null;
   if (!c) {

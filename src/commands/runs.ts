@@ -19,11 +19,11 @@ export function register(program: Command): void {
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
-      const { findInterruptedRuns } = await import('../packer/runs.js');
-      const found = await findInterruptedRuns(workflow);
+      const { findInterruptedRuns, runCloudName } = await import('../packer/runs.js');
       const { findLeftovers, leftoversText } = await import('../manual/leftovers.js');
       let leftovers: string[] = [];
       const rows = await withCloud(opts, workflow, async (cloud) => {
+        const found = await findInterruptedRuns(workflow, await runCloudName(cloud));
         leftovers = leftoversText(await findLeftovers(cloud, workflow));
         if (found.length === 0) return [];
         const ids = found.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
@@ -38,6 +38,7 @@ export function register(program: Command): void {
           packerRunning: r.packerRunning,
           instanceId: r.instanceId ?? null,
           instanceState: r.instanceId ? (states.get(r.instanceId) ?? 'not found') : null,
+          cloud: r.cloud ?? null,
         }));
       });
       // JSON: one row per interrupted run, then one per thing left behind.
@@ -48,7 +49,7 @@ export function register(program: Command): void {
               ...leftovers.map((l) => `left behind: ${l}`),
               ...rows.map(
                 (r) =>
-                  `${r.stepId}  run ${r.runId}  started ${r.startedAt}  ${r.instanceId ? `instance ${r.instanceId} (${r.instanceState})` : 'no instance launched'}${r.packerRunning ? '  Packer still running' : ''}`,
+                  `${r.stepId}  run ${r.runId}  started ${r.startedAt}  ${r.instanceId ? `instance ${r.instanceId} (${r.instanceState})` : 'no instance launched'}${r.packerRunning ? '  Packer still running' : ''}${r.cloud ? '' : '  (cloud unknown)'}`,
               ),
               'stop them and terminate their instances with: paw-tui runs terminate',
             ].join('\n'),
@@ -63,10 +64,10 @@ export function register(program: Command): void {
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
-      const { findInterruptedRuns, terminateRunInstance } = await import('../packer/runs.js');
-      const found = await findInterruptedRuns(workflow);
+      const { findInterruptedRuns, runCloudName, terminateRunInstance } = await import('../packer/runs.js');
       const { cleanLeftovers, findLeftovers } = await import('../manual/leftovers.js');
       await withCloud(opts, workflow, async (cloud) => {
+        const found = await findInterruptedRuns(workflow, await runCloudName(cloud));
         const leftovers = await findLeftovers(cloud, workflow);
         if (
           found.length === 0 &&

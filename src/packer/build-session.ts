@@ -11,7 +11,7 @@ import type { AmiWaitOptions } from './manifest.js';
 import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './preflight.js';
 import { lockStep, type StepLock } from '../locks/step-lock.js';
 import { startPackerRun, type PackerRun } from './run.js';
-import { newRunId } from './runs.js';
+import { newRunId, runCloudName } from './runs.js';
 import type { BuildSession, BuildState, OnError, PackerBinary, PreflightCheck } from './types.js';
 
 export interface StartBuildOptions {
@@ -125,6 +125,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
     const fingerprint = await stepFingerprint(workflow, step, found.source!, options.cloud.region);
     run = await startPackerRun({
       runId: lock!.runId,
+      cloud: await runCloudName(options.cloud),
       packer: found.packer!,
       workflowId: workflow.param.workflow_id,
       stepId: step.id,

@@ -24,6 +24,8 @@ export interface PackerRunOptions {
   now?: () => Date;
   /** The run's id, when the caller made it earlier (the step's lock names it). */
   runId?: string;
+  /** The cloud the run builds in, as `runCloudName` names it; kept in the journal. */
+  cloud?: string;
   /**
    * The run's journal or log could not be written (disk full...): the run must stop before
    * Packer makes another cloud call. Called once, after Packer was interrupted.
@@ -94,6 +96,7 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     startedAt: startedAt.toISOString(),
     status: 'running',
     logPath: paths.log,
+    ...(options.cloud ? { cloud: options.cloud } : {}),
   });
 
   const terminal = startTerminal({

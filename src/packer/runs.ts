@@ -35,6 +35,8 @@ const runSchema = z.object({
   resolution: z.string().optional(),
   /** Packer was killed before its clean-up (a forced stop): its instance may still run. */
   cleanupSkipped: z.boolean().optional(),
+  /** Which cloud the run built in (`runCloudName`); older journals do not say. */
+  cloud: z.string().optional(),
 });
 
 export type RunRecord = z.infer<typeof runSchema>;
@@ -147,7 +149,25 @@ export class RunJournal {
   }
 }
 
-async function readRuns(step: Step): Promise<{ file: string; run: RunRecord }[]> {
+/**
+ * The name a run journal gives its cloud: `sandbox`, or `aws <account> <region>`. A run of
+ * one cloud is never shown while the app runs against another: its instance is not there.
+ */
+export async function runCloudName(cloud: Cloud): Promise<string> {
+  if (cloud.kind === 'sandbox') return 'sandbox';
+  const account = await cloud.identity.whoAmI().then(
+    (who) => who.account,
+    () => 'unknown-account',
+  );
+  return `aws ${account} ${cloud.region}`;
+}
+
+/** A run belongs to this cloud, or its journal does not say (it is shown, marked "cloud unknown"). */
+function ofCloud(run: RunRecord, cloudName: string | undefined): boolean {
+  return cloudName === undefined || run.cloud === undefined || run.cloud === cloudName;
+}
+
+async function readRuns(step: Step, cloudName?: string): Promise<{ file: string; run: RunRecord }[]> {
   let names: string[];
   try {
     names = await readdir(runsDir(step.dir));
@@ -159,7 +179,7 @@ async function readRuns(step: Step): Promise<{ file: string; run: RunRecord }[]>
     const file = path.join(runsDir(step.dir), name);
     try {
       const parsed = runSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-      if (parsed.success) runs.push({ file, run: parsed.data });
+      if (parsed.success && ofCloud(parsed.data, cloudName)) runs.push({ file, run: parsed.data });
     } catch {
       // A file that is not a run record is not ours to judge.
     }
@@ -168,8 +188,8 @@ async function readRuns(step: Step): Promise<{ file: string; run: RunRecord }[]>
 }
 
 /** Every run of a step, newest first (the step view lists them with their logs). */
-export async function listRuns(step: Step): Promise<RunRecord[]> {
-  return (await readRuns(step)).map((r) => r.run).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+export async function listRuns(step: Step, cloudName?: string): Promise<RunRecord[]> {
+  return (await readRuns(step, cloudName)).map((r) => r.run).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
 /** The step's build under way in a live paw-tui process, if there is one. */
@@ -214,13 +234,13 @@ async function stopOrphanPacker(leader: number, waitMs: number): Promise<boolean
 }
 
 /**
- * Runs whose instance may be left behind, newest first: left `running` by a paw-tui process
+ * Runs whose instance may be left behind, newest first (of `cloudName` and of no known cloud, when given): left `running` by a paw-tui process
  * that is gone, or stopped by force before Packer's clean-up.
  */
-export async function findInterruptedRuns(workflow: Workflow): Promise<InterruptedRun[]> {
+export async function findInterruptedRuns(workflow: Workflow, cloudName?: string): Promise<InterruptedRun[]> {
   const found: InterruptedRun[] = [];
   for (const step of workflow.steps) {
-    for (const { file, run } of await readRuns(step)) {
+    for (const { file, run } of await readRuns(step, cloudName)) {
       const unfinished = run.status === 'running' || run.status === 'interrupting' || (run.status === 'interrupted' && run.cleanupSkipped);
       if (unfinished && !processAlive(run)) {
         found.push({ ...run, file, stepDir: step.dir, packerRunning: groupAlive(run.packerPid) });

@@ -3,7 +3,7 @@ import { errorLine } from '../errors.js';
 import { readJournal, type ManualJournal } from '../manual/journal.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { buildPlan, type BuildPlan } from './plan.js';
-import { listRuns, type RunRecord } from './runs.js';
+import { listRuns, runCloudName, type RunRecord } from './runs.js';
 
 /** What the step view shows: where the step starts from, what it built, how its runs went. */
 export interface StepFacts {
@@ -24,7 +24,7 @@ export async function stepFacts(cloud: Cloud, workflow: Workflow, step: Step): P
       const [image] = await cloud.images.describe([item.ami_id]);
       return { item, state: image?.state ?? 'gone from EC2' };
     })().catch((e: unknown) => ({ error: errorLine(e) })),
-    listRuns(step),
+    runCloudName(cloud).then((name) => listRuns(step, name)),
     step.manual ? readJournal(step).catch(() => null) : Promise.resolve(null),
   ]);
   return {

@@ -47,6 +47,9 @@ describe('build session in the sandbox', () => {
       const log = await readFile(state.logPath!, 'utf8');
       expect(log).toContain('[c] Clean up and exit');
       expect(log).toMatch(/Terminating the source AWS instance/);
+      // The journal says which cloud the run built in.
+      const { listRuns } = await import('../../src/packer/runs.js');
+      expect((await listRuns(findStep(workflow, 'base')))[0]).toMatchObject({ cloud: 'sandbox', status: 'failed' });
     } finally {
       delete process.env.PAW_FAKE_PACKER_FAIL;
       session.dispose();

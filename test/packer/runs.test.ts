@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { findInterruptedRuns, JournalWriteError, newRunId, RunJournal, terminateRunInstance } from '../../src/packer/runs.js';
+import type { Cloud } from '../../src/aws/ports.js';
+import { findInterruptedRuns, JournalWriteError, listRuns, newRunId, RunJournal, runCloudName, terminateRunInstance } from '../../src/packer/runs.js';
 import type { Step, Workflow } from '../../src/workflow/types.js';
 import { memoryCloud } from './memory-cloud.js';
 
@@ -25,6 +26,26 @@ async function deadPid(): Promise<number> {
 }
 
 describe('runs journal', () => {
+  it('shows only the runs of the cloud the app runs against, and those whose journal does not say', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
+    const pid = await deadPid();
+    const base = { workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z', pid, status: 'running' as const };
+    await RunJournal.create(dir, { ...base, runId: 'in-sandbox', cloud: 'sandbox', instanceId: 'i-0aaaaaaaaaaaaaaa1' });
+    await RunJournal.create(dir, { ...base, runId: 'in-aws', cloud: 'aws 111122223333 eu-west-1', instanceId: 'i-0aaaaaaaaaaaaaaa2' });
+    await RunJournal.create(dir, { ...base, runId: 'older' });
+    const workflow = workflowWith(dir);
+    const ids = (runs: { runId: string }[]) => runs.map((r) => r.runId).sort();
+
+    expect(ids(await findInterruptedRuns(workflow, 'sandbox'))).toEqual(['in-sandbox', 'older']);
+    expect(ids(await findInterruptedRuns(workflow, 'aws 111122223333 eu-west-1'))).toEqual(['in-aws', 'older']);
+    expect(ids(await findInterruptedRuns(workflow, 'aws 111122223333 us-east-1'))).toEqual(['older']);
+    expect(ids(await listRuns(workflow.steps[0]!, 'sandbox'))).toEqual(['in-sandbox', 'older']);
+
+    const aws = { kind: 'aws', region: 'eu-west-1', identity: { whoAmI: () => Promise.resolve({ account: '111122223333', arn: 'arn' }) } } as unknown as Cloud;
+    expect(await runCloudName(aws)).toBe('aws 111122223333 eu-west-1');
+    expect(await runCloudName({ ...aws, kind: 'sandbox' } as Cloud)).toBe('sandbox');
+  });
+
   it('writes the run before the build and each id as it appears, in order', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
     const journal = await RunJournal.create(dir, {

@@ -49,7 +49,7 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
         .then((m) => m.liveManualInstances(workflow))
         .then((manual) => set({ manual }), () => undefined);
       void import('../../packer/runs.js')
-        .then((m) => m.findInterruptedRuns(workflow))
+        .then(async (m) => m.findInterruptedRuns(workflow, cloud ? await m.runCloudName(cloud) : undefined))
         .then((interrupted) => set({ interrupted }), () => undefined);
     }
     // The sandbox names its simulated packer when it opens, so look for Packer after that (or
