@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { Cloud } from '../aws/ports.js';
 import type { Workflow } from '../workflow/types.js';
 
@@ -65,7 +65,11 @@ export function canAsk(): boolean {
 /** A yes/no question on the terminal (line mode), "no" by default. */
 export async function askYesNo(question: string): Promise<boolean> {
   const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message: question, default: false });
+  return confirm({ message: question, default: false }).catch((e: unknown) => {
+    // Ctrl-C at the question (the terminal is in raw mode, so it is a key, not a signal).
+    if ((e as Error)?.name === 'ExitPromptError') throw new InterruptedError('interrupted at the question', 'nothing was done');
+    throw e;
+  });
 }
 
 /** A yes for what cannot be undone: `--yes`, else the person at the terminal, else a usage error. */

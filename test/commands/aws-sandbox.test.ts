@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pty from 'node-pty';
 import stripAnsi from 'strip-ansi';
@@ -75,8 +76,13 @@ async function makeAmi(cloud: Cloud, from: string, name: string, stepId: string)
 
 /** `paw-tui --sandbox amis delete <ami>` on a terminal, typing `typed` at the confirmation. */
 function deleteOnTerminal(amiId: string, typed: string): Promise<{ code: number; screen: string }> {
+  return answerOnTerminal(['amis', 'delete', amiId], `Type ${amiId} to delete it`, typed);
+}
+
+/** Runs a subcommand on a terminal and answers its question with `typed` (Ctrl-C alone, else with Enter). */
+function answerOnTerminal(args: string[], question: string, typed: string): Promise<{ code: number; screen: string }> {
   return new Promise((resolve, reject) => {
-    const term = pty.spawn(process.execPath, [builtCli(), '--sandbox', '--workflow', wf, 'amis', 'delete', amiId], {
+    const term = pty.spawn(process.execPath, [builtCli(), '--sandbox', '--workflow', wf, ...args], {
       cols: 160,
       rows: 40,
       env: cleanEnv(env()),
@@ -89,7 +95,7 @@ function deleteOnTerminal(amiId: string, typed: string): Promise<{ code: number;
     }, 30_000);
     term.onData((d) => {
       screen += d;
-      if (!answered && screen.includes(`Type ${amiId} to delete it`)) {
+      if (!answered && screen.includes(question)) {
         answered = true;
         term.write(typed === '\x03' ? typed : typed + '\r');
       }
@@ -204,6 +210,21 @@ describe('AWS commands in the sandbox', () => {
     expect(typed.screen).toContain(`deleted ${second} (1/1)`);
     const left = JSON.parse((await run('--json', 'amis', 'list')).stdout).map((r: { ami_id: string }) => r.ami_id);
     expect(left).toEqual([ami]);
+  });
+
+  it('Ctrl-C at a yes/no question exits 130 with one line, and nothing is done', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const runsDir = path.join(wf, 's01-base', '.paw', 'runs');
+    mkdirSync(runsDir, { recursive: true });
+    const stamp = new Date().toISOString();
+    const journal = { runId: 'base-cut', workflowId: 'paw-example', stepId: 'base', pid: dead, startedAt: stamp, updatedAt: stamp, status: 'running', cloud: 'sandbox' };
+    writeFileSync(path.join(runsDir, 'base-cut.json'), JSON.stringify(journal));
+    const r = await answerOnTerminal(['runs', 'terminate'], 'Terminate', '\x03');
+    expect(r.code).toBe(130);
+    expect(r.screen).toContain('paw-tui: interrupted at the question — nothing was done');
+    expect(r.screen).not.toMatch(/ExitPromptError|at .*\.js:\d+/);
+    expect(JSON.parse(readFileSync(path.join(runsDir, 'base-cut.json'), 'utf8'))).toMatchObject({ status: 'running' });
+    rmSync(path.join(runsDir, 'base-cut.json'));
   });
 
   it('amis delete --yes deregisters the AMI, deletes its snapshot and its catalog item', async () => {
