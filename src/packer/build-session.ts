@@ -6,7 +6,7 @@ import { errorLine } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { finishBuild, startIncident } from './after-build.js';
 import type { FollowedDebugLog } from './debug-tail.js';
-import { buildArgs, commandLine, shellQuote } from './find.js';
+import { buildArgs, commandLine, declaresRunId, shellQuote } from './find.js';
 import type { AmiWaitOptions } from './manifest.js';
 import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './preflight.js';
 import { lockStep, type StepLock } from '../locks/step-lock.js';
@@ -108,7 +108,8 @@ export function startBuild(options: StartBuildOptions): BuildSession {
   }
 
   async function build(found: Preflight): Promise<void> {
-    const args = buildArgs(step.dir, found.varFiles, options.onError);
+    const runId = lock?.runId;
+    const args = buildArgs(step.dir, found.varFiles, options.onError, runId && (await declaresRunId(step.dir)) ? runId : undefined);
     command = `cd ${shellQuote(step.dir)} && ${commandLine('packer', args)}`;
     if (options.validateOnly) {
       set({ status: 'succeeded', endedAt: Date.now(), commandExitCode: 0 });

@@ -107,9 +107,26 @@ export function validateArgs(stepDir: string, varFiles: string[]): string[] {
   return ['validate', ...varFileArgs(stepDir, varFiles), '.'];
 }
 
-/** SPEC §3's build command; never `-debug` (it stops at every step and waits for a key). */
-export function buildArgs(stepDir: string, varFiles: string[], onError: OnError): string[] {
-  return ['build', '-color=true', `-on-error=${onError}`, ...varFileArgs(stepDir, varFiles), '.'];
+/**
+ * SPEC §3's build command; never `-debug` (it stops at every step and waits for a key). The run id
+ * goes to the template's `paw_run_id` variable (tagged on the build instance) when it declares one:
+ * Packer refuses a -var for a variable nobody declared.
+ */
+export function buildArgs(stepDir: string, varFiles: string[], onError: OnError, runId?: string): string[] {
+  const run = runId ? [`-var=${RUN_ID_VARIABLE}=${runId}`] : [];
+  return ['build', '-color=true', `-on-error=${onError}`, ...varFileArgs(stepDir, varFiles), ...run, '.'];
+}
+
+/** The Packer variable a template declares to receive paw-tui's run id. */
+export const RUN_ID_VARIABLE = 'paw_run_id';
+
+/** Whether a step folder's Packer files declare `variable "paw_run_id"`. */
+export async function declaresRunId(stepDir: string): Promise<boolean> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const files = (await readdir(stepDir)).filter((f) => f.endsWith('.pkr.hcl'));
+  const declared = new RegExp(`^\\s*variable\\s+"${RUN_ID_VARIABLE}"`, 'm');
+  for (const f of files) if (declared.test(await readFile(path.join(stepDir, f), 'utf8'))) return true;
+  return false;
 }
 
 /** A word as a POSIX shell reads it back. */

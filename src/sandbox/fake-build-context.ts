@@ -36,7 +36,8 @@ export interface BuildSpec {
   securityGroupName?: string;
   vpcName?: string;
   instanceProfile?: string;
-  runTagName: string;
+  /** `run_tags`, evaluated (Name defaults to Packer's "Packer Builder"). */
+  runTags: Record<string, string>;
   /** The template's `tags` and `snapshot_tags`, evaluated. */
   amiTags: Record<string, string>;
   snapshotTags: Record<string, string>;

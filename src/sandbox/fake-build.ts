@@ -98,7 +98,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
             securityGroupIds: [groupId],
             instanceProfileName: spec.instanceProfile ?? '',
             keyName: keyPair,
-            tags: { Name: spec.runTagName },
+            tags: { ...spec.runTags },
           },
           ctx.speedMs(1_200),
         ),
@@ -109,7 +109,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
     const instanceId = held.instanceId;
     await ctx.pause(200);
     ui.say('Adding tags to source instance');
-    ui.message(`Adding tag: "Name": "${spec.runTagName}"`);
+    for (const [k, v] of Object.entries(spec.runTags)) ui.message(`Adding tag: "${k}": "${v}"`);
     ui.message(`Instance ID: ${instanceId}`);
     ui.say(`Waiting for instance (${instanceId}) to become ready...`);
     ui.debug(`[DEBUG] Waiting for state to become: running`);

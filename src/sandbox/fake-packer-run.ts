@@ -48,7 +48,7 @@ function buildSpecs(template: PackerTemplate, vars: Map<string, string>, dir: st
         securityGroupName: filter(source.filters.securityGroup),
         vpcName: filter(source.filters.vpc),
         instanceProfile: attr('iam_instance_profile'),
-        runTagName: evaluate(source.runTags.get('Name'), vars) ?? 'Packer Builder',
+        runTags: { Name: 'Packer Builder', ...evaluateAll(source.runTags, vars) },
         amiTags: evaluateAll(source.tags, vars),
         snapshotTags: evaluateAll(source.snapshotTags, vars),
         provisioners: build.provisioners,

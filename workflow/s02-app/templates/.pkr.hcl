@@ -61,8 +61,19 @@ source "amazon-ebs" "ubuntu" {
   # An instance profile name (not a role ARN).
   iam_instance_profile = var.ec2_iam_role_name
 
+  # paw-tui's tags find the build instance and its volumes by workflow, step and run, even when
+  # paw-tui was killed and its run journal is gone (`paw-tui runs`, `paw-tui doctor`).
   run_tags = {
-    Name = "packer ${var.output_ami_name}"
+    Name              = "packer ${var.output_ami_name}"
+    "paw:workflow_id" = {{ builder.workflow_param.workflow_id | hcl }}
+    "paw:step_id"     = {{ builder.step_param.step_id | hcl }}
+    "paw:run_id"      = var.paw_run_id
+  }
+
+  run_volume_tags = {
+    "paw:workflow_id" = {{ builder.workflow_param.workflow_id | hcl }}
+    "paw:step_id"     = {{ builder.step_param.step_id | hcl }}
+    "paw:run_id"      = var.paw_run_id
   }
 }
 

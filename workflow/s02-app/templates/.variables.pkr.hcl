@@ -47,3 +47,9 @@ variable "instance_type" {
   type        = string
   description = "The EC2 instance type of the build instance."
 }
+
+variable "paw_run_id" {
+  type        = string
+  default     = ""
+  description = "paw-tui's run id of this build, tagged on the build instance (set by paw-tui with -var; empty otherwise)."
+}
