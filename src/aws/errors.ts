@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PawError } from '../errors.js';
 
 /**
@@ -103,7 +102,8 @@ export function translateAwsError(e: unknown, action: string): PawError {
     });
   }
   if (isThrottling(e)) {
-    return new PawError(`AWS kept throttling ${action}`, {
+    const attempts = (e as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+    return new PawError(`AWS throttled ${action} after ${attempts} attempt${attempts === 1 ? '' : 's'}`, {
       hint: 'too many requests in this account and region; wait a minute and try again',
       cause: e,
     });
@@ -121,42 +121,13 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
-export interface RetryOptions {
-  /** Further attempts after the first one, when throttled. */
-  retries?: number;
-  /** First back-off delay; doubles each attempt, with full jitter. */
-  baseMs?: number;
-  maxMs?: number;
-  /** The API action, named in the final error. */
-  action?: string;
-}
-
-
 /**
- * Runs `fn`, retrying throttled calls with exponential back-off and full jitter (so many
- * concurrent callers spread out instead of retrying in lock-step). Other errors pass through
- * unchanged; throttling that outlasts the retries becomes the throttling PawError.
+ * One AWS call, any failure translated for the user. Retrying is the SDK's (src/aws/retry.ts):
+ * what reaches here is final.
  */
-export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const retries = options.retries ?? 5;
-  const baseMs = options.baseMs ?? 200;
-  const maxMs = options.maxMs ?? 10_000;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!isThrottling(e)) throw e;
-      if (attempt >= retries) throw translateAwsError(e, options.action ?? 'AWS');
-      const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
-      await sleep(Math.random() * ceiling);
-    }
-  }
-}
-
-/** One AWS call: retried when throttled, any failure translated for the user. */
-export async function awsCall<T>(action: string, fn: () => Promise<T>, retry: RetryOptions = {}): Promise<T> {
+export async function awsCall<T>(action: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await withRetry(fn, { ...retry, action });
+    return await fn();
   } catch (e) {
     throw translateAwsError(e, action);
   }

@@ -4,6 +4,7 @@ import type { AddressInfo, Server } from 'node:net';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Catalog, Leases } from '../aws/ports.js';
+import { retryConfig } from '../aws/retry.js';
 import { PawError } from '../errors.js';
 import { processAlive } from '../locks/process.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
@@ -115,7 +116,7 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
       endpoint: url,
       region,
       credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-key' },
-      maxAttempts: 2,
+      ...retryConfig(),
     });
     const catalog = dynamoCatalog(client, tableName, { pollMs: 20 });
     try {

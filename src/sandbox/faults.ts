@@ -2,14 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { awsCall } from '../aws/errors.js';
+import { retried, retryStrategy } from '../aws/retry.js';
+import type { RetryStrategyV2 } from '@smithy/types';
 
 /**
  * What makes the sandbox behave like a real, sometimes unkind, AWS:
  *
  * - Errors are shaped like the SDK's service exceptions (`name` and `Code` = the service's error
  *   code, `$fault`, `$metadata.httpStatusCode`), so src/aws/errors.ts translates them exactly as
- *   it does AWS's, and every call goes through the same `awsCall` (throttling retried with
- *   back-off, then one line for the user).
+ *   it does AWS's. Every call is retried by the SDK's own strategy, made as an SDK client makes
+ *   it (src/aws/retry.ts), then translated by the same `awsCall` (one line for the user).
  * - `PAW_SANDBOX_LATENCY_MS=50` adds that many milliseconds to every EC2 call (benchmarks).
  * - `PAW_SANDBOX_FAULTS` injects failures, for fault tests and demos. A comma-separated list of
  *   `<Operation>=<fault>[*<times>]`, with the API's operation name:
@@ -137,20 +139,31 @@ function injectFault(service: string, operation: string): void {
   throw faultError(service, operation, rule.fault);
 }
 
+/** One retry strategy per service, as each SDK client holds its own (and its rate limiter). */
+const strategies = new Map<string, RetryStrategyV2>();
+
+function strategyFor(service: string): RetryStrategyV2 {
+  let strategy = strategies.get(service);
+  if (!strategy) strategies.set(service, (strategy = retryStrategy()));
+  return strategy;
+}
+
 /**
- * One sandbox API call, as the SDK adapters make theirs: latency (EC2), injected faults, the
- * work itself, then the shared retry and translation of src/aws/errors.ts.
+ * One sandbox API call, as the SDK adapters make theirs: latency (EC2), injected faults and the
+ * work itself, retried by the SDK's strategy, then translated by src/aws/errors.ts.
  */
 export function sandboxCall<T>(service: 'ec2' | 'ssm' | 'iam' | 'sts' | 'ssm-incidents', operation: string, work: () => Promise<T>): Promise<T> {
-  const call = awsCall(`${service}:${operation}`, async () => {
-    const latency = Number(process.env.PAW_SANDBOX_LATENCY_MS);
-    if (service === 'ec2' && latency > 0) await sleep(latency);
-    killPoint(operation, 'before');
-    injectFault(service, operation);
-    const answer = await work();
-    killPoint(operation, 'during');
-    return answer;
-  });
+  const call = awsCall(`${service}:${operation}`, () =>
+    retried(strategyFor(service), service, async () => {
+      const latency = Number(process.env.PAW_SANDBOX_LATENCY_MS);
+      if (service === 'ec2' && latency > 0) await sleep(latency);
+      killPoint(operation, 'before');
+      injectFault(service, operation);
+      const answer = await work();
+      killPoint(operation, 'during');
+      return answer;
+    }),
+  );
   if (!process.env.PAW_SANDBOX_KILL) return call;
   // Right after the answer: the caller has it, and is killed before its next step is done.
   return call.then((answer) => {

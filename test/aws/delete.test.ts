@@ -15,7 +15,8 @@ function testWorkflow() {
 }
 
 /** What the SDK adapter throws once the SDK's own retries gave up on throttling. */
-const throttled = (action: string) => translateAwsError(Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded' }), action);
+const throttled = (action: string) =>
+  translateAwsError(Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded', $metadata: { httpStatusCode: 503, attempts: 5 } }), action);
 
 function record(stepId: string, amiId: string, baseAmiId: string): CatalogItem {
   return { workflow_id: 'wf1', step_id: stepId, ami_id: amiId, base_ami_id: baseAmiId } as CatalogItem;
@@ -146,7 +147,7 @@ describe('executeDeletion', () => {
     expect(cloud.calls.filter((c) => c.startsWith('images.deregister'))).toHaveLength(30);
     expect(first.deleted).toHaveLength(25);
     expect(first.failed).toHaveLength(5);
-    expect(first.failed[0]!.message).toBe('AWS kept throttling ec2:DeregisterImage — too many requests in this account and region; wait a minute and try again');
+    expect(first.failed[0]!.message).toBe('AWS throttled ec2:DeregisterImage after 5 attempts — too many requests in this account and region; wait a minute and try again');
 
     // The same command again: the 25 deleted ids are done, not unknown; the 5 are finished.
     const again = await planDeletion(cloud, wf, ids);

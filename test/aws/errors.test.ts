@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { awsCall, translateAwsError, withRetry } from '../../src/aws/errors.js';
-import { errorLine, PawError } from '../../src/errors.js';
+import { awsCall, translateAwsError } from '../../src/aws/errors.js';
+import { errorLine } from '../../src/errors.js';
 
 function awsError(name: string, message = name, status = 400): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
@@ -13,8 +13,8 @@ describe('translateAwsError', () => {
     ['CredentialsProviderError', 'no AWS credentials found — set profile_name'],
     ['AccessDenied', 'access denied: not allowed to call ec2:DescribeImages — grant ec2:DescribeImages'],
     ['UnauthorizedOperation', 'access denied: not allowed to call ec2:DescribeImages — grant ec2:DescribeImages'],
-    ['RequestLimitExceeded', 'AWS kept throttling ec2:DescribeImages — too many requests'],
-    ['Throttling', 'AWS kept throttling ec2:DescribeImages — too many requests'],
+    ['RequestLimitExceeded', 'AWS throttled ec2:DescribeImages after 1 attempt — too many requests'],
+    ['Throttling', 'AWS throttled ec2:DescribeImages after 1 attempt — too many requests'],
     ['InvalidAMIID.NotFound', 'not found (ec2:DescribeImages): InvalidAMIID.NotFound — check the id'],
   ])('%s → one actionable line', (name, start) => {
     const line = errorLine(translateAwsError(awsError(name), 'ec2:DescribeImages'));
@@ -35,43 +35,24 @@ describe('translateAwsError', () => {
   });
 });
 
-describe('withRetry', () => {
-  it('retries throttled calls and returns the first success', async () => {
+describe('awsCall', () => {
+  it('retries nothing itself: a throttled answer is reported with the attempts the SDK made', async () => {
     let calls = 0;
-    const out = await withRetry(
-      async () => {
-        calls++;
-        if (calls < 3) throw awsError('ThrottlingException', 'Rate exceeded');
-        return 'ok';
-      },
-      { baseMs: 1 },
+    const err = await awsCall('ec2:DeregisterImage', async () => {
+      calls++;
+      throw Object.assign(awsError('RequestLimitExceeded', 'Request limit exceeded.', 503), { $metadata: { httpStatusCode: 503, attempts: 5 } });
+    }).catch((e: unknown) => e);
+    expect(errorLine(err)).toBe(
+      'AWS throttled ec2:DeregisterImage after 5 attempts — too many requests in this account and region; wait a minute and try again',
     );
-    expect(out).toBe('ok');
-    expect(calls).toBe(3);
+    expect(calls).toBe(1);
   });
 
-  it('gives up after the retries with the throttling error', async () => {
-    let calls = 0;
-    const run = withRetry(
-      async () => {
-        calls++;
-        throw awsError('RequestLimitExceeded', 'Request limit exceeded.', 503);
-      },
-      { retries: 3, baseMs: 1, action: 'ec2:DeregisterImage' },
-    );
-    await expect(run).rejects.toThrow(PawError);
-    await expect(run).rejects.toThrow('AWS kept throttling ec2:DeregisterImage');
-    expect(calls).toBe(4);
-  });
-
-  it('does not retry other failures', async () => {
-    let calls = 0;
+  it('translates other failures', async () => {
     await expect(
       awsCall('ec2:DescribeImages', async () => {
-        calls++;
         throw awsError('UnauthorizedOperation');
       }),
     ).rejects.toThrow('access denied: not allowed to call ec2:DescribeImages');
-    expect(calls).toBe(1);
   });
 });

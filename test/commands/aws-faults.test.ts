@@ -24,8 +24,6 @@ function awsEnv(workflow: string, extra: Record<string, string> = {}): Record<st
     AWS_CONFIG_FILE: empty,
     AWS_SHARED_CREDENTIALS_FILE: empty,
     AWS_EC2_METADATA_DISABLED: 'true',
-    // One SDK attempt per call, so paw-tui's own retries are what is counted.
-    AWS_MAX_ATTEMPTS: '1',
     ...extra,
   };
 }
@@ -88,15 +86,16 @@ describe('AWS faults, each one line and a non-zero exit', () => {
     expect(after).toBe(before);
   });
 
-  it('throttling is retried with back-off, then reported', async () => {
+  it('throttling is retried by the SDK client, then reported with its attempts', async () => {
     const wf = exampleWorkflow();
     const e = await endpoint(() => ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503));
-    const r = await paw(['--workflow', wf, 'record', 'base', '--ami', 'ami-0123456789abcdef0'], awsEnv(wf, { ...keys, AWS_ENDPOINT_URL: e.url }));
+    const r = await paw(['--workflow', wf, 'record', 'base', '--ami', 'ami-0123456789abcdef0'], awsEnv(wf, { ...keys, AWS_ENDPOINT_URL: e.url, AWS_MAX_ATTEMPTS: '3' }));
     expect(r.code).toBe(1);
     expect(errorLineOf(r)).toBe(
-      'paw-tui: AWS kept throttling ec2:DescribeImages — too many requests in this account and region; wait a minute and try again',
+      'paw-tui: AWS throttled ec2:DescribeImages after 3 attempts — too many requests in this account and region; wait a minute and try again',
     );
-    expect(e.calls.map((c) => c.action)).toEqual(Array(6).fill('ec2:DescribeImages'));
+    // Three HTTP requests for one call: the SDK's retries, and nothing on top of them.
+    expect(e.calls.map((c) => c.action)).toEqual(Array(3).fill('ec2:DescribeImages'));
   });
 
   it('unknown AMI id on record: nothing is written', async () => {

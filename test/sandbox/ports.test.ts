@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
-import { PawError } from '../../src/errors.js';
+import { errorLine, PawError } from '../../src/errors.js';
 import { SandboxStore, sandboxStatePath } from '../../src/sandbox/state.js';
 import { ROOT_AMI_ID, eventually, openCloud, workflowDir } from './helpers.js';
 
@@ -171,14 +171,29 @@ describe('sandbox instances and images', () => {
 });
 
 describe('sandbox faults and latency', () => {
-  it('throttles the named operation the given number of times: retried through, or reported once retries run out', async () => {
-    process.env.PAW_SANDBOX_FAULTS = 'DescribeInstances=throttle*2,DescribeSubnets=throttle*6';
-    const id = await launch().catch((e: unknown) => e);
-    expect(String(id)).toMatch(/AWS kept throttling ec2:DescribeSubnets/);
-    process.env.PAW_SANDBOX_FAULTS = 'DescribeInstances=throttle*2';
-    // Two throttled answers, then the real one: the shared retry of src/aws/errors.ts gets through.
-    expect(await cloud.instances.describe(['i-0123456789abcdef0'])).toEqual([]);
-  }, 20_000);
+  it('throttles the named operation: the SDK’s retry strategy gets through, or the attempts run out in one line', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      const settle = async <T>(p: Promise<T>): Promise<T> => {
+        let done = false;
+        void p.finally(() => (done = true)).catch(() => undefined);
+        while (!done) await vi.advanceTimersByTimeAsync(250);
+        return p;
+      };
+      // STS: the strategy (and its rate limiter, which has seen the fake clock) is one per service.
+      process.env.PAW_SANDBOX_FAULTS = 'GetCallerIdentity=throttle';
+      const failed = await settle(cloud.identity.whoAmI().catch((e: unknown) => e));
+      expect(errorLine(failed)).toMatch(/^AWS throttled sts:GetCallerIdentity after 5 attempts — too many requests/);
+
+      process.env.PAW_SANDBOX_FAULTS = 'GetCallerIdentity=throttle*2';
+      const started = Date.now();
+      // Two throttled answers, then the real one, after the strategy's back-off.
+      expect(await settle(cloud.identity.whoAmI())).toMatchObject({ account: expect.any(String) });
+      expect(Date.now() - started).toBeGreaterThan(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   it('fails every call with the injected EC2 error code, in one line', async () => {
     process.env.PAW_SANDBOX_FAULTS = 'RunInstances=InsufficientInstanceCapacity';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PawError } from '../../errors.js';
-import { awsCall, isNotFound, type RetryOptions } from '../errors.js';
+import { awsCall, isNotFound } from '../errors.js';
 import { LEASE_PREFIX } from '../ports.js';
 import type { Catalog, CatalogItem } from '../ports.js';
 
@@ -64,7 +64,6 @@ function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem
 export interface DynamoCatalogOptions {
   /** Items per Query/Scan page (DynamoDB's 1 MB page otherwise); small values exercise paging. */
   pageSize?: number;
-  retry?: RetryOptions;
   /** Pause between table-status checks after CreateTable. */
   pollMs?: number;
 }
@@ -73,8 +72,7 @@ export interface DynamoCatalogOptions {
 /** The catalog of SPEC §4 in a DynamoDB table, through lib-dynamodb's document client. */
 export function dynamoCatalog(client: DynamoDBClient, tableName: string, options: DynamoCatalogOptions = {}): Catalog {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const retry = options.retry ?? {};
-  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`dynamodb:${action}`, fn, retry);
+  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`dynamodb:${action}`, fn);
 
   async function tableStatus(): Promise<string | null> {
     try {

@@ -1,10 +1,16 @@
 import { rememberSecretsOf } from '../../packer/redact.js';
 import { PawError } from '../../errors.js';
+import { retryConfig } from '../retry.js';
 import type { Catalog, Cloud, CloudOptions, Identity, Images, Incidents, Instances, Leases, ParameterStore, PublicParameters } from '../ports.js';
 
-/** What every client is built with: region, profile or keys. Endpoints are left to the SDK (AWS_ENDPOINT_URL*). */
+/**
+ * What every client is built with: region, profile or keys, and the one retry policy
+ * (src/aws/retry.ts). Endpoints are left to the SDK (AWS_ENDPOINT_URL*).
+ */
 interface ClientConfig {
   region: string;
+  maxAttempts?: number;
+  retryMode?: string;
   profile?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
@@ -69,7 +75,7 @@ function rememberCredentials(config: unknown): void {
 /** The cloud of SPEC §4 over the AWS SDK v3. Opening it loads no SDK client; each is made at its first use. */
 export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   const region = await resolveRegion(options);
-  const config: ClientConfig = { region };
+  const config: ClientConfig = { region, ...retryConfig() };
   if (options.credentials) {
     rememberSecretsOf(options.credentials);
     config.credentials = {

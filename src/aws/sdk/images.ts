@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { PawError } from '../../errors.js';
-import { awsCall, isThrottling, translateAwsError, withRetry, type RetryOptions } from '../errors.js';
+import { awsCall, isThrottling, translateAwsError } from '../errors.js';
 import type { AmiImage, ImageReference, Images } from '../ports.js';
 import { allPages, tagList, tagMap } from './pages.js';
 
@@ -59,8 +59,8 @@ const newestFirst = (a: AmiImage, b: AmiImage) => b.creationDate.localeCompare(a
 /** Instances in these states still hold an image (terminated ones do not). */
 const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 
-export function ec2Images(ec2: EC2Client, retry: RetryOptions = {}): Images {
-  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`ec2:${action}`, fn, retry);
+export function ec2Images(ec2: EC2Client): Images {
+  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`ec2:${action}`, fn);
 
   function describeAll(input: Omit<DescribeImagesCommandInput, 'NextToken' | 'MaxResults'>): Promise<AmiImage[]> {
     return allPages(async (token) => {
@@ -192,12 +192,8 @@ export function ec2Images(ec2: EC2Client, retry: RetryOptions = {}): Images {
     async references(imageId) {
       try {
         return await allPages<ImageReference>(async (token) => {
-          const out = await withRetry(
-            () =>
-              ec2.send(
-                new DescribeImageReferencesCommand({ ImageIds: [imageId], IncludeAllResourceTypes: true, NextToken: token }),
-              ),
-            { ...retry, action: 'ec2:DescribeImageReferences' },
+          const out = await ec2.send(
+            new DescribeImageReferencesCommand({ ImageIds: [imageId], IncludeAllResourceTypes: true, NextToken: token }),
           );
           const items = (out.ImageReferences ?? []).map((r) => ({ resourceType: r.ResourceType ?? 'unknown', arn: r.Arn ?? '' }));
           return { items, next: out.NextToken };

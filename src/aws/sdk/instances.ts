@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { PawError } from '../../errors.js';
-import { awsCall, type RetryOptions } from '../errors.js';
+import { awsCall } from '../errors.js';
 import type { Instance, Instances } from '../ports.js';
 import { allPages, tagList, tagMap } from './pages.js';
 
@@ -35,8 +35,8 @@ function toInstance(i: Ec2Instance): Instance {
 }
 
 /** The manual path's EC2 calls. IAM is loaded only when an instance profile is checked. */
-export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>, retry: RetryOptions = {}): Instances {
-  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(action, fn, retry);
+export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>): Instances {
+  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(action, fn);
 
   async function idByName(kind: 'subnet' | 'security group', name: string): Promise<string | null> {
     const filters = [{ Name: 'tag:Name', Values: [name] }];
@@ -111,7 +111,7 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>, retr
 
     async instanceProfileExists(name) {
       const { instanceProfileExists } = await import('./iam.js');
-      return instanceProfileExists(await iam(), name, retry);
+      return instanceProfileExists(await iam(), name);
     },
 
     async keyPairs() {

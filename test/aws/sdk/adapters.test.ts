@@ -36,7 +36,7 @@ afterEach(() => {
 
 describe('ec2Instances', () => {
   const iam = new IAMClient(config);
-  const instances = ec2Instances(new EC2Client(config), async () => iam, { baseMs: 1 });
+  const instances = ec2Instances(new EC2Client(config), async () => iam);
 
   it('launches with the instance profile by name and tags on the instance and its volumes', async () => {
     ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: 'i-9' }] });

@@ -13,10 +13,10 @@ const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 
 describe('distributeAfterBuild over the SDK', () => {
   it('copies into each region with tags, waits, shares image and snapshots with each account, lists the copies', async () => {
-    const home = ec2Images(new EC2Client({ region: 'us-east-1', credentials }), { baseMs: 1 });
+    const home = ec2Images(new EC2Client({ region: 'us-east-1', credentials }));
     const cloud = Object.assign(fakeCloud(), {
       images: home,
-      imagesIn: (region: string) => ec2Images(new EC2Client({ region, credentials }), { baseMs: 1 }),
+      imagesIn: (region: string) => ec2Images(new EC2Client({ region, credentials })),
     });
     const wf = testWorkflow();
     const step = wf.steps[0]!;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ssmParameterStore } from '../../../src/aws/sdk/parameters.js';
 
 const ssmMock = mockClient(SSMClient);
-const store = ssmParameterStore(new SSMClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), { baseMs: 1 });
+const store = ssmParameterStore(new SSMClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
 
 afterEach(() => ssmMock.reset());
 

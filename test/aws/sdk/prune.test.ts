@@ -42,8 +42,8 @@ const ec2Image = (n: number): Image => ({
 
 function setup() {
   const cloud = Object.assign(fakeCloud(), {
-    images: ec2Images(new EC2Client(config), { baseMs: 1 }),
-    parameterStore: ssmParameterStore(new SSMClient(config), { baseMs: 1 }),
+    images: ec2Images(new EC2Client(config)),
+    parameterStore: ssmParameterStore(new SSMClient(config)),
   });
   for (const n of [1, 2, 3, 4]) {
     cloud.items.push({ workflow_id: n === 4 ? 'wf1' : `wf-${n}`, step_id: 'step1', ami_id: `ami-${n}`, ami_name: `wf-${n}/step1`, create_at: `2026-0${n}-01T00:00:00.000000+0000` } as CatalogItem);
