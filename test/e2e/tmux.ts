@@ -1,46 +1,52 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
+/**
+ * Each test process has its own tmux server: test files run in parallel, and a server whose last
+ * session another file just killed exits under a `new-session` of this one.
+ */
+const SOCKET = ['-L', `paw-e2e-${process.pid}`];
+
 /** A terminal a person would use, driven through tmux: keys in, screen text out. */
 export class TmuxScreen {
   readonly name: string;
 
   constructor(command: string, { cols = 120, rows = 40 } = {}) {
     this.name = `paw-e2e-${process.pid}-${Date.now()}`;
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), command]);
+    execFileSync('tmux', [...SOCKET, 'new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), command]);
   }
 
   /** The screen as text. */
   capture(): string {
-    const r = spawnSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    const r = spawnSync('tmux', [...SOCKET, 'capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
     return r.status === 0 ? r.stdout : '';
   }
 
   /** The screen with its colours and styles (SGR codes), as `capture-pane -e` gives it. */
   captureStyled(): string {
-    const r = spawnSync('tmux', ['capture-pane', '-e', '-p', '-t', this.name], { encoding: 'utf8' });
+    const r = spawnSync('tmux', [...SOCKET, 'capture-pane', '-e', '-p', '-t', this.name], { encoding: 'utf8' });
     return r.status === 0 ? r.stdout : '';
   }
 
   /** A format of the pane (`#{alternate_on}`, `#{pane_pid}`). */
   display(format: string): string {
-    const r = spawnSync('tmux', ['display-message', '-p', '-t', this.name, format], { encoding: 'utf8' });
+    const r = spawnSync('tmux', [...SOCKET, 'display-message', '-p', '-t', this.name, format], { encoding: 'utf8' });
     return r.stdout.trim();
   }
 
   /** The terminal changes size, as a person resizing the window. */
   resize(cols: number, rows: number): void {
-    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
+    execFileSync('tmux', [...SOCKET, 'resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
   }
 
   /** One key per call, ~100 ms apart, as typed: `Enter`, `Escape`, `C-s`, or literal text. */
   async key(k: string): Promise<void> {
-    execFileSync('tmux', ['send-keys', '-t', this.name, k]);
+    execFileSync('tmux', [...SOCKET, 'send-keys', '-t', this.name, k]);
     await sleep(100);
   }
 
   async type(text: string): Promise<void> {
     for (const c of text) {
-      execFileSync('tmux', ['send-keys', '-t', this.name, '-l', c]);
+      execFileSync('tmux', [...SOCKET, 'send-keys', '-t', this.name, '-l', c]);
       await sleep(100);
     }
   }
@@ -58,11 +64,11 @@ export class TmuxScreen {
   }
 
   alive(): boolean {
-    return spawnSync('tmux', ['has-session', '-t', this.name]).status === 0;
+    return spawnSync('tmux', [...SOCKET, 'has-session', '-t', this.name]).status === 0;
   }
 
   kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name]);
+    spawnSync('tmux', [...SOCKET, 'kill-session', '-t', this.name]);
   }
 }
 
