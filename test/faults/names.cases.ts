@@ -22,7 +22,7 @@ export const namesCases: FaultCase[] = [
     async run() {
       const dir = await tempWorkflow();
       const step = await firstBuiltStep(dir);
-      await editFile(path.join(dir, 'workflow_param.json'), (t) => t.replace(/("workflow_id"\s*:\s*)"[^"]*"/, `$1"${'w'.repeat(120)}"`));
+      await editFile(path.join(dir, 'workflow_param.json'), (t) => t.replace(/("root_base_ami_name"\s*:\s*)"([^"]*)"/, `$1"$2-${'w'.repeat(120)}"`));
       await buildRefused(dir, step.id, /output AMI name is \d+ characters, EC2 allows at most 128/);
     },
   },
@@ -31,7 +31,7 @@ export const namesCases: FaultCase[] = [
     async run() {
       const dir = await tempWorkflow();
       const step = await firstBuiltStep(dir);
-      await editFile(path.join(dir, 'workflow_param.json'), (t) => t.replace(/("workflow_id"\s*:\s*)"[^"]*"/, '$1"paw#example"'));
+      await editFile(path.join(dir, 'workflow_param.json'), (t) => t.replace(/("root_base_ami_name"\s*:\s*)"([^"]*)"/, '$1"$2#1"'));
       await buildRefused(dir, step.id, /output AMI name .* has characters EC2 does not allow: "#"/);
     },
   },
