@@ -23,7 +23,7 @@ const ROWS = 40;
 const BACKSPACE = '\x7f';
 
 const workflow = await loadWorkflow(workflowDir);
-const cloud = await openSandboxCloud({ sandbox: true, workflowDir: workflow.dir, tableName: workflow.param.dynamodb_table_name, region: workflow.param.region_name });
+const cloud = await openSandboxCloud({ sandbox: true, workflowDir: workflow.dir, table: null, region: workflow.param.region_name });
 const workflowId = workflow.param.workflow_id;
 const stepId = (i: number) => `step-${String(i).padStart(5, '0')}`;
 

@@ -17,7 +17,7 @@ const latency = process.env.PAW_SANDBOX_LATENCY_MS;
 delete process.env.PAW_SANDBOX_LATENCY_MS;
 
 const workflow = await loadWorkflow(workflowDir);
-const cloud = await openSandboxCloud({ sandbox: true, workflowDir: workflow.dir, tableName: workflow.param.dynamodb_table_name, region: workflow.param.region_name });
+const cloud = await openSandboxCloud({ sandbox: true, workflowDir: workflow.dir, table: null, region: workflow.param.region_name });
 const store = new SandboxStore(sandboxStatePath(workflow.dir));
 const ids = await store.update((s) =>
   Array.from({ length: count }, (_, i) =>

@@ -13,6 +13,7 @@ function buildProgram(): Command {
     .option('--workflow <dir>', 'the workflow folder', 'workflow')
     .option('--profile <name>', 'AWS profile (overrides workflow_param.json)')
     .option('--region <name>', 'AWS region (overrides workflow_param.json)')
+    .option('--table <name>', "the catalog's DynamoDB table (else PAW_TABLE, paw-tui.json, or found in the account)")
     .option('--json', 'print data as JSON', false)
     .option('--yes', 'answer yes to confirmations', false)
     .option('--sandbox', 'run offline against the local sandbox', false)
@@ -22,7 +23,7 @@ function buildProgram(): Command {
 }
 
 /** Global options that take a value (the word after them is never a command). */
-const VALUED_OPTIONS = ['--workflow', '--profile', '--region'];
+const VALUED_OPTIONS = ['--workflow', '--profile', '--region', '--table'];
 
 /** The subcommand named in argv, if any: the first word that is a known command. */
 function namedCommand(argv: string[]): string | undefined {
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   for (const n of names) (await commandModules[n]!()).register(program);
 
   program.action(async () => {
-    const opts = program.opts<{ workflow: string; sandbox: boolean; profile?: string; region?: string }>();
+    const opts = program.opts<{ workflow: string; sandbox: boolean; profile?: string; region?: string; table?: string }>();
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       process.stderr.write('paw-tui: no terminal here — use a subcommand (paw-tui --help lists them)\n');
       process.exitCode = 2;

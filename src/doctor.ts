@@ -92,11 +92,10 @@ export async function doctorChecks(sources: DoctorSources): Promise<Check[]> {
       checks.push(skipped('catalog table', 'no credentials'));
       return withRuns(checks);
     }
-    const tableName = (workflow as Workflow | null)?.param.dynamodb_table_name ?? c.catalog.tableName;
     checks.push(
       await check('catalog table', async () => {
-        if (await c.catalog.tableExists()) return `${tableName} exists`;
-        throw new PawError(`${tableName} does not exist in ${c.region}`, {
+        if (await c.catalog.tableExists()) return `${c.catalog.tableName} exists`;
+        throw new PawError(`${c.catalog.tableName} does not exist in ${c.region}`, {
           hint: 'it is created on the first record after you agree (paw-tui record <step> --ami <id> --yes)',
         });
       }),

@@ -1,4 +1,5 @@
 import { errorLine, PawError } from '../errors.js';
+import { rawImageOfDetails } from './details.js';
 import type { Workflow } from '../workflow/types.js';
 import { readDeletion, writeDeletion, type DeletionEntry } from './deletion-journal.js';
 import { isNotFound } from './errors.js';
@@ -177,13 +178,8 @@ function imageFromEntry(entry: DeletionEntry): AmiImage {
 
 /** The AMI as its catalog record remembers it (`details` is the EC2 image as it was). */
 function imageFromRecord(record: CatalogItem): AmiImage {
-  let raw: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(record.details);
-    if (parsed && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
-  } catch {
-    // A record without readable details still lets its item be deleted.
-  }
+  // A record without readable details still lets its item be deleted.
+  const raw = rawImageOfDetails(record.details);
   const mappings = Array.isArray(raw.BlockDeviceMappings) ? (raw.BlockDeviceMappings as { Ebs?: { SnapshotId?: unknown } }[]) : [];
   return {
     id: record.ami_id,

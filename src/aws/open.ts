@@ -1,18 +1,25 @@
+import type { PawSettings } from '../workflow/settings.js';
 import type { Workflow } from '../workflow/types.js';
 import type { Cloud, CloudOptions } from './ports.js';
+import { configuredTable } from './table.js';
 
 /** What the user chose on the command line or in the app; it wins over workflow_param.json. */
 export interface CloudChoice {
   sandbox: boolean;
   profile?: string;
   region?: string;
+  /** `--table`. */
+  table?: string;
+  /** One-line facts said once: the table found, which credentials win. */
+  onNote?: (line: string) => void;
 }
 
 /**
  * The cloud a workflow uses: the user's profile and region win over workflow_param.json; the
- * workflow's own keys are used when it has them. Two equal results open the same cloud.
+ * workflow's own keys are used when it has them. The table: `--table`, `PAW_TABLE`, paw-tui.json,
+ * workflow_param.json, else found in the account (SPEC §4). Two equal results open the same cloud.
  */
-export function cloudOptionsFor(choice: CloudChoice, workflow: Workflow): CloudOptions {
+export function cloudOptionsFor(choice: CloudChoice, workflow: Workflow, settings: PawSettings = {}): CloudOptions {
   const p = workflow.param;
   return {
     sandbox: choice.sandbox,
@@ -23,13 +30,16 @@ export function cloudOptionsFor(choice: CloudChoice, workflow: Workflow): CloudO
       p.aws_access_key_id && p.aws_secret_access_key
         ? { accessKeyId: p.aws_access_key_id, secretAccessKey: p.aws_secret_access_key, sessionToken: p.aws_session_token }
         : null,
-    tableName: p.dynamodb_table_name,
+    table: configuredTable({ flag: choice.table, env: process.env.PAW_TABLE, settings: settings.table, params: p.dynamodb_table_name }),
+    workflowId: p.workflow_id,
+    onNote: choice.onNote,
   };
 }
 
 /** Opens the cloud for a workflow, for the subcommands and the app alike. */
-export function openCloudFor(choice: CloudChoice, workflow: Workflow): Promise<Cloud> {
-  return openCloud(cloudOptionsFor(choice, workflow));
+export async function openCloudFor(choice: CloudChoice, workflow: Workflow): Promise<Cloud> {
+  const { readSettings } = await import('../workflow/settings.js');
+  return openCloud(cloudOptionsFor(choice, workflow, await readSettings(workflow.dir)));
 }
 
 /**

@@ -224,6 +224,24 @@ export interface Leases {
 
 export const LEASE_PREFIX = 'paw-lock#';
 
+/** The shape of a DynamoDB table, as far as choosing the catalog's table needs it. */
+export interface TableShape {
+  name: string;
+  hashKey: string | null;
+  rangeKey: string | null;
+  indexes: { name: string; hashKey: string | null; rangeKey: string | null }[];
+}
+
+/** The account's DynamoDB tables: how the catalog's table is found when none is configured. */
+export interface CatalogTables {
+  /** Every table name of the account in this region (all pages). */
+  list(): Promise<string[]>;
+  /** The table's keys and indexes; null when it does not exist. */
+  describe(name: string): Promise<TableShape | null>;
+  /** Whether the table holds at least one item of this workflow. */
+  holdsWorkflow(name: string, workflowId: string): Promise<boolean>;
+}
+
 export interface Incidents {
   start(input: { responsePlanArn: string; title: string; impact: number; summary: string }): Promise<string>;
 }
@@ -248,6 +266,12 @@ export interface Cloud {
   readonly catalog: Catalog;
   /** Step leases in the catalog table (absent where there is no table to hold them). */
   readonly leases?: Leases;
+  readonly tables: CatalogTables;
+  /**
+   * The variables a child process (Packer) needs to act as the identity paw-tui checked: the
+   * profile or the keys, and the region. An undefined value removes the variable.
+   */
+  readonly childEnv: Record<string, string | undefined>;
   readonly incidents: Incidents;
   readonly identity: Identity;
   /** Releases what the backend holds (the sandbox's local DynamoDB server, state file). */
@@ -261,5 +285,16 @@ export interface CloudOptions {
   region?: string | null;
   profile?: string | null;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | null } | null;
-  tableName: string;
+  /** The catalog table the user configured (--table, PAW_TABLE, settings...); null to find it. */
+  table: ConfiguredTable | null;
+  /** The workflow whose items show which table is the team's, when none is configured. */
+  workflowId?: string | null;
+  /** Tells the user a one-line fact once (which table was found, which credentials win). */
+  onNote?: (line: string) => void;
+}
+
+/** A table name and where it came from, for the messages that name it. */
+export interface ConfiguredTable {
+  name: string;
+  source: string;
 }

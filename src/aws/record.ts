@@ -1,5 +1,6 @@
 import { PawError } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
+import { libraryImageDetails, pythonJsonDumps } from './details.js';
 import type { AmiImage, CatalogItem, Cloud } from './ports.js';
 
 import { formatCreateAt } from './create-at.js';
@@ -16,11 +17,17 @@ export interface RecordExtra {
   buildMethod: 'packer' | 'manual';
   packerVersion?: string;
   durationS?: number;
-  now?: Date;
   /** The step's inputs when it was built (src/layers/fingerprint.ts). */
   fingerprint?: { fingerprint: string; inputs: unknown };
   /** `workflow bump`: the workflow id the AMI was built under. */
   carriedFrom?: string;
+}
+
+/** `create_at`: the AMI's creation date, as the library's `parse(image.creation_date)` stores it. */
+export function createAtOf(image: AmiImage): string {
+  const date = new Date(image.creationDate);
+  if (Number.isNaN(date.getTime())) throw new PawError(`AMI ${image.id} has no readable creation date ("${image.creationDate}")`);
+  return formatCreateAt(date);
 }
 
 /** The catalog item of SPEC §4 for a step's AMI, attribute for attribute as the Python library writes it. */
@@ -36,14 +43,14 @@ export function catalogItem(
     step_id: step.id,
     ami_id: image.id,
     ami_name: image.name,
-    create_at: formatCreateAt(extra.now ?? new Date()),
+    create_at: createAtOf(image),
     aws_console_url: amiConsoleUrl(extra.region, image.id),
     base_ami_id: extra.baseAmiId,
     base_ami_name: extra.baseAmiName,
     root_base_ami_id: p.root_base_ami_id,
     root_base_ami_name: p.root_base_ami_name,
-    details: JSON.stringify(image.raw),
-    metadata: JSON.stringify(step.param.metadata),
+    details: pythonJsonDumps(libraryImageDetails(image.raw)),
+    metadata: pythonJsonDumps(step.param.metadata),
     build_method: extra.buildMethod,
   };
   if (extra.packerVersion) item.packer_version = extra.packerVersion;
@@ -65,8 +72,8 @@ export interface TableConsent {
 
 /** Makes sure the catalog table exists, creating it only with the user's agreement. */
 export async function ensureCatalogTable(cloud: Cloud, consent: TableConsent): Promise<void> {
-  const table = cloud.catalog.tableName;
   if (await cloud.catalog.tableExists()) return;
+  const table = cloud.catalog.tableName;
   const agreed =
     consent.yes ||
     (consent.ask ? await consent.ask(`The catalog table ${table} does not exist in ${cloud.region}. Create it?`) : false);
@@ -132,15 +139,16 @@ async function fingerprintNow(
 }
 
 /**
- * Records an existing AMI as a step's output. Everything is checked (the AMI exists and is
- * available, the table exists or may be created) before the one write.
+ * Records an existing AMI as a step's output, as the library's `tag_ami` + `create_dynamodb_item`
+ * do: the AMI is checked (exists, available), the table made sure of, the AMI and its snapshots
+ * tagged when asked (`tag`), then the item written.
  */
 export async function recordAmi(
   cloud: Cloud,
   workflow: Workflow,
   step: Step,
   amiId: string,
-  extra: Partial<RecordExtra> & TableConsent,
+  extra: Partial<RecordExtra> & TableConsent & { tag?: boolean },
 ): Promise<CatalogItem> {
   const image = await describeAmi(cloud, amiId);
   if (image.state !== 'available') {
@@ -148,20 +156,27 @@ export async function recordAmi(
       hint: 'wait until EC2 shows it as available, then record it',
     });
   }
+  // The table exists before anything reads it (the previous step's item, for the base AMI).
+  await ensureCatalogTable(cloud, extra);
   const base =
     extra.baseAmiId !== undefined
       ? { id: extra.baseAmiId, name: extra.baseAmiName ?? '' }
       : await baseOf(cloud, workflow, step, image);
-  await ensureCatalogTable(cloud, extra);
   const fingerprint = extra.fingerprint ?? (await fingerprintNow(cloud, workflow, step, image, base));
-  const item = catalogItem(workflow, step, image, {
+  let described = image;
+  if (extra.tag) {
+    const { tagAmi } = await import('./tags.js');
+    await tagAmi(cloud, workflow, step, image, { sourceAmiId: base.id, sourceAmiName: base.name });
+  }
+  // The library describes the image after tagging it: its item's details hold the new tags.
+  if (extra.tag || fingerprint) described = await describeAmi(cloud, amiId);
+  const item = catalogItem(workflow, step, described, {
     region: cloud.region,
     baseAmiId: base.id,
     baseAmiName: base.name,
     buildMethod: extra.buildMethod ?? 'packer',
     packerVersion: extra.packerVersion,
     durationS: extra.durationS,
-    now: extra.now,
     fingerprint,
     carriedFrom: extra.carriedFrom,
   });

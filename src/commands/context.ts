@@ -10,6 +10,8 @@ export interface GlobalOptions {
   workflow: string;
   profile?: string;
   region?: string;
+  /** `--table`: the catalog's DynamoDB table. */
+  table?: string;
   json: boolean;
   yes: boolean;
   sandbox: boolean;
@@ -21,6 +23,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
     workflow: path.resolve(typeof o.workflow === 'string' ? o.workflow : 'workflow'),
     profile: typeof o.profile === 'string' ? o.profile : undefined,
     region: typeof o.region === 'string' ? o.region : undefined,
+    table: typeof o.table === 'string' ? o.table : undefined,
     json: Boolean(o.json),
     yes: Boolean(o.yes),
     sandbox: Boolean(o.sandbox),
@@ -32,10 +35,10 @@ export async function loadWorkflowFor(opts: GlobalOptions): Promise<Workflow> {
   return loadWorkflow(opts.workflow);
 }
 
-/** Opens the cloud for a workflow: command-line profile/region win over workflow_param.json. */
+/** Opens the cloud for a workflow: command-line profile/region/table win over the workflow's own. */
 export async function openCloudFor(opts: GlobalOptions, workflow: Workflow): Promise<Cloud> {
   const open = await import('../aws/open.js');
-  return open.openCloudFor(opts, workflow);
+  return open.openCloudFor({ ...opts, onNote: opts.json ? undefined : (line) => process.stderr.write(`paw-tui: ${line}\n`) }, workflow);
 }
 
 /** Runs work with an open cloud and always closes it (the sandbox holds a local server). */

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { DEFAULT_TABLE_NAME } from '../constants.js';
 import { doctorChecks } from '../doctor.js';
 import type { Workflow } from '../workflow/types.js';
 import { emit, globalOptions, loadWorkflowFor, openCloudFor, type GlobalOptions } from './context.js';
@@ -14,7 +13,7 @@ async function openForDoctor(opts: GlobalOptions, workflow: Workflow | null) {
     region: opts.region ?? null,
     profile: opts.profile ?? null,
     credentials: null,
-    tableName: DEFAULT_TABLE_NAME,
+    table: opts.table ? { name: opts.table, source: '--table' } : null,
   });
 }
 

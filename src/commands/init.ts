@@ -89,6 +89,7 @@ export function register(program: Command): void {
         rootBaseAmiName: options.rootBaseAmiName,
         awsTags: tagsOf(options.tag),
         firstStep: { id: options.firstStep, folder: options.firstStepFolder },
+        table: opts.table,
       });
       const { initWorkflow } = await import('../workflow/scaffold.js');
       const { dir: created, files } = await initWorkflow(target, answers);

@@ -5,6 +5,8 @@ import { askYesNo, canAsk, emit, globalOptions, loadWorkflowFor, withCloud } fro
 interface RecordOptions {
   ami: string;
   buildMethod?: string;
+  /** false with --no-tag. */
+  tag: boolean;
 }
 
 export function register(program: Command): void {
@@ -14,6 +16,7 @@ export function register(program: Command): void {
     .argument('<step>', 'the step id')
     .requiredOption('--ami <id>', 'the AMI to record')
     .option('--build-method <method>', 'packer or manual (default: manual for a step without templates)')
+    .option('--no-tag', 'do not tag the AMI and its snapshots first (the Python library tags them, then records)')
     .action(async (stepId: string, options: RecordOptions, cmd: Command) => {
       if (!/^ami-[0-9a-z]+$/.test(options.ami)) throw new UsageError(`"${options.ami}" is not an AMI id`, 'AMI ids look like ami-0123456789abcdef0');
       if (options.buildMethod !== undefined && options.buildMethod !== 'packer' && options.buildMethod !== 'manual') {
@@ -24,16 +27,18 @@ export function register(program: Command): void {
       const { findStep } = await import('../workflow/load.js');
       const step = findStep(workflow, stepId);
       const { recordAmi } = await import('../aws/record.js');
-      const item = await withCloud(opts, workflow, (cloud) =>
-        recordAmi(cloud, workflow, step, options.ami, {
+      const { item, table } = await withCloud(opts, workflow, async (cloud) => ({
+        item: await recordAmi(cloud, workflow, step, options.ami, {
           yes: opts.yes,
           ask: canAsk() ? askYesNo : undefined,
           buildMethod: (options.buildMethod as 'packer' | 'manual' | undefined) ?? (step.manual ? 'manual' : 'packer'),
+          tag: options.tag,
         }),
-      );
+        table: cloud.catalog.tableName,
+      }));
       emit(opts, item, () =>
         [
-          `recorded ${item.ami_id} as ${item.workflow_id}/${item.step_id} in ${workflow.param.dynamodb_table_name}`,
+          `recorded ${item.ami_id} as ${item.workflow_id}/${item.step_id} in ${table}${options.tag ? ' (AMI and snapshots tagged)' : ''}`,
           `  name     ${item.ami_name}`,
           `  base     ${item.base_ami_id} ${item.base_ami_name}`,
           `  at       ${item.create_at}`,

@@ -15,10 +15,13 @@ interface Source {
   region: string;
 }
 
-/** Region without asking AWS: --region, then region_name, then the SDK's own variables. */
-function localRegion(opts: GlobalOptions, workflow: Workflow): string {
-  const region = opts.region ?? workflow.param.region_name ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('no AWS region known', 'set region_name in workflow_param.json or pass --region');
+/** Region without asking AWS: --region, region_name, the environment, then the profile's region in ~/.aws/config. */
+async function localRegion(opts: GlobalOptions, workflow: Workflow): Promise<string> {
+  const { resolveRegion } = await import('../aws/profile.js');
+  const region = resolveRegion({ explicit: opts.region ?? workflow.param.region_name, profile: opts.profile ?? workflow.param.profile_name });
+  if (!region) {
+    throw new UsageError('no AWS region known', 'set region_name in workflow_param.json, pass --region, or give the profile a region in ~/.aws/config');
+  }
   return region;
 }
 
@@ -31,14 +34,14 @@ async function sourceOf(opts: GlobalOptions, workflow: Workflow, step: Step, opt
     throw new UsageError('--source-ami-id and --source-ami-name go together');
   }
   if (options.sourceAmiId && options.sourceAmiName) {
-    return { id: options.sourceAmiId, name: options.sourceAmiName, region: localRegion(opts, workflow) };
+    return { id: options.sourceAmiId, name: options.sourceAmiName, region: await localRegion(opts, workflow) };
   }
   if (step.previousId === null) {
     const p = workflow.param;
     if (!p.root_base_ami_id || !p.root_base_ami_name) {
       throw new PawError('workflow_param.json has no root base AMI yet', { hint: 'pick one with: paw-tui base-ami --write' });
     }
-    return { id: p.root_base_ami_id, name: p.root_base_ami_name, region: localRegion(opts, workflow) };
+    return { id: p.root_base_ami_id, name: p.root_base_ami_name, region: await localRegion(opts, workflow) };
   }
   try {
     return await withCloud(opts, workflow, async (cloud) => {

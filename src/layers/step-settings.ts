@@ -41,8 +41,9 @@ export function distributionOf(step: Step, homeRegion: string): Distribution | n
 
 /** The SSM parameter a good build of the step is published to, if the step names one. */
 export function publishParameterOf(step: Step): string | null {
-  const value = step.param.metadata[PUBLISH_KEY];
-  if (value === undefined) return null;
+  const raw = step.param.metadata[PUBLISH_KEY];
+  if (raw === undefined) return null;
+  const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
   if (!value.trim()) {
     throw new PawError(`"metadata.${PUBLISH_KEY}" in ${step.paramPath} is empty`, { hint: 'name an SSM parameter, e.g. /golden/app/ami-id, or remove the key' });
   }

@@ -143,6 +143,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
         interruptAsked = true;
         set({ status: 'interrupting', error: journalFailure });
       },
+      env: options.cloud.childEnv,
     });
     const current = run;
     debug = current.debug;

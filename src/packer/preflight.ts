@@ -70,7 +70,10 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
       'credentials',
       async () => {
         const who = await cloud.identity.whoAmI();
-        return { detail: `${who.arn} in ${cloud.region}${cloud.kind === 'sandbox' ? ' (sandbox)' : ''}` };
+        const env = cloud.childEnv;
+        const packerUses = env.AWS_PROFILE ? `profile ${env.AWS_PROFILE}` : env.AWS_ACCESS_KEY_ID ? "workflow_param.json's keys" : 'the default credentials';
+        const sandbox = cloud.kind === 'sandbox' ? ' (sandbox)' : '';
+        return { detail: `account ${who.account} (${who.arn}) in ${cloud.region}${sandbox}; Packer uses ${packerUses}` };
       },
     ],
     [

@@ -22,6 +22,8 @@ export interface PackerRunOptions {
   rows: number;
   scrollback?: number;
   now?: () => Date;
+  /** Added to Packer's environment (the AWS identity paw-tui checked); undefined removes a variable. */
+  env?: Record<string, string | undefined>;
   /** The run's id, when the caller made it earlier (the step's lock names it). */
   runId?: string;
   /** The cloud the run builds in, as `runCloudName` names it; kept in the journal. */
@@ -103,7 +105,7 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     file: options.packer.path,
     args: [...options.packer.args, ...options.args],
     cwd: options.stepDir,
-    env: { ...packerLogEnv(rawDebugLog), CHECKPOINT_DISABLE: '1' },
+    env: { ...options.env, ...packerLogEnv(rawDebugLog), CHECKPOINT_DISABLE: '1' },
     redact: true,
     cols: options.cols,
     rows: options.rows,

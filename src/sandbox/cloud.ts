@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog, Cloud, CloudOptions } from '../aws/ports.js';
+import { resolvingCatalog } from '../aws/table.js';
 import { packageRoot } from '../paths.js';
+import { DEFAULT_TABLE_NAME } from '../constants.js';
 import { sandboxDynamo } from './dynamo.js';
 import { killPoint } from './faults.js';
 import { sandboxImages } from './ec2.js';
@@ -40,7 +42,15 @@ export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
   process.env.PAW_SANDBOX_STATE = stateFile;
   process.env.PAW_PACKER ??= fakePackerPath();
 
-  const dynamo = sandboxDynamo(path.dirname(stateFile), options.tableName, region);
+  const dynamo = sandboxDynamo(path.dirname(stateFile), options.table?.name ?? DEFAULT_TABLE_NAME, region);
+  const catalog = resolvingCatalog({
+    configured: options.table,
+    tables: dynamo.tables,
+    workflowId: options.workflowId ?? null,
+    where: async () => `the sandbox, region ${region}`,
+    onNote: options.onNote,
+    open: (name) => dynamo.open(name),
+  });
   return {
     kind: 'sandbox',
     region,
@@ -50,7 +60,10 @@ export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
     parameters: sandboxParameters(store),
     parameterStore: sandboxParameterStore(store),
     instances: sandboxInstances(store, region),
-    catalog: withKillPoints(dynamo.catalog),
+    catalog: withKillPoints(catalog),
+    tables: dynamo.tables,
+    // The simulated packer needs no credentials.
+    childEnv: {},
     leases: dynamo.leases,
     incidents: sandboxIncidents(store),
     identity: sandboxIdentity(state.account),

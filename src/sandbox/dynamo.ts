@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Catalog, Leases } from '../aws/ports.js';
+import type { Catalog, CatalogTables, Leases } from '../aws/ports.js';
 import { retryConfig } from '../aws/retry.js';
 import { PawError } from '../errors.js';
 import { processAlive } from '../locks/process.js';
@@ -25,8 +25,12 @@ interface Endpoint {
 }
 
 export interface SandboxDynamo {
+  /** The catalog over the sandbox's own table. */
   readonly catalog: Catalog;
   readonly leases: Leases;
+  readonly tables: CatalogTables;
+  /** The catalog over any table of the local server. */
+  open(name: string): Promise<Catalog>;
   /** The endpoint in use once started (tests and `doctor` show it). */
   endpoint(): string | null;
   stop(): Promise<void>;
@@ -98,17 +102,27 @@ async function acquirePort(dataDir: string, endpointFile: string): Promise<{ por
   };
 }
 
+/**
+ * The sandbox's DynamoDB. Its table (the one configured, else the default name) simply exists:
+ * there is no one to ask offline. Other tables are reached through the same local server.
+ */
 export function sandboxDynamo(sandboxDir: string, tableName: string, region: string): SandboxDynamo {
   const dataDir = path.join(sandboxDir, 'dynamodb');
   const endpointFile = path.join(sandboxDir, 'dynamodb.json');
-  let started: Promise<{ catalog: Catalog; client: DynamoDBClient; release: () => Promise<void> }> | null = null;
+  let started: Promise<{
+    catalog: Catalog;
+    client: DynamoDBClient;
+    release: () => Promise<void>;
+    tables: CatalogTables;
+    open: (name: string) => Catalog;
+  }> | null = null;
   let url: string | null = null;
 
   async function start() {
     await mkdir(dataDir, { recursive: true });
     const { port, release } = await acquirePort(dataDir, endpointFile);
     url = `http://127.0.0.1:${port}`;
-    const [{ DynamoDBClient }, { dynamoCatalog }] = await Promise.all([
+    const [{ DynamoDBClient }, { dynamoCatalog, dynamoTables }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
       import('../aws/sdk/catalog.js'),
     ]);
@@ -131,7 +145,7 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
         cause: e,
       });
     }
-    return { catalog, client, release };
+    return { catalog, client, release, tables: dynamoTables(client), open: (name: string) => dynamoCatalog(client, name, { pollMs: 20, where: async () => `the sandbox, region ${region}` }) };
   }
 
   const ready = () => (started ??= start().catch((e: unknown) => {
@@ -161,10 +175,17 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     renew: async (...args) => (await leasesOf()).renew(...args),
     release: async (...args) => (await leasesOf()).release(...args),
   };
+  const tables: CatalogTables = {
+    list: async () => (await ready()).tables.list(),
+    describe: async (name) => (await ready()).tables.describe(name),
+    holdsWorkflow: async (name, workflowId) => (await ready()).tables.holdsWorkflow(name, workflowId),
+  };
 
   return {
     catalog,
     leases,
+    tables,
+    open: async (name) => (name === tableName ? catalog : (await ready()).open(name)),
     endpoint: () => url,
     async stop() {
       if (!started) return;

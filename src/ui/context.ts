@@ -11,6 +11,8 @@ export interface AppOptions {
   sandbox: boolean;
   profile?: string;
   region?: string;
+  /** `--table`: the catalog's DynamoDB table. */
+  table?: string;
 }
 
 /** Where the user can go. Screens other than home need a loaded workflow and an open cloud. */

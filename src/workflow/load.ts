@@ -22,12 +22,21 @@ async function readText(file: string): Promise<string> {
   }
 }
 
+/**
+ * A step id read from an existing folder: what the Python library accepts (a space, say), as
+ * long as it stays one path segment, since rendered files and logs are named after it. New
+ * steps are held to the stricter isSafeName.
+ */
+function isReadableStepId(id: string): boolean {
+  return isSafeName(id) || (/^[^\\/\x00-\x1f.-][^\\/\x00-\x1f]{0,127}$/.test(id) && id.trim() === id);
+}
+
 /** Reads and checks one step folder; the folder name need not be the step id. */
 export async function loadStep(dir: string): Promise<Step> {
   const paramPath = path.join(dir, STEP_PARAM_FILE);
   const text = await readText(paramPath);
   const param = parseStepParam(paramPath, text);
-  if (!isSafeName(param.step_id)) {
+  if (!isReadableStepId(param.step_id)) {
     const offset = Math.max(0, text.indexOf(JSON.stringify(param.step_id)));
     throw fileError(paramPath, text, offset, `step_id "${param.step_id}" is not a safe name`, SAFE_NAME_HINT);
   }

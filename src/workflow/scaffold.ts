@@ -157,7 +157,8 @@ export interface InitAnswers {
   rootBaseAmiId?: string;
   rootBaseAmiName?: string;
   awsTags?: Record<string, string>;
-  dynamodbTableName?: string;
+  /** The catalog table, remembered in paw-tui.json (the params file keeps only the library's keys). */
+  table?: string;
   /** The first step, made from the step1 scaffold; null for none. */
   firstStep?: { id: string; folder?: string } | null;
 }
@@ -185,7 +186,6 @@ export async function initWorkflow(dir: string, answers: InitAnswers): Promise<{
     ec2_iam_role_name: answers.ec2IamRoleName,
     root_base_ami_id: answers.rootBaseAmiId ?? '',
     root_base_ami_name: answers.rootBaseAmiName ?? '',
-    dynamodb_table_name: answers.dynamodbTableName ?? DEFAULT_TABLE_NAME,
     aws_tags: answers.awsTags ?? {},
   });
   const { parseWorkflowParam } = await import('./schema.js');
@@ -205,5 +205,7 @@ export async function initWorkflow(dir: string, answers: InitAnswers): Promise<{
     }
     files.push(...plan.files.map((f) => path.join(plan.dir, f.path)));
   }
+  const { readSettings, writeTableSetting } = await import('./settings.js');
+  if (answers.table || !(await readSettings(abs)).table) files.push(await writeTableSetting(abs, answers.table ?? DEFAULT_TABLE_NAME));
   return { dir: abs, files };
 }

@@ -1,18 +1,35 @@
 import { type Node, getNodeValue } from 'jsonc-parser';
 import { z } from 'zod';
-import { DEFAULT_TABLE_NAME } from '../constants.js';
 import type { StepParam, WorkflowParam } from './types.js';
 import { fileError, offsetOf, parseJsoncTree } from './jsonc.js';
 
 const requiredString = z.string();
 const optionalString = z.string().nullable().optional();
-const stringMap = z.record(z.string(), z.string());
+
+/** A value as Python's `str()` prints it, for tags AWS takes only as strings. */
+export function pythonStr(value: string | number | boolean | null): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
+}
+
+/** `aws_tags`: the library passes any JSON scalar through; AWS gets each as a string. */
+const tagMap = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'must be a string (or a number, boolean or null)' }))
+  .transform((tags) =>
+  Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, pythonStr(v)])),
+);
+
+/** The library's reading of `is_default_vpc`: "true"/"false" in any case, or a JSON boolean. */
+const defaultVpcFlag = z
+  .union([z.boolean(), z.string().regex(/^(true|false)$/i)], { error: 'must be "true" or "false"' })
+  .transform((v) => (String(v).toLowerCase() === 'true' ? 'true' : 'false'));
 
 /** workflow_param.json (SPEC §1). Unknown keys pass through: they are kept and given to templates. */
 export const workflowParamSchema = z.looseObject({
   workflow_id: requiredString,
   vpc_name: requiredString,
-  is_default_vpc: z.enum(['true', 'false'], { error: 'must be the string "true" or "false"' }),
+  is_default_vpc: defaultVpcFlag,
   subnet_name: requiredString,
   security_group_name: requiredString,
   ec2_iam_role_name: requiredString,
@@ -23,8 +40,9 @@ export const workflowParamSchema = z.looseObject({
   aws_access_key_id: optionalString,
   aws_secret_access_key: optionalString,
   aws_session_token: optionalString,
-  aws_tags: stringMap.default({}),
-  dynamodb_table_name: z.string().min(1).default(DEFAULT_TABLE_NAME),
+  aws_tags: tagMap.default({}),
+  // Read for workflows that already carry it; paw-tui never writes it (paw-tui.json holds the table).
+  dynamodb_table_name: z.string().min(1).nullable().optional(),
   incident_response_plan_arn: optionalString,
 });
 
@@ -34,7 +52,8 @@ export const stepParamSchema = z.looseObject({
   step_id: requiredString.min(1, 'must not be empty'),
   // The key is required even for the first step, where it is null (as in the Python library).
   previous_step_id: z.string().min(1, 'must not be empty (use null for the first step)').nullable(),
-  metadata: stringMap.default({}),
+  // Any JSON the library accepts; templates and the catalog item get it as written.
+  metadata: z.record(z.string(), z.unknown()).default({}),
 });
 
 function describe(value: unknown): string {

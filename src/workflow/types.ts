@@ -19,7 +19,7 @@ export interface WorkflowParam {
   aws_secret_access_key?: string | null;
   aws_session_token?: string | null;
   aws_tags: Record<string, string>;
-  dynamodb_table_name: string;
+  dynamodb_table_name?: string | null;
   incident_response_plan_arn?: string | null;
   /** Every key of the file as parsed, including unknown ones (passed to templates as they are). */
   raw: Record<string, unknown>;
@@ -30,7 +30,7 @@ export interface WorkflowParam {
 export interface StepParam {
   step_id: string;
   previous_step_id: string | null;
-  metadata: Record<string, string>;
+  metadata: Record<string, unknown>;
   raw: Record<string, unknown>;
 }
 

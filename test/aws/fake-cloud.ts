@@ -159,6 +159,8 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
       deleteKeyPair: unused,
       find: unused,
     },
+    tables: { list: unused, describe: unused, holdsWorkflow: unused },
+    childEnv: {},
     catalog: {
       tableName: 'paw_ami_catalog',
       async tableExists() {

@@ -1,5 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCreateAt } from '../../src/aws/create-at.js';
+import { pythonJsonDumps, rawImageOfDetails } from '../../src/aws/details.js';
+import { toAmiImage } from '../../src/aws/sdk/images.js';
 import { catalogItem, ensureCatalogTable, recordAmi } from '../../src/aws/record.js';
 import { errorLine } from '../../src/errors.js';
 import { fakeCloud, image, testWorkflow } from './fake-cloud.js';
@@ -12,38 +16,37 @@ describe('formatCreateAt', () => {
 });
 
 describe('catalogItem', () => {
-  it('matches, attribute for attribute, the item the Python library writes', () => {
+  it('matches, attribute for attribute, the item the Python library writes for the same image', async () => {
     const wf = testWorkflow();
     const step = wf.steps[1]!;
-    const raw = { ImageId: 'ami-0abc', Name: 'ubuntu/images/x/wf1/step2', State: 'available', BlockDeviceMappings: [] };
-    const img = image('ami-0abc', { name: 'ubuntu/images/x/wf1/step2', raw });
-    // The Python library's item (SPEC §4): every attribute a string, these names exactly.
-    const python = {
-      workflow_id: 'wf1',
-      step_id: 'step2',
-      ami_id: 'ami-0abc',
-      ami_name: 'ubuntu/images/x/wf1/step2',
-      create_at: '2024-06-13T12:00:00.000000+0000',
-      aws_console_url: 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#ImageDetails:imageId=ami-0abc',
-      base_ami_id: 'ami-step1',
-      base_ami_name: 'ubuntu/images/x/wf1/step1',
-      root_base_ami_id: 'ami-root',
-      root_base_ami_name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607/',
-      details: JSON.stringify(raw),
-      metadata: '{"what_is_included":"step2 stuff"}',
-    };
-    const item = catalogItem(wf, step, img, {
+    // image.json: a DescribeImages image; item.json: what the library's create_dynamodb_item
+    // stores for it (made by make_item.py from the library's dataclass and pynamodb attributes).
+    const dir = path.join(import.meta.dirname, '../fixtures/python-lib/catalog');
+    const raw: unknown = JSON.parse(await readFile(path.join(dir, 'image.json'), 'utf8'));
+    const python = JSON.parse(await readFile(path.join(dir, 'item.json'), 'utf8')) as Record<string, string>;
+    const item = catalogItem(wf, step, toAmiImage(raw), {
       region: 'eu-west-1',
       baseAmiId: 'ami-step1',
       baseAmiName: 'ubuntu/images/x/wf1/step1',
       buildMethod: 'manual',
-      now: new Date('2024-06-13T12:00:00Z'),
     });
     const { build_method, ...common } = item;
-    expect(common).toEqual(python);
+    expect(Object.keys(common).sort()).toEqual(Object.keys(python).sort());
+    for (const key of Object.keys(python)) expect([key, common[key as keyof typeof common]]).toEqual([key, python[key]]);
     expect(build_method).toBe('manual');
-    for (const v of Object.values(item)) expect(typeof v).toBe('string');
-    expect(JSON.parse(item.details)).toEqual(raw);
+    expect(item.create_at).toBe('2024-06-13T12:34:56.000000+0000');
+    expect(rawImageOfDetails(item.details)).toEqual(raw);
+  });
+
+  it('reads the raw EC2 image from details in either shape', () => {
+    const raw = { ImageId: 'ami-1', Name: 'n' };
+    expect(rawImageOfDetails(JSON.stringify(raw))).toEqual(raw);
+    expect(rawImageOfDetails(JSON.stringify({ id: 'ami-1', name: 'n', tags: {}, data: raw }))).toEqual(raw);
+    expect(rawImageOfDetails('not json')).toEqual({});
+  });
+
+  it('writes details and metadata as Python json.dumps does (separators, ASCII escapes)', () => {
+    expect(pythonJsonDumps({ a: 'é—x', b: [1, true, null], c: { d: '"\\' } })).toBe('{"a": "\\u00e9\\u2014x", "b": [1, true, null], "c": {"d": "\\"\\\\"}}');
   });
 
   it('adds packer_version and duration_s as strings when known', () => {

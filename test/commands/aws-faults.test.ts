@@ -114,6 +114,7 @@ describe('AWS faults, each one line and a non-zero exit', () => {
     const e = await endpoint((action) => {
       if (action === 'ec2:DescribeImages') return ec2Images([{ id: 'ami-0123456789abcdef0', name: 'ubuntu/x/paw-example/base' }]);
       if (action === 'dynamodb:DescribeTable') return jsonError('com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', 'Requested resource not found: Table: paw_ami_catalog not found');
+      if (action === 'dynamodb:ListTables') return { status: 200, contentType: 'application/x-amz-json-1.0', body: '{"TableNames":[]}' };
       return jsonError('InternalFailure', `unexpected ${action}`);
     });
     const r = await paw(['--workflow', wf, 'record', 'base', '--ami', 'ami-0123456789abcdef0'], awsEnv(wf, { ...keys, AWS_ENDPOINT_URL: e.url }));
@@ -121,7 +122,7 @@ describe('AWS faults, each one line and a non-zero exit', () => {
     expect(errorLineOf(r)).toBe(
       'paw-tui: catalog table paw_ami_catalog does not exist in us-east-1 — pass --yes to create it, or create it yourself (hash workflow_id, range step_id, index step_id_index)',
     );
-    expect(e.calls.map((c) => c.action)).toEqual(['ec2:DescribeImages', 'dynamodb:DescribeTable']);
+    expect(e.calls.map((c) => c.action)).toEqual(['ec2:DescribeImages', 'dynamodb:DescribeTable', 'dynamodb:ListTables', 'dynamodb:DescribeTable']);
   });
 
   it('a usage mistake: an AMI id that is not one', async () => {

@@ -31,7 +31,7 @@ const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args],
 
 /** The sandbox as the ports see it, opened for a moment (to launch instances, make images). */
 async function withSandbox<T>(work: (cloud: Cloud) => Promise<T>): Promise<T> {
-  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: wf, region: 'us-east-1', tableName: 'paw_ami_catalog' });
+  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: wf, region: 'us-east-1', table: null });
   try {
     return await work(cloud);
   } finally {
@@ -133,7 +133,7 @@ describe('AWS commands in the sandbox', () => {
 
     const r = await run('record', 'base', '--ami', ami);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`recorded ${ami} as paw-example/base in paw_ami_catalog`);
+    expect(r.stdout.split('\n')[0]).toBe(`recorded ${ami} as paw-example/base in paw_ami_catalog (AMI and snapshots tagged)`);
 
     const text = (await run('amis', 'list')).stdout.split('\n');
     expect(text[0]).toMatch(/^WORKFLOW {5}STEP {2}AMI {20}STATE {6}CREATED \(UTC\)$/);
@@ -157,7 +157,7 @@ describe('AWS commands in the sandbox', () => {
 
     const show = JSON.parse((await run('--json', 'amis', 'show', ami)).stdout);
     expect(show.records[0]).toMatchObject({ ami_id: ami, step_id: 'base', root_base_ami_id: rootAmi });
-    expect(JSON.parse(show.records[0].details).ImageId).toBe(ami);
+    expect(JSON.parse(show.records[0].details)).toMatchObject({ id: ami, data: { ImageId: ami } });
     expect(show.lineage.map((l: { amiId: string }) => l.amiId)).toEqual([ami, rootAmi]);
   });
 

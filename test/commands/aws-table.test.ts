@@ -31,6 +31,10 @@ async function dynamo() {
       case 'dynamodb:CreateTable':
         created = true;
         return json({ TableDescription: { TableName: 'paw_ami_catalog', TableStatus: 'CREATING' } });
+      case 'dynamodb:ListTables':
+        return json({ TableNames: [] });
+      case 'ec2:CreateTags':
+        return { status: 200, body: '<CreateTagsResponse><return>true</return></CreateTagsResponse>' };
       case 'dynamodb:PutItem':
         return json({});
       default:
@@ -84,7 +88,8 @@ describe('record with the catalog table missing, on a terminal', () => {
       const r = await recordOnTerminal(exampleWorkflow(), e.url, 'n');
       expect(r.code).toBe(1);
       expect(r.screen).toContain('paw-tui: catalog table paw_ami_catalog does not exist in us-east-1 — nothing was recorded');
-      expect(e.calls.map((c) => c.action)).toEqual(['ec2:DescribeImages', 'dynamodb:DescribeTable']);
+      // No table configured: paw_ami_catalog is looked for, then the account's tables (none).
+      expect(e.calls.map((c) => c.action)).toEqual(['ec2:DescribeImages', 'dynamodb:DescribeTable', 'dynamodb:ListTables', 'dynamodb:DescribeTable']);
     } finally {
       await e.close();
     }
@@ -95,11 +100,17 @@ describe('record with the catalog table missing, on a terminal', () => {
     try {
       const r = await recordOnTerminal(exampleWorkflow(), e.url, 'y');
       expect(r.code, r.screen).toBe(0);
-      expect(r.screen).toContain(`recorded ${AMI} as paw-example/base in paw_ami_catalog`);
+      expect(r.screen).toContain(`recorded ${AMI} as paw-example/base in paw_ami_catalog (AMI and snapshots tagged)`);
       const actions = e.calls.map((c) => c.action);
       expect(actions[0]).toBe('ec2:DescribeImages');
-      expect(actions.slice(1, 3)).toEqual(['dynamodb:DescribeTable', 'dynamodb:CreateTable']);
-      expect(actions.at(-1)).toBe('dynamodb:PutItem');
+      expect(actions.slice(1, 5)).toEqual(['dynamodb:DescribeTable', 'dynamodb:ListTables', 'dynamodb:DescribeTable', 'dynamodb:CreateTable']);
+      // As the library's tag_ami then create_dynamodb_item: the AMI and its snapshot are tagged
+      // (then described again, so the item's details hold the tags) before the item is written.
+      const tagged = actions.indexOf('ec2:CreateTags');
+      expect(tagged).toBeGreaterThan(actions.indexOf('dynamodb:CreateTable'));
+      expect(actions.slice(tagged)).toEqual(['ec2:CreateTags', 'ec2:DescribeImages', 'dynamodb:PutItem']);
+      const tags = new URLSearchParams(e.calls[tagged]!.body);
+      expect([tags.get('ResourceId.1'), tags.get('ResourceId.2')]).toEqual([AMI, 'snap-1']);
 
       const create = JSON.parse(e.calls.find((c) => c.action === 'dynamodb:CreateTable')!.body);
       expect(create).toEqual({

@@ -49,8 +49,7 @@ describe('paw-tui build in the sandbox (the example workflow)', () => {
     const app = await runCli(['--workflow', dir, '--sandbox', 'build', 'app', '--yes'], FAST);
     expect(app.code, app.stderr).toBe(0);
 
-    const workflow = await loadWorkflow(dir);
-    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', table: null });
     try {
       const baseItem = await cloud.catalog.get('paw-example', 'base');
       const appItem = await cloud.catalog.get('paw-example', 'app');
@@ -166,8 +165,7 @@ describe('faults', () => {
   it('source AMI deregistered: says which step to rebuild', async () => {
     const dir = await copyOf(path.join(ROOT, 'workflow'));
     expect((await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], FAST)).code).toBe(0);
-    const workflow = await loadWorkflow(dir);
-    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', table: null });
     try {
       const item = await cloud.catalog.get('paw-example', 'base');
       await cloud.images.deregister(item!.ami_id);
@@ -217,7 +215,7 @@ describe('interrupts (the simulated Packer a little faster than real, slow enoug
     const found = await findInterruptedRuns(workflow);
     expect(found.map((r) => [r.stepId, r.instanceId])).toEqual([['base', instanceId]]);
 
-    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+    const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', table: null });
     try {
       // The orphaned Packer (still building when paw-tui died) is interrupted first.
       expect(found[0]!.packerRunning).toBe(true);

@@ -28,7 +28,7 @@ async function withForeignInstance(): Promise<{ dir: string; instanceId: string 
 }
 
 async function catalogItem(dir: string) {
-  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, tableName: 'paw_ami_catalog' });
+  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, table: null });
   try {
     return (await cloud.catalog.listWorkflow('paw-example')).find((i) => i.step_id === 'hardening');
   } finally {

@@ -94,7 +94,7 @@ describe('paw-tui manual, headless', () => {
     const dir = await writeManualWorkflow();
     const params = path.join(dir, 'workflow_param.json');
     const plan = 'arn:aws:ssm-incidents::123456789012:response-plan/golden-ami';
-    await writeFile(params, (await readFile(params, 'utf8')).replace('"dynamodb_table_name"', `"incident_response_plan_arn": "${plan}",\n    "dynamodb_table_name"`));
+    await writeFile(params, (await readFile(params, 'utf8')).replace('"aws_tags"', `"incident_response_plan_arn": "${plan}",\n    "aws_tags"`));
     const r = await manual(dir, ['launch', '--notify'], { PAW_SANDBOX_FAULTS: 'RunInstances=InsufficientInstanceCapacity' });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\nincident started: arn:aws:ssm-incidents::\d+:incident-record\/golden-ami\/[\w-]+\n$/);

@@ -28,7 +28,7 @@ export async function manualWorkflow(): Promise<{ dir: string; workflow: Workflo
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'paw-manual-')), 'workflow');
   cpSync(exampleWorkflowDir(), dir, { recursive: true });
   const workflow = await loadWorkflow(dir);
-  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, tableName: workflow.param.dynamodb_table_name });
+  const cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, table: null });
   await recordAmi(cloud, workflow, findStep(workflow, 'app'), ROOT_AMI, {
     yes: true,
     baseAmiId: ROOT_AMI,

@@ -21,7 +21,7 @@ beforeAll(async () => {
   process.env.PAW_FAKE_PACKER_SPEED = '20';
   dir = await copyOf(path.join(ROOT, 'workflow'));
   workflow = await loadWorkflow(dir);
-  cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+  cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', table: null });
 });
 
 afterAll(async () => {

@@ -78,6 +78,8 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       throw new Error('not used by these tests');
     },
     parameterStore: { putImageId: unused('putImageId'), get: unused('get') },
+    tables: { list: unused('list'), describe: unused('describe'), holdsWorkflow: unused('holdsWorkflow') },
+    childEnv: {},
     catalog: {
       tableName: 'paw_ami_catalog',
       tableExists: async () => true,

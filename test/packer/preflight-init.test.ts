@@ -20,7 +20,7 @@ beforeAll(async () => {
   process.env.PAW_FAKE_PACKER_VERSION = '1.9.0';
   const dir = await copyOf(path.join(ROOT, 'workflow'));
   workflow = await loadWorkflow(dir);
-  cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', tableName: workflow.param.dynamodb_table_name });
+  cloud = await openSandboxCloud({ sandbox: true, workflowDir: dir, region: 'us-east-1', table: null });
 });
 
 afterAll(async () => {

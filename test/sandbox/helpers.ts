@@ -30,7 +30,7 @@ export async function workflowDir(overrides: Record<string, string> = {}): Promi
 }
 
 export function openCloud(dir: string): Promise<Cloud> {
-  return openSandboxCloud({ sandbox: true, workflowDir: dir, tableName: 'paw_ami_catalog' });
+  return openSandboxCloud({ sandbox: true, workflowDir: dir, table: null });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

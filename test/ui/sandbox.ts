@@ -13,7 +13,7 @@ export async function sandboxWorkflow() {
   process.env.PAW_FAKE_PACKER_SPEED = '40';
   delete process.env.PAW_PACKER;
   const workflow = await loadWorkflow(dir);
-  const cloud: Cloud = await openCloud({ sandbox: true, workflowDir: dir, tableName: workflow.param.dynamodb_table_name });
+  const cloud: Cloud = await openCloud({ sandbox: true, workflowDir: dir, table: null });
   return { dir, workflow, cloud };
 }
 

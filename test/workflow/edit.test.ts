@@ -56,8 +56,8 @@ describe('setJsonValue', () => {
     const dir = await makeWorkflow({}, COMMENTED);
     const before = await snapshot(dir);
     const file = path.join(dir, 'workflow_param.json');
-    const error = await setJsonValue(file, ['is_default_vpc'], true).catch((e: unknown) => errorLine(e));
-    expect(error).toMatch(/^not changed: the edit would make it invalid: .*workflow_param\.json:6:21: "is_default_vpc" must be the string "true" or "false"/);
+    const error = await setJsonValue(file, ['is_default_vpc'], 5).catch((e: unknown) => errorLine(e));
+    expect(error).toMatch(/^not changed: the edit would make it invalid: .*workflow_param\.json:6:21: "is_default_vpc" must be "true" or "false"/);
     await expect(removeJsonValue(file, ['vpc_name'])).rejects.toThrow(/missing required key "vpc_name"/);
     expect(await snapshot(dir)).toEqual(before);
   });

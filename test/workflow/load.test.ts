@@ -23,7 +23,7 @@ describe('loadWorkflow', () => {
     expect(wf.param.workflow_id).toBe('wf-test');
     expect(wf.param.is_default_vpc).toBe('false');
     expect(wf.param.aws_tags).toEqual({});
-    expect(wf.param.dynamodb_table_name).toBe('paw_ami_catalog');
+    expect(wf.param.dynamodb_table_name).toBeUndefined();
     expect(wf.param.unknownKeys).toEqual(['team_note']);
     expect(wf.param.raw.team_note).toBe('kept');
     expect(wf.steps).toEqual([]);
@@ -63,10 +63,10 @@ describe('loadWorkflow', () => {
   });
 
   it('says which key has the wrong type, where', async () => {
-    const dir = await makeWorkflow({}, WORKFLOW_PARAM.replace('"is_default_vpc": "false"', '"is_default_vpc": false'));
-    expect(await loadError(dir)).toMatch(/workflow_param\.json:5:21: "is_default_vpc" must be the string "true" or "false", not boolean false/);
-    const tags = await makeWorkflow({}, WORKFLOW_PARAM.replace('"vpc_name"', '"aws_tags": { "team": 7 },\n  "vpc_name"'));
-    expect(await loadError(tags)).toMatch(/workflow_param\.json:4:25: "aws_tags\.team" must be a string, not number 7/);
+    const dir = await makeWorkflow({}, WORKFLOW_PARAM.replace('"is_default_vpc": "false"', '"is_default_vpc": 1'));
+    expect(await loadError(dir)).toMatch(/workflow_param\.json:5:21: "is_default_vpc" must be "true" or "false", not number 1/);
+    const tags = await makeWorkflow({}, WORKFLOW_PARAM.replace('"vpc_name"', '"aws_tags": { "team": [7] },\n  "vpc_name"'));
+    expect(await loadError(tags)).toMatch(/workflow_param\.json:4:25: "aws_tags\.team" must be a string \(or a number, boolean or null\), not an array/);
   });
 
   it('says which required key is missing', async () => {

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ListTablesCommand,
+  QueryCommand as RawQueryCommand,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -14,7 +21,7 @@ import { z } from 'zod';
 import { PawError } from '../../errors.js';
 import { awsCall, isNotFound } from '../errors.js';
 import { LEASE_PREFIX } from '../ports.js';
-import type { Catalog, CatalogItem } from '../ports.js';
+import type { Catalog, CatalogItem, CatalogTables, TableShape } from '../ports.js';
 
 /** For the lazy loader: the client comes from this module, not from a dynamic import of the SDK. */
 export { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -66,13 +73,34 @@ export interface DynamoCatalogOptions {
   pageSize?: number;
   /** Pause between table-status checks after CreateTable. */
   pollMs?: number;
+  /** "account 123456789012, region eu-west-1": where a missing table was looked for. */
+  where?: () => Promise<string>;
+}
+
+/** Tells the user which table is missing, where, and how to create or choose one. */
+export async function missingTableError(tableName: string, where: string, cause?: unknown): Promise<PawError> {
+  return new PawError(`the catalog table ${tableName} does not exist in ${where}`, {
+    hint:
+      'record an AMI to create it (paw-tui record <step> --ami <id>, asks first), or choose the team\'s table: ' +
+      '--table NAME, PAW_TABLE=NAME, or {"table": "NAME"} in paw-tui.json next to workflow/',
+    cause,
+  });
 }
 
 
 /** The catalog of SPEC §4 in a DynamoDB table, through lib-dynamodb's document client. */
 export function dynamoCatalog(client: DynamoDBClient, tableName: string, options: DynamoCatalogOptions = {}): Catalog {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`dynamodb:${action}`, fn);
+  const where = options.where ?? (async () => 'this account and region');
+  // An item call on a table that does not exist says which table, where, and what to do.
+  const call = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await awsCall(`dynamodb:${action}`, fn);
+    } catch (e) {
+      if (action !== 'DescribeTable' && action !== 'CreateTable' && isNotFound(e)) throw await missingTableError(tableName, await where(), e);
+      throw e;
+    }
+  };
 
   async function tableStatus(): Promise<string | null> {
     try {
@@ -200,6 +228,61 @@ export function dynamoCatalog(client: DynamoDBClient, tableName: string, options
       await call('DeleteItem', () =>
         doc.send(new DeleteCommand({ TableName: tableName, Key: { workflow_id: workflowId, step_id: stepId } })),
       );
+    },
+  };
+}
+
+function keyOf(schema: KeySchemaElement[] | undefined, type: 'HASH' | 'RANGE'): string | null {
+  return schema?.find((k) => k.KeyType === type)?.AttributeName ?? null;
+}
+
+/** The account's tables, for finding the catalog's when none is configured. */
+export function dynamoTables(client: DynamoDBClient): CatalogTables {
+  const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`dynamodb:${action}`, fn);
+  return {
+    async list() {
+      const names: string[] = [];
+      let start: string | undefined;
+      do {
+        const page = await call('ListTables', () => client.send(new ListTablesCommand({ ExclusiveStartTableName: start })));
+        names.push(...(page.TableNames ?? []));
+        start = page.LastEvaluatedTableName;
+      } while (start);
+      return names;
+    },
+    async describe(name): Promise<TableShape | null> {
+      try {
+        const out = await call('DescribeTable', () => client.send(new DescribeTableCommand({ TableName: name })));
+        const t = out.Table;
+        if (!t) return null;
+        return {
+          name,
+          hashKey: keyOf(t.KeySchema, 'HASH'),
+          rangeKey: keyOf(t.KeySchema, 'RANGE'),
+          indexes: (t.GlobalSecondaryIndexes ?? []).map((i) => ({
+            name: i.IndexName ?? '',
+            hashKey: keyOf(i.KeySchema, 'HASH'),
+            rangeKey: keyOf(i.KeySchema, 'RANGE'),
+          })),
+        };
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
+    },
+    async holdsWorkflow(name, workflowId) {
+      const out = await call('Query', () =>
+        client.send(
+          new RawQueryCommand({
+            TableName: name,
+            KeyConditionExpression: 'workflow_id = :w',
+            ExpressionAttributeValues: { ':w': { S: workflowId } },
+            Limit: 1,
+            ProjectionExpression: 'workflow_id',
+          }),
+        ),
+      );
+      return (out.Items?.length ?? 0) > 0;
     },
   };
 }

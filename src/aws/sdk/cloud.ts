@@ -1,7 +1,9 @@
 import { rememberSecretsOf } from '../../packer/redact.js';
 import { PawError } from '../../errors.js';
 import { retryConfig } from '../retry.js';
-import type { Catalog, Cloud, CloudOptions, Identity, Images, Incidents, Instances, Leases, ParameterStore, PublicParameters } from '../ports.js';
+import { awsConfigFile, childAwsEnv, credentialsConflict, resolveRegion } from '../profile.js';
+import type { CatalogTables, Cloud, CloudOptions, Identity, Images, Incidents, Instances, Leases, ParameterStore, PublicParameters } from '../ports.js';
+import { resolvingCatalog } from '../table.js';
 
 /**
  * What every client is built with: region, profile or keys, and the one retry policy
@@ -11,6 +13,7 @@ interface ClientConfig {
   region: string;
   maxAttempts?: number;
   retryMode?: string;
+  logger: typeof silentLogger;
   profile?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
@@ -40,24 +43,8 @@ function lazyPort<T extends object>(load: () => Promise<T>, methods: Record<keyo
   return port as T;
 }
 
-/** The region from the options, the environment, or the profile's config file (the SDK's own lookup). */
-async function resolveRegion(options: CloudOptions): Promise<string> {
-  const explicit = options.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (explicit) return explicit;
-  const { STSClient } = await import('./identity.js');
-  const probe = new STSClient(options.profile ? { profile: options.profile } : {});
-  try {
-    const region = await probe.config.region();
-    if (region) return region;
-  } catch {
-    // No region anywhere: reported below with what to set.
-  } finally {
-    probe.destroy();
-  }
-  throw new PawError('no AWS region is set', {
-    hint: 'set region_name in workflow_param.json, pass --region, or export AWS_REGION',
-  });
-}
+/** Clients log nothing: the SDK's own warnings would draw over the app (the one that matters is said once, in words). */
+const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * The credentials the SDK resolves (a profile, SSO, an instance role) are masked in output too.
@@ -74,8 +61,13 @@ function rememberCredentials(config: unknown): void {
 
 /** The cloud of SPEC §4 over the AWS SDK v3. Opening it loads no SDK client; each is made at its first use. */
 export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
-  const region = await resolveRegion(options);
-  const config: ClientConfig = { region, ...retryConfig() };
+  const region = resolveRegion({ explicit: options.region, profile: options.profile });
+  if (!region) {
+    throw new PawError('no AWS region is set', {
+      hint: `set region_name in workflow_param.json, pass --region, export AWS_REGION, or give the profile a region in ${awsConfigFile()}`,
+    });
+  }
+  const config: ClientConfig = { region, logger: silentLogger, ...retryConfig() };
   if (options.credentials) {
     rememberSecretsOf(options.credentials);
     config.credentials = {
@@ -165,30 +157,33 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     },
     { whoAmI: true },
   );
-  const catalogMethods = lazyPort<Omit<Catalog, 'tableName'>>(
-    async () => {
-      const { DynamoDBClient, dynamoCatalog } = await import('./catalog.js');
-      return dynamoCatalog(made(new DynamoDBClient(config)), options.tableName);
-    },
-    {
-      tableExists: true,
-      createTable: true,
-      put: true,
-      get: true,
-      listWorkflow: true,
-      listStepVersions: true,
-      listAll: true,
-      delete: true,
-    },
-  );
-  const catalog: Catalog = { tableName: options.tableName, ...catalogMethods };
+  const dynamo = once(async () => made(new (await import('./catalog.js')).DynamoDBClient(config)));
+  const tables = lazyPort<CatalogTables>(async () => (await import('./catalog.js')).dynamoTables(await dynamo()), {
+    list: true,
+    describe: true,
+    holdsWorkflow: true,
+  });
+  const where = async () => {
+    const account = await identity.whoAmI().then(
+      (w) => w.account,
+      () => null,
+    );
+    return account ? `account ${account}, region ${region}` : `region ${region}`;
+  };
+  const catalog = resolvingCatalog({
+    configured: options.table,
+    tables,
+    workflowId: options.workflowId ?? null,
+    where,
+    onNote: options.onNote,
+    open: async (name) => (await import('./catalog.js')).dynamoCatalog(await dynamo(), name, { where }),
+  });
   const leases = lazyPort<Leases>(
-    async () => {
-      const [{ DynamoDBClient }, { dynamoLeases }] = await Promise.all([import('./catalog.js'), import('./leases.js')]);
-      return dynamoLeases(made(new DynamoDBClient(config)), options.tableName);
-    },
+    async () => (await import('./leases.js')).dynamoLeases(await dynamo(), await catalog.resolvedName()),
     { acquire: true, renew: true, release: true },
   );
+  const conflict = credentialsConflict({ profile: options.profile, credentials: options.credentials });
+  if (conflict) options.onNote?.(conflict);
 
   return {
     kind: 'aws',
@@ -203,6 +198,8 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     identity,
     catalog,
     leases,
+    tables,
+    childEnv: childAwsEnv({ profile: options.profile, credentials: options.credentials, region }),
     close() {
       for (const c of clients.splice(0)) c.destroy();
       return Promise.resolve();

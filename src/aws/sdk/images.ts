@@ -50,7 +50,8 @@ export function toAmiImage(raw: unknown): AmiImage {
     description: i.Description,
     snapshotIds: (i.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [])),
     tags: tagMap(i.Tags),
-    raw: i as Record<string, unknown>,
+    // As EC2 answered, keys in its order (the catalog stores it under details.data).
+    raw: raw as Record<string, unknown>,
   };
 }
 

@@ -21,6 +21,8 @@ export interface HomeFacts {
   built?: Map<string, CatalogItem>;
   catalogError?: string;
   tableMissing?: boolean;
+  /** The catalog's table, once settled (configured, or found in the account). */
+  tableName?: string;
   /** What is wrong with the root base AMI (gone, not available); null when it is fine. */
   rootAmiProblem?: string | null;
   manual: LiveManualInstance[];
@@ -73,7 +75,7 @@ export function useHomeFacts(workflow: Workflow | null, cloud: Cloud | null, gen
       cloud.catalog
         .tableExists()
         .then(async (exists) => {
-          if (!exists) return set({ tableMissing: true, built: new Map() });
+          if (!exists) return set({ tableMissing: true, tableName: cloud.catalog.tableName, built: new Map() });
           const items = await cloud.catalog.listWorkflow(workflow.param.workflow_id);
           set({ tableMissing: false, built: new Map(items.map((i) => [i.step_id, i])), catalogError: undefined });
           const { stepStates } = await import('../../layers/states.js');
@@ -117,7 +119,7 @@ export function problemsOf(facts: HomeFacts, workflow: Workflow | null, workflow
   }
   if (facts.packer && 'error' in facts.packer) out.push({ what: facts.packer.error, fix: 'install Packer (https://developer.hashicorp.com/packer/install) or set PAW_PACKER' });
   if (facts.tableMissing && workflow) {
-    out.push({ what: `the catalog table ${workflow.param.dynamodb_table_name} does not exist yet`, fix: 'the first build asks before creating it' });
+    out.push({ what: `the catalog table ${facts.tableName ?? 'paw_ami_catalog'} does not exist yet`, fix: 'the first build asks before creating it' });
   }
   if (facts.rootAmiProblem && !noCredentials) out.push({ what: facts.rootAmiProblem, fix: 'press a to pick a current Ubuntu AMI' });
   if (facts.catalogError && !noCredentials) out.push({ what: facts.catalogError, fix: 'check the table name and your permissions' });

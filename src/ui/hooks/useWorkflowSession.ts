@@ -44,7 +44,10 @@ export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud |
     }
     setSession((s) => ({ ...s, workflow, workflowError: null }));
     const { cloudOptionsFor, openCloud } = await import('../../aws/open.js');
-    const cloudOptions = cloudOptionsFor(options, workflow);
+    const { readSettings } = await import('../../workflow/settings.js');
+    // A paw-tui.json that cannot be read shows as the cloud's error when the table is needed.
+    const settings = await readSettings(workflow.dir).catch(() => ({}));
+    const cloudOptions = cloudOptionsFor(options, workflow, settings);
     const key = JSON.stringify(cloudOptions);
     let cloud = opened.current?.key === key ? opened.current.cloud : null;
     let cloudError: unknown = null;

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAwsCloud } from '../../../src/aws/sdk/cloud.js';
 import { errorLine } from '../../../src/errors.js';
 
-const base = { sandbox: false, workflowDir: '/tmp/wf', tableName: 'paw_ami_catalog' };
+const base = { sandbox: false, workflowDir: '/tmp/wf', table: null };
 const saved = { ...process.env };
 
 beforeEach(() => {
@@ -31,7 +31,7 @@ describe('openAwsCloud', () => {
   it('says which region settings exist when none is set', async () => {
     const err = await openAwsCloud(base).catch((e: unknown) => e);
     expect(errorLine(err)).toBe(
-      'no AWS region is set — set region_name in workflow_param.json, pass --region, or export AWS_REGION',
+      `no AWS region is set — set region_name in workflow_param.json, pass --region, export AWS_REGION, or give the profile a region in ${process.env.AWS_CONFIG_FILE}`,
     );
   });
 

@@ -6,7 +6,7 @@ type DynaliteFactory = (options: { createTableMs?: number; path?: string }) => S
 const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
 
 /** A real DynamoDB API on 127.0.0.1 for one test file, and a client bound to it. */
-export async function startDynalite(): Promise<{ client: DynamoDBClient; stop: () => Promise<void> }> {
+export async function startDynalite(): Promise<{ client: DynamoDBClient; url: string; stop: () => Promise<void> }> {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -17,6 +17,7 @@ export async function startDynalite(): Promise<{ client: DynamoDBClient; stop: (
   });
   return {
     client,
+    url: `http://127.0.0.1:${port}`,
     stop: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
