@@ -22,7 +22,7 @@ const tagMap = z
 
 /** The library's reading of `is_default_vpc`: "true"/"false" in any case, or a JSON boolean. */
 const defaultVpcFlag = z
-  .union([z.boolean(), z.string().regex(/^(true|false)$/i)], { error: 'must be "true" or "false"' })
+  .union([z.boolean(), z.string().regex(/^(true|false)$/i, { error: 'must be "true" or "false"' })], { error: 'must be "true" or "false"' })
   .transform((v) => (String(v).toLowerCase() === 'true' ? 'true' : 'false'));
 
 /** workflow_param.json (SPEC §1). Unknown keys pass through: they are kept and given to templates. */

@@ -105,12 +105,18 @@ describe('record with the catalog table missing, on a terminal', () => {
       expect(actions[0]).toBe('ec2:DescribeImages');
       expect(actions.slice(1, 5)).toEqual(['dynamodb:DescribeTable', 'dynamodb:ListTables', 'dynamodb:DescribeTable', 'dynamodb:CreateTable']);
       // As the library's tag_ami then create_dynamodb_item: the AMI and its snapshot are tagged
-      // (then described again, so the item's details hold the tags) before the item is written.
+      // (the fingerprint, then SPEC §4's tags), described again so the item's details hold the
+      // tags, and only then is the item written.
       const tagged = actions.indexOf('ec2:CreateTags');
       expect(tagged).toBeGreaterThan(actions.indexOf('dynamodb:CreateTable'));
-      expect(actions.slice(tagged)).toEqual(['ec2:CreateTags', 'ec2:DescribeImages', 'dynamodb:PutItem']);
-      const tags = new URLSearchParams(e.calls[tagged]!.body);
-      expect([tags.get('ResourceId.1'), tags.get('ResourceId.2')]).toEqual([AMI, 'snap-1']);
+      expect(actions.slice(tagged)).toEqual(['ec2:CreateTags', 'ec2:CreateTags', 'ec2:DescribeImages', 'dynamodb:PutItem']);
+      const tags = new URLSearchParams(e.calls[tagged + 1]!.body);
+      expect([tags.get('ResourceId.1'), tags.get('ResourceId.2'), tags.get('Tag.1.Key'), tags.get('Tag.1.Value')]).toEqual([
+        AMI,
+        'snap-1',
+        'Name',
+        'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607/paw-example/base',
+      ]);
 
       const create = JSON.parse(e.calls.find((c) => c.action === 'dynamodb:CreateTable')!.body);
       expect(create).toEqual({
@@ -142,7 +148,7 @@ describe('record with the catalog table missing, on a terminal', () => {
       expect(Object.keys(put.Item).sort()).toEqual(
         [
           'ami_id', 'ami_name', 'aws_console_url', 'base_ami_id', 'base_ami_name', 'build_method', 'create_at',
-          'details', 'metadata', 'root_base_ami_id', 'root_base_ami_name', 'step_id', 'workflow_id',
+          'details', 'fingerprint', 'fingerprint_inputs', 'metadata', 'root_base_ami_id', 'root_base_ami_name', 'step_id', 'workflow_id',
         ].sort(),
       );
       for (const v of Object.values(put.Item)) expect(Object.keys(v as object)).toEqual(['S']);

@@ -99,7 +99,7 @@ describe('paw-tui params', () => {
     const before = await snapshot(dir);
     const r = await paw(['params', 'set', 'is_default_vpc', 'maybe'], cwd);
     expect(r.code).toBe(2);
-    expect(errorLineOf(r)).toMatch(/^paw-tui: not changed: the edit would make it invalid: workflow\/workflow_param\.json:7:23: "is_default_vpc" must be the string "true" or "false"/);
+    expect(errorLineOf(r)).toMatch(/^paw-tui: not changed: the edit would make it invalid: workflow\/workflow_param\.json:7:23: "is_default_vpc" must be "true" or "false"/);
     const cycle = await paw(['params', 'set', 'previous_step_id', 'hardening', '--step', 'pyenv'], cwd);
     expect(cycle.code).toBe(2);
     expect(errorLineOf(cycle)).toMatch(/the steps form a cycle: /);
