@@ -76,7 +76,7 @@ export function pythonJsonDumps(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     return `{${entries.map(([k, v]) => `${pythonString(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
   }
-  return pythonString(String(value));
+  return pythonString(typeof value === 'bigint' ? value.toString() : typeof value);
 }
 
 /** The raw EC2 image of a `details` text in either shape: the library's (under `data`) or the bare image. */

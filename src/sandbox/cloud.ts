@@ -47,7 +47,7 @@ export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
     configured: options.table,
     tables: dynamo.tables,
     workflowId: options.workflowId ?? null,
-    where: async () => `the sandbox, region ${region}`,
+    where: () => Promise.resolve(`the sandbox, region ${region}`),
     onNote: options.onNote,
     open: (name) => dynamo.open(name),
   });

@@ -145,7 +145,7 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
         cause: e,
       });
     }
-    return { catalog, client, release, tables: dynamoTables(client), open: (name: string) => dynamoCatalog(client, name, { pollMs: 20, where: async () => `the sandbox, region ${region}` }) };
+    return { catalog, client, release, tables: dynamoTables(client), open: (name: string) => dynamoCatalog(client, name, { pollMs: 20, where: () => Promise.resolve(`the sandbox, region ${region}`) }) };
   }
 
   const ready = () => (started ??= start().catch((e: unknown) => {

@@ -78,7 +78,7 @@ export interface DynamoCatalogOptions {
 }
 
 /** Tells the user which table is missing, where, and how to create or choose one. */
-export async function missingTableError(tableName: string, where: string, cause?: unknown): Promise<PawError> {
+export function missingTableError(tableName: string, where: string, cause?: unknown): PawError {
   return new PawError(`the catalog table ${tableName} does not exist in ${where}`, {
     hint:
       'record an AMI to create it (paw-tui record <step> --ami <id>, asks first), or choose the team\'s table: ' +
@@ -91,13 +91,13 @@ export async function missingTableError(tableName: string, where: string, cause?
 /** The catalog of SPEC §4 in a DynamoDB table, through lib-dynamodb's document client. */
 export function dynamoCatalog(client: DynamoDBClient, tableName: string, options: DynamoCatalogOptions = {}): Catalog {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const where = options.where ?? (async () => 'this account and region');
+  const where = options.where ?? (() => Promise.resolve('this account and region'));
   // An item call on a table that does not exist says which table, where, and what to do.
   const call = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await awsCall(`dynamodb:${action}`, fn);
     } catch (e) {
-      if (action !== 'DescribeTable' && action !== 'CreateTable' && isNotFound(e)) throw await missingTableError(tableName, await where(), e);
+      if (action !== 'DescribeTable' && action !== 'CreateTable' && isNotFound(e)) throw missingTableError(tableName, await where(), e);
       throw e;
     }
   };

@@ -60,12 +60,12 @@ function rememberCredentials(config: unknown): void {
 }
 
 /** The cloud of SPEC §4 over the AWS SDK v3. Opening it loads no SDK client; each is made at its first use. */
-export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
+export function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   const region = resolveRegion({ explicit: options.region, profile: options.profile });
   if (!region) {
-    throw new PawError('no AWS region is set', {
+    return Promise.reject(new PawError('no AWS region is set', {
       hint: `set region_name in workflow_param.json, pass --region, export AWS_REGION, or give the profile a region in ${awsConfigFile()}`,
-    });
+    }));
   }
   const config: ClientConfig = { region, logger: silentLogger, ...retryConfig() };
   if (options.credentials) {
@@ -185,7 +185,7 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   const conflict = credentialsConflict({ profile: options.profile, credentials: options.credentials });
   if (conflict) options.onNote?.(conflict);
 
-  return {
+  return Promise.resolve({
     kind: 'aws',
     region,
     profile: options.credentials ? null : (options.profile ?? process.env.AWS_PROFILE ?? null),
@@ -204,5 +204,5 @@ export async function openAwsCloud(options: CloudOptions): Promise<Cloud> {
       for (const c of clients.splice(0)) c.destroy();
       return Promise.resolve();
     },
-  };
+  });
 }
