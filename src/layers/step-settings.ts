@@ -22,7 +22,8 @@ export interface Distribution {
 }
 
 function listOf(step: Step, key: string, valid: RegExp, example: string): string[] {
-  const items = (step.param.metadata[key] ?? '').split(/[\s,]+/).filter(Boolean);
+  const raw = step.param.metadata[key] ?? '';
+  const items = (typeof raw === 'string' ? raw : JSON.stringify(raw)).split(/[\s,]+/).filter(Boolean);
   const bad = items.find((i) => !valid.test(i));
   if (bad) throw new PawError(`"metadata.${key}" in ${step.paramPath}: "${bad}" is not valid`, { hint: `a comma-separated list, e.g. "${example}"` });
   return [...new Set(items)];
