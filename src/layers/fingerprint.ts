@@ -103,7 +103,9 @@ async function renderForFingerprint(
 ): Promise<{ rendered: Record<string, string>; read: Set<string> }> {
   const read = new Set<string>();
   if ((await stepTemplates(step)).length === 0) return { rendered: {}, read };
-  const versionless: Workflow = { ...workflow, param: { ...workflow.param, workflow_id: VERSION_LABEL } };
+  // The templates see the params as loaded (`raw`), so the label replaces the id there too.
+  const param = { ...workflow.param, workflow_id: VERSION_LABEL, raw: { ...workflow.param.raw, workflow_id: VERSION_LABEL } };
+  const versionless: Workflow = { ...workflow, param };
   const context = builderContext(versionless, step, { sourceAmiId: source.id, sourceAmiName: source.name, region });
   context.workspace = { name: '(workspace)', dir_root: '(workspace)' };
   context.workflow_param = (context.workflow_param as PyDict).observed((key) => read.add(key));
