@@ -153,16 +153,27 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     throw e;
   }));
 
+  /** Calls still running: closing waits for them, so the store never closes under a scan. */
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(call: () => Promise<T>): Promise<T> => {
+    const p = call();
+    const settled = p.then(() => undefined, () => undefined);
+    pending.add(settled);
+    void settled.then(() => pending.delete(settled));
+    return p;
+  };
+  const viaCatalog = <T>(call: (c: Catalog) => Promise<T>): Promise<T> => track(async () => call((await ready()).catalog));
+
   const catalog: Catalog = {
     tableName,
-    tableExists: async () => (await ready()).catalog.tableExists(),
-    createTable: async () => (await ready()).catalog.createTable(),
-    put: async (item) => (await ready()).catalog.put(item),
-    get: async (workflowId, stepId) => (await ready()).catalog.get(workflowId, stepId),
-    listWorkflow: async (workflowId) => (await ready()).catalog.listWorkflow(workflowId),
-    listStepVersions: async (stepId) => (await ready()).catalog.listStepVersions(stepId),
-    listAll: async () => (await ready()).catalog.listAll(),
-    delete: async (workflowId, stepId) => (await ready()).catalog.delete(workflowId, stepId),
+    tableExists: () => viaCatalog((c) => c.tableExists()),
+    createTable: () => viaCatalog((c) => c.createTable()),
+    put: (item) => viaCatalog((c) => c.put(item)),
+    get: (workflowId, stepId) => viaCatalog((c) => c.get(workflowId, stepId)),
+    listWorkflow: (workflowId) => viaCatalog((c) => c.listWorkflow(workflowId)),
+    listStepVersions: (stepId) => viaCatalog((c) => c.listStepVersions(stepId)),
+    listAll: () => viaCatalog((c) => c.listAll()),
+    delete: (workflowId, stepId) => viaCatalog((c) => c.delete(workflowId, stepId)),
   };
 
   const leasesOf = async () => {
@@ -171,9 +182,9 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     return dynamoLeases(client, tableName);
   };
   const leases: Leases = {
-    acquire: async (...args) => (await leasesOf()).acquire(...args),
-    renew: async (...args) => (await leasesOf()).renew(...args),
-    release: async (...args) => (await leasesOf()).release(...args),
+    acquire: (...args) => track(async () => (await leasesOf()).acquire(...args)),
+    renew: (...args) => track(async () => (await leasesOf()).renew(...args)),
+    release: (...args) => track(async () => (await leasesOf()).release(...args)),
   };
   const tables: CatalogTables = {
     list: async () => (await ready()).tables.list(),
@@ -189,7 +200,10 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     endpoint: () => url,
     async stop() {
       if (!started) return;
-      const current = started;
+      // Calls in flight finish first (bounded: a stuck one never holds the exit).
+      await settleWithin([...pending], STOP_WAIT_MS);
+      const current = started as typeof started | null;
+      if (current === null) return;
       started = null;
       url = null;
       let running;
@@ -202,6 +216,19 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
       await running.release();
     },
   };
+}
+
+/** How long closing waits for catalog calls still running. */
+const STOP_WAIT_MS = 3000;
+
+async function settleWithin(calls: Promise<unknown>[], ms: number): Promise<void> {
+  if (calls.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(calls),
+    new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); }),
+  ]);
+  clearTimeout(timer);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -80,4 +80,31 @@ describe('sandbox catalog (dynalite)', () => {
       other.kill();
     }
   });
+
+  it('closes only once the scans and queries still running have finished, with no stray error', async () => {
+    const dir = await workflowDir();
+    const seeded = await openCloud(dir);
+    for (let n = 1; n <= 20; n += 1) await seeded.catalog.put(item(`step${n}`, `ami-0ddddddddddddd${String(n).padStart(3, '0')}`, '2024-06-13T12:00:00.000000+0000'));
+    await seeded.close();
+
+    const strays: unknown[] = [];
+    const onStray = (e: unknown) => strays.push(e);
+    process.on('unhandledRejection', onStray);
+    process.on('uncaughtException', onStray);
+    try {
+      const cloud = await openCloud(dir);
+      // Started and not awaited, as a screen's load is when the user quits.
+      const scans = [cloud.catalog.listAll(), cloud.catalog.listWorkflow('paw-test'), cloud.catalog.listStepVersions('step3')];
+      await cloud.close();
+      const results = await Promise.allSettled(scans);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      expect((results[0] as PromiseFulfilledResult<CatalogItem[]>).value).toHaveLength(20);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(strays).toEqual([]);
+      expect(existsSync(path.join(dir, '.paw', 'sandbox', 'dynamodb.json'))).toBe(false);
+    } finally {
+      process.off('unhandledRejection', onStray);
+      process.off('uncaughtException', onStray);
+    }
+  });
 });
