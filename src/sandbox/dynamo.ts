@@ -162,19 +162,22 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     void settled.then(() => pending.delete(settled));
     return p;
   };
-  const viaCatalog = <T>(call: (c: Catalog) => Promise<T>): Promise<T> => track(async () => call((await ready()).catalog));
-
-  const catalog: Catalog = {
-    tableName,
-    tableExists: () => viaCatalog((c) => c.tableExists()),
-    createTable: () => viaCatalog((c) => c.createTable()),
-    put: (item) => viaCatalog((c) => c.put(item)),
-    get: (workflowId, stepId) => viaCatalog((c) => c.get(workflowId, stepId)),
-    listWorkflow: (workflowId) => viaCatalog((c) => c.listWorkflow(workflowId)),
-    listStepVersions: (stepId) => viaCatalog((c) => c.listStepVersions(stepId)),
-    listAll: () => viaCatalog((c) => c.listAll()),
-    delete: (workflowId, stepId) => viaCatalog((c) => c.delete(workflowId, stepId)),
+  /** A catalog whose every call is tracked; `inner` gives the adapter once the server runs. */
+  const trackedCatalog = (name: string, inner: () => Promise<Catalog>): Catalog => {
+    const via = <T>(call: (c: Catalog) => Promise<T>): Promise<T> => track(async () => call(await inner()));
+    return {
+      tableName: name,
+      tableExists: () => via((c) => c.tableExists()),
+      createTable: () => via((c) => c.createTable()),
+      put: (item) => via((c) => c.put(item)),
+      get: (workflowId, stepId) => via((c) => c.get(workflowId, stepId)),
+      listWorkflow: (workflowId) => via((c) => c.listWorkflow(workflowId)),
+      listStepVersions: (stepId) => via((c) => c.listStepVersions(stepId)),
+      listAll: () => via((c) => c.listAll()),
+      delete: (workflowId, stepId) => via((c) => c.delete(workflowId, stepId)),
+    };
   };
+  const catalog = trackedCatalog(tableName, async () => (await ready()).catalog);
 
   const leasesOf = async () => {
     const { client } = await ready();
@@ -187,21 +190,21 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     release: (...args) => track(async () => (await leasesOf()).release(...args)),
   };
   const tables: CatalogTables = {
-    list: async () => (await ready()).tables.list(),
-    describe: async (name) => (await ready()).tables.describe(name),
-    holdsWorkflow: async (name, workflowId) => (await ready()).tables.holdsWorkflow(name, workflowId),
+    list: () => track(async () => (await ready()).tables.list()),
+    describe: (name) => track(async () => (await ready()).tables.describe(name)),
+    holdsWorkflow: (name, workflowId) => track(async () => (await ready()).tables.holdsWorkflow(name, workflowId)),
   };
 
   return {
     catalog,
     leases,
     tables,
-    open: async (name) => (name === tableName ? catalog : (await ready()).open(name)),
+    open: (name) => Promise.resolve(name === tableName ? catalog : trackedCatalog(name, async () => (await ready()).open(name))),
     endpoint: () => url,
     async stop() {
       if (!started) return;
       // Calls in flight finish first (bounded: a stuck one never holds the exit).
-      await settleWithin([...pending], STOP_WAIT_MS);
+      await settleWithin(pending, STOP_WAIT_MS);
       const current = started as typeof started | null;
       if (current === null) return;
       started = null;
@@ -221,14 +224,19 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
 /** How long closing waits for catalog calls still running. */
 const STOP_WAIT_MS = 3000;
 
-async function settleWithin(calls: Promise<unknown>[], ms: number): Promise<void> {
-  if (calls.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.all(calls),
-    new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); }),
-  ]);
-  clearTimeout(timer);
+/** Waits until no call is pending (one call's follow-up counts too), or `ms` have passed. */
+async function settleWithin(pending: Set<Promise<unknown>>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (pending.size > 0 && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...pending]),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, deadline - Date.now()); }),
+    ]);
+    clearTimeout(timer);
+    // A caller may chain its next call on the one that just settled.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 function closeServer(server: Server): Promise<void> {
