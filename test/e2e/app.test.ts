@@ -97,7 +97,7 @@ describe.skipIf(skip)('paw-tui --sandbox, driven by keys in tmux', () => {
     expect(built).not.toBe(early);
     const amiId = /✔ built (ami-[0-9a-f]+)/.exec(built)![1]!;
     await s.key('Escape');
-    await s.waitFor(new RegExp(`root AMI → base\\s+✔ built ${amiId}`));
+    await s.waitFor(new RegExp(`root AMI → base\\s+● up to date ${amiId}`));
 
     // AMI browser: delete the new AMI with the typed confirmation.
     await s.key('i');

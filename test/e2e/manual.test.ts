@@ -195,7 +195,7 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
 
     // Home shows the step built with that image.
     await s.key('Escape');
-    await s.waitFor(new RegExp(`app → hardening\\s+✔ built ${imageId}`));
+    await s.waitFor(new RegExp(`app → hardening\\s+● up to date ${imageId}`));
     await s.key('q');
     await s.waitFor('paw-tui exited with 0');
 
