@@ -30,10 +30,10 @@ export const paramsCases: FaultCase[] = [
       }),
   },
   {
-    name: 'is_default_vpc written as a JSON boolean is refused (the library wants the string)',
+    name: 'is_default_vpc that is neither true nor false is refused, naming the key',
     run: () =>
       stepsFails(async (dir) => {
-        await editFile(path.join(dir, 'workflow_param.json'), (t) => t.replace(/("is_default_vpc"\s*:\s*)"(true|false)"/, '$1$2'));
+        await editFile(path.join(dir, 'workflow_param.json'), (t) => t.replace(/("is_default_vpc"\s*:\s*)"(true|false)"/, '$1"maybe"'));
         return /workflow_param\.json.*is_default_vpc/;
       }),
   },
