@@ -67,7 +67,23 @@ export async function runApp(opts: AppOptions): Promise<number> {
   process.on('unhandledRejection', onStray);
   process.on('uncaughtException', onStray);
   const builds = new BuildJobs();
-  process.stdout.write(ENTER_ALT_SCREEN);
+  // A terminal that closed under the app (a dropped ssh session, a killed tmux) fails every write
+  // with EIO: from then on there is nothing to draw on, and nothing to restore.
+  let terminalGone = false;
+  const onStdoutError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EIO' || e.code === 'EPIPE') terminalGone = true;
+    else report.show(e);
+  };
+  process.stdout.on('error', onStdoutError);
+  const write = (text: string) => {
+    if (terminalGone) return;
+    try {
+      process.stdout.write(text);
+    } catch {
+      terminalGone = true;
+    }
+  };
+  write(ENTER_ALT_SCREEN);
   // Ctrl-C is an action inside the app (raw mode). A signal from outside ends it as a confirmed
   // Ctrl-C would: running builds are interrupted and cleaned up, then the terminal is restored.
   let signalled: NodeJS.Signals | null = null;
@@ -103,17 +119,24 @@ export async function runApp(opts: AppOptions): Promise<number> {
     process.off('unhandledRejection', onStray);
     process.off('uncaughtException', onStray);
     instance.cleanup();
-    process.stdout.write(LEAVE_ALT_SCREEN);
+    write(LEAVE_ALT_SCREEN);
     // What became of each build, with the last lines of Packer (its clean-up), on the main screen.
     for (const job of builds.list()) {
       const state = job.session?.state;
       if (!state || !(signalled || state.status === 'interrupted')) continue;
       const tail = job.session?.terminal ? lastLines(job.session.terminal, 10) : [];
-      process.stdout.write(`paw-tui: build of ${job.stepId}: ${state.error ?? state.status}\n${tail.map((l) => `  ${l}\n`).join('')}`);
+      write(`paw-tui: build of ${job.stepId}: ${state.error ?? state.status}\n${tail.map((l) => `  ${l}\n`).join('')}`);
     }
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
     builds.dispose();
     await (cloud as Cloud | null)?.close().catch(() => undefined);
+    process.stdout.off('error', onStdoutError);
+  }
+  // Hung up: end as the signal would, once everything above is cleaned up. An exit by code would
+  // have Node put a terminal that is gone back into its first mode, which aborts the process.
+  if (signalled === 'SIGHUP') {
+    process.removeAllListeners('SIGHUP');
+    process.kill(process.pid, 'SIGHUP');
   }
   return code;
 }

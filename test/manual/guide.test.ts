@@ -159,8 +159,10 @@ describe('reconciling the journal with EC2 on open', () => {
     await guide.perform('wait-stopped');
     await guide.perform('create-image');
     const failedId = guide.view.journal.imageId!;
+    // Failed by now, as EC2 would list it (not still pending while it fails).
     await editSandbox(dir, (s) => {
       s.images[failedId]!.state = 'failed';
+      s.images[failedId]!.settlesAt = new Date(Date.now() - 1000).toISOString();
     });
     const reopened = await openManualGuide(cloud, workflow, step);
     expect(reopened.view.state).toBe('create-image');
