@@ -1,8 +1,9 @@
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { pawPath } from '../paths.js';
 import { writePrivateFileAtomic } from '../workflow/atomic.js';
+import { makePawDir } from '../paw-dir.js';
 
 /**
  * `.paw/deletions/<ami id>.json`: written before an AMI is deregistered, so a deletion that
@@ -41,6 +42,6 @@ export async function readDeletion(workflowDir: string, amiId: string): Promise<
 
 export async function writeDeletion(workflowDir: string, entry: DeletionEntry): Promise<void> {
   const file = entryFile(workflowDir, entry.ami_id);
-  await mkdir(path.dirname(file), { recursive: true });
+  await makePawDir(path.dirname(file));
   await writePrivateFileAtomic(file, JSON.stringify(entry, null, 2) + '\n');
 }

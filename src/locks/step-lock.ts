@@ -1,10 +1,11 @@
-import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Cloud, LockHolder } from '../aws/ports.js';
 import { PawError } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { currentProcess, processAlive } from './process.js';
+import { makePawDir } from '../paw-dir.js';
 
 /**
  * One build or manual run of a step at a time (issue: two builds in one second shared a run and
@@ -71,7 +72,7 @@ function deadHere(h: LockHolder, host: string): boolean {
 }
 
 async function takeFile(file: string, me: LockHolder, steal: boolean, step: Step): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makePawDir(path.dirname(file));
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(file, JSON.stringify(me, null, 2) + '\n', { flag: 'wx', mode: 0o600 });

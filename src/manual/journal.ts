@@ -1,10 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { PawError } from '../errors.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step } from '../workflow/types.js';
 import { MANUAL_STATES, type ManualState } from './machine.js';
+import { makePawDir } from '../paw-dir.js';
 
 /**
  * `<step dir>/.paw/manual.json`: the manual path's memory. Every change is one atomic write, so
@@ -111,7 +112,7 @@ export async function readJournal(step: Step): Promise<ManualJournal | null> {
 
 export async function writeJournal(step: Step, journal: ManualJournal): Promise<void> {
   const file = journalPath(step);
-  await mkdir(path.dirname(file), { recursive: true });
+  await makePawDir(path.dirname(file));
   await writeFileAtomic(file, JSON.stringify(journal, null, 2) + '\n');
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+
 import path from 'node:path';
 import type { Cloud, LaunchInput } from '../aws/ports.js';
 import { sourceAmi } from '../aws/source.js';
@@ -13,6 +13,7 @@ import { newRunId } from '../packer/runs.js';
 import type { ManualJournal } from './journal.js';
 
 import { DEFAULT_INSTANCE_TYPE } from '../constants.js';
+import { makePawDir } from '../paw-dir.js';
 
 export { DEFAULT_INSTANCE_TYPE };
 
@@ -157,7 +158,7 @@ export async function chooseKeyPair(
     }
     throw e;
   }
-  await mkdir(path.dirname(pemPath), { recursive: true });
+  await makePawDir(path.dirname(pemPath));
   await writeFileAtomic(pemPath, material.endsWith('\n') ? material : material + '\n', 0o600);
   return { keyName, pemPath, created: true };
 }

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+
 import path from 'node:path';
 import type { Cloud } from '../aws/ports.js';
 import type { TableConsent } from '../aws/record.js';
@@ -13,6 +13,7 @@ import { lockStep, type StepLock } from '../locks/step-lock.js';
 import { startPackerRun, type PackerRun } from './run.js';
 import { newRunId, runCloudName } from './runs.js';
 import type { BuildSession, BuildState, OnError, PackerBinary, PreflightCheck } from './types.js';
+import { makePawDir } from '../paw-dir.js';
 
 export interface StartBuildOptions {
   cloud: Cloud;
@@ -120,7 +121,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       note('dry run: rendered, validated; nothing was built and nothing was written to AWS');
       return;
     }
-    await mkdir(path.join(step.dir, '.paw'), { recursive: true });
+    await makePawDir(path.join(step.dir, '.paw'));
     // The inputs as they are when the build starts: an edit made during the build is a change.
     const { stepFingerprint } = await import('../layers/fingerprint.js');
     const fingerprint = await stepFingerprint(workflow, step, found.source!, options.cloud.region);

@@ -1,10 +1,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { pawPath } from '../paths.js';
 import { PRIVATE_FILE_MODE } from '../workflow/atomic.js';
 import { LineSplitter } from './lines.js';
 import { redactSecrets } from './redact.js';
+import { makePawDir } from '../paw-dir.js';
 
 /** `20260613T120000Z`: sorts by time, safe in a file name on every system. */
 export function fileTimestamp(date: Date): string {
@@ -59,7 +60,7 @@ export class RunLog {
   onError?: (e: Error) => void;
 
   static async open(file: string, header?: string): Promise<RunLog> {
-    await mkdir(path.dirname(file), { recursive: true });
+    await makePawDir(path.dirname(file));
     const log = new RunLog(file);
     // An older log of the same name may have been made readable by others.
     const opened = await new Promise<boolean>((resolve) => {

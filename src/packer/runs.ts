@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { processAlive } from '../locks/process.js';
 import { fileTimestamp } from './log.js';
+import { makePawDir } from '../paw-dir.js';
 
 /**
  * The runs journal (SPEC §3): one file per build, written before Packer starts and again as
@@ -114,7 +115,7 @@ export class RunJournal {
 
   /** Writes the first record, with its reserved room; resolves once it is on disk. */
   static async create(stepDir: string, record: Omit<RunRecord, 'updatedAt'>): Promise<RunJournal> {
-    await mkdir(runsDir(stepDir), { recursive: true });
+    await makePawDir(runsDir(stepDir));
     const journal = new RunJournal(runFile(stepDir, record.runId), { ...record, updatedAt: new Date().toISOString() });
     await writeFileAtomic(journal.file, padded(journal.text()), 0o600);
     return journal;

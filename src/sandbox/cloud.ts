@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog, Cloud, CloudOptions } from '../aws/ports.js';
 import { resolvingCatalog } from '../aws/table.js';
@@ -12,6 +11,7 @@ import { sandboxInstances } from './instances.js';
 import { ensureNetwork, readWorkflowNames } from './seed.js';
 import { sandboxIdentity, sandboxIncidents, sandboxParameterStore, sandboxParameters } from './ssm.js';
 import { SandboxStore, sandboxStatePath } from './state.js';
+import { makePawDir } from '../paw-dir.js';
 
 /** The simulated packer, built next to the CLI (dist/fake-packer.js, executable). */
 export function fakePackerPath(): string {
@@ -26,7 +26,7 @@ export function fakePackerPath(): string {
 export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
   const region = options.region || 'us-east-1';
   const stateFile = sandboxStatePath(options.workflowDir);
-  await mkdir(path.dirname(stateFile), { recursive: true });
+  await makePawDir(path.dirname(stateFile));
   const store = new SandboxStore(stateFile);
   const { network } = await readWorkflowNames(options.workflowDir);
   const state = await store.read();

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { retryConfig } from '../aws/retry.js';
 import { PawError } from '../errors.js';
 import { processAlive } from '../locks/process.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
+import { makePawDir } from '../paw-dir.js';
 
 /**
  * The sandbox's catalog: the real DynamoDB API served by dynalite on 127.0.0.1, its data kept on
@@ -119,7 +120,7 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
   let url: string | null = null;
 
   async function start() {
-    await mkdir(dataDir, { recursive: true });
+    await makePawDir(dataDir);
     const { port, release } = await acquirePort(dataDir, endpointFile);
     url = `http://127.0.0.1:${port}`;
     const [{ DynamoDBClient }, { dynamoCatalog, dynamoTables }] = await Promise.all([

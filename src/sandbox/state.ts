@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { PawError } from '../errors.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import { seedState } from './seed.js';
+import { makePawDir } from '../paw-dir.js';
 
 /**
  * The sandbox's EC2 and SSM, as one JSON file under `<workflowDir>/.paw/sandbox/`. Several
@@ -155,7 +156,7 @@ export class SandboxStore {
   /** Opens (and on first use seeds) the state of a workflow's sandbox. */
   static async open(file: string): Promise<SandboxStore> {
     const store = new SandboxStore(file);
-    await mkdir(path.dirname(file), { recursive: true });
+    await makePawDir(path.dirname(file));
     await store.update(() => undefined);
     return store;
   }

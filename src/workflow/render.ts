@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { PawError } from '../errors.js';
@@ -11,6 +11,7 @@ import { displayPath } from './jsonc.js';
 import { checkOutputAmiName, outputAmiName } from './names.js';
 import { lintError, lintTemplate } from './template-lint.js';
 import type { Step, Workflow } from './types.js';
+import { makePawDir } from '../paw-dir.js';
 
 export interface RenderContext {
   sourceAmiId: string;
@@ -224,7 +225,7 @@ export async function renderStep(workflow: Workflow, step: Step, ctx: RenderCont
     });
   }
   for (const name of previous) await rm(path.join(step.dir, name), { force: true });
-  await mkdir(path.join(step.dir, '.paw'), { recursive: true });
+  await makePawDir(path.join(step.dir, '.paw'));
   // The record is written first: if a crash follows, the next render still knows these files.
   const files = [...rendered.keys()];
   await writeFileAtomic(path.join(step.dir, RECORD), JSON.stringify({ files }, null, 2) + '\n');

@@ -36,7 +36,7 @@ describe('the manual journal', () => {
       { at: '2026-01-01T00:00:05.000Z', from: 'launch', to: 'running', event: 'instance i-123 launched' },
     ]);
     expect(await readJournal(step)).toEqual(j);
-    expect(await readdir(path.join(step.dir, '.paw'))).toEqual(['manual.json']);
+    expect(await readdir(path.join(step.dir, '.paw'))).toEqual(['.gitignore', 'manual.json']);
   });
 
   it('names the file and the field when the journal is damaged', async () => {
