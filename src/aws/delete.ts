@@ -6,6 +6,7 @@ import { isNotFound } from './errors.js';
 import type { AmiImage, CatalogItem, Cloud, ImageReference } from './ports.js';
 import { mapBounded, mapBoundedOrThrow } from './pool.js';
 import { copiesOf } from './copies.js';
+import { parametersHolding, publishedTo, settingsParameters, withParameters } from './published.js';
 
 /** What deleting one AMI takes with it, and what stops it (SPEC §4). */
 export interface AmiDeletion {
@@ -121,14 +122,22 @@ export async function planDeletion(
     for (const [snapshot, users] of await cloud.images.snapshotUsers(chunk, '')) snapshotUsers.set(snapshot, users);
   }
 
+  // The parameters paw-tui publishes to, asked once for the plan (more below for what items name).
+  const settingsNames = settingsParameters(workflow);
+  const holding = await parametersHolding(cloud, settingsNames);
+
   const amis = await mapBoundedOrThrow([...deleting], concurrency, async (id) => {
     const image = byId.get(id)!;
     const alreadyDeregistered = gone.has(id);
-    const [instances, references, items] = await Promise.all([
+    const [instances, described, items] = await Promise.all([
       alreadyDeregistered ? [] : cloud.images.instancesUsing(id),
       alreadyDeregistered ? [] : cloud.images.references(id),
       hasTable ? recordsOf(cloud, image, workflowItems) : [],
     ]);
+    const itemNames = items.flatMap(publishedTo).filter((n) => !settingsNames.includes(n));
+    const holdingHere = itemNames.length && !alreadyDeregistered ? await parametersHolding(cloud, itemNames) : new Map<string, string[]>();
+    const parameters = alreadyDeregistered ? [] : [...(holding.get(id) ?? []), ...(holdingHere.get(id) ?? [])];
+    const references = withParameters(described, parameters, cloud.region, account);
     const journaledItems = (journaled.get(id)?.catalog_items ?? []).filter((j) => hasTable && !items.some((i) => i.workflow_id === j.workflow_id && i.step_id === j.step_id));
     const snapshots: string[] = [];
     const keptSnapshots: { id: string; usedBy: string[] }[] = [];

@@ -176,6 +176,8 @@ export interface CatalogItem {
   carried_from?: string;
   /** JSON text: the copies of the AMI in other regions, `[{"region": …, "ami_id": …}]`. */
   copies?: string;
+  /** JSON text: the SSM parameters `publish` wrote this AMI id to, `["/golden/app/ami-id"]`. */
+  published_to?: string;
 }
 
 export interface Catalog {

@@ -1,4 +1,5 @@
 import { inUse, planDeletion, type DeletionPlan } from '../aws/delete.js';
+import { parametersHolding, publishedTo } from '../aws/published.js';
 import type { CatalogItem, Cloud } from '../aws/ports.js';
 import { UsageError } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
@@ -72,13 +73,9 @@ function distinctVersions(items: CatalogItem[], now: number): Omit<PruneVersion,
   return [...byAmi.values()];
 }
 
-/** The AMI ids the steps' parameters hold now: AMI id → parameter names. */
-async function publishedAmis(cloud: Cloud, workflow: Workflow): Promise<Map<string, string[]>> {
-  const names = workflow.steps.flatMap((s) => publishParameterOf(s) ?? []);
-  const out = new Map<string, string[]>();
-  if (names.length === 0) return out;
-  for (const p of await cloud.parameterStore.get([...new Set(names)])) out.set(p.value, [...(out.get(p.value) ?? []), p.name]);
-  return out;
+/** The AMI ids the steps' parameters, and those `publish` wrote to, hold now: AMI id → parameter names. */
+async function publishedAmis(cloud: Cloud, workflow: Workflow, items: CatalogItem[]): Promise<Map<string, string[]>> {
+  return parametersHolding(cloud, [...workflow.steps.flatMap((s) => publishParameterOf(s) ?? []), ...items.flatMap(publishedTo)]);
 }
 
 /** Reads only: what pruning would remove and why the rest stays. */
@@ -86,10 +83,12 @@ export async function planPrune(cloud: Cloud, workflow: Workflow, options: Prune
   if (!Number.isInteger(options.keep) || options.keep < 1) throw new UsageError(`--keep must be 1 or more (the newest AMI of a step is always kept), not ${options.keep}`);
   const now = (options.now ?? new Date()).getTime();
   if (!(await cloud.catalog.tableExists())) return { steps: [], amiIds: [], deletion: null };
-  const published = await publishedAmis(cloud, workflow);
+  const versionsOf = new Map<string, CatalogItem[]>();
+  for (const step of workflow.steps) versionsOf.set(step.id, await cloud.catalog.listStepVersions(step.id));
+  const published = await publishedAmis(cloud, workflow, [...versionsOf.values()].flat());
   const steps: PrunePlan['steps'] = [];
   for (const step of workflow.steps) {
-    const items = await cloud.catalog.listStepVersions(step.id);
+    const items = versionsOf.get(step.id)!;
     const versions: PruneVersion[] = distinctVersions(items, now).map((v, i) => {
       const keep = (reason: KeepReason, detail?: string): PruneVersion => ({ ...v, action: 'keep', reason, ...(detail ? { detail } : {}) });
       if (i === 0) return keep('newest');

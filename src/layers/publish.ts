@@ -1,3 +1,4 @@
+import { publishedTo } from '../aws/published.js';
 import { describeAmi } from '../aws/record.js';
 import type { Cloud } from '../aws/ports.js';
 import { PawError } from '../errors.js';
@@ -39,14 +40,29 @@ function parameterTags(workflow: Workflow, step: Step): Record<string, string> {
 
 /** Writes the plan's AMI id to the parameter (nothing when it already holds it). */
 export async function executePublish(cloud: Cloud, workflow: Workflow, step: Step, plan: PublishPlan): Promise<PublishResult> {
-  if (plan.previous === plan.ami_id) return { ...plan, version: null };
-  const version = await cloud.parameterStore.putImageId({
-    name: plan.parameter,
-    amiId: plan.ami_id,
-    description: `${plan.ami_name} (paw-tui, step ${step.id})`.slice(0, 1024),
-    tags: parameterTags(workflow, step),
-  });
+  const version =
+    plan.previous === plan.ami_id
+      ? null
+      : await cloud.parameterStore.putImageId({
+          name: plan.parameter,
+          amiId: plan.ami_id,
+          description: `${plan.ami_name} (paw-tui, step ${step.id})`.slice(0, 1024),
+          tags: parameterTags(workflow, step),
+        });
+  await notePublished(cloud, workflow, step, plan);
   return { ...plan, version };
+}
+
+/**
+ * Lists the parameter on the AMI's catalog item (`published_to`), so deleting or pruning the
+ * AMI later knows to look at it even when DescribeImageReferences cannot answer.
+ */
+async function notePublished(cloud: Cloud, workflow: Workflow, step: Step, plan: PublishPlan): Promise<void> {
+  const item = await cloud.catalog.get(workflow.param.workflow_id, step.id);
+  if (item?.ami_id !== plan.ami_id) return;
+  const names = publishedTo(item);
+  if (names.includes(plan.parameter)) return;
+  await cloud.catalog.put({ ...item, published_to: JSON.stringify([...names, plan.parameter]) });
 }
 
 /** One line for the user. */

@@ -1,5 +1,6 @@
 import type { AmiImage, ImageReference, Images } from '../aws/ports.js';
 import { sandboxCall, sandboxError } from './faults.js';
+import { parameterArn } from '../aws/published.js';
 import { newId } from './ids.js';
 import { settleTime, visibleImageState, visibleInstanceState, type ImageRecord, type SandboxState, type SandboxStore } from './state.js';
 
@@ -247,7 +248,13 @@ export function sandboxImages(store: SandboxStore, home: string, region = home):
       sandboxCall('ec2', 'DescribeImageReferences', async (): Promise<ImageReference[]> => {
         const s = await read();
         if (!imageHere(s, imageId)) throw imageNotFound(imageId);
-        return (s.references[imageId] ?? []).map((r) => ({ ...r }));
+        // The account's own aws:ec2:image parameters live in the home region, as SSM keeps them.
+        const parameters = copyRegion
+          ? []
+          : Object.entries(s.ownParameters ?? {})
+              .filter(([, p]) => p.dataType === 'aws:ec2:image' && p.value === imageId)
+              .map(([name]) => ({ resourceType: 'ssm:Parameter', arn: parameterArn(home, s.account, name) }));
+        return [...(s.references[imageId] ?? []).map((r) => ({ ...r })), ...parameters];
       }),
 
     snapshotUsers: (snapshotIds, exceptImageId) =>

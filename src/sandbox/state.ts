@@ -104,7 +104,10 @@ const stateSchema = z.object({
   ownParameters: z
     .record(z.string(), z.object({ value: z.string(), dataType: z.string(), version: z.number(), description: z.string(), lastModified: z.string(), tags }))
     .optional(),
-  /** What DescribeImageReferences answers for an image (none unless a test puts some here). */
+  /**
+   * What DescribeImageReferences answers for an image besides the account's own aws:ec2:image
+   * parameters, which it finds by itself (launch templates and the like a test puts here).
+   */
   references: z.record(z.string(), z.array(z.object({ resourceType: z.string(), arn: z.string() }))),
   incidents: z.array(
     z.object({ arn: z.string(), responsePlanArn: z.string(), title: z.string(), impact: z.number(), summary: z.string(), startedAt: z.string() }),

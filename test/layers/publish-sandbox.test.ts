@@ -66,6 +66,14 @@ describe('publish in the sandbox', () => {
     expect(overwritten.code, overwritten.stderr).toBe(0);
     expect(overwritten.stdout).toMatch(new RegExp(`^published ${app} \\(\\S+/paw-example/app\\) to /golden/base/ami-id \\(version 2, was ${base}\\)\n$`));
     expect(ownParameters()['/golden/base/ami-id']).toMatchObject({ value: app, version: 2, tags: { 'paw:step_id': 'app' } });
+
+    // Deleting an AMI a published parameter holds is refused, naming the parameters.
+    const deleted = await run('--yes', 'amis', 'delete', app);
+    expect(deleted.code).toBe(1);
+    expect(deleted.stderr).toMatch(
+      new RegExp(`^paw-tui: AMI ${app} is in use by ssm:Parameter arn:aws:ssm:us-east-1:\\d{12}:parameter/golden/base/ami-id, ssm:Parameter arn:aws:ssm:us-east-1:\\d{12}:parameter/golden/app/ami-id — `),
+    );
+    expect((await run('--json', 'amis', 'show', app)).code).toBe(0);
   });
 
   it('says what to do when there is no parameter or nothing recorded', async () => {

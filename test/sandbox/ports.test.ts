@@ -144,6 +144,15 @@ describe('sandbox instances and images', () => {
     expect(await cloud.images.references(ROOT_AMI_ID)).toEqual([
       { resourceType: 'ec2:LaunchTemplate', arn: 'arn:aws:ec2:us-east-1:123456789012:launch-template/lt-1' },
     ]);
+    // A parameter of the account that holds the AMI id is a reference, as EC2 reports it.
+    await cloud.parameterStore.putImageId({ name: '/golden/root', amiId: ROOT_AMI_ID, description: 'pinned', tags: {} });
+    await cloud.parameterStore.putImageId({ name: 'flat-name', amiId: ROOT_AMI_ID, description: 'pinned', tags: {} });
+    const { account } = await cloud.identity.whoAmI();
+    expect(await cloud.images.references(ROOT_AMI_ID)).toEqual([
+      { resourceType: 'ec2:LaunchTemplate', arn: 'arn:aws:ec2:us-east-1:123456789012:launch-template/lt-1' },
+      { resourceType: 'ssm:Parameter', arn: `arn:aws:ssm:${cloud.region}:${account}:parameter/golden/root` },
+      { resourceType: 'ssm:Parameter', arn: `arn:aws:ssm:${cloud.region}:${account}:parameter/flat-name` },
+    ]);
     await cloud.instances.terminate(id);
     await until(id, 'terminated');
     expect(await cloud.images.instancesUsing(ROOT_AMI_ID)).not.toContain(id);

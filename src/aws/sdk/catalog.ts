@@ -53,6 +53,7 @@ const storedItem = z.object({
   fingerprint_inputs: z.string().optional(),
   carried_from: z.string().optional(),
   copies: z.string().optional(),
+  published_to: z.string().optional(),
 });
 
 function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem {
@@ -64,7 +65,7 @@ function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem
     });
   }
   const item: CatalogItem = { ...r.data };
-  for (const k of ['build_method', 'packer_version', 'duration_s', 'fingerprint', 'fingerprint_inputs', 'carried_from', 'copies'] as const) if (item[k] === undefined) delete item[k];
+  for (const k of ['build_method', 'packer_version', 'duration_s', 'fingerprint', 'fingerprint_inputs', 'carried_from', 'copies', 'published_to'] as const) if (item[k] === undefined) delete item[k];
   return item;
 }
 

@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeDeletion } from '../../../src/aws/delete.js';
+import { assertDeletable, executeDeletion, planDeletion } from '../../../src/aws/delete.js';
 import type { CatalogItem } from '../../../src/aws/ports.js';
 import { ec2Images } from '../../../src/aws/sdk/images.js';
 import { ssmParameterStore } from '../../../src/aws/sdk/parameters.js';
@@ -38,6 +38,10 @@ const ec2Image = (n: number): Image => ({
   OwnerId: '111122223333',
   CreationDate: `2026-0${n}-01T00:00:00.000Z`,
   BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: `snap-${n}` } }],
+  Tags: [
+    { Key: 'paw:workflow_id', Value: n === 4 ? 'wf1' : `wf-${n}` },
+    { Key: 'paw:step_id', Value: 'step1' },
+  ],
 });
 
 function setup() {
@@ -87,5 +91,33 @@ describe('amis prune over the SDK adapters', () => {
     expect(calls).toEqual([{ ImageId: 'ami-3', DeprecateAt: expect.any(Date) as Date }]);
     expect(calls[0]!.DeprecateAt!.getUTCSeconds()).toBe(0);
     expect(ec2Mock.commandCalls(DeregisterImageCommand)).toHaveLength(0);
+  });
+
+  it('an AMI a parameter `publish` wrote to holds is kept and cannot be deleted, even when DescribeImageReferences cannot answer', async () => {
+    const { cloud, wf } = setup();
+    cloud.items.find((i) => i.ami_id === 'ami-3')!.published_to = JSON.stringify(['/team/app']);
+    ec2Mock.on(DescribeImageReferencesCommand).rejects(Object.assign(new Error('The action is not supported'), { name: 'UnsupportedOperation' }));
+    const values: Record<string, string> = { '/golden/step1': 'ami-1', '/team/app': 'ami-3' };
+    ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
+      Parameters: input.Names.filter((n) => values[n]).map((n) => ({ Name: n, Value: values[n], Version: 1 })),
+    }));
+    const plan = await planPrune(cloud, wf, { keep: 1 });
+    expect(plan.amiIds).toEqual([]);
+    expect(plan.steps[0]!.versions.find((v) => v.ami_id === 'ami-3')).toMatchObject({ action: 'keep', reason: 'published', detail: '/team/app' });
+
+    const deletion = await planDeletion(cloud, wf, ['ami-3']);
+    expect(() => assertDeletable(deletion)).toThrow('AMI ami-3 is in use by ssm:Parameter arn:aws:ssm:us-east-1:111122223333:parameter/team/app');
+    // The step's own parameter counts too, without any record on the item.
+    const pinned = await planDeletion(cloud, wf, ['ami-1']);
+    expect(() => assertDeletable(pinned)).toThrow('AMI ami-1 is in use by ssm:Parameter arn:aws:ssm:us-east-1:111122223333:parameter/golden/step1');
+    expect(ec2Mock.commandCalls(DeregisterImageCommand)).toHaveLength(0);
+  });
+
+  it('a parameter EC2 reports is named once, not twice', async () => {
+    const { cloud, wf } = setup();
+    const arn = 'arn:aws:ssm:us-east-1:111122223333:parameter/golden/step1';
+    ec2Mock.on(DescribeImageReferencesCommand).resolves({ ImageReferences: [{ ImageId: 'ami-1', ResourceType: 'ssm:Parameter', Arn: arn }] });
+    const deletion = await planDeletion(cloud, wf, ['ami-1']);
+    expect(deletion.amis[0]!.references).toEqual([{ resourceType: 'ssm:Parameter', arn }]);
   });
 });
