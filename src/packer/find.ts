@@ -37,9 +37,28 @@ function launcher(file: string): { path: string; args: string[] } {
   return { path: file, args: [] };
 }
 
-function run(file: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Packer's environment: this process's, with `extra` applied (the AWS identity paw-tui checked).
+ * An undefined value removes the variable; none is ever passed as the text "undefined".
+ */
+export function packerEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+function run(
+  file: string,
+  args: string[],
+  cwd?: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: process.env }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: packerEnv(env) }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error as Error);
       else resolve({ code: error ? Number(error.code) : 0, stdout: String(stdout), stderr: String(stderr) });
     });
@@ -139,12 +158,16 @@ export function commandLine(file: string, args: string[]): string {
   return [file, ...args].map(shellQuote).join(' ');
 }
 
-/** Runs a short Packer command (validate, init) to its end, output captured. */
+/**
+ * Runs a short Packer command (validate, init) to its end, output captured, with the same AWS
+ * environment as `packer build` (`env`, the cloud's childEnv).
+ */
 export async function runPackerCommand(
   packer: PackerBinary,
   args: string[],
   cwd: string,
+  env: Record<string, string | undefined>,
 ): Promise<{ code: number; output: string }> {
-  const r = await run(packer.path, [...packer.args, ...args], cwd);
+  const r = await run(packer.path, [...packer.args, ...args], cwd, env);
   return { code: r.code, output: stripAnsi(r.stdout + r.stderr).trim() };
 }

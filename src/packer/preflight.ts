@@ -144,7 +144,7 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
         if (!needsInit(packer.version, text)) {
           return { detail: `not run: Packer ${packer.version} has no init (required_plugins needs 1.7 or later)`, status: 'skipped' };
         }
-        const r = await runPackerCommand(packer, initArgs(), step.dir);
+        const r = await runPackerCommand(packer, initArgs(), step.dir, cloud.childEnv);
         if (r.code !== 0) throw new CheckFailed(`packer init failed: ${firstError(r.output)}`, r.output);
         return { detail: 'plugins installed' };
       },
@@ -153,7 +153,7 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
       'validate',
       async () => {
         const packer = found.packer!;
-        const r = await runPackerCommand(packer, validateArgs(step.dir, found.varFiles), step.dir);
+        const r = await runPackerCommand(packer, validateArgs(step.dir, found.varFiles), step.dir, cloud.childEnv);
         if (r.code !== 0) {
           const tooOld = found.declaresPlugins && !needsInit(packer.version, 'required_plugins {');
           throw new CheckFailed(

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { IPty } from 'node-pty';
+import { packerEnv } from './find.js';
 import { RedactingStream } from './redact.js';
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
 import { PALETTE_256, rgbHex } from './colors.js';
@@ -27,14 +28,7 @@ export type Exit = { exitCode: number; signal?: number };
 
 /** The child's environment: never a key set to undefined (node-pty would pass "undefined"). */
 export function ptyEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  env.TERM = 'xterm-256color';
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
+  return packerEnv({ TERM: 'xterm-256color', ...extra });
 }
 
 function colour(mode: 'fg' | 'bg', cell: IBufferCell): string | undefined {
