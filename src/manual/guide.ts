@@ -9,6 +9,7 @@ import { type ConnectCommand, connectCommand, sshLine } from './connect.js';
 import { createImageInput, freeOutputName } from './image.js';
 import { type ManualJournal, emptyJournal, readJournal, updateJournal } from './journal.js';
 import { planLaunch } from './launch.js';
+import { goneImage } from './status.js';
 import {
   actionAllowed,
   actionDone,
@@ -76,6 +77,11 @@ export interface ManualGuide {
    * asks (through `options.ask`, or `confirmed` up front), performs, goes on to the command's goal.
    */
   command(command: ManualCommand, options?: CommandOptions): Promise<void>;
+  /**
+   * Starts the path again at launch, once it is done and its image is gone from EC2 (the
+   * person agreed): nothing is launched yet, the launch's choices come first.
+   */
+  startAgain(): Promise<void>;
   /** Asks EC2 again for the instance and image (address, uptime). */
   refresh(): Promise<void>;
   sshLine(): string | null;
@@ -159,25 +165,40 @@ class Guide implements ManualGuide {
   }
 
   command(command: ManualCommand, o: CommandOptions = {}): Promise<void> {
-    // One command of a guide at a time, each under the step's lock: the screen goes on by itself
-    // when opened, and a key pressed meanwhile must wait for that run, not meet its lock.
-    const run = this.commands.then(() => this.commandUnderLock(command, o));
+    return this.queued(`manual ${command}`, o.stealLock, () => this.commandLocked(command, o));
+  }
+
+  startAgain(): Promise<void> {
+    return this.queued('manual start again', false, async () => {
+      const gone = goneImage(this.view);
+      if (!gone) return;
+      await this.write({ ...FRESH_ATTEMPT }, `image ${gone} is gone from EC2; the manual path starts again`);
+      this.show({ instance: null, image: null, notes: [] });
+    });
+  }
+
+  /**
+   * One command of a guide at a time, each under the step's lock: the screen goes on by itself
+   * when opened, and a key pressed meanwhile must wait for that run, not meet its lock.
+   */
+  private queued(command: string, steal: boolean | undefined, work: () => Promise<void>): Promise<void> {
+    const run = this.commands.then(() => this.underLock(command, steal, work));
     this.commands = run.catch(() => undefined);
     return run;
   }
 
-  private async commandUnderLock(command: ManualCommand, o: CommandOptions): Promise<void> {
+  private async underLock(command: string, steal: boolean | undefined, work: () => Promise<void>): Promise<void> {
     // One manual run (or build) of a step at a time, on this machine and across machines.
     const lock = await lockStep({
       cloud: this.cloud,
       workflow: this.workflow,
       step: this.step,
       runId: this.j.runId ?? newRunId(this.step.id, new Date()),
-      command: `manual ${command}`,
-      steal: o.stealLock,
+      command,
+      steal,
     });
     try {
-      await this.commandLocked(command, o);
+      await work();
     } finally {
       await lock.release();
     }

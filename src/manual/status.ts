@@ -1,4 +1,5 @@
 import type { ManualView } from './guide.js';
+import { imageFailure } from './reconcile.js';
 import { costHint } from './launch.js';
 import { checklist, type ChecklistMark, type ManualState } from './machine.js';
 import { formatDuration } from '../duration.js';
@@ -35,6 +36,15 @@ export function manualFacts(view: ManualView, now = Date.now()): ManualFacts {
 
 export const MARK_SIGN: Record<ChecklistMark, string> = { done: '✓', current: '▶', next: '·', later: ' ' };
 
+/**
+ * The image the finished path made, when it is gone from EC2 (deregistered after the path
+ * ended): the step has no AMI, and the path can start again. Null while the image is there.
+ */
+export function goneImage(view: Pick<ManualView, 'state' | 'journal' | 'image'>): string | null {
+  const id = view.journal.imageId;
+  return view.state === 'done' && id && imageFailure(view.image, id) ? id : null;
+}
+
 /** What a person runs next, headless. */
 export function nextCommand(stepId: string, state: ManualState): string | null {
   const cmd = `paw-tui manual ${stepId}`;
@@ -67,6 +77,8 @@ export function statusText(view: ManualView, ssh: string | null, sandbox: boolea
   if (f.imageId) lines.push(`image ${f.imageId}: ${f.imageState ?? 'state unknown'}`);
   if (ssh && view.state === 'connect') lines.push(ssh);
   const next = nextCommand(view.step.id, view.state);
-  lines.push(next ? `next: ${next}` : `done: ${f.imageId} is the AMI of step ${view.step.id}, recorded in the catalog`);
+  const gone = goneImage(view);
+  if (gone) lines.push(`gone: ${gone} no longer exists in EC2; start again: paw-tui manual ${view.step.id} launch`);
+  else lines.push(next ? `next: ${next}` : `done: ${f.imageId} is the AMI of step ${view.step.id}, recorded in the catalog`);
   return lines.join('\n');
 }

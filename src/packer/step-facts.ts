@@ -13,6 +13,8 @@ export interface StepFacts {
   catalogError: string | null;
   runs: RunRecord[];
   manual: ManualJournal | null;
+  /** What EC2 says of the image a finished manual path made ('gone from EC2' once deregistered). */
+  manualImageState: string | null;
 }
 
 export async function stepFacts(cloud: Cloud, workflow: Workflow, step: Step): Promise<StepFacts> {
@@ -27,12 +29,19 @@ export async function stepFacts(cloud: Cloud, workflow: Workflow, step: Step): P
     runCloudName(cloud).then((name) => listRuns(step, name)),
     step.manual ? readJournal(step).catch(() => null) : Promise.resolve(null),
   ]);
+  const manualImage = manual?.state === 'done' ? manual.imageId : null;
+  const manualImageState = !manualImage
+    ? null
+    : built && 'item' in built && built.item.ami_id === manualImage
+      ? built.state
+      : await cloud.images.describe([manualImage]).then(([image]) => image?.state ?? 'gone from EC2', () => null);
   return {
     plan,
     built: built && 'item' in built ? built : null,
     catalogError: built && 'error' in built ? built.error : null,
     runs,
     manual,
+    manualImageState,
   };
 }
 

@@ -5,7 +5,7 @@ import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.
 import { openManualGuide } from '../../manual/guide.js';
 import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES, keyPairChoices, type KeyPairChoice } from '../../manual/launch.js';
 import { checklist, type ChecklistMark } from '../../manual/machine.js';
-import { manualFacts, MARK_SIGN } from '../../manual/status.js';
+import { goneImage, manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
 import type { TerminalSession } from '../../packer/types.js';
 import { findStep } from '../../workflow/load.js';
@@ -26,6 +26,7 @@ const MARK_TONE: Record<ChecklistMark, Tone | undefined> = { done: 'ok', current
 /** What Enter does at this point of the checklist, in the user's words. */
 function enterDoes(view: ManualView, instanceType: string): string | null {
   const price = hourlyPrice(instanceType);
+  if (goneImage(view)) return `start the manual path of ${view.step.id} again (asks first)`;
   switch (view.spec.driver === 'auto' && view.state !== 'done' ? 'auto' : view.state) {
     case 'launch':
       return `launch a ${instanceType}${price === null ? '' : ` (≈ $${price}/h)`} from the source AMI   ${keysLabel('nextField')}/${keysLabel('change')}: change`;
@@ -66,6 +67,7 @@ function LaunchChoices(props: { field: 'type' | 'key'; instanceType: string; key
 }
 
 function Checklist({ view, width }: { view: ManualView; width: number }) {
+  const gone = goneImage(view);
   return (
     <Box flexDirection="column">
       {checklist(view.state).map(({ spec, mark }) => (
@@ -77,7 +79,13 @@ function Checklist({ view, width }: { view: ManualView; width: number }) {
           </Text>
         </Box>
       ))}
-      {view.state === 'done' ? <Text color={tone('ok')}>✓ recorded in the catalog ({view.journal.imageId})</Text> : null}
+      {gone ? (
+        <Text wrap="truncate" color={tone('error')}>
+          ✖ its AMI {gone} is gone from EC2 (deregistered after the path ended): the step has no AMI
+        </Text>
+      ) : view.state === 'done' ? (
+        <Text color={tone('ok')}>✓ recorded in the catalog ({view.journal.imageId})</Text>
+      ) : null}
     </Box>
   );
 }
@@ -183,10 +191,17 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   );
 
   // Enter and x only name a command; the table of manual/machine.ts decides what it does here.
-  const next = () =>
-    go((g, o) =>
+  const next = () => {
+    const gone = guide && goneImage(guide.view);
+    if (gone) {
+      return go(async (g, o) => {
+        if (await o.ask!(`Start the manual path of step ${step.id} again? Its AMI ${gone} is gone; the checklist goes back to launch (nothing is launched yet).`)) await g.startAgain();
+      });
+    }
+    return go((g, o) =>
       g.command('next', { ...o, instanceType, keyName: g.view.state === 'launch' && keyIndex > 0 ? keyPairs[keyIndex]?.name : undefined }),
     );
+  };
 
   const abandon = () => go((g, o) => g.command('abandon', o));
 
@@ -232,6 +247,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       .then(() => guide.refresh(), report);
   };
 
+  const gone = view ? goneImage(view) : null;
   useEffect(() => {
     ctx.setBackHandler(() => {
       if (!session) return false;
@@ -247,13 +263,17 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
             : ['focusPane', 'page', 'follow', 'search', 'back', 'help']
           : view?.state === 'launch'
             ? ['open', 'nextField', 'change', 'refresh', 'back', 'help']
-            : ['open', 'connect', 'connectFull', 'abandon', 'refresh', 'back', 'help'],
+            : view?.state === 'connect'
+              ? ['open', 'connect', 'connectFull', 'abandon', 'refresh', 'back', 'help']
+              : view?.state === 'done'
+                ? [...(gone ? (['open'] as const) : []), 'refresh', 'back', 'help']
+                : ['open', 'abandon', 'refresh', 'back', 'help'],
     );
     return () => {
       ctx.setBackHandler(null);
       ctx.setHints(null);
     };
-  }, [ctx, session, question, view?.state, typing]);
+  }, [ctx, session, question, view?.state, typing, gone]);
 
   useEffect(() => () => session?.terminal.dispose(), [session]);
 

@@ -173,8 +173,17 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
           </Fact>
           {step.manual ? (
             <Fact label="manual" width={w}>
-              {facts.manual ? `${facts.manual.state}${facts.manual.instanceId ? ` · ${facts.manual.instanceId}` : ''}${facts.manual.imageId ? ` · image ${facts.manual.imageId}` : ''}` : 'not started'}
-              <Text color={tone('muted')}>{`  (${keysLabel('manual')} opens the guide)`}</Text>
+              {facts.manualImageState && facts.manualImageState !== 'available' ? (
+                <>
+                  <Text color={tone('error')}>{`done, but image ${facts.manual!.imageId} is ${facts.manualImageState}`}</Text>
+                  <Text color={tone('muted')}>{`  (${keysLabel('manual')}: start again)`}</Text>
+                </>
+              ) : (
+                <>
+                  {facts.manual ? `${facts.manual.state}${facts.manual.instanceId ? ` · ${facts.manual.instanceId}` : ''}${facts.manual.imageId ? ` · image ${facts.manual.imageId}` : ''}` : 'not started'}
+                  <Text color={tone('muted')}>{`  (${keysLabel('manual')} opens the guide)`}</Text>
+                </>
+              )}
             </Fact>
           ) : null}
           <Fact label="now" width={w}>
