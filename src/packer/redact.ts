@@ -72,42 +72,89 @@ interface Shape {
   group: number;
   /** Matches of the shape that are not secrets. */
   accept?: (secret: string) => boolean;
+  /**
+   * False when `text` cannot hold a match (a part every match contains is missing), so the
+   * pattern is not run: most output holds no secret, and scanning it with every pattern costs
+   * more than the rest of reading it. Checked on a block of lines, it holds for each line.
+   */
+  mayMatch: (text: string) => boolean;
 }
 
 const TOKEN_CHARS = 'A-Za-z0-9/+=%_.~-';
+// Each is a part of the patterns below that use it, with the same flags.
+const BEARER = /Bearer/i;
+const SECRET_OR_TOKEN = /secret|token/i;
+const TOKEN = /token/i;
 
 const SHAPES: Shape[] = [
   // AWS access key ids: the kind (AKIA long-term, ASIA temporary) stays visible.
-  { pattern: /\b(?:AKIA|ASIA)([A-Z0-9]{16})\b/g, group: 1 },
+  { pattern: /\b(?:AKIA|ASIA)([A-Z0-9]{16})\b/g, group: 1, mayMatch: (t) => t.includes('AKIA') || t.includes('ASIA') },
   // A secret access key: 40 characters of base64 in mixed case (a git hash is 40 hex digits).
   {
     pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
     group: 0,
     accept: (s) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s) && !/^[0-9a-fA-F]+$/.test(s),
+    mayMatch: (t) => hasBase64Run(t, 40),
   },
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, group: 0 },
-  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, group: 0 },
-  { pattern: new RegExp(`\\bBearer\\s+([${TOKEN_CHARS}]{6,})`, 'gi'), group: 1 },
+  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, group: 0, mayMatch: (t) => t.includes('_') && (t.includes('gh') || t.includes('github')) },
+  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, group: 0, mayMatch: (t) => t.includes('xox') },
+  { pattern: new RegExp(`\\bBearer\\s+([${TOKEN_CHARS}]{6,})`, 'gi'), group: 1, mayMatch: (t) => BEARER.test(t) },
   // A value after a secret's name: `name=value`, `name: value`, `"name": "value"`, `export NAME=value`.
   {
     pattern: new RegExp(`\\b[A-Za-z0-9_-]*${SECRET_WORDS}[A-Za-z0-9_-]*["']?[ \\t]*[:=][ \\t]*["']?([^\\s"'&,;)}\\]]+)`, 'gi'),
     group: 1,
     accept: (s) => s !== REDACTED && !s.startsWith('${') && !/^(null|true|false|none|\*+)$/i.test(s),
+    mayMatch: (t) => SECRET_NAME.test(t),
   },
-  // Names followed by a space, and the query parameter form.
-  { pattern: new RegExp(`\\b(?:aws_secret_access_key|secret_access_key|aws_session_token|session_token|X-Amz-Security-Token)\\s+([${TOKEN_CHARS}]{8,})`, 'gi'), group: 1 },
+  // Names followed by a space, and the query parameter form (each holds `secret` or `token`).
+  {
+    pattern: new RegExp(`\\b(?:aws_secret_access_key|secret_access_key|aws_session_token|session_token|X-Amz-Security-Token)\\s+([${TOKEN_CHARS}]{8,})`, 'gi'),
+    group: 1,
+    mayMatch: (t) => SECRET_OR_TOKEN.test(t),
+  },
   // A long base64 run (session tokens are several hundred characters) after a token's name
   // anywhere earlier on the line, e.g. `Token (redacted?): <token>`.
-  { pattern: /(?:session[_ ]?token|security[_-]token)\b[^\n]*?(?<![A-Za-z0-9/+])([A-Za-z0-9/+][A-Za-z0-9/+=]{99,})/gi, group: 1 },
+  {
+    pattern: /(?:session[_ ]?token|security[_-]token)\b[^\n]*?(?<![A-Za-z0-9/+])([A-Za-z0-9/+][A-Za-z0-9/+=]{99,})/gi,
+    group: 1,
+    mayMatch: (t) => TOKEN.test(t),
+  },
 ];
+
+const isBase64 = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 43;
+
+/**
+ * Whether `text` has a run of at least `min` characters of [A-Za-z0-9/+]. Such a run covers
+ * one of every `min` positions, so only those are probed, and the run is measured from there.
+ */
+export function hasBase64Run(text: string, min: number): boolean {
+  for (let i = min - 1; i < text.length; i += min) {
+    if (!isBase64(text.charCodeAt(i))) continue;
+    let start = i;
+    while (start > 0 && isBase64(text.charCodeAt(start - 1))) start--;
+    let end = i + 1;
+    while (end < text.length && end - start < min && isBase64(text.charCodeAt(end))) end++;
+    if (end - start >= min) return true;
+  }
+  return false;
+}
 
 /** Where the secrets are in `text`: sorted, merged, half-open ranges. */
 export function secretRanges(text: string): Range[] {
+  return findRanges(text, knownSecrets(), SHAPES.filter((shape) => shape.mayMatch(text)));
+}
+
+/** secretRanges with every pattern run on every text (tests prove the checks change nothing). */
+export function secretRangesUnfiltered(text: string): Range[] {
+  return findRanges(text, knownSecrets(), SHAPES);
+}
+
+function findRanges(text: string, values: Iterable<string>, shapes: Shape[]): Range[] {
   const ranges: Range[] = [];
-  for (const value of knownSecrets()) {
+  for (const value of values) {
     for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) ranges.push([at, at + value.length]);
   }
-  for (const shape of SHAPES) {
+  for (const shape of shapes) {
     shape.pattern.lastIndex = 0;
     for (const m of text.matchAll(shape.pattern)) {
       const secret = m[shape.group];
@@ -116,7 +163,8 @@ export function secretRanges(text: string): Range[] {
       ranges.push([start, start + secret.length]);
     }
   }
-  ranges.sort((a, b) => a[0] - b[0]);
+  if (ranges.length === 0) return ranges;
+  ranges.sort((x, y) => x[0] - y[0]);
   const merged: Range[] = [];
   for (const r of ranges) {
     const last = merged[merged.length - 1];
@@ -142,6 +190,19 @@ function mask(text: string, ranges: Range[], from = 0, to = text.length): string
 
 export function redactSecrets(text: string): string {
   return mask(text, secretRanges(text));
+}
+
+/**
+ * `lines.map(redactSecrets).join('\n')`, with the checks made once for the whole block: a
+ * pattern or value the block cannot hold is in none of its lines, so most blocks come back as
+ * they are (a build's log, a chunk of output at a time).
+ */
+export function redactLines(lines: string[]): string {
+  const block = lines.join('\n');
+  const shapes = SHAPES.filter((shape) => shape.mayMatch(block));
+  const values = [...knownSecrets()].filter((value) => block.includes(value));
+  if (shapes.length === 0 && values.length === 0) return block;
+  return lines.map((line) => mask(line, findRanges(line, values, shapes))).join('\n');
 }
 
 /**

@@ -1,5 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { forgetSecrets, isSecretName, redactSecrets, RedactingStream, rememberSecret, rememberSecretsOf } from '../../src/packer/redact.js';
+import {
+  forgetSecrets,
+  hasBase64Run,
+  isSecretName,
+  redactLines,
+  redactSecrets,
+  RedactingStream,
+  rememberSecret,
+  rememberSecretsOf,
+  secretRanges,
+  secretRangesUnfiltered,
+} from '../../src/packer/redact.js';
 
 afterEach(() => {
   forgetSecrets();
@@ -91,5 +102,49 @@ describe('RedactingStream', () => {
     stream.push('waiting');
     vi.advanceTimersByTime(1000);
     expect(out.endsWith('\nwaiting')).toBe(true);
+  });
+});
+
+describe('the literal checks before each pattern', () => {
+  // Pieces of secrets and of their neighbours, in several cases, joined at random: every text
+  // must give the same ranges whether the patterns run on it or not.
+  const pieces = [
+    PAT, SECRET_KEY, 'AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A', 'github_pat_11ABCDEFG0123456789_abcdefijklmnopqrst', 'xoxb-1234567890-abcdef',
+    'Bearer ', 'BEARER\t', 'Authorization: ', 'password=', 'PassWd: ', 'db_password": "', 'PRIVATE_KEY=', 'apiKey:', 'Access_Key = ', 'credentials=',
+    'aws_secret_access_key ', 'X-Amz-Security-Token ', 'Session Token: ', 'security-token ', 'A'.repeat(120), 'aB3/+'.repeat(25), 'hunter2x', 's3cr3t!',
+    ' ', '\n', '\r', '=', '"', "'", '\x1b[1;32m', '\x1b[0m', 'ami-0123456789abcdef0', '3f786850e387550fdab836ed7e6dc881de23001b', '${var.token}', 'null', 'ſecret', 'İ', 'K', 'plain-value-1',
+  ];
+  it('change no range over 3,000 mixed texts', () => {
+    rememberSecret('plain-value-1');
+    let seed = 7;
+    // xorshift32: every piece comes up (a plain linear congruential step skips half of them).
+    const random = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const parts = Array.from({ length: 1 + random(8) }, () => {
+        const p = pieces[random(pieces.length)]!;
+        return random(4) === 0 ? p.toUpperCase() : random(4) === 0 ? p.toLowerCase() : p;
+      });
+      const text = parts.join(random(2) ? '' : ' ');
+      expect(secretRanges(text), JSON.stringify(text)).toEqual(secretRangesUnfiltered(text));
+      const lines = text.split('\n');
+      expect(redactLines(lines), JSON.stringify(text)).toBe(lines.map(redactSecrets).join('\n'));
+    }
+  });
+
+  it('finds a run of 40 base64 characters only where there is one', () => {
+    expect(hasBase64Run('x'.repeat(39) + '-' + 'y'.repeat(39), 40)).toBe(false);
+    expect(hasBase64Run('-' + 'a/+Z9'.repeat(8) + '-', 40)).toBe(true);
+    // Wherever the run starts and ends against the probes, and at the very ends of the text.
+    for (let lead = 0; lead < 45; lead++) {
+      for (const length of [39, 40, 41, 80]) {
+        const text = '.'.repeat(lead) + 'b'.repeat(length) + '.'.repeat(lead % 3);
+        expect(hasBase64Run(text, 40), `${lead}+${length}`).toBe(length >= 40);
+      }
+    }
   });
 });
