@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pawPath } from '../paths.js';
 import { PRIVATE_FILE_MODE } from '../workflow/atomic.js';
 import { LineSplitter } from './lines.js';
-import { redactSecrets } from './redact.js';
+import { redactLines, redactSecrets } from './redact.js';
 import { makePawDir } from '../paw-dir.js';
 
 /** `20260613T120000Z`: sorts by time, safe in a file name on every system. */
@@ -40,7 +40,9 @@ export function packerLogEnv(file: string): Record<string, string> {
  */
 export class RunLog {
   private readonly stream: WriteStream;
-  private readonly splitter = new LineSplitter((line) => this.stream.write(redactSecrets(line) + '\n'));
+  /** The lines of the chunk being read: written together, one write per chunk, not per line. */
+  private lines: string[] = [];
+  private readonly splitter = new LineSplitter((line) => this.lines.push(line));
   private closed = false;
 
   private constructor(readonly path: string) {
@@ -73,7 +75,15 @@ export class RunLog {
   }
 
   write(chunk: string): void {
-    if (!this.closed) this.splitter.push(chunk);
+    if (this.closed) return;
+    this.splitter.push(chunk);
+    this.writeLines();
+  }
+
+  private writeLines(): void {
+    if (this.lines.length === 0) return;
+    this.stream.write(redactLines(this.lines) + '\n');
+    this.lines = [];
   }
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */
@@ -84,6 +94,7 @@ export class RunLog {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.splitter.end();
+    this.writeLines();
     this.closed = true;
     if (this.failed) return Promise.resolve();
     return new Promise((resolve, reject) => {
