@@ -300,4 +300,25 @@ describe('BuildProgress', () => {
     expect(lastFrame()).toContain('✖ Error launching source instance');
     expect(lastFrame()).not.toContain('✔ Error');
   });
+
+  it('keeps the newest rows in view as phases come, each with its own mark and time', async () => {
+    const { BuildProgress } = await import('../../src/ui/components/BuildProgress.js');
+    const phase = (i: number, ended: boolean) => ({ build: 'b', message: `Phase number ${i}`, startedAt: i * 1000, ...(ended ? { endedAt: (i + 1) * 1000 } : {}) });
+    const state = (n: number) =>
+      ({
+        checks: [{ id: 'packer', label: 'packer found', status: 'ok' }],
+        builds: ['b'],
+        phases: Array.from({ length: n }, (_, i) => phase(i, i < n - 1)),
+      }) as unknown as import('../../src/packer/types.js').BuildState;
+    const { lastFrame, rerender } = renderText(<BuildProgress state={state(2)} width={40} height={4} now={5500} />);
+    expect(lastFrame()).toMatch(/^✔ packer found\s*\n✔ Phase number 0 +1s\s*\n▸ Phase number 1 +4s/);
+    rerender(<BuildProgress state={state(6)} width={40} height={4} now={5500} />);
+    // The check and phases 0 and 1 scrolled off; the phase that was running has ended.
+    expect(lastFrame()!.split('\n')).toEqual([
+      expect.stringMatching(/^✔ Phase number 2 +1s$/),
+      expect.stringMatching(/^✔ Phase number 3 +1s$/),
+      expect.stringMatching(/^✔ Phase number 4 +1s$/),
+      expect.stringMatching(/^▸ Phase number 5 +0s$/),
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { BuildState, CheckStatus, Phase } from '../../packer/types.js';
 import { formatDuration } from '../../duration.js';
 import { oneLine } from '../../one-line.js';
@@ -13,16 +14,20 @@ const checkMark: Record<CheckStatus, { mark: string; tone: Tone }> = {
 };
 
 interface Row {
+  /** Stays with its check or phase while older rows scroll off, so a row is drawn again only when it changes. */
+  key: string;
   mark: string;
   tone: Tone;
   text: string;
   right?: string;
 }
 
-function phaseRow(p: Phase, now: number, multi: boolean): Row {
+function phaseRow(p: Phase, index: number, now: number, multi: boolean): Row {
   const ended = p.endedAt !== undefined;
-  if (p.failed) return { mark: '✖', tone: 'error', text: multi ? `${p.build}: ${p.message}` : p.message };
+  const key = `phase:${index}`;
+  if (p.failed) return { key, mark: '✖', tone: 'error', text: multi ? `${p.build}: ${p.message}` : p.message };
   return {
+    key,
     mark: ended ? '✔' : '▸',
     tone: ended ? 'muted' : 'accent',
     text: multi ? `${p.build}: ${p.message}` : p.message,
@@ -30,34 +35,47 @@ function phaseRow(p: Phase, now: number, multi: boolean): Row {
   };
 }
 
+/** One row; Ink lays out and truncates it again only when one of its strings changed. */
+const ProgressRow = memo(function ProgressRow({ mark, tone: rowTone, text, right, width }: Omit<Row, 'key'> & { width: number }) {
+  return (
+    <Box height={1} width={width}>
+      <Box flexGrow={1} flexShrink={1} overflow="hidden">
+        <Text wrap="truncate" color={rowTone === 'muted' ? undefined : tone(rowTone)}>
+          <Text color={tone(rowTone)}>{mark}</Text> {oneLine(text)}
+        </Text>
+      </Box>
+      {right ? (
+        <Box flexShrink={0} marginLeft={1}>
+          <Text color={tone('muted')}>{right}</Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+});
+
 /**
  * The checks before the build, then Packer's phases with their durations; the newest at the
- * bottom, older ones scrolled off the top when they do not fit.
+ * bottom, older ones scrolled off the top when they do not fit. Only the rows in view are made.
  */
 export function BuildProgress({ state, width, height, now }: { state: BuildState; width: number; height: number; now: number }) {
-  const rows: Row[] = state.checks.map((c) => ({
-    mark: checkMark[c.status].mark,
-    tone: checkMark[c.status].tone,
-    text: c.status === 'failed' ? `${c.label}: ${c.detail ?? 'failed'}` : c.detail ? `${c.label}: ${c.detail}` : c.label,
-  }));
+  const { checks, phases } = state;
+  const first = Math.max(0, checks.length + phases.length - height);
+  const shown: Row[] = [];
+  for (let i = first; i < checks.length; i++) {
+    const c = checks[i]!;
+    shown.push({
+      key: `check:${c.id}`,
+      mark: checkMark[c.status].mark,
+      tone: checkMark[c.status].tone,
+      text: c.status === 'failed' ? `${c.label}: ${c.detail ?? 'failed'}` : c.detail ? `${c.label}: ${c.detail}` : c.label,
+    });
+  }
   const multi = state.builds.length > 1;
-  for (const p of state.phases) rows.push(phaseRow(p, state.endedAt ?? now, multi));
-  const shown = rows.slice(Math.max(0, rows.length - height));
+  for (let i = Math.max(0, first - checks.length); i < phases.length; i++) shown.push(phaseRow(phases[i]!, i, state.endedAt ?? now, multi));
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {shown.map((r, i) => (
-        <Box key={i} height={1} width={width}>
-          <Box flexGrow={1} flexShrink={1} overflow="hidden">
-            <Text wrap="truncate" color={r.tone === 'muted' ? undefined : tone(r.tone)}>
-              <Text color={tone(r.tone)}>{r.mark}</Text> {oneLine(r.text)}
-            </Text>
-          </Box>
-          {r.right ? (
-            <Box flexShrink={0} marginLeft={1}>
-              <Text color={tone('muted')}>{r.right}</Text>
-            </Box>
-          ) : null}
-        </Box>
+      {shown.map(({ key, ...row }) => (
+        <ProgressRow key={key} {...row} width={width} />
       ))}
     </Box>
   );
