@@ -20,7 +20,7 @@ export interface LintFinding {
   hint: string;
 }
 
-export type LintRule = 'nunjucks-tag' | 'js-operator' | 'regex-literal' | 'filter' | 'test' | 'set-unpack' | 'renders-differently';
+export type LintRule = 'nunjucks-tag' | 'js-operator' | 'regex-literal' | 'filter' | 'test' | 'set-unpack' | 'for-loop' | 'renders-differently';
 
 interface Token {
   type: string;
@@ -69,7 +69,11 @@ const tokenTypes = {
   string: 'string',
   none: 'none',
   boolean: 'boolean',
+  leftParen: 'left-paren',
 } as const;
+
+const OPENING = new Set(['left-paren', 'left-bracket', 'left-curly']);
+const CLOSING = new Set(['right-paren', 'right-bracket', 'right-curly']);
 
 /** The findings of one template text (not of what it includes). */
 export function lintText(engine: LintEngine, file: string, text: string): LintFinding[] {
@@ -92,6 +96,7 @@ export function lintText(engine: LintEngine, file: string, text: string): LintFi
       const tag = next.value;
       if (Object.hasOwn(NUNJUCKS_TAGS, tag)) at(next, 'nunjucks-tag', `{% ${tag} %} is nunjucks syntax; jinja2 refuses it`, NUNJUCKS_TAGS[tag]!);
       if (tag === 'filter' && tokens[i + 2]?.type === tokenTypes.symbol) checkFilter(tokens[i + 2]!);
+      if (tag === 'for') checkFor(i + 2);
       if (tag === 'set' && tokens[i + 3]?.type === tokenTypes.comma) {
         at(next, 'set-unpack', '{% set a, b = … %} gives every name the whole value here; jinja2 unpacks it', 'set each name on its own: {% set a = pair[0] %}');
       }
@@ -112,6 +117,29 @@ export function lintText(engine: LintEngine, file: string, text: string): LintFi
     }
   }
   return findings;
+
+  /** The for-loop forms of jinja2 that nunjucks reads otherwise: a loop filter, bracketed targets. */
+  function checkFor(start: number): void {
+    let depth = 0;
+    let afterIn = false;
+    for (let j = start; j < tokens.length && tokens[j]!.type !== tokenTypes.blockEnd; j++) {
+      const t = tokens[j]!;
+      if (!afterIn && t.type === tokenTypes.leftParen) {
+        at(t, 'for-loop', 'bracketed loop targets are not read here; jinja2 unpacks them', 'write the names bare: {% for k, v in pairs %}, and unpack nested pairs inside the loop');
+        return;
+      }
+      if (OPENING.has(t.type)) depth++;
+      else if (CLOSING.has(t.type)) depth--;
+      else if (depth === 0 && t.type === tokenTypes.symbol && t.value === 'in') afterIn = true;
+      else if (depth === 0 && afterIn && t.type === tokenTypes.symbol && t.value === 'if') {
+        at(t, 'for-loop', "a loop filter ({% for x in items if … %}) is jinja2's; here it would not filter", 'select first (items|selectattr(…), items|reject(…)) or put {% if %} inside the loop');
+        return;
+      } else if (depth === 0 && afterIn && t.type === tokenTypes.symbol && t.value === 'recursive') {
+        at(t, 'for-loop', "recursive loops are jinja2's; paw-tui does not have them", 'write the levels out, or use a macro that calls itself');
+        return;
+      }
+    }
+  }
 
   function checkFilter(tok: Token): void {
     const name = tok.value;

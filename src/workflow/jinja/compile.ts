@@ -7,7 +7,7 @@
 import * as members from './members.js';
 import * as ops from './operators.js';
 import { pythonNumber } from './json.js';
-import { Missing, PyDict, TemplateValueError, tuple, makeFloat, str, truthy } from './values.js';
+import { Missing, PyDict, TemplateValueError, tuple, makeFloat, str, truthy, typeName } from './values.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- nunjucks' parser and compiler are untyped */
 type Any = any;
@@ -38,6 +38,25 @@ function iterate(v: unknown): unknown[] {
   return members.toList(v);
 }
 
+/**
+ * What `{% for a, b in … %}` walks: each item unpacked as Python unpacks it (a string into its
+ * characters, a dict into its keys), exactly as many values as names, else jinja2's ValueError.
+ */
+function iterateUnpacking(v: unknown, names: number): unknown[][] {
+  return iterate(v).map((item) => {
+    let values: unknown[];
+    try {
+      values = members.toList(item);
+    } catch (e) {
+      if (!(e instanceof TemplateValueError)) throw e;
+      throw new TemplateValueError(`cannot unpack non-iterable ${typeName(item)} object`);
+    }
+    if (values.length > names) throw new TemplateValueError(`too many values to unpack (expected ${names})`);
+    if (values.length < names) throw new TemplateValueError(`not enough values to unpack (expected ${names}, got ${values.length})`);
+    return values;
+  });
+}
+
 function call(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
   if (fn instanceof Missing) throw new TemplateValueError(`${fn.name} is undefined`);
   if (typeof fn !== 'function') throw new TemplateValueError(`${name} is not callable`);
@@ -53,6 +72,7 @@ export const pyRuntime = {
   setattr: members.setattr,
   contains: members.contains,
   iterate,
+  iterateUnpacking,
   call,
   out: (v: unknown) => str(v),
   truthy,
@@ -165,7 +185,7 @@ export function installJinjaSemantics(nunjucks: Any): void {
   C.compilePyWrap = function (this: Any, node: Any, frame: Any) {
     this._emit(`runtime.py.${node.fn}(`);
     this.compile(node.expr, frame);
-    this._emit(')');
+    this._emit(node.count === undefined ? ')' : `, ${Number(node.count)})`);
   };
   const where = (self: Any, node: Any) => self._emit(`lineno = ${node.lineno + 1}, colno = ${node.colno + 1}, `);
 
@@ -310,7 +330,11 @@ export function installJinjaSemantics(nunjucks: Any): void {
 
   const compileFor = C.compileFor;
   C.compileFor = function (this: Any, node: Any, frame: Any) {
-    if (!(node.arr instanceof PyWrap)) node.arr = wrap('iterate', node.arr);
+    if (!(node.arr instanceof PyWrap)) {
+      const unpacking = node.name instanceof nodes.Array;
+      node.arr = wrap(unpacking ? 'iterateUnpacking' : 'iterate', node.arr);
+      if (unpacking) node.arr.count = node.name.children.length;
+    }
     this._emitLine(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};`);
     compileFor.call(this, node, frame);
   };
