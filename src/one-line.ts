@@ -13,3 +13,30 @@ export function oneLine(text: string): string {
   }
   return out;
 }
+
+/**
+ * One line laid out on rows of `width` columns, as many as it needs: breaks at spaces, a word
+ * longer than a row is cut into row-long pieces. The screen knows exactly how many rows a line
+ * takes, so nothing below it is pushed out of view and its end is never lost.
+ */
+export function wrapRows(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const rows: string[] = [];
+  let row = '';
+  for (const word of oneLine(text).split(' ')) {
+    const joined = row ? `${row} ${word}` : word;
+    if ([...joined].length <= w) {
+      row = joined;
+      continue;
+    }
+    if (row) rows.push(row);
+    let rest = [...word];
+    while (rest.length > w) {
+      rows.push(rest.slice(0, w).join(''));
+      rest = rest.slice(w);
+    }
+    row = rest.join('');
+  }
+  rows.push(row);
+  return rows;
+}

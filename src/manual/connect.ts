@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Cloud, Instance } from '../aws/ports.js';
 import { PawError } from '../errors.js';
@@ -21,10 +22,15 @@ export function keyFileFor(pemPath: string | null, keyName: string | null): stri
   return pemPath ?? `~/.ssh/${keyName ?? 'key'}.pem`;
 }
 
+/** A path as a person types it: under the home folder, `~/…` (shells and ssh expand it). */
+export function shownPath(file: string, home = os.homedir()): string {
+  return home && home !== '/' && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
+}
+
 /** The exact line to type: `ssh -i <pem> ubuntu@<public dns or ip>`; null without a public address. */
 export function sshLine(instance: Instance, pemPath: string | null, keyName: string | null): string | null {
   const address = publicAddress(instance);
-  return address ? `ssh -i ${keyFileFor(pemPath, keyName)} ubuntu@${address}` : null;
+  return address ? `ssh -i ${shownPath(keyFileFor(pemPath, keyName))} ubuntu@${address}` : null;
 }
 
 /** A program on PATH, or null. */

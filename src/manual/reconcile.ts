@@ -132,13 +132,6 @@ export async function reconcile(cloud: Cloud, step: Step, journal: ManualJournal
     }
   }
 
-  // Done, but the image was deregistered since (by hand, or by deleting the AMI): nothing is
-  // corrected here, the person is offered to start the path again.
-  if (j.state === 'done' && j.imageId) {
-    const failed = imageFailure(image, j.imageId);
-    if (failed) notes.push(`${failed}: the step has no AMI any more`);
-  }
-
   if (j.state === 'image-available' && j.imageId) {
     const failed = imageFailure(image, j.imageId);
     if (failed) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Instance } from '../../src/aws/ports.js';
-import { connectCommand, sshLine } from '../../src/manual/connect.js';
+import { connectCommand, shownPath, sshLine } from '../../src/manual/connect.js';
 
 const instance = (over: Partial<Instance> = {}): Instance => ({
   id: 'i-0abc',
@@ -27,6 +27,14 @@ describe('connecting to the manual instance', () => {
     );
     expect(sshLine(instance({ publicIp: '1.2.3.4' }), null, 'mine')).toBe('ssh -i ~/.ssh/mine.pem ubuntu@1.2.3.4');
     expect(sshLine(instance(), '/k.pem', 'k')).toBeNull();
+  });
+
+  it('writes a .pem under the home folder as ~/…, so the line stays short; ssh itself gets the full path', () => {
+    const home = os.homedir();
+    const pem = path.join(home, 'repos', 'images', 'workflow', 's03', '.paw', 'k.pem');
+    expect(sshLine(instance({ publicIp: '1.2.3.4' }), pem, 'k')).toBe('ssh -i ~/repos/images/workflow/s03/.paw/k.pem ubuntu@1.2.3.4');
+    expect(connectCommand(aws, instance({ publicIp: '1.2.3.4' }), pem, 'k').args).toEqual(['-i', pem, 'ubuntu@1.2.3.4']);
+    expect(shownPath(`${home}-other/k.pem`, home)).toBe(`${home}-other/k.pem`);
   });
 
   it('runs ssh in the pane when the instance has a public address', () => {

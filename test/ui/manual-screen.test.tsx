@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findStep } from '../../src/workflow/load.js';
 import type { Cloud } from '../../src/aws/ports.js';
@@ -146,6 +147,28 @@ describe('manual screen', () => {
     // 8 rows of screen, the error line and the help bar.
     expect(lastFrame()!.split('\n').length).toBeLessThanOrEqual(10);
     expect(lastFrame()!.split('\n').every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it('keeps ubuntu@host whole on the ssh line at 80x24, however long the .pem path', async () => {
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    // 24 rows: the header, the status line and the help bar take 4 (as the app lays them out).
+    const { lastFrame, stdin } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 80,
+      bodyRows: 20,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('← now'));
+    await tick(100);
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    const frame = lastFrame()!;
+    const pem = path.join(w.dir, 's03-hardening', '.paw', 'paw-paw-example-hardening.pem');
+    // The path alone is long enough that `ssh -i <pem>` takes two rows at 80 columns.
+    expect(`ssh -i ${pem}`.length).toBeGreaterThan(80);
+    expect(frame).toMatch(/^ubuntu@ec2-[\d-]+\.compute-1\.amazonaws\.com$/m);
+    expect(frame.replace(/ *\n/g, '\n')).toContain(`ssh -i\n${pem}\nubuntu@ec2-`);
+    expect(frame.split('\n').every((l) => l.length <= 80)).toBe(true);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(22);
   });
 
   it('shows what reconciliation found and the error line of a refused launch', async () => {

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { InterruptedError, PawError } from '../../errors.js';
+import { wrapRows } from '../../one-line.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
 import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES, keyPairChoices, type KeyPairChoice } from '../../manual/launch.js';
@@ -43,6 +44,14 @@ function enterDoes(view: ManualView, instanceType: string): string | null {
   }
 }
 
+/** The line above the checklist: what Enter does; the connect keys too where they fit whole. */
+function topLine(view: ManualView, instanceType: string, width: number): string {
+  const does = enterDoes(view, instanceType);
+  const line = does ? `${keysLabel('open')}: ${does}` : 'nothing left to do';
+  const more = view.state === 'connect' ? `   ${keysLabel('connect')}: connect here   ${keysLabel('connectFull')}: full screen` : '';
+  return line.length + more.length <= width ? line + more : line;
+}
+
 /** The choices of a launch: the highlighted one changes with ←/→, Tab moves between them. */
 function LaunchChoices(props: { field: 'type' | 'key'; instanceType: string; keyPair: KeyPairChoice | undefined; width: number }) {
   const price = hourlyPrice(props.instanceType);
@@ -81,7 +90,7 @@ function Checklist({ view, width }: { view: ManualView; width: number }) {
       ))}
       {gone ? (
         <Text wrap="truncate" color={tone('error')}>
-          ✖ its AMI {gone} is gone from EC2 (deregistered after the path ended): the step has no AMI
+          ✖ its AMI {gone} is gone from EC2 (deregistered): the step has no AMI any more
         </Text>
       ) : view.state === 'done' ? (
         <Text color={tone('ok')}>✓ recorded in the catalog ({view.journal.imageId})</Text>
@@ -102,14 +111,14 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
       </Text>
     </Box>
   );
-  // Lines worth reading whole (the ssh line is copied by hand) wrap rather than lose their end.
-  const wrapped = (key: string, text: string, t: Tone) => (
-    <Box key={key} height={Math.ceil(text.length / Math.max(1, width))} width={width}>
-      <Text wrap="wrap" color={tone(t)}>
-        {text}
-      </Text>
-    </Box>
-  );
+  // Lines worth reading whole (the ssh line is copied by hand) take the rows they need, each
+  // counted, rather than lose their end (`ubuntu@host`) below the screen's last row.
+  const wrapped = (key: string, text: string, t: Tone) =>
+    wrapRows(text, width).map((row, i) => (
+      <Box key={`${key}${i}`} height={1} width={width}>
+        <Text color={tone(t)}>{row}</Text>
+      </Box>
+    ));
   return (
     <Box flexDirection="column" marginTop={1}>
       {f.instanceId
@@ -195,7 +204,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     const gone = guide && goneImage(guide.view);
     if (gone) {
       return go(async (g, o) => {
-        if (await o.ask!(`Start the manual path of step ${step.id} again? Its AMI ${gone} is gone; the checklist goes back to launch (nothing is launched yet).`)) await g.startAgain();
+        if (await o.ask!(`Start the manual path of ${step.id} again (AMI ${gone} is gone)? Nothing is launched yet.`)) await g.startAgain();
       });
     }
     return go((g, o) =>
@@ -310,9 +319,8 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   ) : view.busy ? (
     <SpinnerWithElapsed label={view.busy.label} startedAt={view.busy.since} />
   ) : (
-    <Text wrap="truncate" color={tone('muted')}>
-      {enterDoes(view, instanceType) ? `${keysLabel('open')}: ${enterDoes(view, instanceType)}` : 'nothing left to do'}
-      {view.state === 'connect' ? `   ${keysLabel('connect')}: connect here   ${keysLabel('connectFull')}: full screen` : ''}
+    <Text wrap="truncate" color={tone(gone ? 'warn' : 'muted')}>
+      {topLine(view, instanceType, ctx.columns)}
     </Text>
   );
 
