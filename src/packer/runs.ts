@@ -3,7 +3,8 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { Cloud } from '../aws/ports.js';
+import { parseCreateAt } from '../aws/create-at.js';
+import type { CatalogItem, Cloud } from '../aws/ports.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { processAlive } from '../locks/process.js';
@@ -249,6 +250,17 @@ export async function findInterruptedRuns(workflow: Workflow, cloudName?: string
     }
   }
   return found.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/**
+ * The interrupted runs that still matter: one older than the step's last success is history
+ * (`paw-tui runs` lists it), not a state of the step.
+ */
+export function currentInterruptions(interrupted: InterruptedRun[], built: Map<string, CatalogItem> | undefined): InterruptedRun[] {
+  return interrupted.filter((run) => {
+    const item = built?.get(run.stepId);
+    return !item || !(parseCreateAt(item.create_at) > parseCreateAt(run.startedAt));
+  });
 }
 
 /**

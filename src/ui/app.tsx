@@ -293,7 +293,7 @@ export function App({
                   onError={setError}
                 />
               ) : route.screen === 'home' ? (
-                <HomeScreen builds={builds} session={session} ctx={ctx} open={open} reload={reload} columns={columns} bodyRows={bodyRows} onError={setError} />
+                <HomeScreen builds={builds} session={session} sandbox={options.sandbox} ctx={ctx} open={open} reload={reload} columns={columns} bodyRows={bodyRows} onError={setError} />
               ) : ctx && Screen ? (
                 <Suspense fallback={<Text color={tone('muted')}>opening…</Text>}>
                   <Screen ctx={ctx} stepId={'stepId' in route ? route.stepId : undefined} />

@@ -135,7 +135,7 @@ describe('interrupted builds on home', () => {
     );
     const { lastFrame, stdin } = start(dir);
     await waitFor(() => expect(lastFrame()).toMatch(/step1\s+⚠ build interrupted — i-0dead may be running/), 15_000);
-    expect(lastFrame()).toContain('highlight step1 and press t');
+    await waitFor(() => expect(lastFrame()).toContain('highlight step1 and press t'), 15_000);
     await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
     stdin.write('t');
     await waitFor(() => expect(lastFrame()).toContain('Terminate the instance of the interrupted build of step1?'));

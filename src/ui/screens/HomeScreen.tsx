@@ -74,6 +74,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
  */
 export function HomeScreen(props: {
   session: WorkflowSession;
+  sandbox: boolean;
   ctx: AppContext | null;
   open: (route: Route) => void;
   reload: () => Promise<void>;
@@ -89,9 +90,9 @@ export function HomeScreen(props: {
   const now = useNow(1000, running.length > 0);
   const buildAsk = useBuildAsk(ctx);
   const workflow = session.workflow;
-  const facts = useHomeFacts(workflow, session.cloud, session.generation, session.cloudError);
+  const facts = useHomeFacts(session, props.sandbox);
   const steps = workflow?.steps ?? [];
-  const problems = problemsOf(facts, workflow, session.workflowError, session.cloudError);
+  const problems = problemsOf(facts);
   const problemRows = Math.min(problems.length * 2, Math.max(0, bodyRows - 9));
   // Facts, blank, chain title, blank, actions, the prompt line; the jobs line while builds run.
   const jobRows = running.length ? 1 : 0;
@@ -138,7 +139,8 @@ export function HomeScreen(props: {
   };
 
   const cloud = session.cloud;
-  const identity = facts.identity;
+  const identity = facts.checks.find((c) => c.name === 'credentials');
+  const packer = facts.checks.find((c) => c.name === 'packer');
   const chainTop = Math.max(0, Math.min(cursor - chainRows + 1, steps.length - chainRows));
   const shownSteps = steps.slice(Math.max(0, chainTop), Math.max(0, chainTop) + chainRows);
   return (
@@ -166,23 +168,23 @@ export function HomeScreen(props: {
         )}
       </Fact>
       <Fact label="identity">
-        {!identity && (session.workflowError || session.cloudError) ? (
+        {(!identity && (session.workflowError || session.cloudError)) || identity?.skipped ? (
           <Text color={tone('muted')}>not checked: no cloud</Text>
         ) : !identity ? (
           <Text color={tone('muted')}>checking…</Text>
-        ) : 'error' in identity ? (
+        ) : !identity.ok ? (
           <Text color={tone('error')}>no credentials — see the problems below</Text>
         ) : (
-          `${identity.arn} (account ${identity.account})`
+          identity.detail
         )}
       </Fact>
       <Fact label="packer">
-        {!facts.packer ? (
+        {!packer ? (
           <Text color={tone('muted')}>looking…</Text>
-        ) : 'error' in facts.packer ? (
+        ) : !packer.ok ? (
           <Text color={tone('error')}>not found</Text>
         ) : (
-          `${facts.packer.version}  ${facts.packer.path}`
+          packer.detail
         )}
       </Fact>
       <Box height={1} />
