@@ -20,6 +20,8 @@ export interface Harness {
   quitPresses: number;
   /** The app's build registry, as the screen sees it. */
   builds: BuildJobs;
+  /** Times the screen handed the whole terminal to another program. */
+  suspends: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export function renderScreen(
   draw: (ctx: AppContext) => ReactElement,
   size = { columns: 120, bodyRows: 20 },
 ) {
-  const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0, quitPresses: 0, builds: new BuildJobs() };
+  const h: Harness = { routes: [], backs: 0, errors: [], reloads: 0, quitPresses: 0, builds: new BuildJobs(), suspends: 0 };
   let current = workflow;
   function Shell() {
     const status = useStatusLine();
@@ -75,7 +77,10 @@ export function renderScreen(
       setBackHandler: (fn) => (back.current = fn),
       setInterruptHandler: (fn) => (interrupt.current = fn),
       setHints: (a) => setHints(a),
-      suspend: (work) => work(),
+      suspend: (work) => {
+        h.suspends++;
+        return work();
+      },
     };
     useKeys((input, key) => {
       if (capturedAll.current > 0) return;

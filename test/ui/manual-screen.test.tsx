@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findStep } from '../../src/workflow/load.js';
 import type { Cloud } from '../../src/aws/ports.js';
+import type { BuildJob } from '../../src/packer/build-jobs.js';
 import { ManualScreen } from '../../src/ui/screens/ManualScreen.js';
 import { manualWorkflow, sandboxState } from '../manual/fixture.js';
 import { keys, tick, waitFor } from './fixtures.js';
@@ -147,6 +148,32 @@ describe('manual screen', () => {
     // 8 rows of screen, the error line and the help bar.
     expect(lastFrame()!.split('\n').length).toBeLessThanOrEqual(10);
     expect(lastFrame()!.split('\n').every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it('C does not hand the terminal to ssh while a build runs (its output would wait); once it ends, it does', async () => {
+    // The sandbox's stand-in for ssh is $SHELL: one that ends at once.
+    process.env.SHELL = '/bin/true';
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 100,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('← now'));
+    await tick(100);
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    const building: BuildJob = { stepId: 'app', session: null, ready: new Promise(() => undefined), question: null };
+    h.builds.running = () => [building];
+    stdin.write('C');
+    await waitFor(() => expect(lastFrame()).toContain('✖ app is building — connect in a pane with c until it ends'));
+    expect(h.suspends).toBe(0);
+    expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now');
+
+    h.builds.running = () => [];
+    stdin.write('C');
+    await waitFor(() => expect(h.suspends).toBe(1));
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'));
   });
 
   it('keeps ubuntu@host whole on the ssh line at 80x24, however long the .pem path', async () => {
