@@ -122,6 +122,18 @@ export interface KeyPairInfo {
   name: string;
   id?: string;
   tags?: Record<string, string>;
+  /** ISO-8601, when EC2 says (DescribeKeyPairs' CreateTime). */
+  createTime?: string;
+}
+
+/** A security group as far as finding one left behind needs it. */
+export interface SecurityGroupInfo {
+  id: string;
+  name: string;
+  vpcId?: string;
+  tags: Record<string, string>;
+  /** Ingress open to any address (0.0.0.0/0 or ::/0), as `22` or `0-65535` or `all`. */
+  openToWorld: string[];
 }
 
 /** What finds instances left behind: RunInstances' client token, or tags paw-tui put on them. */
@@ -144,6 +156,10 @@ export interface Instances {
   /** Creates a key pair (tagged, so a leaked one is found) and returns the private key material (PEM). */
   createKeyPair(name: string, tags?: Record<string, string>): Promise<string>;
   deleteKeyPair(name: string): Promise<void>;
+  /** Security groups whose name starts with `prefix` (DescribeSecurityGroups, all pages). */
+  securityGroupsNamed(prefix: string): Promise<SecurityGroupInfo[]>;
+  /** DeleteSecurityGroup; EC2 refuses (DependencyViolation) while an instance still uses it. */
+  deleteSecurityGroup(id: string): Promise<void>;
   /** Instances not terminated that match every part of the filter (DescribeInstances filters). */
   find(filter: InstanceFilter): Promise<Instance[]>;
 }

@@ -20,11 +20,14 @@ export function register(program: Command): void {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
       const { findInterruptedRuns, runCloudName } = await import('../packer/runs.js');
-      const { findLeftovers, leftoversText } = await import('../manual/leftovers.js');
+      const { anyLeftovers, findLeftovers, leftoversText } = await import('../manual/leftovers.js');
       let leftovers: string[] = [];
+      let endable = false;
       const rows = await withCloud(opts, workflow, async (cloud) => {
         const found = await findInterruptedRuns(workflow, await runCloudName(cloud));
-        leftovers = leftoversText(await findLeftovers(cloud, workflow));
+        const leftBehind = await findLeftovers(cloud, workflow);
+        leftovers = leftoversText(leftBehind);
+        endable = anyLeftovers(leftBehind);
         if (found.length === 0) return [];
         const ids = found.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
         const states = new Map(
@@ -51,7 +54,7 @@ export function register(program: Command): void {
                 (r) =>
                   `${r.stepId}  run ${r.runId}  started ${r.startedAt}  ${r.instanceId ? `instance ${r.instanceId} (${r.instanceState})` : 'no instance launched'}${r.packerRunning ? '  Packer still running' : ''}${r.cloud ? '' : '  (cloud unknown)'}`,
               ),
-              'stop them and terminate their instances with: paw-tui runs terminate',
+              ...(rows.length || endable ? ['stop them and terminate their instances with: paw-tui runs terminate'] : []),
             ].join('\n'),
       );
     });
@@ -65,16 +68,14 @@ export function register(program: Command): void {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
       const { findInterruptedRuns, runCloudName, terminateRunInstance } = await import('../packer/runs.js');
-      const { cleanLeftovers, findLeftovers } = await import('../manual/leftovers.js');
+      const { anyLeftovers, cleanLeftovers, findLeftovers, leftoversText, packerTempLabel } = await import('../manual/leftovers.js');
       await withCloud(opts, workflow, async (cloud) => {
         const found = await findInterruptedRuns(workflow, await runCloudName(cloud));
         const leftovers = await findLeftovers(cloud, workflow);
-        if (
-          found.length === 0 &&
-          leftovers.instances.length === 0 &&
-          leftovers.keyPairs.length === 0
-        ) {
-          emit(opts, [], () => 'no interrupted runs');
+        // AMIs are named, never deleted here: one may be wanted (record it) or not (amis delete).
+        const amiLines = leftoversText({ instances: [], keyPairs: [], packerTemps: [], amis: leftovers.amis });
+        if (found.length === 0 && !anyLeftovers(leftovers)) {
+          emit(opts, amiLines.map((l) => ({ leftBehind: l })), () => (amiLines.length ? amiLines.map((l) => `left behind: ${l}`).join('\n') : 'no interrupted runs'));
           return;
         }
         const named = [
@@ -82,7 +83,10 @@ export function register(program: Command): void {
           ...leftovers.instances.map((i) => i.id),
           ...leftovers.keyPairs.map((k) => `key pair ${k}`),
         ].join(', ');
-        if (!(await confirmed(opts, `terminating ${named}`, `Terminate ${named}?`))) return;
+        const temps = leftovers.packerTemps.map(packerTempLabel).join(', ');
+        const what = [named && `terminating ${named}`, temps && `deleting Packer's temporary ${temps}`].filter(Boolean).join(' and ');
+        const ask = [named && `Terminate ${named}`, temps && `delete Packer's temporary ${temps}`].filter(Boolean).join(' and ');
+        if (!(await confirmed(opts, what, `${ask.charAt(0).toUpperCase()}${ask.slice(1)}?`))) return;
         const out: { runId: string | null; stepId: string | null; resolution: string }[] = [];
         for (const run of found)
           out.push({
@@ -92,6 +96,7 @@ export function register(program: Command): void {
           });
         for (const line of await cleanLeftovers(cloud, leftovers))
           out.push({ runId: null, stepId: null, resolution: line });
+        for (const line of amiLines) out.push({ runId: null, stepId: null, resolution: line });
         emit(opts, out, () =>
           out
             .map((d) =>

@@ -207,6 +207,11 @@ export interface InterruptedRun extends RunRecord {
   packerRunning: boolean;
 }
 
+/** Whether the Packer a run started (its terminal's process group) is still there. */
+export function packerAlive(run: RunRecord): boolean {
+  return groupAlive(run.packerPid);
+}
+
 /** Whether any process of the group the terminal's process led is still there. */
 function groupAlive(leader: number | undefined): boolean {
   if (leader === undefined) return false;

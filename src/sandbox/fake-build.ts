@@ -4,6 +4,7 @@ import { Cancelled, StepFailed, type BuildContext, type BuildSpec } from './fake
 import { provision } from './fake-provision.js';
 import type { BuildUi } from './packer-ui.js';
 import { registerImage } from './ec2.js';
+import { killPackerAndParent } from './faults.js';
 import { launchInstance, stopInstance, terminateInstance } from './instances.js';
 import { visibleImageState, visibleInstanceState, type SandboxState } from './state.js';
 
@@ -28,12 +29,23 @@ function awsError(prefix: string, e: unknown): string {
   return `${prefix}: ${err.name ?? 'Error'}: ${err.message ?? String(e)}\n\tstatus code: ${err.$metadata?.httpStatusCode ?? 400}, request id: ${randomUUID()}`;
 }
 
+/**
+ * Packer's name for a temporary key pair or security group: `packer_` and a time-ordered uuid,
+ * whose first 8 hex digits are the Unix time it was made.
+ */
+function packerTempName(now = Date.now()): string {
+  const hex = randomUUID().replace(/-/g, '');
+  const time = Math.floor(now / 1000).toString(16).padStart(8, '0');
+  return `packer_${time}-${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 24)}`;
+}
+
 export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext): Promise<{ amiId: string }> {
   const held: Held = {};
   const until = async (ready: (s: SandboxState) => boolean) => {
     while (!ready(await ctx.store.read())) await ctx.pause(100);
   };
   try {
+    killPackerAndParent('PackerStart');
     ui.say('Prevalidating any provided VPC information');
     await ctx.pause(300);
     ui.say(`Prevalidating AMI Name: ${spec.amiName}`);
@@ -63,10 +75,12 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
     ui.message(`Found Subnet ID: ${subnet.id}`);
     await ctx.pause(300);
 
-    const keyPair = `packer_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    const keyPair = packerTempName();
     ui.say(`Creating temporary keypair: ${keyPair}`);
-    await ctx.store.update((s) => void s.keyPairs.push({ name: keyPair, id: `key-${keyPair.slice(7, 24)}`, fingerprint: '' }));
+    const keyId = `key-${keyPair.slice(-17)}`;
+    await ctx.store.update((s) => void s.keyPairs.push({ name: keyPair, id: keyId, fingerprint: '', createTime: new Date().toISOString() }));
     held.keyPair = keyPair;
+    killPackerAndParent('PackerKeyPair');
     await ctx.pause(300);
 
     let groupId: string;
@@ -76,11 +90,16 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
       groupId = group.id;
       ui.message(`Found Security Group(s): ${groupId}`);
     } else {
-      const groupName = `packer_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      const groupName = packerTempName();
       ui.say(`Creating temporary security group for this instance: ${groupName}`);
       groupId = `sg-${randomUUID().replace(/-/g, '').slice(0, 17)}`;
-      await ctx.store.update((s) => void s.securityGroups.push({ id: groupId, name: groupName, vpcId: subnet.vpcId }));
+      // Here the group carries the run_tags and the key pair no tags: paw-tui must find a
+      // leftover of Packer's either way (by its tags, or by the time in its name).
+      await ctx.store.update(
+        (s) => void s.securityGroups.push({ id: groupId, name: groupName, vpcId: subnet.vpcId, tags: { ...spec.runTags }, openToWorld: ['22'] }),
+      );
       held.tempGroupId = groupId;
+      killPackerAndParent('PackerSecurityGroup');
       await ctx.pause(200);
       ui.say('Authorizing access to port 22 from [0.0.0.0/0] in the temporary security groups...');
     }
@@ -107,6 +126,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
       throw new StepFailed(awsError('Error launching source instance', e), 'StepRunSourceInstance');
     }
     const instanceId = held.instanceId;
+    killPackerAndParent('PackerInstance');
     await ctx.pause(200);
     ui.say('Adding tags to source instance');
     for (const [k, v] of Object.entries(spec.runTags)) ui.message(`Adding tag: "${k}": "${v}"`);
@@ -139,6 +159,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
       registerImage(s, { name: spec.amiName, description: '', instanceId, tags: {}, readyInMs: ctx.speedMs(2_000) }),
     );
     const amiId = held.amiId;
+    killPackerAndParent('PackerImage');
     ui.message(`AMI: ${amiId}`);
     ui.say('Waiting for AMI to become ready...');
     if (ctx.fail === 'ami') {

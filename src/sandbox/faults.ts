@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { awsCall } from '../aws/errors.js';
 import { retried, retryStrategy } from '../aws/retry.js';
 import type { RetryStrategyV2 } from '@smithy/types';
@@ -26,7 +26,9 @@ import type { RetryStrategyV2 } from '@smithy/types';
  *   flight (the cloud has done the work, the answer never arrives) or right after the answer.
  *   With `PAW_SANDBOX_KILL_ONCE=<file>`, only the first process to reach the point is killed (the
  *   file is created then), so the same environment can restart paw-tui. `PAW_SANDBOX_TRACE=<file>`
- *   appends each call (`<pid> <Operation>`) to that file. For the kill-point tests.
+ *   appends each call (`<pid> <Operation>`) to that file. For the kill-point tests. The simulated
+ *   packer has kill points of its own (`PackerStart`, `PackerKeyPair`, `PackerSecurityGroup`,
+ *   `PackerInstance`, `PackerImage`, phase `after`) that kill it together with paw-tui.
  */
 
 export interface SandboxErrorOptions {
@@ -129,6 +131,32 @@ function killDue(operation: string, phase: KillPhase): boolean {
 export function killPoint(operation: string, phase: KillPhase, target: number = process.pid): void {
   if (process.env.PAW_SANDBOX_TRACE && phase === 'before') appendFileSync(process.env.PAW_SANDBOX_TRACE, `${target} ${operation}\n`);
   if (killDue(operation, phase)) process.kill(target, 'SIGKILL');
+}
+
+/**
+ * A kill point of the simulated packer (`PAW_SANDBOX_KILL=PackerInstance:after`...): paw-tui (its
+ * parent) and the packer itself are SIGKILLed together, as when the machine goes down mid-build,
+ * so nothing Packer made is cleaned up.
+ */
+export function killPackerAndParent(operation: string): void {
+  // Packer runs under the terminal's shell (src/packer/terminal.ts), which paw-tui started.
+  const shell = process.ppid;
+  const pawTui = parentOf(shell);
+  if (process.env.PAW_SANDBOX_TRACE) appendFileSync(process.env.PAW_SANDBOX_TRACE, `${pawTui ?? shell} ${operation}\n`);
+  if (!killDue(operation, 'after')) return;
+  for (const pid of [pawTui, shell, process.pid]) if (pid && pid > 1) process.kill(pid, 'SIGKILL');
+}
+
+/** A process's parent, from /proc (Linux; null elsewhere). */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) state ppid ...`: comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) && ppid > 0 ? ppid : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Throws the injected fault for this operation, if one is due. */

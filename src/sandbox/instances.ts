@@ -164,7 +164,26 @@ export function sandboxInstances(store: SandboxStore, region: string): Instances
       sandboxCall('iam', 'GetInstanceProfile', async () => (await store.read()).instanceProfiles.includes(name)),
 
     keyPairs: () =>
-      sandboxCall('ec2', 'DescribeKeyPairs', async () => (await store.read()).keyPairs.map((k) => ({ name: k.name, id: k.id, tags: { ...k.tags } }))),
+      sandboxCall('ec2', 'DescribeKeyPairs', async () =>
+        (await store.read()).keyPairs.map((k) => ({ name: k.name, id: k.id, tags: { ...k.tags }, ...(k.createTime ? { createTime: k.createTime } : {}) })),
+      ),
+
+    securityGroupsNamed: (prefix) =>
+      sandboxCall('ec2', 'DescribeSecurityGroups', async () =>
+        (await store.read()).securityGroups
+          .filter((g) => g.name.startsWith(prefix))
+          .map((g) => ({ id: g.id, name: g.name, vpcId: g.vpcId, tags: { ...g.tags }, openToWorld: [...(g.openToWorld ?? [])] })),
+      ),
+
+    deleteSecurityGroup: (id) =>
+      sandboxCall('ec2', 'DeleteSecurityGroup', () =>
+        store.update((s) => {
+          if (!s.securityGroups.some((g) => g.id === id)) throw sandboxError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+          const user = Object.values(s.instances).find((i) => i.securityGroupIds.includes(id) && visibleInstanceState(i) !== 'terminated');
+          if (user) throw sandboxError('DependencyViolation', `resource ${id} has a dependent object`);
+          s.securityGroups = s.securityGroups.filter((g) => g.id !== id);
+        }),
+      ),
 
     deleteKeyPair: (name) =>
       sandboxCall('ec2', 'DeleteKeyPair', () =>

@@ -95,9 +95,9 @@ const stateSchema = z.object({
   instances: z.record(z.string(), instanceRecord),
   vpcs: z.array(named.extend({ isDefault: z.boolean() })),
   subnets: z.array(named.extend({ vpcId: z.string() })),
-  securityGroups: z.array(named.extend({ vpcId: z.string() })),
+  securityGroups: z.array(named.extend({ vpcId: z.string(), tags: tags.optional(), openToWorld: z.array(z.string()).optional() })),
   instanceProfiles: z.array(z.string()),
-  keyPairs: z.array(z.object({ name: z.string(), id: z.string(), fingerprint: z.string(), tags: tags.optional() })),
+  keyPairs: z.array(z.object({ name: z.string(), id: z.string(), fingerprint: z.string(), tags: tags.optional(), createTime: z.string().optional() })),
   /** Public SSM parameters: name → value. */
   parameters: z.record(z.string(), z.string()),
   /** The account's own parameters (PutParameter): name → value, data type, version, tags. */

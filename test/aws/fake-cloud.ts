@@ -157,6 +157,8 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
       keyPairs: unused,
       createKeyPair: unused,
       deleteKeyPair: unused,
+      securityGroupsNamed: unused,
+      deleteSecurityGroup: unused,
       find: unused,
     },
     tables: { list: unused, describe: unused, holdsWorkflow: unused },

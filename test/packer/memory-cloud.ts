@@ -71,6 +71,8 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       keyPairs: unused('keyPairs'),
       createKeyPair: unused('createKeyPair'),
       deleteKeyPair: unused('deleteKeyPair'),
+      securityGroupsNamed: unused('securityGroupsNamed'),
+      deleteSecurityGroup: unused('deleteSecurityGroup'),
       find: async () => [],
     },
     parameters: { byPath: unused('byPath') },

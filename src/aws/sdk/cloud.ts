@@ -127,6 +127,8 @@ export function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     keyPairs: true,
     createKeyPair: true,
     deleteKeyPair: true,
+    securityGroupsNamed: true,
+    deleteSecurityGroup: true,
     find: true,
   });
   const parameters = lazyPort<PublicParameters>(

@@ -1,6 +1,7 @@
 import {
   CreateKeyPairCommand,
   DeleteKeyPairCommand,
+  DeleteSecurityGroupCommand,
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
@@ -9,14 +10,27 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
   type EC2Client,
+  type IpPermission,
   type Instance as Ec2Instance,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { PawError } from '../../errors.js';
 import { awsCall } from '../errors.js';
-import type { Instance, Instances } from '../ports.js';
+import type { Instance, Instances, SecurityGroupInfo } from '../ports.js';
 import { allPages, tagList, tagMap } from './pages.js';
+
+/** The ports of an ingress rule open to any address: `22`, `0-65535`, `all`. */
+export function openToWorld(rules: IpPermission[] | undefined): string[] {
+  const out: string[] = [];
+  for (const r of rules ?? []) {
+    const world = (r.IpRanges ?? []).some((x) => x.CidrIp === '0.0.0.0/0') || (r.Ipv6Ranges ?? []).some((x) => x.CidrIpv6 === '::/0');
+    if (!world) continue;
+    if (r.IpProtocol === '-1') out.push('all');
+    else out.push(r.FromPort === r.ToPort ? String(r.FromPort) : `${r.FromPort}-${r.ToPort}`);
+  }
+  return out;
+}
 
 function toInstance(i: Ec2Instance): Instance {
   return {
@@ -116,7 +130,27 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>): Ins
 
     async keyPairs() {
       const out = await call('ec2:DescribeKeyPairs', () => ec2.send(new DescribeKeyPairsCommand({})));
-      return (out.KeyPairs ?? []).flatMap((k) => (k.KeyName ? [{ name: k.KeyName, id: k.KeyPairId, tags: tagMap(k.Tags) }] : []));
+      return (out.KeyPairs ?? []).flatMap((k) =>
+        k.KeyName ? [{ name: k.KeyName, id: k.KeyPairId, tags: tagMap(k.Tags), ...(k.CreateTime ? { createTime: new Date(k.CreateTime).toISOString() } : {}) }] : [],
+      );
+    },
+
+    securityGroupsNamed(prefix) {
+      return allPages<SecurityGroupInfo>(async (token) => {
+        const out = await call('ec2:DescribeSecurityGroups', () =>
+          ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`${prefix}*`] }], MaxResults: 1000, NextToken: token })),
+        );
+        const items = (out.SecurityGroups ?? []).flatMap((g) =>
+          g.GroupId && g.GroupName?.startsWith(prefix)
+            ? [{ id: g.GroupId, name: g.GroupName, ...(g.VpcId ? { vpcId: g.VpcId } : {}), tags: tagMap(g.Tags), openToWorld: openToWorld(g.IpPermissions) }]
+            : [],
+        );
+        return { items, next: out.NextToken };
+      });
+    },
+
+    async deleteSecurityGroup(id) {
+      await call('ec2:DeleteSecurityGroup', () => ec2.send(new DeleteSecurityGroupCommand({ GroupId: id })));
     },
 
     async deleteKeyPair(name) {

@@ -2,6 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import {
   CreateKeyPairCommand,
   DeleteKeyPairCommand,
+  DeleteSecurityGroupCommand,
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
@@ -167,6 +168,35 @@ describe('ec2Instances', () => {
     });
     await instances.deleteKeyPair('paw2');
     expect(ec2Mock).toHaveReceivedCommandWith(DeleteKeyPairCommand, { KeyName: 'paw2' });
+  });
+
+  it("lists Packer's temporary security groups by name over every page, with what is open to the world", async () => {
+    ec2Mock
+      .on(DescribeSecurityGroupsCommand)
+      .resolvesOnce({
+        SecurityGroups: [
+          {
+            GroupId: 'sg-1',
+            GroupName: 'packer_6b0e379b-3858-1b50-3cdc-42e485f0e9e3',
+            VpcId: 'vpc-1',
+            Tags: [{ Key: 'paw:run_id', Value: 'base-1' }],
+            IpPermissions: [
+              { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+              { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+            ],
+          },
+        ],
+        NextToken: 'p2',
+      })
+      .resolvesOnce({ SecurityGroups: [{ GroupId: 'sg-2', GroupName: 'packer_6b0e37a0-0000-0000-0000-000000000000', IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }] });
+    ec2Mock.on(DeleteSecurityGroupCommand).resolves({});
+    expect(await instances.securityGroupsNamed('packer_')).toEqual([
+      { id: 'sg-1', name: 'packer_6b0e379b-3858-1b50-3cdc-42e485f0e9e3', vpcId: 'vpc-1', tags: { 'paw:run_id': 'base-1' }, openToWorld: ['22'] },
+      { id: 'sg-2', name: 'packer_6b0e37a0-0000-0000-0000-000000000000', tags: {}, openToWorld: ['all'] },
+    ]);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { Filters: [{ Name: 'group-name', Values: ['packer_*'] }], NextToken: 'p2' });
+    await instances.deleteSecurityGroup('sg-1');
+    expect(ec2Mock).toHaveReceivedCommandWith(DeleteSecurityGroupCommand, { GroupId: 'sg-1' });
   });
 });
 
