@@ -73,20 +73,31 @@ export function editJsonBytes(bytes: Buffer, keyPath: JSONPath, value: unknown):
   return Buffer.concat([bom, Buffer.from(editJsonText(text, keys, bytesOfValue(value)), 'latin1')]);
 }
 
-async function edit(file: string, keyPath: JSONPath, value: unknown, options: EditOptions = {}): Promise<void> {
+/** One change to a params file: a new value at a key path, or (undefined) the key removed. */
+export interface JsonEdit {
+  path: JSONPath;
+  value: unknown;
+}
+
+/**
+ * Applies every edit to the file's bytes in memory, checks the result once and writes it in
+ * one atomic write: the file on disk has all the edits or none of them.
+ */
+export async function editJsonFile(file: string, edits: JsonEdit[], options: EditOptions = {}): Promise<void> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (e) {
     throw fileSystemError(e, 'read', displayPath(file));
   }
-  const text = bytes.toString('utf8');
-  check(file, text);
-  let next: Buffer;
-  try {
-    next = editJsonBytes(bytes, keyPath, value);
-  } catch (e) {
-    throw new PawError(`cannot set ${keyPath.join('.')} in ${displayPath(file)}: ${(e as Error).message}`, { exitCode: 2 });
+  check(file, bytes.toString('utf8'));
+  let next = bytes;
+  for (const { path: keyPath, value } of edits) {
+    try {
+      next = editJsonBytes(next, keyPath, value);
+    } catch (e) {
+      throw new PawError(`cannot set ${keyPath.join('.')} in ${displayPath(file)}: ${(e as Error).message}`, { exitCode: 2 });
+    }
   }
   try {
     const nextText = next.toString('utf8');
@@ -106,10 +117,10 @@ async function edit(file: string, keyPath: JSONPath, value: unknown, options: Ed
 /** Sets one value in a params file, keeping comments, key order and all other bytes. */
 export async function setJsonValue(file: string, keyPath: JSONPath, value: unknown, options?: EditOptions): Promise<void> {
   if (value === undefined) throw new PawError(`no value given for ${keyPath.join('.')}`, { exitCode: 2 });
-  await edit(file, keyPath, value, options);
+  await editJsonFile(file, [{ path: keyPath, value }], options);
 }
 
 /** Removes one key from a params file, keeping everything else. */
 export async function removeJsonValue(file: string, keyPath: JSONPath, options?: EditOptions): Promise<void> {
-  await edit(file, keyPath, undefined, options);
+  await editJsonFile(file, [{ path: keyPath, value: undefined }], options);
 }

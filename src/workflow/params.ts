@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { orderChain } from './chain.js';
-import { type EditOptions, removeJsonValue, setJsonValue } from './edit.js';
+import { type EditOptions, type JsonEdit, editJsonFile, removeJsonValue, setJsonValue } from './edit.js';
 import { displayPath } from './jsonc.js';
 import { parseStepParam } from './schema.js';
 import type { Step, Workflow } from './types.js';
@@ -63,5 +63,18 @@ export async function removeParam(workflow: Workflow, step: Step | undefined, ke
   const file = paramFile(workflow, step);
   if (getParam(workflow, step, key) === undefined) throw new UsageError(`no key "${key}" in ${displayPath(file)}`);
   await removeJsonValue(file, paramKeyPath(key), step ? { check: chainCheck(workflow, step) } : undefined);
+  return file;
+}
+
+/**
+ * Writes several changes to one params file at once (undefined removes the key): one atomic
+ * write, so the file never holds half of them. A step file must keep the chain whole.
+ */
+export async function setParams(workflow: Workflow, step: Step | undefined, edits: JsonEdit[]): Promise<string> {
+  const file = paramFile(workflow, step);
+  for (const e of edits) {
+    if (e.path.length === 0 || e.path.some((p) => p === '')) throw new UsageError(`"${e.path.join('.')}" is not a param key`, 'use a key such as vpc_name or aws_tags.team');
+  }
+  await editJsonFile(file, edits, step ? { check: chainCheck(workflow, step) } : undefined);
   return file;
 }

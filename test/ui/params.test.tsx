@@ -1,11 +1,18 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writeFileAtomic } from '../../src/workflow/atomic.js';
 import { ParamsScreen } from '../../src/ui/screens/ParamsScreen.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
 import { fakeCloud } from '../aws/fake-cloud.js';
 import { keys, makeWorkflow, tick, type, waitFor } from './fixtures.js';
 import { renderScreen } from './harness.js';
+
+// Every write of a params file, counted (each still writes).
+vi.mock('../../src/workflow/atomic.js', async (original) => {
+  const actual = await original<typeof import('../../src/workflow/atomic.js')>();
+  return { ...actual, writeFileAtomic: vi.fn(actual.writeFileAtomic) };
+});
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -43,8 +50,11 @@ describe('params editor', () => {
     await tick();
     stdin.write(keys.right);
     await waitFor(() => expect(lastFrame()).toMatch(/\* is_default_vpc\s+false/));
+    vi.mocked(writeFileAtomic).mockClear();
     stdin.write(keys.ctrlS);
     await waitFor(() => expect(lastFrame()).toContain('saved 2 change(s)'));
+    // Both changes in one write of the whole file.
+    expect(vi.mocked(writeFileAtomic).mock.calls.map((c) => c[0])).toEqual([file]);
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('"workflow_id": "paw-demo"');
     expect(text).toContain('"is_default_vpc": "false"');
@@ -90,12 +100,21 @@ describe('params editor', () => {
     expect(h.backs).toBe(0);
   });
 
-  it('edits a step file too, and refuses a broken chain without writing', async () => {
+  it('edits a step file too, and refuses a broken chain without writing any of the changes', async () => {
     const { workflow, dir } = await setup();
     const stepFile = path.join(dir, 'step2', 'step_param.json');
     const before = readFileSync(stepFile, 'utf8');
     const { lastFrame, stdin, h } = renderScreen('params', workflow, fakeCloud(), (ctx) => <ParamsScreen ctx={ctx} stepId="step2" />, { columns: 120, bodyRows: 24 });
     await waitFor(() => expect(lastFrame()).toMatch(/step_id\s+step2/));
+    // A good change first, then one that breaks the chain: neither lands.
+    stdin.write('+');
+    await tick(60);
+    await type(stdin, 'owner');
+    stdin.write(keys.enter);
+    await tick(60);
+    await type(stdin, 'ops');
+    stdin.write(keys.enter);
+    await waitFor(() => expect(lastFrame()).toContain('metadata.owner will be added'));
     stdin.write(keys.down);
     await tick();
     stdin.write(keys.left);
@@ -103,6 +122,7 @@ describe('params editor', () => {
     stdin.write(keys.ctrlS);
     await waitFor(() => expect(h.errors.length).toBe(1));
     expect(lastFrame()).toContain('not changed');
+    expect(lastFrame()).toContain('2 unsaved change(s)');
     expect(readFileSync(stepFile, 'utf8')).toBe(before);
   });
 });
