@@ -16,6 +16,8 @@ export interface BuildOptions {
   notify: boolean;
   /** Take the step's lock from the run holding it (asked first). */
   stealLock?: boolean;
+  /** Replace rendered files that differ from what the templates render now. */
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -32,6 +34,7 @@ export function register(program: Command): void {
     )
     .option('--notify', 'start an incident when the build fails (needs incident_response_plan_arn)', false)
     .option('--steal-lock', "take the step's lock from the run holding it (asks first; only when that run is gone)", false)
+    .option('--force', 'replace rendered files that differ from what the templates render now (the old text is kept in .paw/replaced/)', false)
     .action(async (stepId: string | undefined, options: BuildOptions & ChainOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
       if (options.all || options.from || options.to) {
@@ -177,6 +180,7 @@ export async function buildOne(
     cols: process.stdout.columns || 120,
     rows: process.stdout.rows || 40,
     tableConsent: { yes: opts.yes },
+    replaceConsent: { force: options.force === true },
   });
   const stopPrinting = printer(session, opts);
   const signals = handleSignals(session, out);

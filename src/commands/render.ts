@@ -7,6 +7,7 @@ import { type GlobalOptions, emit, globalOptions, loadWorkflowFor, withCloud } f
 interface RenderOptions {
   sourceAmiId?: string;
   sourceAmiName?: string;
+  force?: boolean;
 }
 
 interface Source {
@@ -74,6 +75,7 @@ export function register(program: Command): void {
     .argument('<step>', 'the step id')
     .option('--source-ami-id <id>', 'the AMI to build on (default: root base AMI, or the catalog AMI of the previous step)')
     .option('--source-ami-name <name>', 'its name (with --source-ami-id)')
+    .option('--force', 'replace rendered files that differ from what the templates render now (the old text is kept in .paw/replaced/)', false)
     .action(async (stepId: string, options: RenderOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
@@ -85,14 +87,17 @@ export function register(program: Command): void {
       const source = await sourceOf(opts, workflow, step, options);
       const packerVersion = await installedPackerVersion();
       const { renderStep } = await import('../workflow/render.js');
-      const { files } = await renderStep(workflow, step, {
-        sourceAmiId: source.id,
-        sourceAmiName: source.name,
-        region: source.region,
-        packerVersion,
-      });
-      emit(opts, { step: step.id, source_ami_id: source.id, source_ami_name: source.name, region: source.region, files }, () =>
-        [`rendered ${step.id} on ${source.id} (${source.name}), region ${source.region}:`, ...files.map((f) => `  ${path.relative(process.cwd(), f) || f}`)].join(
+      const { files, replaced } = await renderStep(
+        workflow,
+        step,
+        { sourceAmiId: source.id, sourceAmiName: source.name, region: source.region, packerVersion },
+        { force: options.force === true },
+      );
+      emit(opts, { step: step.id, source_ami_id: source.id, source_ami_name: source.name, region: source.region, files, replaced }, () =>
+        [
+          `rendered ${step.id} on ${source.id} (${source.name}), region ${source.region}:`,
+          ...files.map((f) => `  ${path.relative(process.cwd(), f) || f}${replaced.includes(f) ? ' (replaced; the old text is in .paw/replaced/)' : ''}`),
+        ].join(
           '\n',
         ),
       );

@@ -17,7 +17,7 @@ export interface BuildJob {
   readonly question: JobQuestion | null;
 }
 
-export type JobStartOptions = Omit<StartBuildOptions, 'tableConsent'>;
+export type JobStartOptions = Omit<StartBuildOptions, 'tableConsent' | 'replaceConsent'>;
 
 type MutableJob = { -readonly [K in keyof BuildJob]: BuildJob[K] };
 
@@ -84,7 +84,7 @@ export class BuildJobs {
         this.emit();
       });
     job.ready = import('./build-session.js').then(({ startBuild }) => {
-      const session = startBuild({ ...options, tableConsent: { yes: false, ask } });
+      const session = startBuild({ ...options, tableConsent: { yes: false, ask }, replaceConsent: { force: false, ask } });
       job.session = session;
       session.subscribe(() => this.emit());
       this.emit();

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Cloud } from '../aws/ports.js';
 import type { TableConsent } from '../aws/record.js';
+import type { ReplaceConsent } from '../workflow/render.js';
 import { errorLine } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { finishBuild, startIncident } from './after-build.js';
@@ -33,6 +34,8 @@ export interface StartBuildOptions {
   packer?: PackerBinary;
   /** May the catalog table be created when it is missing? */
   tableConsent?: TableConsent;
+  /** May rendering replace files that differ from what the templates render now? */
+  replaceConsent?: ReplaceConsent;
   /** How long to wait for the new AMI to become available. */
   amiWait?: AmiWaitOptions;
   /** Take the step's lock from whoever holds it (the user confirmed). */
@@ -90,6 +93,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       dryRun: Boolean(options.dryRun || options.validateOnly),
       validateOnly: options.validateOnly,
       tableConsent: options.tableConsent ?? { yes: false },
+      replaceConsent: options.replaceConsent ?? { force: false },
       packer: options.packer,
     };
     for (const [id, check] of preflightChecks(input, found)) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Cloud } from '../aws/ports.js';
 import type { TableConsent } from '../aws/record.js';
 import { PawError } from '../errors.js';
+import type { ReplaceConsent } from '../workflow/render.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { findPacker, initArgs, needsInit, runPackerCommand, validateArgs } from './find.js';
 import type { PackerBinary, PreflightCheck } from './types.js';
@@ -52,6 +53,7 @@ export interface PreflightInput {
   /** `paw-tui validate`: a step already built is still valid, so a taken name is only reported. */
   validateOnly?: boolean;
   tableConsent: TableConsent;
+  replaceConsent: ReplaceConsent;
   packer?: PackerBinary;
 }
 
@@ -128,7 +130,7 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
           sourceAmiName: found.source!.name,
           region: cloud.region,
           packerVersion: found.packer!.version,
-        });
+        }, input.replaceConsent);
         found.varFiles = renderedVarFiles(step);
         return { detail: files.map((f) => f.split('/').pop()).join(', ') };
       },

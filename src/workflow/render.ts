@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,7 +31,23 @@ function supportsRequiredPlugins(version: string | undefined): boolean {
 
 /** Files paw-tui rendered into a step folder, so a re-render deletes those and nothing else. */
 const RECORD = path.join('.paw', 'rendered.json');
-const recordSchema = z.object({ files: z.array(z.string()) });
+/** `sha256`: what each file held when paw-tui wrote it, so an edit made since is never lost. */
+const recordSchema = z.object({ files: z.array(z.string()), sha256: z.record(z.string(), z.string()).optional() });
+type RenderRecord = { files: string[]; sha256: Record<string, string> };
+
+/** Where a file paw-tui replaced with `--force` (or a yes) is kept: `.paw/replaced/<name>`. */
+const REPLACED = path.join('.paw', 'replaced');
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Whether rendered files may replace files that differ from what paw-tui would write: `--force`
+ * headless, a question in the app. Without either, such a file stops the render.
+ */
+export interface ReplaceConsent {
+  force: boolean;
+  ask?: (question: string) => Promise<boolean>;
+}
 
 /** Template files that are rendered: directly in templates/, named `*pkr.hcl` or `*pkrvars.hcl`. */
 export async function stepTemplates(step: Step): Promise<string[]> {
@@ -50,25 +67,27 @@ export function renderedName(step: Step, template: string): string {
   return `${step.id}${template}`;
 }
 
-function readRecord(step: Step): string[] {
+function readRecord(step: Step): RenderRecord {
   const file = path.join(step.dir, RECORD);
-  if (!existsSync(file)) return [];
+  const none = { files: [], sha256: {} };
+  if (!existsSync(file)) return none;
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     // A damaged record forgets what was rendered: those files are then kept, never guessed at.
-    return [];
+    return none;
   }
   const parsed = recordSchema.safeParse(data);
+  if (!parsed.success) return none;
   // Only plain names in the step folder are trusted: a damaged record must never delete elsewhere.
-  return parsed.success ? parsed.data.files.filter((f) => f === path.basename(f) && !f.startsWith('.')) : [];
+  return { files: parsed.data.files.filter((f) => f === path.basename(f) && !f.startsWith('.')), sha256: parsed.data.sha256 ?? {} };
 }
 
 /** The `.pkrvars.hcl` files of the last render (absolute paths), for `-var-file=`. */
 export function renderedVarFiles(step: Step): string[] {
   return readRecord(step)
-    .filter((f) => f.endsWith('.pkrvars.hcl'))
+    .files.filter((f) => f.endsWith('.pkrvars.hcl'))
     .map((f) => path.join(step.dir, f))
     .filter((f) => existsSync(f));
 }
@@ -202,11 +221,19 @@ function templateError(fallback: string, e: unknown): PawError {
 
 /**
  * Renders a step's templates into the step folder (SPEC §2). Everything is rendered in memory
- * first, so a template error writes nothing. Files rendered last time are deleted before the
- * new ones are written; a file at an output name that paw-tui did not render is never replaced
- * (unless it already holds exactly the new text).
+ * first, so a template error writes nothing. A file at an output name is replaced when it holds
+ * what paw-tui wrote there last time, or already the new text (the Python library's rendering of
+ * the same params). Any other file — rendered by the library from older params, written or
+ * edited by hand — is replaced only with consent (`--force`, or yes in the app); its old text is
+ * kept in `.paw/replaced/`. Files paw-tui rendered last time and no template renders now are
+ * deleted, unless edited since.
  */
-export async function renderStep(workflow: Workflow, step: Step, ctx: RenderContext): Promise<{ files: string[] }> {
+export async function renderStep(
+  workflow: Workflow,
+  step: Step,
+  ctx: RenderContext,
+  consent: ReplaceConsent = { force: false },
+): Promise<{ files: string[]; replaced: string[] }> {
   const templates = await stepTemplates(step);
   if (templates.length === 0) {
     throw new PawError(`step "${step.id}" has no templates to render (${displayPath(path.join(step.dir, 'templates'))})`, {
@@ -216,19 +243,62 @@ export async function renderStep(workflow: Workflow, step: Step, ctx: RenderCont
   checkOutputAmiName(outputAmiName(workflow, step));
   const rendered = await renderStepText(workflow, step, ctx);
   const previous = readRecord(step);
-  for (const [name, text] of rendered) {
-    const file = path.join(step.dir, name);
-    if (previous.includes(name) || !existsSync(file)) continue;
-    if ((await readFile(file, 'utf8')) === text) continue;
-    throw new PawError(`${displayPath(file)} exists and was not rendered by paw-tui; not replacing it`, {
-      hint: 'move or delete it if it is an old rendering (for example by the Python library)',
-    });
-  }
-  for (const name of previous) await rm(path.join(step.dir, name), { force: true });
+  const differing = await filesNotOurs(step, rendered, previous);
+  if (differing.length > 0 && !(await agreed(step, differing, consent))) throw refusal(step, differing, consent.ask !== undefined);
+
   await makePawDir(path.join(step.dir, '.paw'));
+  for (const name of differing) {
+    const old = await readFile(path.join(step.dir, name));
+    await makePawDir(path.join(step.dir, REPLACED));
+    await writeFileAtomic(path.join(step.dir, REPLACED, name), old);
+  }
+  for (const name of previous.files) await rm(path.join(step.dir, name), { force: true });
   // The record is written first: if a crash follows, the next render still knows these files.
   const files = [...rendered.keys()];
-  await writeFileAtomic(path.join(step.dir, RECORD), JSON.stringify({ files }, null, 2) + '\n');
+  const hashes = Object.fromEntries([...rendered].map(([name, text]) => [name, sha256(text)]));
+  await writeFileAtomic(path.join(step.dir, RECORD), JSON.stringify({ files, sha256: hashes }, null, 2) + '\n');
   for (const [name, text] of rendered) await writeFileAtomic(path.join(step.dir, name), text);
-  return { files: files.map((f) => path.join(step.dir, f)) };
+  return { files: files.map((f) => path.join(step.dir, f)), replaced: differing.map((f) => path.join(step.dir, f)) };
+}
+
+/**
+ * Files a render would replace or delete whose text is neither what paw-tui wrote there last
+ * nor the new text: somebody else's (the library's older output, a hand edit).
+ */
+async function filesNotOurs(step: Step, rendered: Map<string, string>, previous: RenderRecord): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of new Set([...rendered.keys(), ...previous.files])) {
+    const file = path.join(step.dir, name);
+    if (!existsSync(file)) continue;
+    const text = await readFile(file, 'utf8');
+    if (text === rendered.get(name)) continue;
+    const wrote = previous.sha256[name];
+    const ours = previous.files.includes(name) && (wrote === undefined || wrote === sha256(text));
+    if (!ours) out.push(name);
+  }
+  return out;
+}
+
+function differenceLine(step: Step, names: string[]): string {
+  const shown = names.map((n) => displayPath(path.join(step.dir, n))).join(', ');
+  const verb = names.length === 1 ? 'differs' : 'differ';
+  return `${shown} ${verb} from what the templates render now (an older rendering or an edit by hand)`;
+}
+
+async function agreed(step: Step, names: string[], consent: ReplaceConsent): Promise<boolean> {
+  if (consent.force) return true;
+  if (!consent.ask) return false;
+  // Said on one line of a screen: the file names and the question come first.
+  const they = names.length === 1 ? 'It differs' : 'They differ';
+  return consent.ask(`Replace ${names.join(', ')} of step ${step.id}? ${they} from what the templates render now; the old text goes to .paw/replaced/`);
+}
+
+function refusal(step: Step, names: string[], asked: boolean): PawError {
+  const it = names.length === 1 ? 'it' : 'them';
+  const kept = displayPath(path.join(step.dir, REPLACED));
+  return new PawError(`${differenceLine(step, names)}; not replacing ${it}`, {
+    hint: asked
+      ? `move ${it} away, or build again and answer yes (the old text is then kept in ${kept}/)`
+      : `pass --force to replace (the old text is kept in ${kept}/), or move ${it} away`,
+  });
 }
