@@ -73,6 +73,14 @@ async function interrupted(target: CheckTarget): Promise<string> {
   // One older than the step's last success is history (`paw-tui runs` lists it), not a problem.
   const built = found.length && cloud ? await cloud.catalog.listWorkflow(workflow.param.workflow_id).catch(() => []) : [];
   const runs = currentInterruptions(found, new Map(built.map((i) => [i.step_id, i])));
+  // A manual journal that cannot be read hides where its manual path stands, instance and all.
+  const { unreadableManualJournals, unreadableJournalFix } = await import('./manual/live.js');
+  const broken = await unreadableManualJournals(workflow);
+  if (broken.length) {
+    throw new PawError(broken.map((j) => `manual journal of ${j.stepId} unreadable: ${j.line}`).join('; '), {
+      hint: broken.map(unreadableJournalFix).join('; '),
+    });
+  }
   if (runs.length === 0) return 'no interrupted builds';
   const named = runs.map((r) => `${r.stepId}${r.instanceId ? ` (${r.instanceId})` : ''}${r.cloud ? '' : ' (cloud unknown)'}`).join(', ');
   throw new PawError(`interrupted builds may have left instances running: ${named}`, {

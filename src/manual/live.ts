@@ -1,5 +1,6 @@
+import { errorLine } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
-import { readJournal } from './journal.js';
+import { journalPath, readJournal } from './journal.js';
 import { instanceMayBeLive, type ManualState } from './machine.js';
 
 export interface LiveManualInstance {
@@ -22,4 +23,33 @@ export async function liveManualInstances(workflow: Workflow): Promise<LiveManua
       ? [{ stepId: j.stepId, instanceId: j.instanceId, state: j.state, instanceType: j.instanceType, since: j.launchedAt }]
       : [],
   );
+}
+
+/** A manual journal that exists and cannot be read: a live instance may be behind it. */
+export interface UnreadableManualJournal {
+  stepId: string;
+  file: string;
+  /** Why, in one line. */
+  line: string;
+}
+
+/** What to do about an unreadable manual journal, in one line. */
+export function unreadableJournalFix(j: UnreadableManualJournal): string {
+  return `fix or move ${j.file} (it names the step's manual instance, which may still be running; paw-tui runs names instances by tag)`;
+}
+
+/** The steps whose `.paw/manual.json` exists but cannot be read (no cloud call). */
+export async function unreadableManualJournals(workflow: Workflow): Promise<UnreadableManualJournal[]> {
+  const out: UnreadableManualJournal[] = [];
+  for (const step of workflow.steps) {
+    try {
+      await readJournal(step);
+    } catch (e) {
+      const file = journalPath(step);
+      // The error names the file first: the line keeps what is wrong.
+      const line = errorLine(e).replace(/ — .*$/, '').replace(`${file}: `, '');
+      out.push({ stepId: step.id, file, line });
+    }
+  }
+  return out;
 }

@@ -23,6 +23,10 @@ describe('what paw-tui launched is found by its tags when no journal owns it', (
         `FAIL  left behind +instance ${id} \\(running\\) tagged for step hardening is in no journal`,
       ),
     );
+    // doctor names the journal itself, with the fix.
+    expect(doctor.stdout).toMatch(
+      /FAIL  interrupted +manual journal of hardening unreadable: not valid JSON \(.*\) — fix or move \S+manual\.json \(it names the step's manual instance, which may still be running/,
+    );
     const runs = await runManual(dir, [], {}, ['runs']).done;
     expect(runs.stdout).toContain(
       `left behind: instance ${id} (running) tagged for step hardening is in no journal`,

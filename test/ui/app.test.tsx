@@ -146,6 +146,19 @@ describe('interrupted builds on home', () => {
   });
 });
 
+describe('an unreadable manual journal on home', () => {
+  it('is shown on its step and as a problem with the fix, never as not started', async () => {
+    const dir = makeWorkflow();
+    mkdirSync(path.join(dir, 'step2', '.paw'), { recursive: true });
+    writeFileSync(path.join(dir, 'step2', '.paw', 'manual.json'), '{"version": 1, "instanceId": "i-0live", "sta');
+    const { lastFrame } = start(dir);
+    await waitFor(() => expect(lastFrame()).toMatch(/step1 → step2\s+⚠ manual journal unreadable: not valid JSON/), 15_000);
+    expect(lastFrame()).not.toMatch(/step1 → step2\s+○ not built/);
+    await waitFor(() => expect(lastFrame()).toContain('manual journal of step2 unreadable: not valid JSON'), 20_000);
+    expect(lastFrame()).toContain('fix or move');
+  });
+});
+
 describe('errors outside any screen', () => {
   it('are shown as one line in the app, not a stack trace', async () => {
     const dir = makeWorkflow();

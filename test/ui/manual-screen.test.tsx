@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findStep } from '../../src/workflow/load.js';
@@ -15,6 +16,20 @@ afterEach(async () => {
 });
 
 describe('manual screen', () => {
+  it('refuses to go on while the manual journal cannot be read: one line, nothing launched', async () => {
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const step = findStep(w.workflow, 'hardening');
+    await mkdir(path.join(step.dir, '.paw'), { recursive: true });
+    await writeFile(path.join(step.dir, '.paw', 'manual.json'), '{"version": 1, "instanceId": "i-0live", "sta');
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, { columns: 100, bodyRows: 24 });
+    await waitFor(() => expect(h.errors.map(String).join('\n')).toMatch(/manual\.json: not valid JSON/));
+    stdin.write(keys.enter);
+    await tick(300);
+    expect(lastFrame()).not.toContain('← now');
+    expect(Object.keys((await sandboxState(w.dir)).instances)).toEqual([]);
+  });
+
   it('guides the whole path: launch, connect in a pane and leave it, stop, image, terminate, record', async () => {
     process.env.SHELL = '/bin/sh';
     const w = await manualWorkflow();

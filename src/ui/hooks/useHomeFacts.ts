@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CatalogItem, Cloud } from '../../aws/ports.js';
 import { checkSpecs, type Check } from '../../doctor.js';
-import type { LiveManualInstance } from '../../manual/live.js';
+import type { LiveManualInstance, UnreadableManualJournal } from '../../manual/live.js';
 import type { StepStatus } from '../../layers/states.js';
 import { currentInterruptions, type InterruptedRun } from '../../packer/runs.js';
 import type { Workflow } from '../../workflow/types.js';
@@ -19,6 +19,8 @@ export interface HomeFacts {
   /** Catalog item per step id; undefined while loading. */
   built?: Map<string, CatalogItem>;
   manual: LiveManualInstance[];
+  /** Manual journals that exist and cannot be read (a live instance may be behind one). */
+  manualUnreadable?: UnreadableManualJournal[];
   interrupted: InterruptedRun[];
   /** The cloud could not open: nothing from it will come. */
   noCloud?: boolean;
@@ -50,8 +52,8 @@ export function useHomeFacts(session: HomeSession, sandbox: boolean): HomeFacts 
     set(!cloud ? { checks: [], built: undefined, layers: undefined, noCloud: Boolean(cloudError) } : { noCloud: false });
     if (workflow) {
       void import('../../manual/live.js')
-        .then((m) => m.liveManualInstances(workflow))
-        .then((manual) => set({ manual }), () => undefined);
+        .then(async (m) => ({ manual: await m.liveManualInstances(workflow), manualUnreadable: await m.unreadableManualJournals(workflow) }))
+        .then(set, () => undefined);
       void import('../../packer/runs.js')
         .then(async (m) => m.findInterruptedRuns(workflow, cloud ? await m.runCloudName(cloud) : undefined))
         .then((interrupted) => set({ interrupted }), () => undefined);

@@ -44,6 +44,9 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
   if (job) return { mark: '⟳', tone: 'accent', text: `building — ${jobDoing(job, now)}` };
   const run = facts.interrupted.find((r) => r.stepId === step.id);
   if (run) return { mark: '⚠', tone: 'error', text: `build interrupted${run.instanceId ? ` — ${run.instanceId} may be running` : ''}` };
+  // Never "not started": the journal that cannot be read may name a running instance.
+  const unreadable = facts.manualUnreadable?.find((m) => m.stepId === step.id);
+  if (unreadable) return { mark: '⚠', tone: 'error', text: `manual journal unreadable: ${unreadable.line}` };
   const manual = facts.manual.find((m) => m.stepId === step.id);
   if (manual) {
     return { mark: '◐', tone: 'warn', text: `manual in progress (${manual.state}) ${manual.instanceId}${manual.since ? ` up ${formatAge(manual.since, now).replace(' ago', '')}` : ''}` };
