@@ -84,4 +84,27 @@ describe('key dispatch', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(seen).toEqual(['k', 'b']);
   });
+
+  it('each key of a chunk sees what the keys before it did (a cursor moved twice, then used)', async () => {
+    const { render } = await import('ink-testing-library');
+    const { createElement, useState } = await import('react');
+    const { Text } = await import('ink');
+    const { KeyDispatch, useKeys } = await import('../../src/ui/hooks/useKeys.js');
+    const opened: number[] = [];
+    function List() {
+      const [cursor, setCursor] = useState(0);
+      useKeys((input) => {
+        // As screens do: the handler reads the cursor of the render it was made in.
+        if (input === 'j') setCursor(Math.min(cursor + 1, 2));
+        if (input === 'm') opened.push(cursor);
+      });
+      return createElement(Text, null, `row ${cursor}`);
+    }
+    const { stdin, lastFrame } = render(createElement(KeyDispatch, null, createElement(List)));
+    await new Promise((r) => setTimeout(r, 20));
+    stdin.write('jjm');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lastFrame()).toBe('row 2');
+    expect(opened).toEqual([2]);
+  });
 });

@@ -26,16 +26,34 @@ const Traffic = createContext<KeyTraffic | null>(null);
 export function KeyDispatch({ children }: { children: ReactNode }) {
   const [listeners] = useState(() => new Set<KeyListener>());
   const [traffic] = useState<KeyTraffic>(() => ({ count: 0, watchers: new Set() }));
-  useInput((input, key) => {
-    // Keys typed while the app was busy arrive as one chunk (`kb`): each is still its own key.
-    const typed = !key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input) ? [...input] : [input];
-    for (const one of typed) {
+  const [queue] = useState<[string, Key][]>(() => []);
+  const give = useCallback(
+    (one: string, key: Key) => {
       traffic.count++;
       for (const watch of traffic.watchers) watch();
       const active = [...listeners].filter((l) => l.active);
       const modal = active.filter((l) => l.modal);
       for (const l of modal.length ? modal : active) l.handler(one, key);
-    }
+    },
+    [listeners, traffic],
+  );
+  // One key per commit: the screen has drawn what the previous key did (its cursor, its
+  // question) before the next one is given, as if each had been typed on its own.
+  const [turn, setTurn] = useState(0);
+  useLayoutEffect(() => {
+    const first = queue.shift();
+    if (!first) return;
+    give(...first);
+    if (queue.length) setTurn((t) => t + 1);
+  }, [turn, give, queue]);
+  useInput((input, key) => {
+    // Keys typed while the app was busy arrive as one chunk (`jjm`): each is still its own key.
+    const typed = !key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input) ? [...input] : [input];
+    const waiting = queue.length > 0;
+    queue.push(...typed.map((one): [string, Key] => [one, key]));
+    if (waiting) return;
+    give(...queue.shift()!);
+    if (queue.length) setTurn((t) => t + 1);
   });
   return createElement(Traffic.Provider, { value: traffic }, createElement(KeyListeners.Provider, { value: listeners }, children));
 }
