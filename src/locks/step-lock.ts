@@ -42,8 +42,23 @@ export function lockPath(step: Step): string {
   return path.join(step.dir, '.paw', 'lock.json');
 }
 
-function describeHolder(h: LockHolder): string {
+export function describeHolder(h: LockHolder): string {
   return `${h.user}@${h.host} (pid ${h.pid}, ${h.command}, run ${h.runId}) since ${h.since}`;
+}
+
+/**
+ * Whether the holder of a lock is a process that still runs on this machine (then waiting is
+ * all it takes), one whose process is gone here, or on another machine (nothing to ask).
+ */
+export function holderWhere(h: LockHolder, host = os.hostname()): 'alive-here' | 'dead-here' | 'elsewhere' {
+  if (h.host !== host) return 'elsewhere';
+  return processAlive({ pid: h.pid, pidStart: h.pidStart }) ? 'alive-here' : 'dead-here';
+}
+
+/** Who holds the step's lock file now: null when nobody does (no file, or its process is gone here). */
+export async function lockFileHolder(step: Step, host = os.hostname()): Promise<LockHolder | null> {
+  const holder = await readHolder(lockPath(step));
+  return holder && holderWhere(holder, host) !== 'dead-here' ? holder : null;
 }
 
 export class StepLockedError extends PawError {
@@ -68,7 +83,7 @@ async function readHolder(file: string): Promise<LockHolder | null> {
 
 /** A holder that is surely gone: on this machine, and its process is not there any more. */
 function deadHere(h: LockHolder, host: string): boolean {
-  return h.host === host && !processAlive({ pid: h.pid, pidStart: h.pidStart });
+  return holderWhere(h, host) === 'dead-here';
 }
 
 async function takeFile(file: string, me: LockHolder, steal: boolean, step: Step): Promise<void> {

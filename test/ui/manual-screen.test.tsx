@@ -1,9 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findStep } from '../../src/workflow/load.js';
 import type { Cloud } from '../../src/aws/ports.js';
 import type { BuildJob } from '../../src/packer/build-jobs.js';
+import { lockPath, lockStep } from '../../src/locks/step-lock.js';
+import { openManualGuide } from '../../src/manual/guide.js';
 import { ManualScreen } from '../../src/ui/screens/ManualScreen.js';
 import { manualWorkflow, sandboxState } from '../manual/fixture.js';
 import { keys, tick, waitFor } from './fixtures.js';
@@ -190,6 +193,69 @@ describe('manual screen', () => {
     await waitFor(() => expect(h.suspends).toBe(1));
     await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'));
   });
+
+  it('a step locked by a live run of this machine: says who holds it, waits, and goes on by itself once it is free', async () => {
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const step = findStep(w.workflow, 'hardening');
+    const guide = await openManualGuide(w.cloud, w.workflow, step);
+    await guide.perform('launch');
+    expect(guide.view.state).toBe('running');
+    // This very process holds the step (as another paw-tui would): alive, on this machine.
+    const held = await lockStep({ cloud: w.cloud, workflow: w.workflow, step, runId: 'hardening-other', command: 'manual resume' });
+    const { lastFrame } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 120,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toMatch(/locked by \S+@\S+ \(pid \d+, manual resume\) for \d+s · L: take the lock · waiting for it \(every 2 s\)/));
+    expect(lastFrame()).toMatch(/✖ hardening is locked by \S+ \(pid \d+, manual resume\) — it runs here: retried every 2 s · L takes the lock/);
+    await waitFor(() => expect(lastFrame()).toMatch(/L take lock\s+r refresh\s+Esc back/));
+    expect(lastFrame()).toContain('▶ Wait for the instance to be running  ← now');
+    await tick(300);
+    expect(lastFrame()).toContain('▶ Wait for the instance to be running  ← now');
+
+    await held.release();
+    await waitFor(() => expect(lastFrame()).toContain('the lock of hardening is free: going on'), 5_000);
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    expect(lastFrame()).not.toContain('locked by');
+  });
+
+  it('a step locked by a run on another machine: L asks, naming the holder, then takes the lock and goes on', async () => {
+    const w = await manualWorkflow();
+    cloud = w.cloud;
+    const step = findStep(w.workflow, 'hardening');
+    const guide = await openManualGuide(w.cloud, w.workflow, step);
+    await guide.perform('launch');
+    const since = new Date(Date.now() - 600_000).toISOString();
+    const holder = { host: 'build-box-2', user: 'ci', pid: 4242, pidStart: null, runId: 'hardening-ci', command: 'manual resume', since };
+    await mkdir(path.dirname(lockPath(step)), { recursive: true });
+    await writeFile(lockPath(step), JSON.stringify(holder));
+    const { lastFrame, stdin } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 120,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('locked by ci@build-box-2 (pid 4242, manual resume) for 10m · L: take the lock'));
+    expect(lastFrame()).toContain('— L takes the lock (asks first) if that run is gone');
+    expect(lastFrame()).not.toContain('--steal-lock');
+    expect(lastFrame()).not.toContain('waiting for it');
+    await tick(2_500);
+    // Nobody on this machine can say whether that run still lives: nothing is retried.
+    expect(lastFrame()).toContain('▶ Wait for the instance to be running  ← now');
+
+    stdin.write('L');
+    await waitFor(() => expect(lastFrame()).toContain('[y/n] Take the lock of hardening from ci@build-box-2 (pid 4242, manual resume)? Only if it is gone.'));
+    await tick(50);
+    stdin.write('n');
+    await tick(200);
+    expect(JSON.parse(await readFile(lockPath(step), 'utf8'))).toMatchObject({ host: 'build-box-2' });
+    stdin.write('L');
+    await waitFor(() => expect(lastFrame()).toContain('[y/n] Take the lock of hardening'));
+    await tick(50);
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    expect(lastFrame()).not.toContain('locked by');
+    await waitFor(() => expect(existsSync(lockPath(step))).toBe(false));
+  }, 20_000);
 
   it('keeps ubuntu@host whole on the ssh line at 80x24, however long the .pem path', async () => {
     const w = await manualWorkflow();

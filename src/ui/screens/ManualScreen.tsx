@@ -16,6 +16,8 @@ import { TerminalPane } from '../components/TerminalPane.js';
 import type { AppContext } from '../context.js';
 import { formatAge, useElapsed } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
+import { LOCK_RETRY_MS, useStepLock } from '../hooks/useStepLock.js';
+import type { StepLockedError } from '../../locks/step-lock.js';
 import { isKey, keysLabel } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
 
@@ -42,6 +44,18 @@ function enterDoes(view: ManualView, instanceType: string): string | null {
     default:
       return null;
   }
+}
+
+/** While another run holds the step: who, since when, and what happens next. */
+function LockLine({ locked, waiting }: { locked: StepLockedError; waiting: boolean }) {
+  const h = locked.holder;
+  const now = Date.parse(h.since) + useElapsed(Date.parse(h.since), undefined, 1000);
+  return (
+    <Text wrap="truncate" color={tone('warn')}>
+      {`locked by ${h.user}@${h.host} (pid ${h.pid}, ${h.command}) for ${formatAge(h.since, now).replace(' ago', '')} · ${keysLabel('takeLock')}: take the lock`}
+      {waiting ? ` · waiting for it (every ${LOCK_RETRY_MS / 1000} s)` : ''}
+    </Text>
+  );
 }
 
 /** The line above the checklist: what Enter does; the connect keys too where they fit whole. */
@@ -152,18 +166,24 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   const aborter = useRef(new AbortController());
   const openedAt = useRef(Date.now());
   const paneRows = Math.max(3, ctx.bodyRows - 3);
+  // Opened again (the journal read anew) once the lock another run held is free or taken.
+  const [opening, setOpening] = useState({ count: 0, steal: false });
+  const reopen = useCallback((steal: boolean) => setOpening((o) => ({ count: o.count + 1, steal })), []);
+  const lock = useStepLock(ctx, step, reopen);
+  const lockCaught = lock.caught;
 
   const report = useCallback(
     (e: unknown) => {
-      if (!(e instanceof InterruptedError)) ctx.showError(e);
+      if (!(e instanceof InterruptedError) && !lockCaught(e)) ctx.showError(e);
     },
-    [ctx],
+    [ctx, lockCaught],
   );
 
   const ask = useCallback((text: string) => new Promise<boolean>((resolve) => setQuestion({ text, answer: resolve })), []);
 
   useEffect(() => {
-    const abort = aborter.current;
+    const abort = new AbortController();
+    aborter.current = abort;
     let unsubscribe = () => {};
     openManualGuide(ctx.cloud, ctx.workflow, step).then((g) => {
       if (abort.signal.aborted) return;
@@ -171,14 +191,14 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       setView(g.view);
       unsubscribe = g.subscribe(setView);
       // Reopened in the middle of work nobody has to decide on (a wait, the image, the record): go on.
-      g.command('go-on', { signal: abort.signal, yes: false, ask, unattended: true }).catch(report);
+      g.command('go-on', { signal: abort.signal, yes: false, ask, unattended: true, stealLock: opening.steal }).catch(report);
     }, report);
     // Leaving the screen stops the waiting, never the instance: the journal remembers it.
     return () => {
       abort.abort();
       unsubscribe();
     };
-  }, [ctx.cloud, ctx.workflow, step, report, ask]);
+  }, [ctx.cloud, ctx.workflow, step, report, ask, opening]);
 
   const atLaunch = view?.state === 'launch';
   useEffect(() => {
@@ -266,7 +286,9 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     ctx.setHints(
       question
         ? ['back']
-        : session
+        : lock.locked
+          ? ['takeLock', 'refresh', 'back', 'help']
+          : session
           ? typing
             ? ['stopTyping']
             : ['focusPane', 'page', 'follow', 'search', 'back', 'help']
@@ -282,13 +304,14 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       ctx.setBackHandler(null);
       ctx.setHints(null);
     };
-  }, [ctx, session, question, view?.state, typing, gone]);
+  }, [ctx, session, question, view?.state, typing, gone, lock.locked]);
 
   useEffect(() => () => session?.terminal.dispose(), [session]);
 
   useKeys(
     (input, key) => {
-      if (isKey('open', input, key)) void next();
+      if (isKey('takeLock', input, key)) void lock.offerTake(ask);
+      else if (isKey('open', input, key)) void next();
       else if (isKey('connect', input, key)) connect();
       else if (isKey('connectFull', input, key)) connectFull();
       else if (isKey('abandon', input, key)) void abandon();
@@ -318,6 +341,8 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     />
   ) : view.busy ? (
     <SpinnerWithElapsed label={view.busy.label} startedAt={view.busy.since} />
+  ) : lock.locked ? (
+    <LockLine locked={lock.locked} waiting={lock.waiting} />
   ) : (
     <Text wrap="truncate" color={tone(gone ? 'warn' : 'muted')}>
       {topLine(view, instanceType, ctx.columns)}
