@@ -27,6 +27,9 @@ export interface ImageReference {
   arn: string;
 }
 
+/** Images asked about in one call by the `…Each` methods of Images. */
+export const IMAGES_PER_CALL = 100;
+
 export interface Images {
   /** Images by id; ids EC2 does not know are left out of the answer (no error). */
   describe(ids: string[]): Promise<AmiImage[]>;
@@ -55,6 +58,16 @@ export interface Images {
   instancesUsing(imageId: string): Promise<string[]>;
   /** Launch templates, SSM parameters... that use the image; null when the API cannot answer. */
   references(imageId: string): Promise<ImageReference[] | null>;
+  /**
+   * instancesUsing for several images in one call (at most IMAGES_PER_CALL): image id → its
+   * instances, every id asked a key.
+   */
+  instancesUsingEach(imageIds: string[]): Promise<Map<string, string[]>>;
+  /**
+   * references for several images in one call (at most IMAGES_PER_CALL): image id → what uses
+   * it, every id asked a key; null when the API cannot answer. An unknown id fails the call.
+   */
+  referencesEach(imageIds: string[]): Promise<Map<string, ImageReference[]> | null>;
   /** Snapshots of other images of this account that share any of these snapshot ids: snapshot id → image ids. */
   snapshotUsers(snapshotIds: string[], exceptImageId: string): Promise<Map<string, string[]>>;
 }

@@ -90,6 +90,32 @@ export function sandboxImages(store: SandboxStore, home: string, region = home):
   const imageHere = (s: SandboxState, id: string) => (here(s.images[id]) ? s.images[id] : undefined);
   const owned = (s: SandboxState) => Object.values(s.images).filter((i) => here(i) && i.ownerId === s.account);
 
+  const instancesUsingEach = (imageIds: string[]) =>
+    sandboxCall('ec2', 'DescribeInstances', async () => {
+      const s = await read();
+      const using = new Map<string, string[]>(imageIds.map((id) => [id, []]));
+      for (const i of Object.values(s.instances)) if (visibleInstanceState(i) !== 'terminated') using.get(i.imageId)?.push(i.id);
+      return using;
+    });
+
+  const referencesEach = (imageIds: string[]) =>
+    sandboxCall('ec2', 'DescribeImageReferences', async () => {
+      const s = await read();
+      const missing = imageIds.find((id) => !imageHere(s, id));
+      if (missing) throw imageNotFound(missing);
+      // The account's own aws:ec2:image parameters live in the home region, as SSM keeps them.
+      const parameters = copyRegion ? [] : Object.entries(s.ownParameters ?? {}).filter(([, p]) => p.dataType === 'aws:ec2:image');
+      return new Map<string, ImageReference[]>(
+        imageIds.map((id) => [
+          id,
+          [
+            ...(s.references[id] ?? []).map((r) => ({ ...r })),
+            ...parameters.filter(([, p]) => p.value === id).map(([name]) => ({ resourceType: 'ssm:Parameter', arn: parameterArn(home, s.account, name) })),
+          ],
+        ]),
+      );
+    });
+
   return {
     describe: (ids) =>
       sandboxCall('ec2', 'DescribeImages', async () => {
@@ -236,26 +262,13 @@ export function sandboxImages(store: SandboxStore, home: string, region = home):
         }),
       ),
 
-    instancesUsing: (imageId) =>
-      sandboxCall('ec2', 'DescribeInstances', async () => {
-        const s = await read();
-        return Object.values(s.instances)
-          .filter((i) => i.imageId === imageId && visibleInstanceState(i) !== 'terminated')
-          .map((i) => i.id);
-      }),
+    instancesUsing: async (imageId) => (await instancesUsingEach([imageId])).get(imageId)!,
 
-    references: (imageId) =>
-      sandboxCall('ec2', 'DescribeImageReferences', async (): Promise<ImageReference[]> => {
-        const s = await read();
-        if (!imageHere(s, imageId)) throw imageNotFound(imageId);
-        // The account's own aws:ec2:image parameters live in the home region, as SSM keeps them.
-        const parameters = copyRegion
-          ? []
-          : Object.entries(s.ownParameters ?? {})
-              .filter(([, p]) => p.dataType === 'aws:ec2:image' && p.value === imageId)
-              .map(([name]) => ({ resourceType: 'ssm:Parameter', arn: parameterArn(home, s.account, name) }));
-        return [...(s.references[imageId] ?? []).map((r) => ({ ...r })), ...parameters];
-      }),
+    references: async (imageId) => (await referencesEach([imageId])).get(imageId)!,
+
+    instancesUsingEach,
+
+    referencesEach,
 
     snapshotUsers: (snapshotIds, exceptImageId) =>
       sandboxCall('ec2', 'DescribeImages', async () => {

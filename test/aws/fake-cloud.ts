@@ -113,6 +113,16 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
         await hook('references', id);
         return cloud.referenceMap.has(id) ? cloud.referenceMap.get(id)! : [];
       },
+      async instancesUsingEach(ids) {
+        await hook('instancesUsingEach', ids);
+        return new Map(ids.map((id) => [id, cloud.instanceList.filter((i) => i.imageId === id && i.state !== 'terminated').map((i) => i.id)]));
+      },
+      async referencesEach(ids) {
+        await hook('referencesEach', ids);
+        // The API answers for all or, when it cannot tell about one, for none.
+        if (ids.some((id) => cloud.referenceMap.get(id) === null)) return null;
+        return new Map(ids.map((id) => [id, cloud.referenceMap.get(id) ?? []]));
+      },
       async snapshotUsers(snapshotIds, exceptImageId) {
         await hook('snapshotUsers', snapshotIds);
         const out = new Map<string, string[]>();

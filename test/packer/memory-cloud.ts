@@ -54,6 +54,8 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
       deleteSnapshot: unused('deleteSnapshot'),
       instancesUsing: unused('instancesUsing'),
       references: unused('references'),
+      instancesUsingEach: unused('instancesUsingEach'),
+      referencesEach: unused('referencesEach'),
       snapshotUsers: unused('snapshotUsers'),
     },
     instances: {

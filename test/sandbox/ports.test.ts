@@ -153,6 +153,10 @@ describe('sandbox instances and images', () => {
       { resourceType: 'ssm:Parameter', arn: `arn:aws:ssm:${cloud.region}:${account}:parameter/golden/root` },
       { resourceType: 'ssm:Parameter', arn: `arn:aws:ssm:${cloud.region}:${account}:parameter/flat-name` },
     ]);
+    // Several at once answer the same, each image a key; an unknown image fails the call, as in EC2.
+    expect((await cloud.images.instancesUsingEach([ROOT_AMI_ID, 'ami-0123456789abcdef0'])).get(ROOT_AMI_ID)).toContain(id);
+    expect((await cloud.images.referencesEach([ROOT_AMI_ID]))!.get(ROOT_AMI_ID)).toEqual(await cloud.images.references(ROOT_AMI_ID));
+    await expect(cloud.images.referencesEach([ROOT_AMI_ID, 'ami-0123456789abcdef0'])).rejects.toThrow(/does not exist|not found/);
     await cloud.instances.terminate(id);
     await until(id, 'terminated');
     expect(await cloud.images.instancesUsing(ROOT_AMI_ID)).not.toContain(id);

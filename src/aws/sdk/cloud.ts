@@ -103,6 +103,8 @@ export function openAwsCloud(options: CloudOptions): Promise<Cloud> {
       deleteSnapshot: true,
       instancesUsing: true,
       references: true,
+      instancesUsingEach: true,
+      referencesEach: true,
       snapshotUsers: true,
     });
   const images = imagesOf(ec2);

@@ -60,8 +60,59 @@ const newestFirst = (a: AmiImage, b: AmiImage) => b.creationDate.localeCompare(a
 /** Instances in these states still hold an image (terminated ones do not). */
 const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 
+/** DescribeImageReferences of these images: image id → references (every id a key); null when the API cannot answer. */
+async function imageReferences(ec2: EC2Client, imageIds: string[]): Promise<Map<string, ImageReference[]> | null> {
+  const byImage = new Map<string, ImageReference[]>(imageIds.map((id) => [id, []]));
+  if (imageIds.length === 0) return byImage;
+  try {
+    const references = await allPages(async (token) => {
+      const out = await ec2.send(new DescribeImageReferencesCommand({ ImageIds: imageIds, IncludeAllResourceTypes: true, NextToken: token }));
+      return { items: out.ImageReferences ?? [], next: out.NextToken };
+    });
+    for (const r of references) {
+      // An answer without its image id can only be about the one image asked for.
+      const id = r.ImageId ?? (imageIds.length === 1 ? imageIds[0]! : undefined);
+      if (id) byImage.get(id)?.push({ resourceType: r.ResourceType ?? 'unknown', arn: r.Arn ?? '' });
+    }
+    return byImage;
+  } catch (e) {
+    // Older partitions and some regions do not offer the API: that is "cannot tell", not a failure.
+    // Credentials and throttling problems still stop the caller.
+    const translated = translateAwsError(e, 'ec2:DescribeImageReferences');
+    if (e instanceof PawError || isThrottling(e) || /credentials/i.test(translated.message)) throw translated;
+    return null;
+  }
+}
+
 export function ec2Images(ec2: EC2Client): Images {
   const call = <T>(action: string, fn: () => Promise<T>) => awsCall(`ec2:${action}`, fn);
+
+  /** Instances not terminated launched from these images: image id → instance ids (every id a key). */
+  async function liveInstancesOf(imageIds: string[]): Promise<Map<string, string[]>> {
+    const using = new Map<string, string[]>(imageIds.map((id) => [id, []]));
+    if (imageIds.length === 0) return using;
+    const instances = await allPages(async (token) => {
+      const out = await call('DescribeInstances', () =>
+        ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [
+              { Name: 'image-id', Values: imageIds },
+              { Name: 'instance-state-name', Values: LIVE_STATES },
+            ],
+            MaxResults: 1000,
+            NextToken: token,
+          }),
+        ),
+      );
+      return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), next: out.NextToken };
+    });
+    for (const i of instances) {
+      // An answer without its image id can only be about the one image asked for.
+      const id = i.ImageId ?? (imageIds.length === 1 ? imageIds[0]! : undefined);
+      if (i.InstanceId && id) using.get(id)?.push(i.InstanceId);
+    }
+    return using;
+  }
 
   function describeAll(input: Omit<DescribeImagesCommandInput, 'NextToken' | 'MaxResults'>): Promise<AmiImage[]> {
     return allPages(async (token) => {
@@ -171,41 +222,18 @@ export function ec2Images(ec2: EC2Client): Images {
       await call('DeleteSnapshot', () => ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })));
     },
 
-    instancesUsing(imageId) {
-      return allPages(async (token) => {
-        const out = await call('DescribeInstances', () =>
-          ec2.send(
-            new DescribeInstancesCommand({
-              Filters: [
-                { Name: 'image-id', Values: [imageId] },
-                { Name: 'instance-state-name', Values: LIVE_STATES },
-              ],
-              MaxResults: 1000,
-              NextToken: token,
-            }),
-          ),
-        );
-        const ids = (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])));
-        return { items: ids, next: out.NextToken };
-      });
+    async instancesUsing(imageId) {
+      return (await liveInstancesOf([imageId])).get(imageId)!;
     },
 
     async references(imageId) {
-      try {
-        return await allPages<ImageReference>(async (token) => {
-          const out = await ec2.send(
-            new DescribeImageReferencesCommand({ ImageIds: [imageId], IncludeAllResourceTypes: true, NextToken: token }),
-          );
-          const items = (out.ImageReferences ?? []).map((r) => ({ resourceType: r.ResourceType ?? 'unknown', arn: r.Arn ?? '' }));
-          return { items, next: out.NextToken };
-        });
-      } catch (e) {
-        // Older partitions and some regions do not offer the API: that is "cannot tell", not a failure.
-        // Credentials and throttling problems still stop the caller.
-        const translated = translateAwsError(e, 'ec2:DescribeImageReferences');
-        if (e instanceof PawError || isThrottling(e) || /credentials/i.test(translated.message)) throw translated;
-        return null;
-      }
+      return (await imageReferences(ec2, [imageId]))?.get(imageId) ?? null;
+    },
+
+    instancesUsingEach: liveInstancesOf,
+
+    referencesEach(imageIds) {
+      return imageReferences(ec2, imageIds);
     },
 
     async snapshotUsers(snapshotIds, exceptImageId) {

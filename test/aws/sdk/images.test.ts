@@ -162,6 +162,18 @@ describe('ec2Images', () => {
     await expect(images.references('ami-1')).rejects.toThrow('AWS credentials have expired');
   });
 
+  it('asks about several images in one call and answers for each of them', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-1', ImageId: 'ami-2' }, { InstanceId: 'i-2', ImageId: 'ami-2' }] }] });
+    ec2Mock.on(DescribeImageReferencesCommand).resolves({ ImageReferences: [{ ImageId: 'ami-1', ResourceType: 'ec2:LaunchTemplate', Arn: 'arn:lt' }] });
+    expect(await images.instancesUsingEach(['ami-1', 'ami-2'])).toEqual(new Map([['ami-1', []], ['ami-2', ['i-1', 'i-2']]]));
+    expect(await images.referencesEach(['ami-1', 'ami-2'])).toEqual(new Map([['ami-1', [{ resourceType: 'ec2:LaunchTemplate', arn: 'arn:lt' }]], ['ami-2', []]]));
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters![0]).toEqual({ Name: 'image-id', Values: ['ami-1', 'ami-2'] });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeImageReferencesCommand, { ImageIds: ['ami-1', 'ami-2'], IncludeAllResourceTypes: true });
+    ec2Mock.on(DescribeImageReferencesCommand).rejects(awsError('InvalidAction'));
+    expect(await images.referencesEach(['ami-1', 'ami-2'])).toBeNull();
+  });
+
   it('maps snapshots to the other images that use them', async () => {
     ec2Mock.on(DescribeImagesCommand).resolves({
       Images: [img('ami-self', 'x', ['snap-1', 'snap-2']), img('ami-other', 'x', ['snap-2', 'snap-9'])],

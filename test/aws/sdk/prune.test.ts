@@ -61,7 +61,7 @@ function setup() {
   });
   // ami-2 has a running instance; ami-1 is what the step's parameter holds.
   ec2Mock.on(DescribeInstancesCommand).callsFake((input: { Filters: { Name: string; Values: string[] }[] }) =>
-    input.Filters[0]!.Values[0] === 'ami-2' ? { Reservations: [{ Instances: [{ InstanceId: 'i-live' }] }] } : { Reservations: [] },
+    input.Filters[0]!.Values.includes('ami-2') ? { Reservations: [{ Instances: [{ InstanceId: 'i-live', ImageId: 'ami-2' }] }] } : { Reservations: [] },
   );
   ec2Mock.on(DescribeImageReferencesCommand).resolves({ ImageReferences: [] });
   ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/golden/step1', Value: 'ami-1', Version: 7 }] });
