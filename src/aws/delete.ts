@@ -3,8 +3,8 @@ import { rawImageOfDetails } from './details.js';
 import type { Workflow } from '../workflow/types.js';
 import { readDeletion, writeDeletion, type DeletionEntry } from './deletion-journal.js';
 import { isNotFound } from './errors.js';
-import type { AmiImage, CatalogItem, Cloud, ImageReference } from './ports.js';
-import { mapBounded, mapBoundedOrThrow } from './pool.js';
+import { IMAGES_PER_CALL, type AmiImage, type CatalogItem, type Cloud, type ImageReference, type Images } from './ports.js';
+import { bounded, mapBounded, mapBoundedOrThrow } from './pool.js';
 import { copiesOf } from './copies.js';
 import { parametersHolding, publishedTo, settingsParameters, withParameters } from './published.js';
 
@@ -50,7 +50,11 @@ export interface DeletionPlan {
   sharedSnapshots: { id: string; usedBy: string[] }[];
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+/**
+ * AMIs checked and deregistered at once (and as many cleaned up after). Throttling is the SDK's
+ * to handle: its adaptive strategy backs off and slows the client when EC2 says so.
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 /** Whether anything still uses the AMI (an instance, a launch template, a parameter). */
 export function inUse(d: Pick<AmiDeletion, 'instances' | 'references'> & { copies?: CopyDeletion[] }): boolean {
@@ -125,15 +129,17 @@ export async function planDeletion(
   // The parameters paw-tui publishes to, asked once for the plan (more below for what items name).
   const settingsNames = settingsParameters(workflow);
   const holding = await parametersHolding(cloud, settingsNames);
+  // What uses each AMI, asked for all of them at once (a call per IMAGES_PER_CALL AMIs).
+  const usage = await usageOf(cloud.images, [...deleting].filter((id) => !gone.has(id)), concurrency);
 
   const amis = await mapBoundedOrThrow([...deleting], concurrency, async (id) => {
     const image = byId.get(id)!;
     const alreadyDeregistered = gone.has(id);
-    const [instances, described, items] = await Promise.all([
-      alreadyDeregistered ? [] : cloud.images.instancesUsing(id),
-      alreadyDeregistered ? [] : cloud.images.references(id),
-      hasTable ? recordsOf(cloud, image, workflowItems) : [],
-    ]);
+    const used = usage.get(id);
+    if (used && 'error' in used) throw used.error;
+    const instances = used?.instances ?? [];
+    const described = used ? used.references : [];
+    const items = hasTable ? await recordsOf(cloud, image, workflowItems) : [];
     const itemNames = items.flatMap(publishedTo).filter((n) => !settingsNames.includes(n));
     const holdingHere = itemNames.length && !alreadyDeregistered ? await parametersHolding(cloud, itemNames) : new Map<string, string[]>();
     const parameters = alreadyDeregistered ? [] : [...(holding.get(id) ?? []), ...(holdingHere.get(id) ?? [])];
@@ -248,9 +254,73 @@ export function assertDeletable(plan: DeletionPlan): void {
   });
 }
 
-/** The check of the plan, asked again of EC2 for one AMI just before it is deregistered. */
-async function assertStillUnused(cloud: Cloud, amiId: string): Promise<void> {
-  const [instances, references] = await Promise.all([cloud.images.instancesUsing(amiId), cloud.images.references(amiId)]);
+interface Usage {
+  instances: string[];
+  references: ImageReference[] | null;
+}
+
+/**
+ * What uses each image: instances and references, IMAGES_PER_CALL images a call. When EC2 does
+ * not know one image of a call, the call fails for all of them: each is then asked alone, so
+ * only that one gets the error.
+ */
+async function usageOf(images: Images, ids: string[], concurrency: number): Promise<Map<string, Usage | { error: unknown }>> {
+  const out = new Map<string, Usage | { error: unknown }>();
+  const ask = async (part: string[]) => {
+    const [instances, references] = await Promise.all([images.instancesUsingEach(part), images.referencesEach(part)]);
+    for (const id of part) out.set(id, { instances: instances.get(id) ?? [], references: references && (references.get(id) ?? []) });
+  };
+  const parts: string[][] = [];
+  for (let i = 0; i < ids.length; i += IMAGES_PER_CALL) parts.push(ids.slice(i, i + IMAGES_PER_CALL));
+  await mapBounded(parts, concurrency, async (part) => {
+    try {
+      await ask(part);
+    } catch (e) {
+      if (part.length > 1 && isNotFound(e)) {
+        await mapBounded(part, concurrency, (id) => ask([id]).catch((error: unknown) => void out.set(id, { error })));
+      } else for (const id of part) out.set(id, { error: e });
+    }
+  });
+  return out;
+}
+
+/**
+ * Asks whether an AMI is still unused, right before it is deregistered. The AMIs asked about
+ * while a call is on its way are asked together in the next one, so each answer still comes
+ * from a call made after its AMI was asked about.
+ */
+function stillUnusedChecker(images: Images, concurrency: number): (amiId: string) => Promise<void> {
+  let waiting: { amiId: string; settle: (usage: Usage | { error: unknown }) => void }[] = [];
+  let running = false;
+  const run = async () => {
+    while (waiting.length) {
+      const asked = waiting;
+      waiting = [];
+      const usage = await usageOf(images, [...new Set(asked.map((w) => w.amiId))], concurrency);
+      for (const w of asked) w.settle(usage.get(w.amiId)!);
+    }
+    running = false;
+  };
+  return async (amiId) => {
+    const usage = await new Promise<Usage | { error: unknown }>((settle) => {
+      waiting.push({ amiId, settle });
+      if (running) return;
+      running = true;
+      // Those that ask in the same turn go in the same call.
+      queueMicrotask(() => void run());
+    });
+    if ('error' in usage) throw usage.error;
+    assertUnused(amiId, usage);
+  };
+}
+
+/** The check of the plan, asked again of EC2 for one AMI (a copy) just before it is deregistered. */
+async function assertStillUnused(images: Images, amiId: string): Promise<void> {
+  const [instances, references] = await Promise.all([images.instancesUsing(amiId), images.references(amiId)]);
+  assertUnused(amiId, { instances, references });
+}
+
+function assertUnused(amiId: string, { instances, references }: Usage): void {
   if (instances.length === 0 && !references?.length) return;
   throw new PawError(`AMI ${amiId} came into use after the plan (${usedByLine(instances, references)}): not deregistered`, {
     hint: 'terminate those instances or change what refers to it, then run the same command again',
@@ -271,9 +341,11 @@ export interface DeletionResult {
 }
 
 /**
- * Deletes what the plan lists: per AMI deregister, then its snapshots, then its catalog items,
- * at most `concurrency` AMIs at a time, each call backing off when throttled. One AMI failing
- * leaves the others going; its own later parts are not touched.
+ * Deletes what the plan lists: per AMI deregister, then its snapshots, then its catalog items.
+ * At most `concurrency` AMIs are being checked and deregistered at once, and as many being
+ * cleaned up (snapshots, records) after their deregistration, so the clean-up of one AMI does
+ * not hold up the deregistration of the next; each call backs off when throttled. One AMI
+ * failing leaves the others going; its own later parts are not touched.
  */
 export async function executeDeletion(
   cloud: Cloud,
@@ -282,12 +354,36 @@ export async function executeDeletion(
 ): Promise<DeletionResult> {
   assertDeletable(plan);
   const emit = options.onProgress ?? (() => {});
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const total = plan.amis.length;
   let finished = 0;
   const deregistered = new Set<string>();
   const failed: DeletionResult['failed'] = [];
+  const assertStillUnusedHere = stillUnusedChecker(cloud.images, concurrency);
+  const cleaning = bounded(concurrency);
+  const cleanups: Promise<void>[] = [];
 
-  const settled = await mapBounded(plan.amis, options.concurrency ?? DEFAULT_CONCURRENCY, async (d) => {
+  const fail = (amiId: string, e: unknown) => {
+    const message = errorLine(e);
+    failed.push({ amiId, message });
+    emit({ kind: 'failed', amiId, message, finished: ++finished, total });
+  };
+
+  const cleanUp = async (d: AmiDeletion, entry: DeletionEntry) => {
+    const amiId = d.image.id;
+    for (const snapshotId of d.snapshots) {
+      await gone(() => cloud.images.deleteSnapshot(snapshotId));
+      emit({ kind: 'snapshot-deleted', amiId, snapshotId });
+    }
+    for (const item of d.catalogItems) {
+      await cloud.catalog.delete(item.workflowId, item.stepId);
+      emit({ kind: 'record-deleted', amiId, ...item });
+    }
+    await writeDeletion(plan.workflowDir, { ...entry, status: 'done', finished_at: new Date().toISOString() });
+    emit({ kind: 'done', amiId, finished: ++finished, total });
+  };
+
+  await mapBounded(plan.amis, concurrency, async (d) => {
     const amiId = d.image.id;
     const entry: DeletionEntry = {
       ami_id: amiId,
@@ -301,8 +397,8 @@ export async function executeDeletion(
       if (!d.alreadyDeregistered) {
         // The plan was read before the confirmation: something may have started using the AMI
         // since (an instance launched from it, a launch template). Asked again, right before.
-        await assertStillUnused(cloud, amiId);
-        for (const copy of d.copies) await assertStillUnused({ ...cloud, region: copy.region, images: cloud.imagesIn(copy.region) }, copy.image.id);
+        await assertStillUnusedHere(amiId);
+        for (const copy of d.copies) await assertStillUnused(cloud.imagesIn(copy.region), copy.image.id);
         await writeDeletion(plan.workflowDir, entry);
         for (const copy of d.copies) {
           const there = cloud.imagesIn(copy.region);
@@ -312,25 +408,15 @@ export async function executeDeletion(
         }
         await gone(() => cloud.images.deregister(amiId));
       }
-      deregistered.add(amiId);
-      emit({ kind: 'deregistered', amiId });
-      for (const snapshotId of d.snapshots) {
-        await gone(() => cloud.images.deleteSnapshot(snapshotId));
-        emit({ kind: 'snapshot-deleted', amiId, snapshotId });
-      }
-      for (const item of d.catalogItems) {
-        await cloud.catalog.delete(item.workflowId, item.stepId);
-        emit({ kind: 'record-deleted', amiId, ...item });
-      }
-      await writeDeletion(plan.workflowDir, { ...entry, status: 'done', finished_at: new Date().toISOString() });
-      emit({ kind: 'done', amiId, finished: ++finished, total });
     } catch (e) {
-      const message = errorLine(e);
-      failed.push({ amiId, message });
-      emit({ kind: 'failed', amiId, message, finished: ++finished, total });
-      throw e;
+      fail(amiId, e);
+      return;
     }
+    deregistered.add(amiId);
+    emit({ kind: 'deregistered', amiId });
+    cleanups.push(cleaning(() => cleanUp(d, entry)).catch((e: unknown) => fail(amiId, e)));
   });
+  await Promise.all(cleanups);
 
   for (const s of plan.sharedSnapshots) {
     if (!s.usedBy.every((id) => deregistered.has(id))) continue;
@@ -341,8 +427,6 @@ export async function executeDeletion(
       failed.push({ amiId: s.usedBy.join(','), message: errorLine(e) });
     }
   }
-  return {
-    deleted: plan.amis.filter((_, i) => settled[i]!.status === 'fulfilled').map((d) => d.image.id),
-    failed,
-  };
+  const failedIds = new Set(failed.map((f) => f.amiId));
+  return { deleted: plan.amis.map((d) => d.image.id).filter((id) => !failedIds.has(id)), failed };
 }

@@ -35,3 +35,20 @@ export async function mapBoundedOrThrow<T, R>(
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
 }
+
+/** A limit of `limit` tasks running at once: the returned function runs a task when a place is free. */
+export function bounded(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}

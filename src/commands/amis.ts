@@ -180,7 +180,7 @@ export function register(program: Command): void {
     .description('deregister AMIs, delete their snapshots (kept when another AMI uses them) and catalog items; refuses AMIs in use')
     .argument('<ami...>', 'AMI ids')
     .option('--dry-run', 'show what would be deleted and stop', false)
-    .option('--concurrency <n>', 'AMIs deleted at once', '8')
+    .option('--concurrency <n>', 'AMIs deleted at once', '16')
     .action(async (amiIds: string[], options: DeleteOptions, cmd: Command) => {
       const concurrency = Number(options.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number, not "${options.concurrency}"`);

@@ -176,6 +176,51 @@ describe('executeDeletion', () => {
     expect(cloud.deletedSnapshots).toEqual(['snap-2']);
   });
 
+  it('asks about many AMIs in one call, each in a call made after it was asked about, right before its deregistration', async () => {
+    const cloud = fakeCloud();
+    const wf = testWorkflow();
+    const ids = Array.from({ length: 24 }, (_, i) => `ami-${String(i).padStart(3, '0')}`);
+    for (const id of ids) cloud.imageList.push(image(id));
+    const plan = await planDeletion(cloud, wf, ids);
+    // One call of each kind for the whole plan, not one per AMI.
+    expect(cloud.calls.filter((c) => c.startsWith('images.instancesUsing'))).toEqual(['images.instancesUsingEach ' + ids.join(',')]);
+    cloud.calls.length = 0;
+    // Once the first AMI is deregistered, someone launches an instance from the last one.
+    cloud.beforeImageCall = (method, arg) => {
+      if (method === 'deregister' && arg === ids[0]) cloud.instanceList.push({ id: 'i-late', imageId: ids.at(-1)!, state: 'pending' } as never);
+    };
+    const result = await executeDeletion(cloud, plan, { concurrency: 4 });
+    expect(result.failed).toEqual([{ amiId: ids.at(-1), message: expect.stringMatching(/^AMI ami-023 came into use after the plan \(instance i-late\)/) }]);
+    expect(cloud.deregistered.sort()).toEqual(ids.slice(0, -1));
+    const checks = cloud.calls.filter((c) => c.startsWith('images.instancesUsingEach'));
+    expect(checks.length).toBeGreaterThan(1);
+    expect(checks.length).toBeLessThan(ids.length);
+    for (const id of ids.slice(0, -1)) {
+      const at = cloud.calls.indexOf(`images.deregister ${id}`);
+      // Asked about before its deregistration (the late instance above shows it was not asked up front).
+      const asksAbout = (c: string) => c.startsWith('images.instancesUsingEach') && c.split(' ')[1]!.split(',').includes(id);
+      const checkedAt = cloud.calls.slice(0, at).map(asksAbout).lastIndexOf(true);
+      expect(checkedAt, id).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('an AMI gone from EC2 since the plan fails alone, not the others asked about with it', async () => {
+    const cloud = fakeCloud();
+    const ids = ['ami-1', 'ami-2', 'ami-3'];
+    for (const id of ids) cloud.imageList.push(image(id));
+    const plan = await planDeletion(cloud, testWorkflow(), ids);
+    cloud.beforeImageCall = (method, arg) => {
+      const asked = Array.isArray(arg) ? arg : [arg];
+      if ((method === 'referencesEach' || method === 'references') && asked.includes('ami-2')) {
+        throw Object.assign(new Error('The image id [ami-2] does not exist'), { name: 'InvalidAMIID.NotFound' });
+      }
+    };
+    const result = await executeDeletion(cloud, plan, { concurrency: 3 });
+    expect(result.deleted.sort()).toEqual(['ami-1', 'ami-3']);
+    expect(result.failed.map((f) => f.amiId)).toEqual(['ami-2']);
+    expect(cloud.deregistered.sort()).toEqual(['ami-1', 'ami-3']);
+  });
+
   it('re-checks image references too (a launch template made after the plan)', async () => {
     const cloud = fakeCloud();
     cloud.imageList.push(image('ami-1'));
