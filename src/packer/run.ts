@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tailDebugLog, type FollowedDebugLog } from './debug-tail.js';
@@ -6,7 +6,7 @@ import { commandLine } from './find.js';
 import { packerLogEnv, RunLog, runLogPaths, type RunLogPaths } from './log.js';
 import { manifestPath } from './manifest.js';
 import { PackerOutput } from './output.js';
-import { currentProcess } from '../locks/process.js';
+import { currentProcess, processAlive } from '../locks/process.js';
 import { JournalWriteError, newRunId, RunJournal } from './runs.js';
 import { startTerminal } from './terminal.js';
 import type { PackerBinary, RawOutput, TerminalSession } from './types.js';
@@ -73,6 +73,38 @@ export interface PackerRun {
   closeLogs(): Promise<void>;
 }
 
+const RAW_LOG_PREFIX = 'paw-packer-log-';
+
+/**
+ * Removes the private folders of Packer's raw debug logs that runs of a paw-tui now dead left in
+ * the temporary folder (a killed paw-tui never reached its clean-up): they hold unredacted lines.
+ * A folder is another's while the process named in its `owner.json` lives (pid and start time).
+ */
+export async function sweepRawLogDirs(dir = tmpdir()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.startsWith(RAW_LOG_PREFIX));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const folder = path.join(dir, name);
+    try {
+      if ((await stat(folder)).uid !== process.getuid?.()) continue;
+      const owner = JSON.parse(await readFile(path.join(folder, 'owner.json'), 'utf8')) as { pid?: unknown; pidStart?: unknown };
+      if (typeof owner.pid !== 'number') continue;
+      if (processAlive({ pid: owner.pid, pidStart: typeof owner.pidStart === 'string' ? owner.pidStart : null })) continue;
+    } catch {
+      // No owner to judge by (or gone meanwhile): not ours to remove.
+      continue;
+    }
+    await rm(folder, { recursive: true, force: true });
+    removed.push(folder);
+  }
+  return removed;
+}
+
 export async function startPackerRun(options: PackerRunOptions): Promise<PackerRun> {
   const startedAt = options.now?.() ?? new Date();
   const runId = options.runId ?? newRunId(options.stepId, startedAt);
@@ -84,7 +116,10 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
   const log = await RunLog.open(paths.log, `$ ${command}    (in ${options.stepDir})`);
   // Packer writes its debug log unredacted: it goes to a private folder outside the workflow,
   // and only redacted lines reach `.paw/logs/`, as they are written.
-  const rawDir = await mkdtemp(path.join(tmpdir(), 'paw-packer-log-'));
+  await sweepRawLogDirs();
+  const rawDir = await mkdtemp(path.join(tmpdir(), RAW_LOG_PREFIX));
+  const me = currentProcess();
+  await writeFile(path.join(rawDir, 'owner.json'), JSON.stringify({ pid: me.pid, pidStart: me.start }) + '\n', { mode: 0o600 });
   const rawDebugLog = path.join(rawDir, 'packer.log');
   await writeFile(rawDebugLog, '', { mode: 0o600, flag: 'a' });
   await writeFile(paths.debugLog, '', { mode: 0o600, flag: 'a' });
