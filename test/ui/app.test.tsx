@@ -73,6 +73,20 @@ describe('the app shell and home', () => {
     expect(lastFrame()).not.toMatch(/\n\s+at /);
   });
 
+  it('keys that need the workflow say it did not load, instead of doing nothing', async () => {
+    const dir = makeWorkflow();
+    writeFileSync(path.join(dir, 'workflow_param.json'), '{ "workflow_id": "demo", }\n');
+    const { lastFrame, stdin } = start(dir);
+    await waitFor(() => expect(lastFrame()).toContain('Problems'));
+    for (const k of ['b', 'i', '\r']) {
+      stdin.write(k);
+      await tick();
+      await waitFor(() => expect(lastFrame()).toMatch(/the workflow did not load — fix the problem below, then r loads it again/));
+      expect(lastFrame()).toContain('paw-tui · ');
+      expect(lastFrame()).toMatch(/· home/);
+    }
+  });
+
   it('? shows every key of home, any key closes it; q quits with 0', async () => {
     const { lastFrame, stdin, quits } = start(makeWorkflow());
     await waitFor(() => expect(lastFrame()).toContain('step2'));

@@ -1,7 +1,7 @@
 import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { errorLine } from '../../errors.js';
+import { errorLine, PawError } from '../../errors.js';
 import { reasonText, STATE_SIGN } from '../../layers/words.js';
 import type { BuildJob, BuildJobs } from '../../packer/build-jobs.js';
 import type { Step } from '../../workflow/types.js';
@@ -60,6 +60,9 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
   return { mark: '○', tone: 'muted', text: step.manual ? 'not built (manual step)' : 'not built' };
 }
 
+/** Home's keys that act on the workflow (and so wait until it loads). */
+const NEEDS_WORKFLOW: Action[] = ['params', 'add', 'baseAmi', 'amis', 'build', 'manual', 'open', 'resolveRun'];
+
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <Box height={1}>
@@ -109,6 +112,10 @@ export function HomeScreen(props: {
     (input, key) => {
       if (handle(input, key)) return;
       if (isKey('refresh', input, key)) return void props.reload();
+      // Nothing to build or browse until the workflow loads: say so rather than ignore the key.
+      if (!workflow && session.workflowError && NEEDS_WORKFLOW.some((a) => isKey(a, input, key))) {
+        return props.onError(new PawError('the workflow did not load', { hint: `fix the problem below, then ${keysLabel('refresh')} loads it again` }));
+      }
       if (isKey('params', input, key)) return props.open({ screen: 'params' });
       if (isKey('add', input, key)) return props.open({ screen: 'new-step' });
       if (isKey('baseAmi', input, key)) return props.open({ screen: 'base-ami' });
