@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
 import { findStep } from '../../workflow/load.js';
 import type { BuildSession, BuildState } from '../../packer/types.js';
 import { BuildProgress } from '../components/BuildProgress.js';
@@ -14,11 +14,8 @@ import { useElapsed } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
 import { isKey, keysLabel } from '../keys.js';
 import { tone } from '../theme.js';
+import { buildScreenReducer, initialBuildScreenState, interruptQuestion, statusRowsOf } from './build-state.js';
 import { savePaneText } from './save-pane.js';
-
-type Question = { text: string; answer: (yes: boolean) => void };
-
-const ended = (s: BuildState | null) => Boolean(s?.endedAt);
 
 /** The panes of a build: all output, each parallel build, Packer's debug log. */
 function usePanes(session: BuildSession | null, state: BuildState | null) {
@@ -80,11 +77,10 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   const progressRows = side ? ctx.bodyRows - 2 : Math.min(6, Math.max(2, Math.floor(ctx.bodyRows / 3)));
   const paneWidth = side ? ctx.columns - progressWidth - 1 : ctx.columns;
   // Two rows for the status once the build has ended: the outcome, then where the log is.
-  const [statusRows, setStatusRows] = useState(1);
+  const [view, dispatch] = useReducer(buildScreenReducer, initialBuildScreenState);
+  const { question, typing, paneIndex } = view;
+  const statusRows = statusRowsOf(view);
   const paneRows = Math.max(3, (side ? ctx.bodyRows - 1 : ctx.bodyRows - progressRows - 1) - statusRows);
-  const [question, setQuestion] = useState<Question | null>(null);
-  const [typing, setTyping] = useState(false);
-  const [paneIndex, setPaneIndex] = useState(0);
   const { session, state, question: jobQuestion, error } = useBuildSession(ctx.builds, stepId);
   const panes = usePanes(session, state);
   const pane = panes[Math.min(paneIndex, panes.length - 1)];
@@ -98,35 +94,28 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
 
   useEffect(() => {
     ctx.setInterruptHandler(() => {
-      const s = stateRef.current;
-      if (!session || !s || ended(s)) return false;
-      if (s.status === 'interrupting') {
-        setQuestion({
-          text: `Stop Packer by force? Its clean-up is cut short${s.instanceId ? ` and instance ${s.instanceId} may be left running` : ''}.`,
-          answer: (yes) => yes && session.forceStop(),
-        });
-      } else {
-        setQuestion({ text: 'Interrupt the build? Packer cleans up what it made, then exits.', answer: (yes) => yes && session.interrupt() });
-      }
+      const asked = session ? interruptQuestion(stateRef.current) : null;
+      if (!asked) return false;
+      dispatch({ type: 'ask', question: asked });
       return true;
     });
     return () => ctx.setInterruptHandler(null);
   }, [ctx, session]);
 
-  const hasEnded = ended(state);
+  const hasEnded = Boolean(state?.endedAt);
   useEffect(() => {
     ctx.setHints(typing ? ['stopTyping'] : null);
     return () => ctx.setHints(null);
   }, [ctx, typing]);
 
   useEffect(() => {
-    if (hasEnded) setStatusRows(2);
+    if (hasEnded) dispatch({ type: 'ended' });
   }, [hasEnded]);
 
   useKeys(
     (input, key) => {
       if (isKey('nextField', input, key) || isKey('prevField', input, key)) {
-        if (panes.length) setPaneIndex((i) => (i + (key.shift ? panes.length - 1 : 1)) % panes.length);
+        dispatch({ type: 'switchPane', back: Boolean(key.shift), panes: panes.length });
       } else if (isKey('save', input, key) && pane) {
         savePaneText(step, pane.id, pane.source).then(
           (file) => ctx.notify(`saved the ${pane.label} pane to ${file}`),
@@ -157,7 +146,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
     );
   const tabs = panes.map((p, i) => (i === paneIndex ? `[${p.label}]` : ` ${p.label} `)).join(' ');
   const paneBox = pane ? (
-    <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question && !jobQuestion} onTypingChange={setTyping} />
+    <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question && !jobQuestion} onTypingChange={(on) => dispatch({ type: 'typing', on })} />
   ) : (
     <Box height={paneRows}>
       <Text color={tone('muted')}>{state.status === 'preflight' ? 'Packer starts after the checks.' : (state.error ?? '')}</Text>
@@ -172,8 +161,10 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
           <Confirm
             message={question.text}
             onAnswer={(yes) => {
-              setQuestion(null);
-              question.answer(yes);
+              dispatch({ type: 'answered' });
+              if (!yes || !session) return;
+              if (question.kind === 'force') session.forceStop();
+              else session.interrupt();
             }}
           />
         ) : (
