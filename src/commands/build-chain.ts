@@ -1,6 +1,6 @@
 import type { AmiImage, Cloud } from '../aws/ports.js';
 import { errorLine, isPawError, PawError } from '../errors.js';
-import { chainAction, chainRange, chainSummary, ownAmiAtOutputName, stopMessage, type ChainResult } from '../layers/chain.js';
+import { chainAction, chainRange, chainSummary, ownAmiAtOutputName, replaceOwnAmi, stopMessage, type ChainResult } from '../layers/chain.js';
 import { reasonText, statusLine, stepStates, type StepStatus } from '../layers/states.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { buildOne, keepBuildingWhenOutputCloses, type BuildOptions } from './build.js';
@@ -14,21 +14,6 @@ export interface ChainOptions {
 
 async function stateOf(cloud: Cloud, workflow: Workflow, step: Step): Promise<StepStatus> {
   return (await stepStates({ cloud, workflow })).find((s) => s.step === step.id)!;
-}
-
-/**
- * Deregisters a step's own stale AMI (and its snapshots) so the rebuild can take its name, as
- * Packer's force_deregister + force_delete_snapshot would, but only after the plan was agreed
- * and never when the AMI is in use. Its catalog item stays until the new AMI replaces it.
- */
-async function replaceOwnAmi(cloud: Cloud, workflow: Workflow, image: AmiImage, say: (line: string) => void): Promise<void> {
-  const { assertDeletable, executeDeletion, planDeletion } = await import('../aws/delete.js');
-  const plan = await planDeletion(cloud, workflow, [image.id]);
-  assertDeletable(plan);
-  for (const d of plan.amis) d.catalogItems = [];
-  const result = await executeDeletion(cloud, plan);
-  if (result.failed.length) throw new PawError(`could not deregister ${image.id}: ${result.failed[0]!.message}`, { hint: 'nothing was built; deal with the AMI and run the chain again' });
-  say(`deregistered ${image.id} and its snapshots ${image.snapshotIds.join(', ') || '(none)'}; building its replacement`);
 }
 
 /** `build --all | --from | --to`: the stale steps of the chain, in order, skipping what is up to date. */
@@ -89,7 +74,7 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
         if (own && !replacements.has(step.id)) {
           throw new PawError(`${step.id}: its output name is held by its own AMI ${own.id}, which was not in the agreed plan`, { hint: 'run the chain again to see the plan' });
         }
-        if (own) await replaceOwnAmi(cloud, workflow, own, say);
+        if (own) say(await replaceOwnAmi(cloud, workflow, own));
         const { state } = await buildOne(opts, cloud, workflow, step, options);
         result.built.push({ step: step.id, ami_id: state.amiId ?? '' });
       } catch (e) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { errorLine } from '../errors.js';
-import { reasonText, STATE_SIGN, statusLine, stepStates, type StepStatus } from '../layers/states.js';
+import { noticeText, STATE_SIGN, statusLine, stepStates, type StepStatus } from '../layers/states.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 export function register(program: Command): void {
@@ -63,6 +63,6 @@ export function register(program: Command): void {
 /** One line per step: ● up to date / ◐ stale: why / ○ not built. */
 export function stateText(states: StepStatus[]): string {
   return states
-    .flatMap((s) => [`  ${STATE_SIGN[s.state]} ${statusLine(s)}`, ...s.notices.map((n) => `    ${reasonText(n)}`)])
+    .flatMap((s) => [`  ${STATE_SIGN[s.state]} ${statusLine(s)}`, ...s.notices.map((n) => `    ${noticeText(n)}`)])
     .join('\n');
 }

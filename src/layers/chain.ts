@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { PawError, UsageError } from '../errors.js';
 import type { AmiImage, Cloud } from '../aws/ports.js';
 import { findStep } from '../workflow/load.js';
 import { outputAmiName } from '../workflow/names.js';
@@ -41,6 +41,21 @@ export async function ownAmiAtOutputName(cloud: Cloud, workflow: Workflow, step:
   if (!taken) return null;
   const mine = taken.tags['paw:step_id'] === step.id && taken.tags['paw:workflow_id'] === workflow.param.workflow_id;
   return mine ? taken : null;
+}
+
+/**
+ * Deregisters a step's own stale AMI (and its snapshots) so the rebuild can take its name, as
+ * Packer's force_deregister + force_delete_snapshot would, but only after the plan was agreed
+ * and never when the AMI is in use. Its catalog item stays until the new AMI replaces it.
+ */
+export async function replaceOwnAmi(cloud: Cloud, workflow: Workflow, image: AmiImage): Promise<string> {
+  const { assertDeletable, executeDeletion, planDeletion } = await import('../aws/delete.js');
+  const plan = await planDeletion(cloud, workflow, [image.id]);
+  assertDeletable(plan);
+  for (const d of plan.amis) d.catalogItems = [];
+  const result = await executeDeletion(cloud, plan);
+  if (result.failed.length) throw new PawError(`could not deregister ${image.id}: ${result.failed[0]!.message}`, { hint: 'nothing was built; deal with the AMI and run the chain again' });
+  return `deregistered ${image.id} and its snapshots ${image.snapshotIds.join(', ') || '(none)'}; building its replacement`;
 }
 
 export interface ChainResult {

@@ -19,6 +19,8 @@ export interface NewerBase {
   name: string;
   /** How many days newer than the root base AMI. */
   days: number;
+  /** Its creation day, `YYYY-MM-DD`. */
+  date: string;
 }
 
 /** The newest Canonical AMI of the root base AMI's family, when it is newer than the root. */
@@ -32,5 +34,5 @@ export async function newerBase(cloud: Cloud, workflow: Workflow): Promise<Newer
   const rootDate = root ? Date.parse(root.creationDate) : NaN;
   const newestDate = Date.parse(newest.creationDate);
   if (!Number.isNaN(rootDate) && newestDate <= rootDate) return null;
-  return { ami: newest.id, name: newest.name, days: Number.isNaN(rootDate) ? 0 : Math.floor((newestDate - rootDate) / DAY) };
+  return { ami: newest.id, name: newest.name, days: Number.isNaN(rootDate) ? 0 : Math.floor((newestDate - rootDate) / DAY), date: newest.creationDate.slice(0, 10) };
 }

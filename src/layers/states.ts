@@ -2,9 +2,10 @@ import type { AmiImage, CatalogItem, Cloud } from '../aws/ports.js';
 import { errorLine } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { inputChanges, parseInputs, stepFingerprint, type StepFingerprint } from './fingerprint.js';
+import type { NewerBase } from './newer-base.js';
 import { reasonText, type StaleReason, type StepState } from './words.js';
 
-export { reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
+export { noticeText, reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
 
 /**
  * Which steps are up to date and why the others are not (SPEC §10). The one place that decides
@@ -32,7 +33,7 @@ export interface StepStatesInput {
   workflow: Workflow;
   now?: Date;
   /** A newer Ubuntu than the root base AMI, when it was looked for (src/layers/newer-base.ts). */
-  newerBase?: { ami: string; name: string; days: number } | null;
+  newerBase?: NewerBase | null;
 }
 
 const DAY = 86_400_000;
@@ -123,6 +124,20 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
     status.state = busy ?? (!item ? 'not_built' : reasons.length ? 'stale' : 'up_to_date');
   }
   return out;
+}
+
+/**
+ * The chain as a move to the newer Ubuntu would leave it: every built step is rebuilt on it, so
+ * each is stale with that reason (the steps themselves did not change). What `steps` reports
+ * stays as it is until the root base AMI is changed (a notice); the app's "build stale steps"
+ * offers the move.
+ */
+export function onNewerBase(states: StepStatus[], newer: NewerBase | null): StepStatus[] {
+  if (!newer) return states;
+  return states.map((s) => {
+    if (s.state !== 'up_to_date' && s.state !== 'stale') return s;
+    return { ...s, state: 'stale', stale_reasons: [{ kind: 'newer_base', ...newer }, ...s.stale_reasons.filter((r) => r.kind !== 'upstream')] };
+  });
 }
 
 /** `base: up to date (ami-…, 3 days)` / `app: stale: changed: install.sh` / `hardening: not built`. */

@@ -16,7 +16,7 @@ export type StaleReason =
   | { kind: 'ami_gone'; ami: string; state: string }
   | { kind: 'no_fingerprint' }
   | { kind: 'render_failed'; error: string }
-  | { kind: 'newer_base'; ami: string; name: string; days: number };
+  | { kind: 'newer_base'; ami: string; name: string; days: number; date: string };
 
 /** The mark drawn beside a step (home and `steps`). */
 export const STATE_SIGN: Record<StepState, string> = { up_to_date: '●', stale: '◐', not_built: '○', building: '◌', manual_in_progress: '◌' };
@@ -45,6 +45,12 @@ export function reasonText(r: StaleReason): string {
     case 'render_failed':
       return `templates do not render: ${r.error}`;
     case 'newer_base':
-      return `a newer Ubuntu is out: ${r.ami} (${r.name}), ${r.days} days newer`;
+      return `newer base ${r.ami} (${r.date})`;
   }
+}
+
+/** The advice a notice gives (`steps`, `doctor`, the home screen's chain header). */
+export function noticeText(r: StaleReason): string {
+  if (r.kind === 'newer_base') return `a newer Ubuntu is out: ${r.ami} (${r.name}), ${r.days} day${r.days === 1 ? '' : 's'} newer`;
+  return reasonText(r);
 }

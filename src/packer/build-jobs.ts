@@ -19,6 +19,19 @@ export interface BuildJob {
 
 export type JobStartOptions = Omit<StartBuildOptions, 'tableConsent' | 'replaceConsent'>;
 
+/** Several builds one after another (home's "build stale steps"), while it runs and once it ended. */
+export interface ChainProgress {
+  /** The steps it builds, in chain order. */
+  steps: string[];
+  /** The step building now, or where the run ended. */
+  index: number;
+  status: 'running' | 'done' | 'stopped' | 'failed';
+  /** How it ended, in one line; null while it runs. */
+  message: string | null;
+  /** The manual step that stopped it, when one did: built by hand, then the run goes on. */
+  stoppedAt?: string;
+}
+
 type MutableJob = { -readonly [K in keyof BuildJob]: BuildJob[K] };
 
 const ended = (s: BuildState) => Boolean(s.endedAt);
@@ -32,6 +45,17 @@ const ended = (s: BuildState) => Boolean(s.endedAt);
 export class BuildJobs {
   private readonly jobs = new Map<string, MutableJob>();
   private readonly listeners = new Set<() => void>();
+  private chainProgress: ChainProgress | null = null;
+
+  /** The last chain of builds started here; null when none was. */
+  get chain(): ChainProgress | null {
+    return this.chainProgress;
+  }
+
+  setChain(progress: ChainProgress | null): void {
+    this.chainProgress = progress;
+    this.emit();
+  }
 
   /** Called after any job starts, changes state, asks or is answered. */
   subscribe(listener: () => void): () => void {

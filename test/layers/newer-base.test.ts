@@ -18,7 +18,7 @@ describe('newer base', () => {
     const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args]);
     const steps = JSON.parse((await run('--json', 'steps')).stdout) as { steps: { notices: unknown[] }[] };
     expect(steps.steps[0]!.notices).toEqual([
-      { kind: 'newer_base', ami: expect.stringMatching(/^ami-/), name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240720', days: 43 },
+      { kind: 'newer_base', ami: expect.stringMatching(/^ami-/), name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240720', days: 43, date: '2024-07-20' },
     ]);
     const doctor = await run('doctor');
     expect(doctor.stdout).toMatch(

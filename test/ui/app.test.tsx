@@ -37,7 +37,7 @@ describe('the app shell and home', () => {
     expect(lastFrame()).toMatch(/step1 → step2\s+○ not built/);
     await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
     expect(lastFrame()).toContain('region us-east-1');
-    expect(lastFrame()).toContain('Actions  b build · m manual · p params · + new step · a base AMI · i AMIs');
+    expect(lastFrame()).toContain('Actions  b build · B build stale · m manual · p params · + new step · a base AMI · i AMIs');
   });
 
   it('draws the cursor on one step only, and keeps it there after another screen and Esc', async () => {

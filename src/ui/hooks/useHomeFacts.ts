@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CatalogItem, Cloud } from '../../aws/ports.js';
 import { checkSpecs, type Check } from '../../doctor.js';
 import type { LiveManualInstance, UnreadableManualJournal } from '../../manual/live.js';
+import type { NewerBase } from '../../layers/newer-base.js';
 import type { StepStatus } from '../../layers/states.js';
 import { currentInterruptions, type InterruptedRun } from '../../packer/runs.js';
 import type { Workflow } from '../../workflow/types.js';
@@ -24,8 +25,13 @@ export interface HomeFacts {
   interrupted: InterruptedRun[];
   /** The cloud could not open: nothing from it will come. */
   noCloud?: boolean;
-  /** Up to date / stale and why, per step id (src/layers/states.ts); undefined while loading. */
+  /**
+   * Up to date / stale and why, per step id (src/layers/states.ts), as a move to a newer Ubuntu
+   * would leave them (every built step stale); undefined while loading.
+   */
   layers?: Map<string, StepStatus>;
+  /** A newer Ubuntu than the root base AMI; null when there is none. */
+  newerBase?: NewerBase | null;
 }
 
 const specOrder = (check: Check) => checkSpecs.findIndex((s) => s.name === check.name);
@@ -49,7 +55,7 @@ export function useHomeFacts(session: HomeSession, sandbox: boolean): HomeFacts 
       live && setFacts((f) => ({ ...f, ...(typeof patch === 'function' ? patch(f) : patch) }));
     // What the cloud said before is not the truth any more once it cannot be asked.
     // A reload keeps the last checks on screen until each is replaced.
-    set(!cloud ? { checks: [], built: undefined, layers: undefined, noCloud: Boolean(cloudError) } : { noCloud: false });
+    set(!cloud ? { checks: [], built: undefined, layers: undefined, newerBase: undefined, noCloud: Boolean(cloudError) } : { noCloud: false });
     if (workflow) {
       void import('../../manual/live.js')
         .then(async (m) => ({ manual: await m.liveManualInstances(workflow), manualUnreadable: await m.unreadableManualJournals(workflow) }))
@@ -67,12 +73,15 @@ export function useHomeFacts(session: HomeSession, sandbox: boolean): HomeFacts 
               if (!exists) return set({ built: new Map() });
               const items = await cloud.catalog.listWorkflow(workflow.param.workflow_id);
               set({ built: new Map(items.map((i) => [i.step_id, i])) });
-              const { stepStates } = await import('../../layers/states.js');
+              const [{ onNewerBase, stepStates }, { newerBase }] = await Promise.all([import('../../layers/states.js'), import('../../layers/newer-base.js')]);
               // Whether a step is stale is extra: the chain is drawn without it when it cannot be known.
-              void stepStates({ cloud, workflow }).then(
-                (states) => set({ layers: new Map(states.map((s) => [s.step, s])) }),
-                () => undefined,
-              );
+              void newerBase(cloud, workflow)
+                .catch(() => null)
+                .then(async (newer) => {
+                  const states = await stepStates({ cloud, workflow, newerBase: newer });
+                  set({ layers: new Map(onNewerBase(states, newer).map((s) => [s.step, s])), newerBase: newer });
+                })
+                .catch(() => undefined);
             })
             // The catalog check says why; the chain shows the steps without their builds.
             .catch(() => set({ built: new Map() }))

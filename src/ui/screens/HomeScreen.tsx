@@ -2,13 +2,15 @@ import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { errorLine, PawError } from '../../errors.js';
+import type { NewerBase } from '../../layers/newer-base.js';
 import { reasonText, STATE_SIGN } from '../../layers/words.js';
-import type { BuildJob, BuildJobs } from '../../packer/build-jobs.js';
+import type { BuildJob, BuildJobs, ChainProgress } from '../../packer/build-jobs.js';
 import type { Step } from '../../workflow/types.js';
 import { Confirm } from '../components/Confirm.js';
 import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
 import type { AppContext, Route } from '../context.js';
 import { useBuildAsk } from '../hooks/useBuildAsk.js';
+import { useStaleBuild } from '../hooks/useStaleBuild.js';
 import { useBuildJobs } from '../hooks/useBuildSession.js';
 import { formatDuration } from '../../duration.js';
 import { formatAge, useNow } from '../hooks/useElapsed.js';
@@ -19,7 +21,7 @@ import { hintOf, isKey, keysLabel, type Action } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
 
 /** The things to do from home, listed on the screen itself (from the key registry). */
-const homeActions: Action[] = ['build', 'manual', 'params', 'add', 'baseAmi', 'amis'];
+const homeActions: Action[] = ['build', 'buildStale', 'manual', 'params', 'add', 'baseAmi', 'amis'];
 
 interface StepState {
   mark: string;
@@ -61,7 +63,32 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
 }
 
 /** Home's keys that act on the workflow (and so wait until it loads). */
-const NEEDS_WORKFLOW: Action[] = ['params', 'add', 'baseAmi', 'amis', 'build', 'manual', 'open', 'resolveRun'];
+const NEEDS_WORKFLOW: Action[] = ['params', 'add', 'baseAmi', 'amis', 'build', 'manual', 'open', 'resolveRun', 'buildStale'];
+
+const CHAIN_MARK: Record<ChainProgress['status'], { mark: string; tone: Tone }> = {
+  running: { mark: '⟳', tone: 'accent' },
+  done: { mark: '✔', tone: 'ok' },
+  stopped: { mark: '■', tone: 'warn' },
+  failed: { mark: '✖', tone: 'error' },
+};
+
+/** How far the stale steps' run is: `stale steps 1/2 (next hardening)`, or how it ended. */
+export function chainWords(chain: ChainProgress): string {
+  if (chain.stoppedAt) return `stale steps: ${chain.message ?? chain.status}; stopped at ${chain.stoppedAt}, a manual step: press ${keysLabel('manual')} on it`;
+  if (chain.status !== 'running') return `stale steps: ${chain.message ?? chain.status}`;
+  const next = chain.steps[chain.index + 1];
+  return `stale steps ${chain.index + 1}/${chain.steps.length}${next ? ` (next ${next})` : ''}`;
+}
+
+function ChainWords({ chain }: { chain: ChainProgress }) {
+  const { mark, tone: t } = CHAIN_MARK[chain.status];
+  return <Text color={tone(t)}>{` ${mark} ${chainWords(chain)}`}</Text>;
+}
+
+/** The chain header's word on a newer Ubuntu: which AMI, from when, how much newer. */
+export function newerBaseLine(n: NewerBase): string {
+  return `newer Ubuntu ${n.ami} from ${n.date} (${n.days} day${n.days === 1 ? '' : 's'} newer): built steps are stale`;
+}
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -95,14 +122,19 @@ export function HomeScreen(props: {
   // The elapsed time of running builds ticks on the chain and the jobs line.
   const now = useNow(1000, running.length > 0);
   const buildAsk = useBuildAsk(ctx);
+  const staleBuild = useStaleBuild(ctx);
   const workflow = session.workflow;
   const facts = useHomeFacts(session, props.sandbox);
   const steps = workflow?.steps ?? [];
   const problems = problemsOf(facts);
   const problemRows = Math.min(problems.length * 2, Math.max(0, bodyRows - 9));
-  // Facts, blank, chain title, blank, actions, the prompt line; the jobs line while builds run.
-  const jobRows = running.length ? 1 : 0;
-  const chainRows = Math.max(1, bodyRows - 9 - jobRows - problemRows - (problemRows ? 1 : 0));
+  // Facts, blank, chain title, blank, actions, the prompt line; the newer-Ubuntu line when one is
+  // out; the jobs line while builds run.
+  const chain = builds.chain;
+  const jobRows = running.length || chain ? 1 : 0;
+  const newerRows = facts.newerBase ? 1 : 0;
+  const promptRows = staleBuild.prompt ? staleBuild.rows : 1;
+  const chainRows = Math.max(1, bodyRows - 8 - promptRows - jobRows - newerRows - problemRows - (problemRows ? 1 : 0));
   const { cursor, handle } = useListCursor(steps.length, chainRows, `home:${workflow?.dir ?? ''}`);
   const [started] = useState(() => Date.now());
   const [resolving, setResolving] = useState<string | null>(null);
@@ -120,6 +152,7 @@ export function HomeScreen(props: {
       if (isKey('add', input, key)) return props.open({ screen: 'new-step' });
       if (isKey('baseAmi', input, key)) return props.open({ screen: 'base-ami' });
       if (isKey('amis', input, key)) return props.open({ screen: 'amis' });
+      if (isKey('buildStale', input, key)) return staleBuild.ask();
       if (!step) return;
       const job = running.find((j) => j.stepId === step.id);
       if (isKey('build', input, key)) {
@@ -132,7 +165,7 @@ export function HomeScreen(props: {
         else props.onError(`step ${step.id} has no interrupted build`);
       }
     },
-    { isActive: resolving === null && !buildAsk.asking },
+    { isActive: resolving === null && !buildAsk.asking && !staleBuild.asking },
   );
 
   const resolve = async (stepId: string) => {
@@ -206,6 +239,11 @@ export function HomeScreen(props: {
           </Text>
         </Text>
       </Box>
+      {facts.newerBase ? (
+        <Box height={1}>
+          <Text wrap="truncate" color={tone('warn')}>{`⚠ ${newerBaseLine(facts.newerBase)}`}</Text>
+        </Box>
+      ) : null}
       <Box flexDirection="column" height={chainRows}>
         {steps.length === 0 && workflow ? <Text color={tone('muted')}>No steps yet — press {keysLabel('add')} to create the first one.</Text> : null}
         {shownSteps.map((s, i) => {
@@ -241,25 +279,28 @@ export function HomeScreen(props: {
           ))}
         </Text>
       </Box>
-      {running.length ? (
+      {jobRows ? (
         <Box height={1}>
           <Text wrap="truncate">
             <Text bold>Jobs </Text>
+            {chain ? <ChainWords chain={chain} /> : null}
             {running.map((j, i) => (
               <Text key={j.stepId}>
-                {i ? ' · ' : ' '}
+                {i || chain ? ' · ' : ' '}
                 <Text color={tone('accent')}>⟳ {j.stepId}</Text> {jobDoing(j, now)}
               </Text>
             ))}
-            <Text color={tone('muted')}>  (Enter on the step shows it)</Text>
+            {running.length ? <Text color={tone('muted')}>  (Enter on the step shows it)</Text> : null}
           </Text>
         </Box>
       ) : null}
-      <Box height={1}>
+      <Box height={promptRows} flexDirection="column">
         {resolving ? (
           <Confirm message={`Terminate the instance of the interrupted build of ${resolving}?`} onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))} />
         ) : buildAsk.prompt ? (
           buildAsk.prompt
+        ) : staleBuild.prompt ? (
+          staleBuild.prompt
         ) : null}
       </Box>
       {problemRows > 0 ? (
