@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { commandModules } from './commands/index.js';
 import { errorLine, isPawError } from './errors.js';
+import { keepSignalHandlersDuringBlockingWork } from './signals.js';
 import { VERSION } from './version.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -56,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     }
     // The app handles its own signals: it interrupts builds and restores the terminal first.
     process.off('SIGINT', exitOnInterrupt);
+    keepSignalHandlersDuringBlockingWork();
     const { runApp } = await import('./ui/run.js');
     process.exitCode = await runApp(opts);
   });

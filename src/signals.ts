@@ -30,3 +30,30 @@ export function onInterruptSignals(handler: (signal: InterruptSignal, count: num
     for (const [s, ls] of saved) for (const l of ls) process.on(s, l as () => void);
   };
 }
+
+let blockingWorkDiesOnSignal = true;
+
+/**
+ * The full-screen app restores the terminal before it ends on a signal: long synchronous work
+ * there keeps the handlers (the signal is handled once the work returns).
+ */
+export function keepSignalHandlersDuringBlockingWork(): void {
+  blockingWorkDiesOnSignal = false;
+}
+
+/**
+ * Runs synchronous work that may hold the thread a long time (a template render). No JavaScript
+ * handler can run meanwhile, so the interrupting signals get their default action until it
+ * returns: Ctrl-C ends the process at once, as the signal (a shell shows 130; 143, 129), with
+ * nothing written, since everything a render produces is written after it, atomically.
+ */
+export function interruptibleBlocking<T>(work: () => T): T {
+  if (!blockingWorkDiesOnSignal) return work();
+  const saved = INTERRUPT_SIGNALS.map((s) => [s, process.listeners(s)] as const);
+  for (const s of INTERRUPT_SIGNALS) process.removeAllListeners(s);
+  try {
+    return work();
+  } finally {
+    for (const [s, ls] of saved) for (const l of ls) process.on(s, l as () => void);
+  }
+}

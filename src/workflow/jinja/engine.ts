@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { interruptibleBlocking } from '../../signals.js';
 import type { Environment, ILoader } from 'nunjucks';
 import type { LintEngine } from '../template-lint.js';
 import { hclString } from '../hcl.js';
@@ -82,8 +83,8 @@ export async function jinjaEnvironment(files: TemplateFiles): Promise<Environmen
 export async function renderJinja(files: TemplateFiles, file: string, text: string, vars: Record<string, unknown>): Promise<string> {
   const nunjucks = await loadNunjucks();
   const env = await jinjaEnvironment(files);
-  const template = new nunjucks.Template(jinjaSource(text), env, file, true);
-  return template.render(vars);
+  // Compiling and rendering hold the thread: Ctrl-C must still end a render that runs long.
+  return interruptibleBlocking(() => new nunjucks.Template(jinjaSource(text), env, file, true).render(vars));
 }
 
 let lintNames: Promise<LintEngine> | undefined;
