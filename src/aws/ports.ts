@@ -322,7 +322,20 @@ export interface CloudOptions {
   workflowId?: string | null;
   /** Tells the user a one-line fact once (which table was found, which credentials win). */
   onNote?: (line: string) => void;
+  /** Asks the user which table to use when it cannot be decided (the app); absent headless. */
+  chooseTable?: ChooseTable;
 }
+
+/** Why the table could not be decided, and the names to choose from (first = suggested). */
+export interface TableQuestion {
+  reason: 'several' | 'none';
+  candidates: string[];
+  /** "account 123456789012, region eu-west-1". */
+  where: string;
+}
+
+/** The table the user chose, or null when they would not choose (the error stands). */
+export type ChooseTable = (question: TableQuestion) => Promise<string | null>;
 
 /** A table name and where it came from, for the messages that name it. */
 export interface ConfiguredTable {

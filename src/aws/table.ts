@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { DEFAULT_TABLE_NAME } from '../constants.js';
-import type { Catalog, CatalogTables, ConfiguredTable, TableShape } from './ports.js';
+import type { Catalog, CatalogTables, ChooseTable, ConfiguredTable, TableShape } from './ports.js';
 
 /** Where a table name may be set, strongest first (SPEC §4). */
 export interface TableSources {
@@ -98,6 +98,27 @@ export interface ResolvingCatalogOptions {
   where: () => Promise<string>;
   open: (name: string) => Promise<Catalog>;
   onNote?: (line: string) => void;
+  /** Asks which table when several could be the catalog, or none exists (the app). */
+  chooseTable?: ChooseTable;
+  /** Ask also when no table exists yet (not in the sandbox, where a new table is the rule). */
+  askWhenNone?: boolean;
+}
+
+/** The table found, or the one the user chose when it could not be decided. */
+async function settleTable(options: ResolvingCatalogOptions): Promise<TableChoice> {
+  const { chooseTable } = options;
+  let choice: TableChoice;
+  try {
+    choice = await findCatalogTable(options.tables, options.workflowId, options.where);
+  } catch (e) {
+    if (!(e instanceof SeveralTablesError) || !chooseTable) throw e;
+    const chosen = await chooseTable({ reason: 'several', candidates: e.candidates, where: await options.where() });
+    if (chosen === null) throw e;
+    return { name: chosen };
+  }
+  if (!choice.missing || !chooseTable || !options.askWhenNone) return choice;
+  const chosen = await chooseTable({ reason: 'none', candidates: [choice.name], where: await options.where() });
+  return chosen === null ? choice : { name: chosen, missing: true };
 }
 
 /**
@@ -107,10 +128,21 @@ export interface ResolvingCatalogOptions {
 export function resolvingCatalog(options: ResolvingCatalogOptions): Catalog & { resolvedName(): Promise<string> } {
   let resolved: string | null = options.configured?.name ?? null;
   let opening: Promise<Catalog> | undefined;
+  // Asked once: a user who would not choose is not asked again by every later catalog call.
+  let declined = false;
+  const ask = options.chooseTable;
+  const chooseTable: ChooseTable | undefined =
+    ask &&
+    (async (question) => {
+      if (declined) return null;
+      const chosen = await ask(question);
+      declined = chosen === null;
+      return chosen;
+    });
   const current = () =>
     (opening ??= (async () => {
       if (resolved === null) {
-        const choice = await findCatalogTable(options.tables, options.workflowId, options.where);
+        const choice = await settleTable({ ...options, chooseTable });
         resolved = choice.name;
         if (choice.note) options.onNote?.(choice.note);
       }

@@ -49,6 +49,7 @@ export async function openSandboxCloud(options: CloudOptions): Promise<Cloud> {
     workflowId: options.workflowId ?? null,
     where: () => Promise.resolve(`the sandbox, region ${region}`),
     onNote: options.onNote,
+    chooseTable: options.chooseTable,
     open: (name) => dynamo.open(name),
   });
   return {

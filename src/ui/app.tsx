@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { useKeys } from './hooks/useKeys.js';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
@@ -15,6 +15,9 @@ import { KeyHints } from './components/KeyHints.js';
 import { AppContextValue, type AppContext, type AppOptions, type Route } from './context.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { useWorkflowSession } from './hooks/useWorkflowSession.js';
+import { useTableChooser } from './hooks/useTableChooser.js';
+import { TableChooser } from './components/TableChooser.js';
+import { settingsPath } from '../workflow/settings.js';
 import { isKey, type Action } from './keys.js';
 import { HomeScreen } from './screens/HomeScreen.js';
 import { InitScreen } from './screens/InitScreen.js';
@@ -85,10 +88,12 @@ export function App({
   const { stdin } = useStdin();
   const { write } = useStdout();
   const { columns, rows } = useTerminalSize();
-  const { session, reload } = useWorkflowSession(options, onCloud);
-  const [stack, setStack] = useState<Route[]>([{ screen: 'home' }]);
   const status = useStatusLine();
   const { showError: setError, notify } = status;
+  const workflowDir = resolve(options.workflow);
+  const tables = useTableChooser(workflowDir, setError);
+  const { session, reload } = useWorkflowSession(options, onCloud, tables.chooseTable);
+  const [stack, setStack] = useState<Route[]>([{ screen: 'home' }]);
   const error = status.message?.kind === 'error';
   const [help, setHelp] = useState(false);
   const [palette, setPalette] = useState(false);
@@ -104,7 +109,6 @@ export function App({
   const interruptHandler = useRef<(() => boolean) | null>(null);
   const route = stack[stack.length - 1]!;
   const offeringInit = route.screen === 'home' && session.workflowError instanceof NoWorkflowError;
-  const workflowDir = resolve(options.workflow);
   const stackDepth = useRef(stack.length);
   stackDepth.current = stack.length;
   useEffect(() => onErrorReporter?.((e) => setError(e)), [onErrorReporter, setError]);
@@ -278,7 +282,9 @@ export function App({
         />
       ) : null}
       <Box height={palette ? Math.max(1, bodyRows - Math.min(12, Math.max(4, Math.floor(bodyRows / 2)))) : bodyRows} flexDirection="column" overflow="hidden">
-        {help ? (
+        {tables.asking ? (
+          <TableChooser question={tables.asking} settingsFile={relative(process.cwd(), settingsPath(workflowDir)) || 'paw-tui.json'} width={columns} onAnswer={(a) => void tables.answer(a)} />
+        ) : help ? (
           <HelpOverlay screen={route.screen} rows={bodyRows} width={columns} />
         ) : (
           <AppContextValue.Provider value={ctx}>
@@ -325,7 +331,7 @@ export function App({
       ) : (
         <StatusLine message={status.message} width={columns} />
       )}
-      <KeyHints screen={route.screen} only={help ? ['back'] : palette ? ['open', 'move', 'back'] : offeringInit ? ['save', 'nextField', 'change', 'quitTwice'] : (hints ?? undefined)} width={columns} />
+      <KeyHints screen={route.screen} only={tables.asking ? ['open', 'move', 'back'] : help ? ['back'] : palette ? ['open', 'move', 'back'] : offeringInit ? ['save', 'nextField', 'change', 'quitTwice'] : (hints ?? undefined)} width={columns} />
     </Box>
   );
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, DescribeTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TableQuestion } from '../../src/aws/ports.js';
 import { configuredTable, findCatalogTable, resolvingCatalog, SeveralTablesError } from '../../src/aws/table.js';
 import { dynamoCatalog, dynamoTables } from '../../src/aws/sdk/catalog.js';
 import { errorLine } from '../../src/errors.js';
@@ -170,5 +171,49 @@ describe('where the table name comes from', () => {
     await writeTableSetting(wf, 'team_amis');
     expect(JSON.parse(await readFile(path.join(root, 'paw-tui.json'), 'utf8'))).toEqual({ other: 1, table: 'team_amis' });
     expect(await readSettings(wf)).toEqual({ table: 'team_amis' });
+  });
+});
+
+describe('asking which table when it cannot be decided (the app)', () => {
+  let env: Awaited<ReturnType<typeof startDynalite>>;
+  beforeAll(async () => {
+    env = await startDynalite();
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  const catalogWith = (chooseTable: (q: TableQuestion) => Promise<string | null>, askWhenNone = true) =>
+    resolvingCatalog({
+      configured: null,
+      tables: dynamoTables(env.client),
+      workflowId: 'wf1',
+      where: async () => 'account 111122223333, region us-east-1',
+      open: async (name) => dynamoCatalog(env.client, name),
+      chooseTable,
+      askWhenNone,
+    });
+
+  it('none: asks once, offering the new default table; the answer is used', async () => {
+    const questions: TableQuestion[] = [];
+    const catalog = catalogWith(async (q) => (questions.push(q), 'chosen_amis'));
+    await Promise.all([catalog.resolvedName(), catalog.tableExists()]);
+    expect(await catalog.resolvedName()).toBe('chosen_amis');
+    expect(questions).toEqual([{ reason: 'none', candidates: ['paw_ami_catalog'], where: 'account 111122223333, region us-east-1' }]);
+    // The sandbox does not ask: a new table is the rule there.
+    const asked: TableQuestion[] = [];
+    expect(await catalogWith(async (q) => (asked.push(q), 'x'), false).resolvedName()).toBe('paw_ami_catalog');
+    expect(asked).toEqual([]);
+  });
+
+  it('several: asks with both candidates; no answer keeps the error that names them', async () => {
+    await libraryTable(env.client, 'a_amis');
+    await libraryTable(env.client, 'b_amis');
+    const questions: TableQuestion[] = [];
+    const catalog = catalogWith(async (q) => (questions.push(q), 'b_amis'));
+    expect(await catalog.resolvedName()).toBe('b_amis');
+    expect(questions).toEqual([{ reason: 'several', candidates: ['a_amis', 'b_amis'], where: 'account 111122223333, region us-east-1' }]);
+    const refused = await catalogWith(async () => null).listWorkflow('wf1').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SeveralTablesError);
   });
 });

@@ -180,6 +180,8 @@ export function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     workflowId: options.workflowId ?? null,
     where,
     onNote: options.onNote,
+    chooseTable: options.chooseTable,
+    askWhenNone: true,
     open: async (name) => (await import('./catalog.js')).dynamoCatalog(await dynamo(), name, { where }),
   });
   const leases = lazyPort<Leases>(

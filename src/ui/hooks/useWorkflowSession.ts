@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Cloud } from '../../aws/ports.js';
+import type { ChooseTable, Cloud } from '../../aws/ports.js';
 import type { Workflow } from '../../workflow/types.js';
 import type { AppOptions } from '../context.js';
 
@@ -20,7 +20,7 @@ export interface WorkflowSession {
  * start-up time), reopening the cloud only when what it depends on changed. `closeCloud` is
  * called by whoever ends the app.
  */
-export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud | null) => void) {
+export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud | null) => void, chooseTable?: ChooseTable) {
   const [session, setSession] = useState<WorkflowSession>({
     workflow: null,
     workflowError: null,
@@ -47,7 +47,7 @@ export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud |
     const { readSettings } = await import('../../workflow/settings.js');
     // A paw-tui.json that cannot be read shows as the cloud's error when the table is needed.
     const settings = await readSettings(workflow.dir).catch(() => ({}));
-    const cloudOptions = cloudOptionsFor(options, workflow, settings);
+    const cloudOptions = { ...cloudOptionsFor(options, workflow, settings), chooseTable };
     const key = JSON.stringify(cloudOptions);
     let cloud = opened.current?.key === key ? opened.current.cloud : null;
     let cloudError: unknown = null;
@@ -65,7 +65,7 @@ export function useWorkflowSession(options: AppOptions, onCloud: (cloud: Cloud |
       }
     }
     setSession((s) => ({ ...s, workflow, cloud, cloudError, loading: false, generation: s.generation + 1 }));
-  }, [options, onCloud]);
+  }, [options, onCloud, chooseTable]);
 
   useEffect(() => {
     // After the first frame is on screen.
