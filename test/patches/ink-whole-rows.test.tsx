@@ -240,7 +240,7 @@ const trees: Record<string, [ReactElement, number]> = {
     </Box>,
     80,
   ],
-  'the table': [<Table rows={amis} columns={amiColumns} cursor={2} height={10} width={70} rowKey={(a) => a.id} isSelected={(a) => a.state === 'pending'} />, 80],
+  'the table': [<Table rows={amis} columns={amiColumns} cursor={2} height={10} width={70} isSelected={(a) => a.state === 'pending'} />, 80],
   'the pane, clipped in a bordered box': [
     <Box flexDirection="column" borderStyle="round" width={60} height={14} overflow="hidden">
       <Text bold>build · step hardening</Text>

@@ -95,7 +95,7 @@ function FilteredTable({ rows, onFrame, onCell }: { rows: Row[]; onFrame?: () =>
   return (
     <Box flexDirection="column">
       <Text>filter: {filter}</Text>
-      <Table rows={shown} columns={columns} cursor={cursor} height={11} width={60} rowKey={(r) => r.id} />
+      <Table rows={shown} columns={columns} cursor={cursor} height={11} width={60} />
     </Box>
   );
 }

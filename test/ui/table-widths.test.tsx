@@ -22,7 +22,7 @@ describe('Table widths', () => {
       { id: 'ami-3', name: '名前テストの長い名前', state: 'failed' },
       { id: 'ami-4', name: 'golden-image-name', state: 'deregistered' },
     ];
-    const frame = renderToString(<Table rows={rows} columns={columns} cursor={0} height={6} width={40} rowKey={(r) => r.id} />, { columns: 40 });
+    const frame = renderToString(<Table rows={rows} columns={columns} cursor={0} height={6} width={40} />, { columns: 40 });
     const lines = frame.split('\n');
     const stateColumn = (line: string, state: string) => stringWidth(line.slice(0, line.indexOf(state)));
     expect(stateColumn(lines[1]!, 'available')).toBe(22);

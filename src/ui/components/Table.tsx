@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useRef } from 'react';
+import { memo, useRef, type ReactElement } from 'react';
 import stringWidth from 'string-width';
 import { tone, type Tone } from '../theme.js';
 
@@ -50,6 +50,26 @@ export function visibleWindow(previousTop: number, cursor: number, count: number
   return Math.max(0, top);
 }
 
+/** One row: drawn again only when its item, its marks or the columns change. */
+const TableRow = memo(function TableRow<Row>(props: { row: Row; columns: Column<Row>[]; flexWidth: number; marker: string; atCursor: boolean }) {
+  const { row, columns, flexWidth } = props;
+  return (
+    <Box height={1}>
+      <Text wrap="truncate" inverse={props.atCursor}>
+        {props.marker}
+        {columns.map((c, ci) => {
+          const t = c.tone?.(row);
+          return (
+            <Text key={c.title} color={t ? tone(t) : undefined}>
+              {(ci > 0 ? ' ' : '') + fit(c.value(row), c.width ?? flexWidth)}
+            </Text>
+          );
+        })}
+      </Text>
+    </Box>
+  );
+}) as <Row>(props: { row: Row; columns: Column<Row>[]; flexWidth: number; marker: string; atCursor: boolean }) => ReactElement;
+
 /**
  * A table that draws only the rows that fit (`height` includes the header line), so ten
  * thousand rows cost what twenty do.
@@ -61,7 +81,6 @@ export function Table<Row>(props: {
   height: number;
   width: number;
   isSelected?: (row: Row) => boolean;
-  rowKey: (row: Row) => string;
   empty?: string;
 }) {
   const { rows, columns, cursor, width } = props;
@@ -86,25 +105,18 @@ export function Table<Row>(props: {
           <Text color={tone('muted')}>{props.empty ?? 'nothing here'}</Text>
         </Box>
       ) : null}
-      {shown.map((row, i) => {
-        const index = top.current + i;
-        const selected = props.isSelected?.(row) ?? false;
-        return (
-          <Box key={props.rowKey(row)} height={1}>
-            <Text wrap="truncate" inverse={index === cursor}>
-              {props.isSelected ? (selected ? '● ' : '  ') : ''}
-              {columns.map((c, ci) => {
-                const t = c.tone?.(row);
-                return (
-                  <Text key={c.title} color={t ? tone(t) : undefined}>
-                    {(ci > 0 ? ' ' : '') + fit(c.value(row), widthOf(c))}
-                  </Text>
-                );
-              })}
-            </Text>
-          </Box>
-        );
-      })}
+      {shown.map((row, i) => (
+        // Keyed by place on screen: a row that shows another item is updated in place (a filter
+        // or a scroll changes every row) instead of being taken down and built again.
+        <TableRow
+          key={i}
+          row={row}
+          columns={columns}
+          flexWidth={flexWidth}
+          marker={props.isSelected ? (props.isSelected(row) ? '● ' : '  ') : ''}
+          atCursor={top.current + i === cursor}
+        />
+      ))}
     </Box>
   );
 }

@@ -170,7 +170,7 @@ export function BaseAmiScreen({ ctx }: { ctx: AppContext }) {
             {load.message || 'cannot list the Ubuntu AMIs'} — change the choices with ←/→
           </Text>
         ) : (
-          <Table rows={images} columns={columns} cursor={cursor} height={listRows} width={ctx.columns} rowKey={(i) => i.id} empty="no AMI for these choices" />
+          <Table rows={images} columns={columns} cursor={cursor} height={listRows} width={ctx.columns} empty="no AMI for these choices" />
         )}
       </Box>
       <Box flexDirection="column" height={4}>
