@@ -52,12 +52,42 @@ function searchText(r: AmiRow): string {
   return text;
 }
 
-export function filterRows(rows: AmiRow[], text: string): AmiRow[] {
-  const needle = text.trim().toLowerCase();
-  if (!needle) return rows;
-  return rows.filter((r) => searchText(r).includes(needle));
+/**
+ * The filter over one list of rows. Each row's text is read once; a longer filter looks only at
+ * the rows a shorter one kept (a row holding "step-012" holds "step-01"), and recent answers are
+ * kept, so backspace costs nothing.
+ */
+export function rowFilter(rows: AmiRow[]): { apply(text: string): AmiRow[]; warm(): void } {
+  let texts: string[] | null = null;
+  const found = new Map<string, number[]>();
+  const warm = () => (texts ??= rows.map(searchText));
+  return {
+    warm,
+    apply(text) {
+      const needle = text.trim().toLowerCase();
+      if (!needle) return rows;
+      const all = warm();
+      let hits = found.get(needle);
+      if (!hits) {
+        let from: number[] | undefined;
+        for (let n = needle.length - 1; n > 0 && !from; n--) from = found.get(needle.slice(0, n));
+        hits = [];
+        if (from) {
+          for (const i of from) if (all[i]!.includes(needle)) hits.push(i);
+        } else {
+          for (let i = 0; i < all.length; i++) if (all[i]!.includes(needle)) hits.push(i);
+        }
+        if (found.size >= 64) found.clear();
+        found.set(needle, hits);
+      }
+      return hits.map((i) => rows[i]!);
+    },
+  };
 }
 
+export function filterRows(rows: AmiRow[], text: string): AmiRow[] {
+  return rowFilter(rows).apply(text);
+}
 
 /** The workflow's AMIs: filter, sort, details with lineage, multi-select and safe delete. */
 export function AmisScreen({ ctx }: { ctx: AppContext }) {
@@ -70,7 +100,12 @@ export function AmisScreen({ ctx }: { ctx: AppContext }) {
   const [deleting, setDeleting] = useState<string[] | null>(null);
   const stepOrder = useMemo(() => ctx.workflow.steps.map((s) => s.id), [ctx.workflow]);
   const sorted = useMemo(() => sortRows(rows ?? [], sortBy, stepOrder), [rows, sortBy, stepOrder]);
-  const shown = useMemo(() => filterRows(sorted, filter), [sorted, filter]);
+  const rowsFilter = useMemo(() => rowFilter(sorted), [sorted]);
+  const shown = useMemo(() => rowsFilter.apply(filter), [rowsFilter, filter]);
+  // Each row's text is made when the filter opens, after its frame: the first key only compares.
+  useEffect(() => {
+    if (filtering) rowsFilter.warm();
+  }, [filtering, rowsFilter]);
   const tableHeight = Math.max(2, ctx.bodyRows - 2);
   const { cursor, handle } = useListCursor(shown.length, tableHeight - 1, `amis:${ctx.workflow.dir}`);
   const current = shown[cursor];
@@ -168,7 +203,6 @@ export function AmisScreen({ ctx }: { ctx: AppContext }) {
         cursor={cursor}
         height={tableHeight}
         width={ctx.columns}
-        rowKey={(r) => r.amiId}
         isSelected={(r) => selected.has(r.amiId)}
         empty={rows === null ? 'loading…' : filter ? 'no AMI matches the filter' : 'no AMIs yet — build a step first'}
       />
