@@ -45,6 +45,22 @@ export function isPawError(e: unknown): e is PawError {
   return e instanceof PawError;
 }
 
+/** What the file system's refusals mean, and what the user can do about each. */
+export const FILE_PROBLEMS: Record<string, { what: string; fix: (file: string) => string }> = {
+  EACCES: { what: 'permission denied', fix: (f) => `check the permissions of ${f} and its folder (ls -l), or run as its owner` },
+  EPERM: { what: 'operation not permitted', fix: (f) => `check the permissions and flags of ${f} and its folder` },
+  ENOSPC: { what: 'the disk is full', fix: () => 'free some space on that disk and try again; the file is unchanged' },
+  EDQUOT: { what: 'the disk quota is used up', fix: () => 'free some space in your quota and try again; the file is unchanged' },
+  EROFS: { what: 'the file system is read-only', fix: () => 'mount it writable or work on a copy of the workflow elsewhere' },
+  ENOENT: { what: 'no such file or folder', fix: (f) => `check that ${f} exists` },
+  EISDIR: { what: 'it is a folder', fix: (f) => `${f} must be a file` },
+};
+
+/** Refusals of the machine itself (a full disk, a read-only file system) that no step of paw-tui caused. */
+const MACHINE_PROBLEMS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
+
+const DOING: Record<string, string> = { write: 'write', open: 'open', mkdir: 'create the folder', rename: 'replace', unlink: 'delete', rm: 'delete', copyfile: 'copy to' };
+
 /**
  * The one line shown for any error: the message, then the hint after " — ". A string is a
  * line the app wrote for the user; anything else that is not a PawError is a defect.
@@ -52,6 +68,12 @@ export function isPawError(e: unknown): e is PawError {
 export function errorLine(e: unknown): string {
   if (e instanceof PawError) return e.hint ? `${e.message} — ${e.hint}` : e.message;
   if (typeof e === 'string') return e;
+  const { code, path: file, syscall } = (e ?? {}) as NodeJS.ErrnoException;
+  if (e instanceof Error && code && MACHINE_PROBLEMS.has(code)) {
+    const where = file ?? 'a file';
+    const doing = DOING[syscall ?? 'write'] ?? syscall;
+    return `cannot ${doing} ${where}: ${FILE_PROBLEMS[code]!.what} (${code}) — ${FILE_PROBLEMS[code]!.fix(where)}`;
+  }
   if (e instanceof Error) return `unexpected error: ${e.message}`;
   return `unexpected error: ${String(e)}`;
 }

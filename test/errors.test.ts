@@ -9,3 +9,14 @@ describe('errorLine', () => {
     expect(errorLine(new TypeError('x is undefined'))).toBe('unexpected error: x is undefined');
   });
 });
+
+describe('a full disk, a read-only file system, a refused permission', () => {
+  it('is one line naming the file and what to do, not an unexpected error', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    expect(errorLine(Object.assign(full, { path: '/w/.paw/run.json' }))).toBe(
+      'cannot write /w/.paw/run.json: the disk is full (ENOSPC) — free some space on that disk and try again; the file is unchanged',
+    );
+    const readOnly = Object.assign(new Error('EROFS'), { code: 'EROFS', syscall: 'mkdir', path: '/w/.paw' });
+    expect(errorLine(readOnly)).toMatch(/^cannot create the folder \/w\/\.paw: the file system is read-only \(EROFS\) — /);
+  });
+});

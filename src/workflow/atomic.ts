@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PawError } from '../errors.js';
+import { FILE_PROBLEMS, PawError } from '../errors.js';
 import { processAlive } from '../locks/process.js';
 
 /** Logs, journals and keys: only the user may read what may name a secret or a resource. */
@@ -38,6 +38,8 @@ export async function writeFileAtomic(file: string, text: string | Uint8Array, m
     await rename(temp, file);
   } catch (e) {
     await rm(temp, { force: true });
+    // A failed write (a full disk) names no file by itself: the one line at the edge names it.
+    if (e && typeof e === 'object' && !('path' in e)) Object.assign(e, { path: file });
     throw e;
   }
   await syncDir(dir);
@@ -73,16 +75,6 @@ async function removeLeftoverTemps(file: string): Promise<void> {
   }
 }
 
-
-const FILE_PROBLEMS: Record<string, { what: string; fix: (file: string) => string }> = {
-  EACCES: { what: 'permission denied', fix: (f) => `check the permissions of ${f} and its folder (ls -l), or run as its owner` },
-  EPERM: { what: 'operation not permitted', fix: (f) => `check the permissions and flags of ${f} and its folder` },
-  ENOSPC: { what: 'the disk is full', fix: () => 'free some space on that disk and try again; the file is unchanged' },
-  EDQUOT: { what: 'the disk quota is used up', fix: () => 'free some space in your quota and try again; the file is unchanged' },
-  EROFS: { what: 'the file system is read-only', fix: () => 'mount it writable or work on a copy of the workflow elsewhere' },
-  ENOENT: { what: 'no such file or folder', fix: (f) => `check that ${f} exists` },
-  EISDIR: { what: 'it is a folder', fix: (f) => `${f} must be a file` },
-};
 
 /**
  * A failed read or write of a file the user owns, as one line naming the file and what to fix,
