@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Cloud, LockHolder } from '../aws/ports.js';
-import { PawError } from '../errors.js';
+import { errorLine, PawError } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { currentProcess, processAlive } from './process.js';
 import { makePawDir } from '../paw-dir.js';
@@ -129,8 +129,16 @@ export async function lockStep(o: LockOptions): Promise<StepLock> {
   let leased = false;
   try {
     if (!leases) leaseSkipped = 'no catalog table to hold a shared lease';
-    else if (!(await o.cloud.catalog.tableExists().catch(() => false))) leaseSkipped = `catalog table ${o.cloud.catalog.tableName} is not there`;
     else {
+      const exists = await o.cloud.catalog.tableExists().catch((e: unknown) => e);
+      if (exists !== true) {
+        leaseSkipped =
+          exists === false
+            ? `catalog table ${o.cloud.catalog.tableName} is not there`
+            : `catalog table ${o.cloud.catalog.tableName} could not be checked (${errorLine(exists)})`;
+      }
+    }
+    if (leases && !leaseSkipped) {
       let held = await leases.acquire(workflowId, o.step.id, me, LEASE_TTL_MS);
       if (held && (o.steal || deadHere(held.holder, me.host))) held = await leases.acquire(workflowId, o.step.id, me, LEASE_TTL_MS, held.holder.runId);
       if (held) throw new StepLockedError(o.step, held.holder);

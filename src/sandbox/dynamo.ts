@@ -71,7 +71,13 @@ async function acquirePort(dataDir: string, endpointFile: string): Promise<{ por
           server.listen(0, '127.0.0.1', () => resolve());
         });
         const port = (server.address() as AddressInfo).port;
-        await writeFileAtomic(endpointFile, JSON.stringify({ pid: process.pid, port }) + '\n');
+        try {
+          await writeFileAtomic(endpointFile, JSON.stringify({ pid: process.pid, port }) + '\n');
+        } catch (e) {
+          // A server nobody can find (a full disk) must not keep the process from ending.
+          await closeServer(server);
+          throw e;
+        }
         return port;
       })();
       localServers.set(dataDir, created);
