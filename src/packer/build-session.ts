@@ -10,7 +10,7 @@ import type { FollowedDebugLog } from './debug-tail.js';
 import { buildArgs, commandLine, declaresRunId, shellQuote } from './find.js';
 import type { AmiWaitOptions } from './manifest.js';
 import { CHECK_LABELS, CheckFailed, preflightChecks, type Preflight } from './preflight.js';
-import { lockStep, type StepLock } from '../locks/step-lock.js';
+import { lockStep, StepLockedError, type StepLock } from '../locks/step-lock.js';
 import { startPackerRun, type PackerRun } from './run.js';
 import { newRunId, runCloudName } from './runs.js';
 import type { BuildSession, BuildState, OnError, PackerBinary, PreflightCheck } from './types.js';
@@ -231,7 +231,7 @@ export function startBuild(options: StartBuildOptions): BuildSession {
       if (found) await build(found);
       else if (interruptAsked && !state.error) set({ status: 'interrupted', error: 'build stopped before Packer started', commandExitCode: 130 });
     } catch (e) {
-      set({ error: errorLine(e) });
+      set({ error: errorLine(e), lockedBy: e instanceof StepLockedError ? e.holder : undefined });
     }
     if (state.status !== 'succeeded' && state.status !== 'interrupted') {
       set({ status: 'failed', endedAt: Date.now(), commandExitCode: 1 });

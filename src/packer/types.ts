@@ -1,3 +1,4 @@
+import type { LockHolder } from '../aws/ports.js';
 /**
  * Shapes shared by the Packer core and its two faces (the Ink build screen and the headless
  * `build` command). The implementations live beside this file.
@@ -93,6 +94,8 @@ export interface BuildState {
   recorded?: boolean;
   /** The one line saying what went wrong, when it did. */
   error?: string;
+  /** Another run held the step's lock: who (the build did not start). */
+  lockedBy?: LockHolder;
   /** Exit code a headless command should end with (0, 1 or 130), once finished. */
   commandExitCode?: 0 | 1 | 130;
   /** Notes along the way after Packer (AMI waited for, tagged, recorded, incident started). */

@@ -22,6 +22,8 @@ export interface KeyBinding {
   inQuestion?: boolean;
   /** Only while typing into a process: the help bar shows it then, and not otherwise. */
   whileTyping?: boolean;
+  /** Only while another run holds the step's lock: the help bar shows it then, and not otherwise. */
+  whileLocked?: boolean;
 }
 
 /*
@@ -66,7 +68,7 @@ export const keyBindings = {
   stopTyping: { keys: ['ctrl+]'], hint: 'stop typing', description: 'Stop typing into the process and take the keys back (as telnet and ssh do)', screens: ['build', 'manual'], rank: 9, whileTyping: true },
   connect: { keys: ['c'], hint: 'connect', description: 'Open an SSH session to the instance in a pane', screens: ['manual'], rank: 11 },
   connectFull: { keys: ['C'], hint: 'ssh full screen', description: 'Hand the whole terminal to the session (ssh or SSM); the app comes back when it exits', screens: ['manual'], rank: 13 },
-  takeLock: { keys: ['L'], hint: 'take lock', description: "Take the step's lock from the run holding it (asks first, naming it): only when that run is gone", screens: ['manual'], rank: 3 },
+  takeLock: { keys: ['L'], hint: 'take lock', description: "Take the step's lock from the run holding it (asks first, naming it): only when that run is gone", screens: ['manual', 'build'], rank: 3, whileLocked: true },
   abandon: { keys: ['x'], hint: 'give up', description: 'Terminate the manual instance before its image is made (asks first); the checklist starts again', screens: ['manual'], rank: 12 },
 } as const satisfies Record<string, KeyBinding>;
 
@@ -123,7 +125,10 @@ export function actionsFor(screen: ScreenName): Action[] {
 /** The actions of the help bar of a screen, most useful first. */
 export function hintsFor(screen: ScreenName): Action[] {
   return actionsFor(screen)
-    .filter((a) => !(keyBindings[a] as KeyBinding).inQuestion && !(keyBindings[a] as KeyBinding).whileTyping)
+    .filter((a) => {
+      const b: KeyBinding = keyBindings[a];
+      return !b.inQuestion && !b.whileTyping && !b.whileLocked;
+    })
     .sort((a, b) => keyBindings[a].rank - keyBindings[b].rank);
 }
 

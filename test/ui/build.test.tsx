@@ -3,6 +3,8 @@ import path from 'node:path';
 import stripAnsi from 'strip-ansi';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
+import { lockStep } from '../../src/locks/step-lock.js';
+import { hintsFor } from '../../src/ui/keys.js';
 import { BuildScreen } from '../../src/ui/screens/BuildScreen.js';
 import { keys, tick, waitFor } from './fixtures.js';
 import { renderScreen } from './harness.js';
@@ -65,5 +67,28 @@ describe.skipIf(!ready)('build screen', () => {
     expect(h.builds.running()).toEqual([]);
     stdin.write(keys.esc);
     await waitFor(() => expect(h.backs).toBe(2));
+  });
+
+  it('a step locked by a live run here: says who, waits, and builds once it is free; never a --steal-lock hint', async () => {
+    const { dir, workflow, cloud } = await sandboxWorkflow();
+    open.push({ cloud, dir });
+    const step = workflow.steps[0]!;
+    // This process holds the step, as another paw-tui of this machine would.
+    const held = await lockStep({ cloud, workflow, step, runId: 'base-other', command: 'build' });
+    const { lastFrame, h } = renderScreen('build', workflow, cloud, (ctx) => <BuildScreen ctx={ctx} stepId={step.id} />, { columns: 140, bodyRows: 30 });
+    void h.builds.start({ cloud, workflow, step, onError: 'ask' });
+    await waitFor(() => expect(lastFrame()).toMatch(/locked by \S+@\S+ \(pid \d+, build\) for \d+s · L: take the lock · waiting for it \(every 2 s\)/), 20_000);
+    expect(lastFrame()).toContain('the build of base did not start: Packer was not run');
+    expect(lastFrame()).toMatch(/✖ base is locked by \S+ \(pid \d+, build\) — it runs here: retried every 2 s · L takes the lock/);
+    expect(lastFrame()).not.toContain('--steal-lock');
+    await waitFor(() => expect(lastFrame()).toMatch(/L take lock\s+Esc back/));
+    await held.release();
+    await waitFor(() => expect(lastFrame()).toMatch(/✔ built ami-[0-9a-f]+ in \d+s · recorded in the catalog/), 60_000);
+    expect(lastFrame()).not.toContain('locked by');
+  });
+
+  it('the help bar offers L only while the step is locked', () => {
+    expect(hintsFor('build')).not.toContain('takeLock');
+    expect(hintsFor('manual')).not.toContain('takeLock');
   });
 });

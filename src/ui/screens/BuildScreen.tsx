@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { StepLockedError } from '../../locks/step-lock.js';
 import { findStep } from '../../workflow/load.js';
 import type { BuildSession, BuildState } from '../../packer/types.js';
 import { BuildProgress } from '../components/BuildProgress.js';
@@ -12,6 +13,8 @@ import { useBuildSession } from '../hooks/useBuildSession.js';
 import { formatDuration } from '../../duration.js';
 import { useElapsed } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
+import { useStepLock } from '../hooks/useStepLock.js';
+import { LockLine } from '../components/LockLine.js';
 import { isKey, keysLabel } from '../keys.js';
 import { tone } from '../theme.js';
 import { buildScreenReducer, initialBuildScreenState, interruptQuestion, statusRowsOf } from './build-state.js';
@@ -103,10 +106,33 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   }, [ctx, session]);
 
   const hasEnded = Boolean(state?.endedAt);
+  // Another run held the step: wait for it when it runs here, or take the lock (asks first).
+  const lockedBy = hasEnded ? state?.lockedBy : undefined;
+  const retryBuild = useCallback(
+    (steal: boolean) => {
+      ctx.builds.start({ cloud: ctx.cloud, workflow: ctx.workflow, step, onError: 'ask', cols: ctx.columns, rows: ctx.bodyRows, stealLock: steal }).catch(ctx.showError);
+    },
+    [ctx, step],
+  );
+  const lock = useStepLock(ctx, step, retryBuild);
+  const lockCaught = lock.caught;
   useEffect(() => {
-    ctx.setHints(typing ? ['stopTyping'] : null);
+    if (lockedBy) lockCaught(new StepLockedError(step, lockedBy));
+  }, [lockedBy, lockCaught, step]);
+  const lockAnswer = useRef<((yes: boolean) => void) | null>(null);
+  const askLock = useCallback(
+    (text: string) =>
+      new Promise<boolean>((resolve) => {
+        lockAnswer.current = resolve;
+        dispatch({ type: 'ask', question: { kind: 'lock', text } });
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    ctx.setHints(typing ? ['stopTyping'] : lock.locked ? ['takeLock', 'back', 'help'] : null);
     return () => ctx.setHints(null);
-  }, [ctx, typing]);
+  }, [ctx, typing, lock.locked]);
 
   useEffect(() => {
     if (hasEnded) dispatch({ type: 'ended' });
@@ -114,7 +140,9 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
 
   useKeys(
     (input, key) => {
-      if (isKey('nextField', input, key) || isKey('prevField', input, key)) {
+      if (isKey('takeLock', input, key)) {
+        if (lock.locked) void lock.offerTake(askLock);
+      } else if (isKey('nextField', input, key) || isKey('prevField', input, key)) {
         dispatch({ type: 'switchPane', back: Boolean(key.shift), panes: panes.length });
       } else if (isKey('save', input, key) && pane) {
         savePaneText(step, pane.id, pane.source).then(
@@ -141,6 +169,13 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
         label={`${state.status === 'interrupting' ? 'interrupting (Packer is cleaning up)' : 'building'} ${step.id}${state.instanceId ? ` on ${state.instanceId}` : ''}`}
         startedAt={state.startedAt}
       />
+    ) : lockedBy && lock.locked ? (
+      <Box flexDirection="column">
+        <LockLine holder={lockedBy} waiting={lock.waiting} />
+        <Text wrap="truncate" color={tone('muted')}>
+          the build of {step.id} did not start: Packer was not run
+        </Text>
+      </Box>
     ) : (
       <Summary state={state} />
     );
@@ -149,7 +184,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
     <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question && !jobQuestion} onTypingChange={(on) => dispatch({ type: 'typing', on })} />
   ) : (
     <Box height={paneRows}>
-      <Text color={tone('muted')}>{state.status === 'preflight' ? 'Packer starts after the checks.' : (state.error ?? '')}</Text>
+      <Text color={tone('muted')}>{state.status === 'preflight' ? 'Packer starts after the checks.' : lockedBy ? '' : (state.error ?? '')}</Text>
     </Box>
   );
   return (
@@ -162,6 +197,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
             message={question.text}
             onAnswer={(yes) => {
               dispatch({ type: 'answered' });
+              if (question.kind === 'lock') return lockAnswer.current?.(yes);
               if (!yes || !session) return;
               if (question.kind === 'force') session.forceStop();
               else session.interrupt();

@@ -16,8 +16,8 @@ import { TerminalPane } from '../components/TerminalPane.js';
 import type { AppContext } from '../context.js';
 import { formatAge, useElapsed } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
-import { LOCK_RETRY_MS, useStepLock } from '../hooks/useStepLock.js';
-import type { StepLockedError } from '../../locks/step-lock.js';
+import { useStepLock } from '../hooks/useStepLock.js';
+import { LockLine } from '../components/LockLine.js';
 import { isKey, keysLabel } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
 
@@ -44,18 +44,6 @@ function enterDoes(view: ManualView, instanceType: string): string | null {
     default:
       return null;
   }
-}
-
-/** While another run holds the step: who, since when, and what happens next. */
-function LockLine({ locked, waiting }: { locked: StepLockedError; waiting: boolean }) {
-  const h = locked.holder;
-  const now = Date.parse(h.since) + useElapsed(Date.parse(h.since), undefined, 1000);
-  return (
-    <Text wrap="truncate" color={tone('warn')}>
-      {`locked by ${h.user}@${h.host} (pid ${h.pid}, ${h.command}) for ${formatAge(h.since, now).replace(' ago', '')} · ${keysLabel('takeLock')}: take the lock`}
-      {waiting ? ` · waiting for it (every ${LOCK_RETRY_MS / 1000} s)` : ''}
-    </Text>
-  );
 }
 
 /** The line above the checklist: what Enter does; the connect keys too where they fit whole. */
@@ -342,7 +330,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   ) : view.busy ? (
     <SpinnerWithElapsed label={view.busy.label} startedAt={view.busy.since} />
   ) : lock.locked ? (
-    <LockLine locked={lock.locked} waiting={lock.waiting} />
+    <LockLine holder={lock.locked.holder} waiting={lock.waiting} />
   ) : (
     <Text wrap="truncate" color={tone(gone ? 'warn' : 'muted')}>
       {topLine(view, instanceType, ctx.columns)}

@@ -5,9 +5,12 @@ import type { BuildState } from '../../packer/types.js';
  * whether keys go to Packer, the question asked on Ctrl-C. The build itself is the session's.
  */
 
-/** What Ctrl-C asks: to interrupt (Packer cleans up), or, while it cleans up, to stop it by force. */
+/**
+ * What the screen asks: on Ctrl-C, to interrupt (Packer cleans up), or, while it cleans up, to
+ * stop it by force; on L, to take the step's lock from the run holding it.
+ */
 export interface BuildQuestion {
-  kind: 'interrupt' | 'force';
+  kind: 'interrupt' | 'force' | 'lock';
   text: string;
 }
 
