@@ -215,6 +215,8 @@ export interface Catalog {
   createTable(): Promise<void>;
   put(item: CatalogItem): Promise<void>;
   get(workflowId: string, stepId: string): Promise<CatalogItem | null>;
+  /** The items of these keys that exist, in any order (BatchGetItem, 100 keys a call). */
+  getMany(keys: { workflowId: string; stepId: string }[]): Promise<CatalogItem[]>;
   listWorkflow(workflowId: string): Promise<CatalogItem[]>;
   /** Every version of a step across workflows, newest first (the `step_id_index`). */
   listStepVersions(stepId: string): Promise<CatalogItem[]>;

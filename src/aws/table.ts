@@ -164,6 +164,7 @@ export function resolvingCatalog(options: ResolvingCatalogOptions): Catalog & { 
     createTable: async () => (await current()).createTable(),
     put: async (item) => (await current()).put(item),
     get: async (w, s) => (await current()).get(w, s),
+    getMany: async (keys) => (await current()).getMany(keys),
     listWorkflow: async (w) => (await current()).listWorkflow(w),
     listStepVersions: async (s) => (await current()).listStepVersions(s),
     listAll: async () => (await current()).listAll(),

@@ -178,6 +178,7 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
       createTable: () => via((c) => c.createTable()),
       put: (item) => via((c) => c.put(item)),
       get: (workflowId, stepId) => via((c) => c.get(workflowId, stepId)),
+      getMany: (keys) => via((c) => c.getMany(keys)),
       listWorkflow: (workflowId) => via((c) => c.listWorkflow(workflowId)),
       listStepVersions: (stepId) => via((c) => c.listStepVersions(stepId)),
       listAll: () => via((c) => c.listAll()),

@@ -191,6 +191,10 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
       async get(w, s) {
         return cloud.items.find((i) => i.workflow_id === w && i.step_id === s) ?? null;
       },
+      async getMany(keys) {
+        cloud.calls.push(`catalog.getMany ${keys.map((k) => `${k.workflowId}/${k.stepId}`).join(',')}`);
+        return cloud.items.filter((i) => keys.some((k) => i.workflow_id === k.workflowId && i.step_id === k.stepId));
+      },
       async listWorkflow(w) {
         return cloud.items.filter((i) => i.workflow_id === w);
       },

@@ -92,6 +92,7 @@ export function memoryCloud(images: AmiImage[] = [], instances: Instance[] = [])
         items.push(item);
       },
       get: async (w, s) => items.filter((i) => i.workflow_id === w && i.step_id === s).at(-1) ?? null,
+      getMany: unused('getMany'),
       listWorkflow: async (w) => items.filter((i) => i.workflow_id === w),
       listStepVersions: unused('listStepVersions'),
       listAll: async () => items,

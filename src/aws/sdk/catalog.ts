@@ -8,6 +8,7 @@ import {
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -201,6 +202,23 @@ export function dynamoCatalog(client: DynamoDBClient, tableName: string, options
         ),
       );
       return out.Item ? parseItem(tableName, out.Item) : null;
+    },
+
+    async getMany(keys) {
+      const found: CatalogItem[] = [];
+      for (let i = 0; i < keys.length; i += 100) {
+        let wanted: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((k) => ({ workflow_id: k.workflowId, step_id: k.stepId }));
+        // DynamoDB may answer part of a batch and hand back the rest as unprocessed keys.
+        for (let round = 0; wanted?.length; round++) {
+          if (round > 0) await sleep(Math.min(1000, 50 * 2 ** round));
+          const out = await call('BatchGetItem', () =>
+            doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: wanted, ConsistentRead: true } } })),
+          );
+          for (const raw of out.Responses?.[tableName] ?? []) found.push(parseItem(tableName, raw));
+          wanted = out.UnprocessedKeys?.[tableName]?.Keys;
+        }
+      }
+      return found;
     },
 
     listWorkflow(workflowId) {

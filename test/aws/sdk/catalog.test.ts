@@ -96,6 +96,16 @@ describe('dynamoCatalog against dynalite', () => {
     expect(all).toHaveLength(19);
   });
 
+  it('reads many items by key in batches of 100, leaving out keys with no item', async () => {
+    const catalog = dynamoCatalog(env.client, 'paw_ami_catalog');
+    for (let i = 0; i < 130; i++) await catalog.put(item('many', `s${i}`, '2024-06-13T12:00:00.000000+0000'));
+    const keys = Array.from({ length: 140 }, (_, i) => ({ workflowId: 'many', stepId: `s${i}` }));
+    const found = await catalog.getMany(keys);
+    expect(found.map((x) => x.step_id).sort()).toEqual(Array.from({ length: 130 }, (_, i) => `s${i}`).sort());
+    expect(found.find((x) => x.step_id === 's7')).toEqual(item('many', 's7', '2024-06-13T12:00:00.000000+0000'));
+    expect(await catalog.getMany([])).toEqual([]);
+  });
+
   it('reads an item the Python library wrote without paw-tui’s extra attributes', async () => {
     const catalog = dynamoCatalog(env.client, 'paw_ami_catalog');
     const { build_method: _omit, ...python } = item('py', 'step1', '2024-01-01T00:00:00.000000+0000');
