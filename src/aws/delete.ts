@@ -131,6 +131,8 @@ export async function planDeletion(
   const holding = await parametersHolding(cloud, settingsNames);
   // What uses each AMI, asked for all of them at once (a call per IMAGES_PER_CALL AMIs).
   const usage = await usageOf(cloud.images, [...deleting].filter((id) => !gone.has(id)), concurrency);
+  // The records the AMIs' paw tags name (in other workflows too), asked for all at once.
+  const tagged = hasTable ? await taggedRecords(cloud, [...deleting].map((id) => byId.get(id)!), workflowItems) : new Map<string, CatalogItem>();
 
   const amis = await mapBoundedOrThrow([...deleting], concurrency, async (id) => {
     const image = byId.get(id)!;
@@ -139,7 +141,7 @@ export async function planDeletion(
     if (used && 'error' in used) throw used.error;
     const instances = used?.instances ?? [];
     const described = used ? used.references : [];
-    const items = hasTable ? await recordsOf(cloud, image, workflowItems) : [];
+    const items = hasTable ? recordsOf(image, workflowItems, tagged) : [];
     const itemNames = items.flatMap(publishedTo).filter((n) => !settingsNames.includes(n));
     const holdingHere = itemNames.length && !alreadyDeregistered ? await parametersHolding(cloud, itemNames) : new Map<string, string[]>();
     const parameters = alreadyDeregistered ? [] : [...(holding.get(id) ?? []), ...(holdingHere.get(id) ?? [])];
@@ -217,14 +219,29 @@ async function gone(fn: () => Promise<void>): Promise<void> {
   }
 }
 
+const recordKey = (workflowId: string, stepId: string) => `${workflowId}\u0000${stepId}`;
+
+/** The item each image's paw tags name, when this workflow's items do not hold it already: key → item. */
+async function taggedRecords(cloud: Cloud, images: AmiImage[], workflowItems: CatalogItem[]): Promise<Map<string, CatalogItem>> {
+  const have = new Set(workflowItems.map((i) => recordKey(i.workflow_id, i.step_id)));
+  const keys = new Map<string, { workflowId: string; stepId: string }>();
+  for (const image of images) {
+    const w = image.tags['paw:workflow_id'];
+    const s = image.tags['paw:step_id'];
+    if (w && s && !have.has(recordKey(w, s))) keys.set(recordKey(w, s), { workflowId: w, stepId: s });
+  }
+  const found = keys.size ? await cloud.catalog.getMany([...keys.values()]) : [];
+  return new Map(found.map((i) => [recordKey(i.workflow_id, i.step_id), i]));
+}
+
 /** Catalog items recording this AMI: by its paw tags (any workflow) and in this workflow. */
-async function recordsOf(cloud: Cloud, image: AmiImage, workflowItems: CatalogItem[]): Promise<CatalogItem[]> {
+function recordsOf(image: AmiImage, workflowItems: CatalogItem[], tagged: Map<string, CatalogItem>): CatalogItem[] {
   const found = workflowItems.filter((i) => i.ami_id === image.id);
   const w = image.tags['paw:workflow_id'];
   const s = image.tags['paw:step_id'];
   if (w && s && !found.some((i) => i.workflow_id === w && i.step_id === s)) {
-    const tagged = await cloud.catalog.get(w, s);
-    if (tagged?.ami_id === image.id) found.push(tagged);
+    const item = tagged.get(recordKey(w, s));
+    if (item?.ami_id === image.id) found.push(item);
   }
   return found;
 }

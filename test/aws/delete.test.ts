@@ -180,10 +180,15 @@ describe('executeDeletion', () => {
     const cloud = fakeCloud();
     const wf = testWorkflow();
     const ids = Array.from({ length: 24 }, (_, i) => `ami-${String(i).padStart(3, '0')}`);
-    for (const id of ids) cloud.imageList.push(image(id));
+    // Each tagged as built by a workflow of its own: its record is looked up by its tags.
+    for (const id of ids) cloud.imageList.push(image(id, { tags: { 'paw:workflow_id': `wf-of-${id}`, 'paw:step_id': 's' } }));
+    cloud.items.push(record('s', ids[1]!, 'ami-base'));
+    cloud.items[0]!.workflow_id = `wf-of-${ids[1]}`;
     const plan = await planDeletion(cloud, wf, ids);
+    expect(plan.amis[1]!.catalogItems).toEqual([{ workflowId: `wf-of-${ids[1]}`, stepId: 's' }]);
     // One call of each kind for the whole plan, not one per AMI.
     expect(cloud.calls.filter((c) => c.startsWith('images.instancesUsing'))).toEqual(['images.instancesUsingEach ' + ids.join(',')]);
+    expect(cloud.calls.filter((c) => c.startsWith('catalog.get'))).toEqual(['catalog.getMany ' + ids.map((id) => `wf-of-${id}/s`).join(',')]);
     cloud.calls.length = 0;
     // Once the first AMI is deregistered, someone launches an instance from the last one.
     cloud.beforeImageCall = (method, arg) => {
