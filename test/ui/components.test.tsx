@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StyledLine } from '../../src/packer/types.js';
 import { Confirm, TypedConfirm } from '../../src/ui/components/Confirm.js';
 import { HelpOverlay } from '../../src/ui/components/HelpOverlay.js';
+import { actionsFor, keyBindings } from '../../src/ui/keys.js';
 import { KeyHints } from '../../src/ui/components/KeyHints.js';
 import { Table, type Column } from '../../src/ui/components/Table.js';
 import { TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
@@ -32,6 +33,21 @@ describe('help bar and overlay', () => {
     expect(lastFrame()).toContain('filter the rows of a table');
     expect(lastFrame()).toContain('Delete the selected items');
     expect(lastFrame()).not.toContain('Build the highlighted step');
+  });
+
+  it('shows every key of home at 80x24 in two columns, inside the rows it is given', () => {
+    const { lastFrame } = renderText(<HelpOverlay screen="home" rows={20} width={80} />);
+    const frame = lastFrame()!;
+    expect(frame.split('\n').length).toBeLessThanOrEqual(20);
+    expect(frame.split('\n').every((l) => l.length <= 80)).toBe(true);
+    expect(actionsFor('home').length).toBeGreaterThan(17);
+    for (const a of actionsFor('home')) expect(frame, a).toContain(keyBindings[a].description.slice(0, 12));
+    expect(frame).not.toContain('more keys');
+  });
+
+  it('counts the keys it cannot show on a very short terminal', () => {
+    const { lastFrame } = renderText(<HelpOverlay screen="home" rows={6} width={80} />);
+    expect(lastFrame()).toMatch(/… 15 more keys/);
   });
 });
 
