@@ -69,6 +69,7 @@ export const keyBindings = {
   connect: { keys: ['c'], hint: 'connect', description: 'Open an SSH session to the instance in a pane', screens: ['manual'], rank: 11 },
   connectFull: { keys: ['C'], hint: 'ssh full screen', description: 'Hand the whole terminal to the session (ssh or SSM); the app comes back when it exits', screens: ['manual'], rank: 13 },
   takeLock: { keys: ['L'], hint: 'take lock', description: "Take the step's lock from the run holding it (asks first, naming it): only when that run is gone", screens: ['manual', 'build'], rank: 3, whileLocked: true },
+  adopt: { keys: ['A'], hint: 'adopt', description: 'Adopt an instance you launched yourself: choose it from the instances of the account, then stop, image and record it (asks first)', screens: ['manual'], rank: 14 },
   abandon: { keys: ['x'], hint: 'give up', description: 'Terminate the manual instance before its image is made (asks first); the checklist starts again', screens: ['manual'], rank: 12 },
 } as const satisfies Record<string, KeyBinding>;
 

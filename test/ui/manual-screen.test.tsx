@@ -43,7 +43,7 @@ describe('manual screen', () => {
     });
     await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'));
     expect(lastFrame()).toContain('Enter: launch a t3.micro (≈ $0.0104/h) from the source AMI   Tab/←/→: change');
-    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+Tab next\s+←\/→ change\s+r refresh\s+Esc back/));
+    await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+Tab next\s+←\/→ change\s+A adopt\s+r refresh\s+Esc back/));
     await waitFor(() => expect(lastFrame()).toContain('  key pair       ‹ paw-paw-example-hardening ›  created at launch, its .pem saved in .paw/'));
     expect(lastFrame()).toContain('› instance type  ‹ t3.micro ›  ≈ $0.0104/h on demand');
     stdin.write(keys.right);

@@ -10,6 +10,8 @@ import { goneImage, manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
 import type { TerminalSession } from '../../packer/types.js';
 import { findStep } from '../../workflow/load.js';
+import type { AdoptableInstance } from '../../manual/adoptable.js';
+import { AdoptPicker } from '../components/AdoptPicker.js';
 import { Confirm } from '../components/Confirm.js';
 import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
 import { TerminalPane } from '../components/TerminalPane.js';
@@ -151,6 +153,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   const [field, setField] = useState<'type' | 'key'>('type');
   const [keyPairs, setKeyPairs] = useState<KeyPairChoice[]>([]);
   const [keyIndex, setKeyIndex] = useState(0);
+  const [adopting, setAdopting] = useState(false);
   const aborter = useRef(new AbortController());
   const openedAt = useRef(Date.now());
   const paneRows = Math.max(3, ctx.bodyRows - 3);
@@ -222,6 +225,15 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
 
   const abandon = () => go((g, o) => g.command('abandon', o));
 
+  const adopt = (i: AdoptableInstance) => {
+    setAdopting(false);
+    const what = [i.name, i.instanceType, i.state].filter(Boolean).join(', ');
+    return go(async (g, o) => {
+      const question = `Adopt instance ${i.id} (${what}) for step ${step.id}? It is tagged, then stopped and imaged (each asked); terminated only if you say so.`;
+      if (await o.ask!(question)) await g.command('adopt', { ...o, instanceId: i.id });
+    });
+  };
+
   const connect = () => {
     if (!guide || session) return;
     try {
@@ -280,8 +292,10 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
           ? typing
             ? ['stopTyping']
             : ['focusPane', 'page', 'follow', 'search', 'back', 'help']
-          : view?.state === 'launch'
-            ? ['open', 'nextField', 'change', 'refresh', 'back', 'help']
+          : adopting
+            ? ['open', 'move', 'back']
+            : view?.state === 'launch'
+            ? ['open', 'nextField', 'change', 'adopt', 'refresh', 'back', 'help']
             : view?.state === 'connect'
               ? ['open', 'connect', 'connectFull', 'abandon', 'refresh', 'back', 'help']
               : view?.state === 'done'
@@ -292,7 +306,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       ctx.setBackHandler(null);
       ctx.setHints(null);
     };
-  }, [ctx, session, question, view?.state, typing, gone, lock.locked]);
+  }, [ctx, session, question, view?.state, typing, gone, lock.locked, adopting]);
 
   useEffect(() => () => session?.terminal.dispose(), [session]);
 
@@ -305,6 +319,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       else if (isKey('abandon', input, key)) void abandon();
       else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
       else if (!atLaunch || view?.busy) return;
+      else if (isKey('adopt', input, key)) setAdopting(true);
       else if (isKey('nextField', input, key) || isKey('prevField', input, key)) setField((f) => (f === 'type' ? 'key' : 'type'));
       else if (isKey('change', input, key) && field === 'type') {
         const i = INSTANCE_TYPE_CHOICES.indexOf(instanceType as (typeof INSTANCE_TYPE_CHOICES)[number]);
@@ -314,7 +329,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         setKeyIndex((i) => (i + (key.leftArrow ? keyPairs.length - 1 : 1)) % keyPairs.length);
       }
     },
-    { isActive: !question && !session },
+    { isActive: !question && !session && !adopting },
   );
 
   if (!view) return <SpinnerWithElapsed label={`reading the manual journal of ${step.id} and checking EC2`} startedAt={openedAt.current} />;
@@ -368,7 +383,11 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         </Box>
         <Box height={1} />
         <Checklist view={view} width={ctx.columns} />
-        {atLaunch ? <LaunchChoices field={field} instanceType={instanceType} keyPair={keyPairs[keyIndex]} width={ctx.columns} /> : null}
+        {atLaunch && adopting && !question ? (
+          <AdoptPicker cloud={ctx.cloud} width={ctx.columns} rows={ctx.bodyRows - 10} onChoose={(i) => void adopt(i)} onClose={() => setAdopting(false)} onError={report} />
+        ) : atLaunch ? (
+          <LaunchChoices field={field} instanceType={instanceType} keyPair={keyPairs[keyIndex]} width={ctx.columns} />
+        ) : null}
         <Facts view={view} ssh={guide?.sshLine() ?? null} width={ctx.columns} />
       </Box>
     </Box>
