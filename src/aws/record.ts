@@ -18,7 +18,7 @@ export interface RecordExtra {
   packerVersion?: string;
   durationS?: number;
   /** The step's inputs when it was built (src/layers/fingerprint.ts). */
-  fingerprint?: { fingerprint: string; inputs: unknown };
+  fingerprint?: { fingerprint: string; inputs: object; values?: object };
   /** `workflow bump`: the workflow id the AMI was built under. */
   carriedFrom?: string;
 }
@@ -57,7 +57,8 @@ export function catalogItem(
   if (extra.durationS !== undefined) item.duration_s = String(Math.round(extra.durationS));
   if (extra.fingerprint) {
     item.fingerprint = extra.fingerprint.fingerprint;
-    item.fingerprint_inputs = JSON.stringify(extra.fingerprint.inputs);
+    // The params' values (secrets redacted) ride along so a later look can say old → new.
+    item.fingerprint_inputs = JSON.stringify({ ...extra.fingerprint.inputs, ...(extra.fingerprint.values ? { values: extra.fingerprint.values } : {}) });
   }
   if (extra.carriedFrom) item.carried_from = extra.carriedFrom;
   return item;

@@ -36,7 +36,7 @@ export function register(program: Command): void {
           kind: s.manual ? 'manual' : 'packer',
           output_ami_name: outputAmiName(workflow, s),
           ...(st
-            ? { state: st.state, stale_reasons: st.stale_reasons, ami_id: st.ami_id, age_days: st.age_days, fingerprint: st.fingerprint, recorded_fingerprint: st.recorded_fingerprint, carried_from: st.carried_from, notices: st.notices }
+            ? { state: st.state, stale_reasons: st.stale_reasons, ami_id: st.ami_id, age_days: st.age_days, fingerprint: st.fingerprint, recorded_fingerprint: st.recorded_fingerprint, carried_from: st.carried_from, notices: st.notices, stale_detail: st.stale_detail }
             : options.offline
               ? {}
               : { state: 'unknown' }),

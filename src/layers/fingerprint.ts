@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { maskSecretParams } from '../packer/redact.js';
 import { PyDict } from '../workflow/jinja/values.js';
 import { builderContext, renderStepText, renderedName, stepTemplates } from '../workflow/render.js';
 import type { Step, Workflow } from '../workflow/types.js';
@@ -39,10 +40,35 @@ export const inputsSchema = z.object({
 
 export type FingerprintInputs = z.infer<typeof inputsSchema>;
 
+/**
+ * The params' values as they were, beside their hashes, so a later look can say `old → new`:
+ * dotted keys, JSON text, secret-named keys redacted (the catalog never holds a secret). Not
+ * part of the fingerprint.
+ */
+export const paramValuesSchema = z.object({
+  step_param: z.record(z.string(), z.string()),
+  workflow_params: z.record(z.string(), z.string()),
+});
+
+export type ParamValues = z.infer<typeof paramValuesSchema>;
+
+/** The inputs as the catalog stores them (`fingerprint_inputs`): the hashed inputs and the values. */
+export type StoredInputs = FingerprintInputs & { values?: ParamValues };
+
 export interface StepFingerprint {
   /** sha256 hex of the canonical inputs. */
   fingerprint: string;
   inputs: FingerprintInputs;
+  values: ParamValues;
+}
+
+/** `{a: {b: 1}}` → `{"a.b": "1"}`, leaves as JSON text, secret-named keys (at any depth) redacted. */
+export function flatValues(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  const masked = maskSecretParams(value, prefix.split('.').at(-1) ?? '');
+  if (masked !== null && typeof masked === 'object' && !Array.isArray(masked) && Object.keys(masked).length > 0) {
+    for (const [k, v] of Object.entries(masked as Record<string, unknown>)) flatValues(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) out[prefix] = JSON.stringify(masked ?? null);
+  return out;
 }
 
 /** Not inputs of the image: who runs the build, and the version label. */
@@ -140,15 +166,21 @@ export async function stepFingerprint(
     source_ami: source.id,
     workflow_params: workflowParams,
   };
-  return { fingerprint: sha256(canonicalJson(inputs)), inputs };
+  const values: ParamValues = {
+    step_param: flatValues(step.param.raw),
+    workflow_params: Object.fromEntries(Object.keys(workflowParams).flatMap((k) => Object.entries(flatValues(params[k], k)))),
+  };
+  return { fingerprint: sha256(canonicalJson(inputs)), inputs, values };
 }
 
 /** The manifest as stored (catalog attribute `fingerprint_inputs`); null when absent or unreadable. */
-export function parseInputs(text: string | undefined): FingerprintInputs | null {
+export function parseInputs(text: string | undefined): StoredInputs | null {
   if (!text) return null;
   try {
-    const r = inputsSchema.safeParse(JSON.parse(text));
-    return r.success ? r.data : null;
+    const r = inputsSchema.extend({ values: paramValuesSchema.optional().catch(undefined) }).safeParse(JSON.parse(text));
+    if (!r.success) return null;
+    const { values, ...inputs } = r.data;
+    return values ? { ...inputs, values } : inputs;
   } catch {
     return null;
   }

@@ -74,9 +74,10 @@ export async function planStaleBuild(cloud: Cloud, workflow: Workflow, newer: Ne
   return { steps, notBuilt, from, stop, newerBase: newer, replaces, costUsd };
 }
 
-/** `$0.0104`, `$0.12`: cents, or four places under one. */
-function dollars(usd: number): string {
-  return `$${usd < 1 ? usd.toFixed(4).replace(/0+$/, '').replace(/\.$/, '') : usd.toFixed(2)}`;
+/** `≈ $0.12`, `≈ $0.0017` (a few minutes of a small instance), `< $0.0001`. */
+function costWords(usd: number): string {
+  if (usd >= 0.01) return `≈ $${usd.toFixed(2)}`;
+  return usd >= 0.0001 ? `≈ $${usd.toFixed(4)}` : '< $0.0001';
 }
 
 /**
@@ -93,7 +94,7 @@ export function staleBuildQuestion(plan: StaleBuildPlan): { question: string; de
       : plan.notBuilt.length === n
         ? `Build ${n} step${n === 1 ? '' : 's'} not built yet (${ids})`
         : `Build ${n} stale or unbuilt step${n === 1 ? '' : 's'} (${ids})`;
-  const question = `${what} from ${plan.from}?${plan.costUsd === null ? '' : ` ≈ ${dollars(plan.costUsd)}`}`;
+  const question = `${what} from ${plan.from}?${plan.costUsd === null ? '' : ` ${costWords(plan.costUsd)}`}`;
   const details: string[] = [];
   if (plan.newerBase) details.push(`root_base_ami_id becomes ${plan.newerBase.ami} (${plan.newerBase.date}) in workflow_param.json`);
   if (plan.replaces.length) details.push(`replaces its own stale ${plan.replaces.map((i) => i.id).join(', ')} (deregistered with snapshots first)`);

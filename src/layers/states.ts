@@ -3,6 +3,7 @@ import { errorLine } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { inputChanges, parseInputs, stepFingerprint, type StepFingerprint } from './fingerprint.js';
 import type { NewerBase } from './newer-base.js';
+import { staleDetail, type StaleDetail } from './why.js';
 import { reasonText, type StaleReason, type StepState } from './words.js';
 
 export { noticeText, reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
@@ -26,6 +27,8 @@ export interface StepStatus {
   carried_from: string | null;
   /** Advice that does not make the step stale by itself (a newer Ubuntu: pick it with base-ami). */
   notices: StaleReason[];
+  /** What changed since the build, file by file and param by param; null when nothing is known to. */
+  stale_detail: StaleDetail | null;
 }
 
 export interface StepStatesInput {
@@ -101,6 +104,7 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
       recorded_fingerprint: item?.fingerprint ?? null,
       carried_from: item?.carried_from ?? null,
       notices: step.previousId === null && input.newerBase ? [{ kind: 'newer_base', ...input.newerBase }] : [],
+      stale_detail: null,
     };
     out.push(status);
     const reasons = status.stale_reasons;
@@ -111,6 +115,8 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
         const current = await stepFingerprint(workflow, step, source, cloud.region);
         status.fingerprint = current.fingerprint;
         if (item && image?.state === 'available') {
+          const was = parseInputs(item.fingerprint_inputs);
+          if (was && item.fingerprint !== current.fingerprint) status.stale_detail = staleDetail(was, current);
           for (const r of reasonsOf(step, item, current)) {
             if (!reasons.some((x) => JSON.stringify(x) === JSON.stringify(r))) reasons.push(r);
           }

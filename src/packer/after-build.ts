@@ -15,7 +15,7 @@ export interface FinishInput {
   packerVersion: string;
   durationS: number;
   /** The step's inputs as they were when the build started. */
-  fingerprint?: { fingerprint: string; inputs: unknown };
+  fingerprint?: { fingerprint: string; inputs: object; values?: object };
   wait?: AmiWaitOptions;
   note: (line: string) => void;
 }

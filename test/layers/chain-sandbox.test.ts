@@ -1,6 +1,9 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCloud } from '../../src/aws/open.js';
+import { planStaleBuild, staleBuildQuestion } from '../../src/layers/stale-build.js';
+import { loadWorkflow } from '../../src/workflow/load.js';
 import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
 
 /**
@@ -29,6 +32,7 @@ interface StepJson {
   id: string;
   state: string;
   stale_reasons: unknown[];
+  stale_detail: unknown;
   ami_id: string | null;
 }
 async function steps(): Promise<StepJson[]> {
@@ -64,6 +68,19 @@ describe('build --all in the sandbox', () => {
       ['app', 'stale', [{ kind: 'changed', files: ['zero_deps_script.py'] }]],
       ['tools', 'stale', [{ kind: 'upstream', step: 'app' }]],
     ]);
+    expect(after[1]!.stale_detail).toEqual({ files: [{ path: 'zero_deps_script.py', change: 'modified' }], params: [], source: null, rendered: [] });
+
+    // The app's "build stale steps" asks about exactly those, from the step before them, replacing their own AMIs.
+    const cloud = await openCloud({ sandbox: true, workflowDir: wf, table: null });
+    try {
+      const plan = await planStaleBuild(cloud, await loadWorkflow(wf), null);
+      expect(staleBuildQuestion(plan)).toEqual({
+        question: expect.stringMatching(/^Rebuild 2 stale steps \(app, tools\) from base\? (≈ \$0\.\d+|< \$0\.0001)$/) as string,
+        details: [`replaces its own stale ${after[1]!.ami_id}, ${after[2]!.ami_id} (deregistered with snapshots first)`],
+      });
+    } finally {
+      await cloud.close();
+    }
 
     // The stale AMIs hold the output names: replacing them needs a yes.
     const refused = await run('build', '--all');

@@ -66,6 +66,25 @@ describe('step fingerprint', () => {
     expect(Object.keys(before.inputs.workflow_params)).not.toContain('workflow_id');
   });
 
+  it('keeps the params\' values beside their hashes, secrets redacted, without changing the fingerprint', async () => {
+    const a = copy();
+    const before = await fingerprintOf(a);
+    edit(path.join(a, 's01-base', 'step_param.json'), (t) => t.replace('"metadata": {', '"metadata": {\n        "api_token": "tok-123456789",\n        "nested": {"db_password": "pw-123456789", "size": 3},'));
+    const after = await fingerprintOf(a);
+    expect(after.values.step_param).toMatchObject({
+      step_id: '"base"',
+      previous_step_id: 'null',
+      'metadata.api_token': '"[redacted]"',
+      'metadata.nested.db_password': '"[redacted]"',
+      'metadata.nested.size': '3',
+    });
+    expect(after.values.workflow_params).toMatchObject({ subnet_name: '"default-public-1a"', is_default_vpc: expect.any(String) as string });
+    expect(JSON.stringify(after.values)).not.toMatch(/tok-123|pw-123/);
+    // The values are not part of what is hashed: the same inputs, the same fingerprint.
+    expect(before.fingerprint).toBe((await fingerprintOf(copy())).fingerprint);
+    expect(Object.keys(after.inputs)).not.toContain('values');
+  });
+
   it('the source AMI and the step params are inputs', async () => {
     const a = copy();
     const workflow = await loadWorkflow(a);

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Box, Text } from 'ink';
 import { useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
+import { whyLines } from '../../layers/why.js';
+import { STATE_SIGN, type StepState } from '../../layers/words.js';
 import type { RunRecord } from '../../packer/runs.js';
 import { runDurationMs, stepFacts, type StepFacts } from '../../packer/step-facts.js';
 import { findStep } from '../../workflow/load.js';
@@ -14,6 +16,7 @@ import { formatDuration } from '../../duration.js';
 import { formatAge, useNow } from '../hooks/useElapsed.js';
 import { useKeys } from '../hooks/useKeys.js';
 import { useListCursor } from '../hooks/useListCursor.js';
+import { useStepLayer } from '../hooks/useStepLayer.js';
 import { isKey, keysLabel } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
 import { jobDoing } from './HomeScreen.js';
@@ -26,6 +29,11 @@ const RUN_TONE: Record<RunRecord['status'], Tone> = {
   interrupted: 'warn',
   resolved: 'muted',
 };
+
+/** Lines of why shown in the step view itself; the rest are a key away. */
+const WHY_INLINE = 4;
+
+const LAYER_TONE: Record<StepState, Tone> = { up_to_date: 'ok', stale: 'warn', not_built: 'muted', building: 'accent', manual_in_progress: 'warn' };
 
 function Fact({ label, children, width }: { label: string; children: ReactNode; width: number }) {
   return (
@@ -52,16 +60,20 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
   const step = useMemo(() => findStep(ctx.workflow, stepId), [ctx.workflow, stepId]);
   const [facts, setFacts] = useState<StepFacts | null>(null);
   const [openedAt] = useState(() => Date.now());
-  const [log, setLog] = useState<{ path: string; lines: string[] } | null>(null);
+  const [log, setLog] = useState<{ title: string; lines: string[] } | null>(null);
   useBuildJobs(ctx.builds);
   const job = ctx.builds.running().find((j) => j.stepId === step.id);
   const now = useNow(1000, Boolean(job));
   const buildAsk = useBuildAsk(ctx);
   const runs = facts?.runs ?? [];
-  const listRows = Math.max(1, ctx.bodyRows - 13);
+  const endedAt = ctx.builds.get(step.id)?.session?.state.endedAt;
+  const layer = useStepLayer(ctx, step, endedAt);
+  const why = layer?.state === 'stale' ? whyLines(layer.stale_reasons, layer.stale_detail) : [];
+  // The first lines of why show in place; `v` shows them all in a pane that scrolls.
+  const whyRows = why.length ? Math.min(why.length, WHY_INLINE) + 1 : 0;
+  const listRows = Math.max(1, ctx.bodyRows - 14 - whyRows);
   const { cursor, handle } = useListCursor(runs.length, listRows);
 
-  const endedAt = ctx.builds.get(step.id)?.session?.state.endedAt;
   const reportError = useEffectEvent((e: unknown) => ctx.showError(e));
   useEffect(() => {
     let live = true;
@@ -81,7 +93,7 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
       setLog(null);
       return true;
     });
-    ctx.setHints(log ? ['page', 'search', 'follow', 'back', 'help'] : ['move', 'open', 'build', 'manual', 'back', 'help']);
+    ctx.setHints(log ? ['page', 'search', 'follow', 'back', 'help'] : ['move', 'open', 'build', 'why', 'manual', 'back', 'help']);
     return () => {
       ctx.setBackHandler(null);
       ctx.setHints(null);
@@ -92,7 +104,7 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
     if (!run?.logPath) return ctx.showError(`run ${run?.runId ?? ''} has no log`);
     const path = run.logPath;
     readFile(path, 'utf8').then(
-      (text) => setLog({ path, lines: text.replace(/\n$/, '').split('\n') }),
+      (text) => setLog({ title: `log ${path} (read-only)`, lines: text.replace(/\n$/, '').split('\n') }),
       (e: unknown) => ctx.showError(e),
     );
   };
@@ -103,6 +115,10 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
       if (isKey('build', input, key)) buildAsk.ask(step);
       else if (isKey('manual', input, key)) ctx.navigate({ screen: 'manual', stepId: step.id });
       else if (isKey('open', input, key)) openLog(runs[cursor]);
+      else if (isKey('why', input, key)) {
+        if (why.length) setLog({ title: `why ${step.id} is stale (${why.length} lines)`, lines: why });
+        else ctx.showError(layer ? `${step.id} is not stale` : `${step.id}: still working out whether it is stale`);
+      }
     },
     { isActive: !log && !buildAsk.asking },
   );
@@ -113,7 +129,7 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
       <Box flexDirection="column">
         <Box height={1} width={ctx.columns}>
           <Text wrap="truncate" color={tone('muted')}>
-            log {log.path} (read-only)
+            {log.title}
           </Text>
         </Box>
         <TerminalPane source={source} width={ctx.columns} height={ctx.bodyRows - 1} active />
@@ -185,6 +201,29 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
                 </>
               )}
             </Fact>
+          ) : null}
+          <Fact label="layer" width={w}>
+            {!layer ? (
+              <Text color={tone('muted')}>working out whether it is stale…</Text>
+            ) : (
+              <Text color={tone(LAYER_TONE[layer.state])}>
+                {STATE_SIGN[layer.state]} {layer.state.replaceAll('_', ' ')}
+                {why.length ? <Text color={tone('muted')}>{`  (${keysLabel('why')} lists why in full)`}</Text> : null}
+              </Text>
+            )}
+          </Fact>
+          {why.length ? (
+            <Box flexDirection="column" height={whyRows} width={w}>
+              {why.slice(0, WHY_INLINE).map((line, i) => (
+                <Text key={i} wrap="truncate" color={tone('warn')}>
+                  {'  '}
+                  {line}
+                </Text>
+              ))}
+              <Text color={tone('muted')} wrap="truncate">
+                {why.length > WHY_INLINE ? `  … ${why.length - WHY_INLINE} more: ${keysLabel('why')} shows all` : ''}
+              </Text>
+            </Box>
           ) : null}
           <Fact label="now" width={w}>
             {job ? <Text color={tone('accent')}>⟳ building — {jobDoing(job, now)}</Text> : <Text color={tone('muted')}>idle</Text>}
