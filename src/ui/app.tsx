@@ -255,7 +255,7 @@ export function App({
     <Box flexDirection="column" width={columns} height={rows - 1}>
       <Box height={1} width={columns}>
         <Text bold wrap="truncate">
-          paw-tui <Text color={tone('muted')}>·</Text> {title} <Text color={tone('muted')}>·</Text> {titles[route.screen]}
+          paw-tui <Text color={tone('muted')}>·</Text> {title} <Text color={tone('muted')}>·</Text> {offeringInit ? 'new workflow' : titles[route.screen]}
         </Text>
         {options.sandbox ? (
           <Box flexShrink={0} marginLeft={1}>

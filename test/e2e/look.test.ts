@@ -139,6 +139,7 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
     const first = open(`cd ${q(empty)} && TERM=xterm-256color ${q(process.execPath)} ${q(cli)} --sandbox`, 80, 24);
     await first.waitFor('No workflow at');
     await first.waitFor('Workflow id');
+    expect(first.capture().split('\n')[0]).toMatch(/^paw-tui · workflow · new workflow/);
     // Each answer after the field is seen to have the focus, as a person looks before typing.
     const answers: [string, string | null][] = [
       ['Workflow id', 'demo'],
