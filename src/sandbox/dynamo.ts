@@ -1,4 +1,6 @@
-import { readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import path from 'node:path';
@@ -51,21 +53,83 @@ async function sharedEndpoint(file: string): Promise<Endpoint | null> {
 }
 
 /** Servers this process runs, by data folder: two clouds open on one workflow share one. */
-const localServers = new Map<string, { port: Promise<number>; refs: number; server: Server | null }>();
+interface LocalServer {
+  port: Promise<number>;
+  refs: number;
+  server: Server | null;
+  guard: { close: () => void } | null;
+  /** Another process's server, found while waiting for the start lock. */
+  shared: boolean;
+}
+const localServers = new Map<string, LocalServer>();
+
+/**
+ * Holds `<sandbox>/dynamodb.lock` while `work` runs: one process at a time looks for a server and
+ * starts one (LevelDB lets one process open the folder). A lock left by a dead process is taken.
+ */
+async function withStartLock<T>(lockFile: string, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const handle = await open(lockFile, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(await readFile(lockFile, 'utf8').catch(() => ''));
+    if (Number.isInteger(holder) && holder > 0 && !processAlive({ pid: holder })) {
+      await rm(lockFile, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new PawError(`the sandbox catalog is being started by another process (${lockFile})`, {
+        hint: 'delete the lock file if no paw-tui --sandbox is running',
+      });
+    }
+    await sleep(20 + Math.random() * 30);
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lockFile, { force: true });
+  }
+}
+
+/** A server this process runs stops taking requests when it closes: a request then would crash it. */
+function guardClosing(server: Server): { close: () => void } {
+  let closing = false;
+  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // The other process sees its connection reset, and starts (or finds) a server of its own.
+    if (closing) return void req.socket.destroy();
+    for (const h of handlers) h(req, res);
+  });
+  return { close: () => void (closing = true) };
+}
 
 /** A DynamoDB endpoint for the data folder: this process's, another process's, or a new one. */
-async function acquirePort(dataDir: string, endpointFile: string): Promise<{ port: number; release: () => Promise<void> }> {
+async function acquirePort(dataDir: string, endpointFile: string): Promise<{ port: number; owned: boolean; release: () => Promise<void> }> {
   let entry = localServers.get(dataDir);
   if (!entry) {
     const shared = await sharedEndpoint(endpointFile);
-    if (shared) return { port: shared.port, release: () => Promise.resolve() };
+    if (shared) return { port: shared.port, owned: false, release: () => Promise.resolve() };
     entry = localServers.get(dataDir);
     if (!entry) {
-      const created: { port: Promise<number>; refs: number; server: Server | null } = { port: Promise.resolve(0), refs: 0, server: null };
-      created.port = (async () => {
+      const created: LocalServer = { port: Promise.resolve(0), refs: 0, server: null, guard: null, shared: false };
+      created.port = withStartLock(path.join(path.dirname(endpointFile), 'dynamodb.lock'), async () => {
+        // Another process may have started one while this one waited for the lock.
+        const meanwhile = await sharedEndpoint(endpointFile);
+        if (meanwhile) {
+          created.shared = true;
+          return meanwhile.port;
+        }
         const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
         const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
         created.server = server;
+        created.guard = guardClosing(server);
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
           server.listen(0, '127.0.0.1', () => resolve());
@@ -79,7 +143,7 @@ async function acquirePort(dataDir: string, endpointFile: string): Promise<{ por
           throw e;
         }
         return port;
-      })();
+      });
       localServers.set(dataDir, created);
       entry = created;
     }
@@ -95,18 +159,49 @@ async function acquirePort(dataDir: string, endpointFile: string): Promise<{ por
     throw e;
   }
   let released = false;
+  if (held.shared) {
+    // Not this process's server: forget it, so a later start looks again.
+    if (localServers.get(dataDir) === held) localServers.delete(dataDir);
+    return { port, owned: false, release: () => Promise.resolve() };
+  }
   return {
     port,
+    owned: true,
     release: async () => {
       if (released) return;
       released = true;
       held.refs -= 1;
       if (held.refs > 0 || !held.server) return;
       localServers.delete(dataDir);
-      await closeServer(held.server);
+      // Others find no server from now on (they start their own); requests already sent are reset.
       await rm(endpointFile, { force: true });
+      held.guard?.close();
+      await closeServer(held.server);
     },
   };
+}
+
+interface Started {
+  catalog: Catalog;
+  client: DynamoDBClient;
+  /** This process runs the server (else another process of the same workflow does). */
+  owned: boolean;
+  release: () => Promise<void>;
+  tables: CatalogTables;
+  open: (name: string) => Catalog;
+}
+
+/** How long starting tries again while another process still holds the data folder. */
+const START_RETRY_MS = 10_000;
+
+/** The other process's server is gone: refused, reset, or closing under the request. */
+function serverGone(e: unknown): boolean {
+  const seen: string[] = [];
+  for (let x: unknown = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+    const err = x as { message?: string; code?: string; name?: string };
+    seen.push(`${err.name ?? ''} ${err.code ?? ''} ${err.message ?? ''}`);
+  }
+  return /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|Database is closed/.test(seen.join(' '));
 }
 
 /**
@@ -116,18 +211,12 @@ async function acquirePort(dataDir: string, endpointFile: string): Promise<{ por
 export function sandboxDynamo(sandboxDir: string, tableName: string, region: string): SandboxDynamo {
   const dataDir = path.join(sandboxDir, 'dynamodb');
   const endpointFile = path.join(sandboxDir, 'dynamodb.json');
-  let started: Promise<{
-    catalog: Catalog;
-    client: DynamoDBClient;
-    release: () => Promise<void>;
-    tables: CatalogTables;
-    open: (name: string) => Catalog;
-  }> | null = null;
+  let started: Promise<Started> | null = null;
   let url: string | null = null;
 
-  async function start() {
+  async function startOnce(): Promise<Started> {
     await makePawDir(dataDir);
-    const { port, release } = await acquirePort(dataDir, endpointFile);
+    const { port, owned, release } = await acquirePort(dataDir, endpointFile);
     url = `http://127.0.0.1:${port}`;
     const [{ DynamoDBClient }, { dynamoCatalog, dynamoTables }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
@@ -152,13 +241,45 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
         cause: e,
       });
     }
-    return { catalog, client, release, tables: dynamoTables(client), open: (name: string) => dynamoCatalog(client, name, { pollMs: 20, where: () => Promise.resolve(`the sandbox, region ${region}`) }) };
+    return { catalog, client, owned, release, tables: dynamoTables(client), open: (name: string) => dynamoCatalog(client, name, { pollMs: 20, where: () => Promise.resolve(`the sandbox, region ${region}`) }) };
+  }
+
+  /** Starts, trying again for a while: another process may still be letting go of the folder. */
+  async function start(): Promise<Started> {
+    const deadline = Date.now() + START_RETRY_MS;
+    for (;;) {
+      try {
+        return await startOnce();
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+      await sleep(200);
+    }
   }
 
   const ready = () => (started ??= start().catch((e: unknown) => {
     started = null;
     throw e;
   }));
+
+  /**
+   * A call on the server: when it was another process's and that process closed it meanwhile,
+   * once more on a server found or started again (this process's own, if need be).
+   */
+  const withServer = async <T>(call: (s: Started) => Promise<T>): Promise<T> => {
+    const current = ready();
+    const s = await current;
+    try {
+      return await call(s);
+    } catch (e) {
+      if (s.owned || !serverGone(e)) throw e;
+      if (started === current) {
+        started = null;
+        s.client.destroy();
+      }
+      return call(await ready());
+    }
+  };
 
   /** Calls still running: closing waits for them, so the store never closes under a scan. */
   const pending = new Set<Promise<unknown>>();
@@ -169,9 +290,9 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     void settled.then(() => pending.delete(settled));
     return p;
   };
-  /** A catalog whose every call is tracked; `inner` gives the adapter once the server runs. */
-  const trackedCatalog = (name: string, inner: () => Promise<Catalog>): Catalog => {
-    const via = <T>(call: (c: Catalog) => Promise<T>): Promise<T> => track(async () => call(await inner()));
+  /** A catalog whose every call is tracked; `inner` gives the adapter on the running server. */
+  const trackedCatalog = (name: string, inner: (s: Started) => Catalog): Catalog => {
+    const via = <T>(call: (c: Catalog) => Promise<T>): Promise<T> => track(() => withServer((s) => call(inner(s))));
     return {
       tableName: name,
       tableExists: () => via((c) => c.tableExists()),
@@ -185,29 +306,26 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
       delete: (workflowId, stepId) => via((c) => c.delete(workflowId, stepId)),
     };
   };
-  const catalog = trackedCatalog(tableName, async () => (await ready()).catalog);
+  const catalog = trackedCatalog(tableName, (s) => s.catalog);
 
-  const leasesOf = async () => {
-    const { client } = await ready();
-    const { dynamoLeases } = await import('../aws/sdk/leases.js');
-    return dynamoLeases(client, tableName);
-  };
+  const onLeases = <T>(call: (l: Leases) => Promise<T>): Promise<T> =>
+    track(() => withServer(async (s) => call((await import('../aws/sdk/leases.js')).dynamoLeases(s.client, tableName))));
   const leases: Leases = {
-    acquire: (...args) => track(async () => (await leasesOf()).acquire(...args)),
-    renew: (...args) => track(async () => (await leasesOf()).renew(...args)),
-    release: (...args) => track(async () => (await leasesOf()).release(...args)),
+    acquire: (...args) => onLeases((l) => l.acquire(...args)),
+    renew: (...args) => onLeases((l) => l.renew(...args)),
+    release: (...args) => onLeases((l) => l.release(...args)),
   };
   const tables: CatalogTables = {
-    list: () => track(async () => (await ready()).tables.list()),
-    describe: (name) => track(async () => (await ready()).tables.describe(name)),
-    holdsWorkflow: (name, workflowId) => track(async () => (await ready()).tables.holdsWorkflow(name, workflowId)),
+    list: () => track(() => withServer((s) => s.tables.list())),
+    describe: (name) => track(() => withServer((s) => s.tables.describe(name))),
+    holdsWorkflow: (name, workflowId) => track(() => withServer((s) => s.tables.holdsWorkflow(name, workflowId))),
   };
 
   return {
     catalog,
     leases,
     tables,
-    open: (name) => Promise.resolve(name === tableName ? catalog : trackedCatalog(name, async () => (await ready()).open(name))),
+    open: (name) => Promise.resolve(name === tableName ? catalog : trackedCatalog(name, (s) => s.open(name))),
     endpoint: () => url,
     async stop() {
       if (!started) return;

@@ -34,9 +34,11 @@ export function dynamoLeases(client: DynamoDBClient, tableName: string): Leases 
         if (!isConditionFailed(e)) throw e;
       }
       const out = await awsCall('dynamodb:GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: key(workflowId, stepId), ConsistentRead: true })));
-      const found = out.Item as { holder?: string; expires_at?: number } | undefined;
+      const found = out.Item as { holder?: string; expires_at?: number; run_id?: string } | undefined;
       // Released between the two calls: try once more.
       if (!found) return this.acquire(workflowId, stepId, holder, ttlMs, replacing);
+      // Our own put went through and only its answer was lost (a call made again): it is ours.
+      if (found.run_id === holder.runId) return null;
       return { holder: JSON.parse(found.holder ?? '{}') as LockHolder, expiresAt: new Date(found.expires_at ?? 0).toISOString() };
     },
 
