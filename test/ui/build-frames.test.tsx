@@ -1,8 +1,11 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
+import { useEffect, useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BuildJobs } from '../../src/packer/build-jobs.js';
+import type { StyledLine } from '../../src/packer/types.js';
+import { TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
 import { BUILD_FRAME_MS, useBuildJobs } from '../../src/ui/hooks/useBuildSession.js';
-import { renderText } from './fixtures.js';
+import { renderText, waitFor } from './fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -57,5 +60,47 @@ describe('a build drawn at most once a frame', () => {
       jobs.change();
       await vi.waitFor(() => expect(lastFrame()).toBe(`changes ${i + 1}`));
     }
+  });
+});
+
+describe('the pane beside a screen that redraws', () => {
+  it('reads its source only when the source changes, not on every redraw around it', async () => {
+    const lines = ['first line'];
+    const listeners = new Set<() => void>();
+    let views = 0;
+    const source: PaneSource = {
+      get length() {
+        return lines.length;
+      },
+      view(_fromBottom: number, height: number): StyledLine[] {
+        views++;
+        return lines.slice(-height).map((text) => [{ text }]);
+      },
+      lineText: (i: number) => lines[i] ?? '',
+      onChange(l: () => void) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    // A screen whose phases change every few milliseconds.
+    function Screen() {
+      const [tick, setTick] = useState(0);
+      useEffect(() => {
+        const t = setInterval(() => setTick((n) => n + 1), 5);
+        return () => clearInterval(t);
+      }, []);
+      return (
+        <Box flexDirection="column">
+          <Text>phase {tick}</Text>
+          <TerminalPane source={source} width={40} height={4} active={false} />
+        </Box>
+      );
+    }
+    const { lastFrame } = renderText(<Screen />);
+    await waitFor(() => expect(lastFrame()).toMatch(/phase [1-9]\d/));
+    expect(views).toBeLessThanOrEqual(2);
+    lines.push('second line');
+    for (const l of listeners) l();
+    await waitFor(() => expect(lastFrame()).toContain('second line'));
   });
 });

@@ -1,6 +1,6 @@
 import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text, useStdin } from 'ink';
-import { useEffect, useEffectEvent, useLayoutEffect, useReducer, useRef, useState } from 'react';
+import { memo, useEffect, useEffectEvent, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { TerminalSession } from '../../packer/types.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
 import { isKey, isRawKey, keyMatches, keysLabel } from '../keys.js';
@@ -71,7 +71,13 @@ function useThrottledChanges(source: PaneSource): number {
  * follows the output or holds still while the user scrolls, searches with `/`, and while
  * typing (`i`) sends every key to the process.
  */
-export function TerminalPane(props: {
+/**
+ * A live terminal: see TerminalPaneView. Drawn again only when its props change or its source
+ * has new output (a redraw of the screen around it, for a new phase say, leaves it alone).
+ */
+export const TerminalPane = memo(TerminalPaneView);
+
+function TerminalPaneView(props: {
   source: PaneSource;
   width: number;
   /** Rows including the pane's status line. */

@@ -89,7 +89,9 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   const pane = panes[Math.min(paneIndex, panes.length - 1)];
   const stateRef = useRef(state);
   stateRef.current = state;
-  const elapsed = useElapsed(state?.startedAt ?? Date.now(), state?.endedAt);
+  // The phases show whole seconds: a redraw of the screen a second is enough for them.
+  const elapsed = useElapsed(state?.startedAt ?? Date.now(), state?.endedAt, 1000);
+  const onTypingChange = useCallback((on: boolean) => dispatch({ type: 'typing', on }), []);
 
   useEffect(() => {
     if (error) ctx.showError(error);
@@ -181,7 +183,7 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
     );
   const tabs = panes.map((p, i) => (i === paneIndex ? `[${p.label}]` : ` ${p.label} `)).join(' ');
   const paneBox = pane ? (
-    <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question && !jobQuestion} onTypingChange={(on) => dispatch({ type: 'typing', on })} />
+    <TerminalPane key={pane.id} source={pane.source} width={paneWidth} height={paneRows} active={!question && !jobQuestion} onTypingChange={onTypingChange} />
   ) : (
     <Box height={paneRows}>
       <Text color={tone('muted')}>{state.status === 'preflight' ? 'Packer starts after the checks.' : lockedBy ? '' : (state.error ?? '')}</Text>
