@@ -2,7 +2,7 @@ import type { CatalogItem, Cloud } from '../aws/ports.js';
 import { PawError } from '../errors.js';
 import { setJsonValue } from '../workflow/edit.js';
 import type { Workflow } from '../workflow/types.js';
-import { stepStates } from './states.js';
+import { stepStates, type StepStatus } from './states.js';
 
 const TIMESTAMP = /-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}$/;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -22,6 +22,12 @@ export interface BumpResult {
   to_build: { step: string; state: string }[];
 }
 
+/** The steps a bump carries over: the up-to-date ones from the start of the chain, up to the first that is not. */
+export function carriedSteps(states: Pick<StepStatus, 'step' | 'state'>[]): string[] {
+  const stop = states.findIndex((s) => s.state !== 'up_to_date');
+  return states.slice(0, stop < 0 ? states.length : stop).map((s) => s.step);
+}
+
 /**
  * A new workflow version (SPEC §10): every up-to-date step's AMI is recorded under the new id
  * (`carried_from` = the old id) before the new id is written, so a crash in between leaves the
@@ -37,10 +43,11 @@ export async function bumpWorkflow(cloud: Cloud, workflow: Workflow, options: { 
   const states = await stepStates({ cloud, workflow });
   const items = new Map((await cloud.catalog.listWorkflow(from)).map((i) => [i.step_id, i]));
   const result: BumpResult = { from, to, carried: [], to_build: [] };
+  const carry = carriedSteps(states);
   let chainIntact = true;
   for (const s of states) {
     const item = items.get(s.step);
-    if (chainIntact && s.state === 'up_to_date' && item) {
+    if (chainIntact && carry.includes(s.step) && item) {
       const carried: CatalogItem = { ...item, workflow_id: to, carried_from: item.carried_from ?? from };
       await cloud.catalog.put(carried);
       result.carried.push({ step: s.step, ami_id: item.ami_id });

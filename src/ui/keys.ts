@@ -46,6 +46,7 @@ export const keyBindings = {
   build: { keys: ['b'], hint: 'build', description: 'Build the highlighted step with Packer (asks first: source AMI, instance type, price)', screens: ['home', 'step'], rank: 11 },
   buildStale: { keys: ['B'], hint: 'build stale', description: 'Build every stale step of the chain in order, one after another (asks first: which, from where, price)', screens: ['home'], rank: 18 },
   why: { keys: ['v'], hint: 'why stale', description: 'List why the step is stale, in full: every file, param and upstream AMI that changed', screens: ['step'], rank: 14 },
+  bump: { keys: ['W'], hint: 'new version', description: 'Start a new workflow version (workflow bump): up-to-date steps carry over, the rest is built under the new id (asks first)', screens: ['home'], rank: 19 },
   manual: { keys: ['m'], hint: 'manual', description: 'Guide the manual build of the highlighted step', screens: ['home', 'step'], rank: 12 },
   params: { keys: ['p'], hint: 'params', description: 'Edit the workflow and step params', screens: ['home'], rank: 13 },
   add: { keys: ['+'], hint: 'add', description: 'Add: a new step after the last one (home), an entry to the aws_tags map (params)', screens: ['home', 'params'], rank: 14, screenHints: { home: 'new step', params: 'add tag' } },

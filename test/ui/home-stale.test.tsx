@@ -66,4 +66,25 @@ describe.skipIf(!fakePackerBuilt())('home: stale steps on a newer Ubuntu, and B 
     await waitFor(() => expect(lastFrame()).toMatch(/root AMI → base\s+● up to date/), 20_000);
     expect(lastFrame()).not.toContain('newer Ubuntu');
   }, 180_000);
+
+  it('W starts a new workflow version: asks with the new id and what carries over, then records it and reads the workflow again', async () => {
+    const { lastFrame, stdin, dir } = await start();
+    stdin.write('b');
+    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base from/), 10_000);
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toMatch(/✔ built (ami-[0-9a-f]+)/), 60_000);
+    const baseAmi = /✔ built (ami-[0-9a-f]+)/.exec(lastFrame()!)![1]!;
+    stdin.write(keys.esc);
+    await waitFor(() => expect(lastFrame()).toContain('paw-example · home'));
+    stdin.write('W');
+    const asked = /\[y\/n\] Bump to (paw-example-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)\? carries over base; left to build: app, hardening/;
+    await waitFor(() => expect(lastFrame()).toMatch(asked), 20_000);
+    const newId = asked.exec(lastFrame()!)![1]!;
+    stdin.write('y');
+    await waitFor(() => expect(lastFrame()).toMatch(new RegExp(`workflow\\s+${newId}`)), 20_000);
+    expect(readFileSync(path.join(dir, 'workflow_param.json'), 'utf8')).toContain(`"workflow_id": "${newId}"`);
+    const cloud = await openCloud({ sandbox: true, workflowDir: dir, table: null });
+    opened.push(cloud);
+    expect(await cloud.catalog.get(newId, 'base')).toMatchObject({ ami_id: baseAmi, carried_from: 'paw-example' });
+  }, 120_000);
 });

@@ -11,6 +11,7 @@ import { SpinnerWithElapsed } from '../components/SpinnerWithElapsed.js';
 import type { AppContext, Route } from '../context.js';
 import { useBuildAsk } from '../hooks/useBuildAsk.js';
 import { useStaleBuild } from '../hooks/useStaleBuild.js';
+import { useBump } from '../hooks/useBump.js';
 import { useBuildJobs } from '../hooks/useBuildSession.js';
 import { formatDuration } from '../../duration.js';
 import { formatAge, useNow } from '../hooks/useElapsed.js';
@@ -63,7 +64,7 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
 }
 
 /** Home's keys that act on the workflow (and so wait until it loads). */
-const NEEDS_WORKFLOW: Action[] = ['params', 'add', 'baseAmi', 'amis', 'build', 'manual', 'open', 'resolveRun', 'buildStale'];
+const NEEDS_WORKFLOW: Action[] = ['params', 'add', 'baseAmi', 'amis', 'build', 'manual', 'open', 'resolveRun', 'buildStale', 'bump'];
 
 const CHAIN_MARK: Record<ChainProgress['status'], { mark: string; tone: Tone }> = {
   running: { mark: '⟳', tone: 'accent' },
@@ -123,6 +124,7 @@ export function HomeScreen(props: {
   const now = useNow(1000, running.length > 0);
   const buildAsk = useBuildAsk(ctx);
   const staleBuild = useStaleBuild(ctx);
+  const bump = useBump(ctx);
   const workflow = session.workflow;
   const facts = useHomeFacts(session, props.sandbox);
   const steps = workflow?.steps ?? [];
@@ -153,6 +155,7 @@ export function HomeScreen(props: {
       if (isKey('baseAmi', input, key)) return props.open({ screen: 'base-ami' });
       if (isKey('amis', input, key)) return props.open({ screen: 'amis' });
       if (isKey('buildStale', input, key)) return staleBuild.ask();
+      if (isKey('bump', input, key)) return bump.ask();
       if (!step) return;
       const job = running.find((j) => j.stepId === step.id);
       if (isKey('build', input, key)) {
@@ -165,7 +168,7 @@ export function HomeScreen(props: {
         else props.onError(`step ${step.id} has no interrupted build`);
       }
     },
-    { isActive: resolving === null && !buildAsk.asking && !staleBuild.asking },
+    { isActive: resolving === null && !buildAsk.asking && !staleBuild.asking && !bump.asking },
   );
 
   const resolve = async (stepId: string) => {
@@ -301,6 +304,8 @@ export function HomeScreen(props: {
           buildAsk.prompt
         ) : staleBuild.prompt ? (
           staleBuild.prompt
+        ) : bump.prompt ? (
+          bump.prompt
         ) : null}
       </Box>
       {problemRows > 0 ? (
