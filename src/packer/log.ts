@@ -77,10 +77,16 @@ export class RunLog {
   write(chunk: string): void {
     if (this.closed) return;
     this.splitter.push(chunk);
-    this.writeLines();
+    this.flush();
   }
 
-  private writeLines(): void {
+  /** A line of the output already split and cleaned (plainLine); written at the next flush. */
+  writeLine(line: string): void {
+    if (!this.closed) this.lines.push(line);
+  }
+
+  /** Writes the lines taken since the last flush, as one write. */
+  flush(): void {
     if (this.lines.length === 0) return;
     this.stream.write(redactLines(this.lines) + '\n');
     this.lines = [];
@@ -88,13 +94,15 @@ export class RunLog {
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */
   note(line: string): void {
-    if (!this.closed) this.stream.write(redactSecrets(line) + '\n');
+    if (this.closed) return;
+    this.flush();
+    this.stream.write(redactSecrets(line) + '\n');
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.splitter.end();
-    this.writeLines();
+    this.flush();
     this.closed = true;
     if (this.failed) return Promise.resolve();
     return new Promise((resolve, reject) => {

@@ -46,4 +46,19 @@ describe('redaction', () => {
       '$ packer build .\n    amazon-ebs.x: key AKIA[redacted] secret aws_secret_access_key=[redacted]\nup 100%\ntoken aws_session_token=[redacted]\n',
     );
   });
+
+  it('writes lines split by the output reader in order with its own notes, redacted', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
+    const paths = runLogPaths(dir, 'step1-20260613T120000Z');
+    const log = await RunLog.open(paths.log);
+    log.writeLine(`one aws_secret_access_key=${SECRET}`);
+    log.writeLine('two');
+    // A note comes after the lines taken before it, even before they were flushed.
+    log.note('paw-tui: a note');
+    log.writeLine('three');
+    log.flush();
+    log.writeLine('four');
+    await log.close();
+    expect(await readFile(paths.log, 'utf8')).toBe('one aws_secret_access_key=[redacted]\ntwo\npaw-tui: a note\nthree\nfour\n');
+  });
 });
