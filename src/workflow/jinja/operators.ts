@@ -109,46 +109,44 @@ export function div(a: unknown, b: unknown): unknown {
   return makeFloat(toNumber(a) / toNumber(b));
 }
 
+/**
+ * `//` and `%` as Python does them: the result takes the sign of the divisor, on big ints and
+ * on floats alike.
+ */
+function floored(
+  symbol: '//' | '%',
+  [a, b]: [unknown, unknown],
+  ints: { big: (x: bigint, y: bigint) => bigint; small: (x: number, y: number) => number },
+  float: (x: number, y: number) => number,
+): unknown {
+  operand(b);
+  if (!numeric(a) || !numeric(b)) throw unsupported(symbol, a, b);
+  divisor(b, 'integer division or modulo by zero');
+  return bothInt(a, b) ? intOp(a, b, ints.big, ints.small) : makeFloat(float(toNumber(a), toNumber(b)));
+}
+
 export function floorDiv(a: unknown, b: unknown): unknown {
   operand(a);
-  operand(b);
-  if (!numeric(a) || !numeric(b)) throw unsupported('//', a, b);
-  divisor(b, 'integer division or modulo by zero');
-  if (bothInt(a, b)) {
-    return intOp(
-      a,
-      b,
-      (x, y) => {
-        const q = x / y;
-        return (x % y !== 0n && (x < 0n) !== (y < 0n)) ? q - 1n : q;
-      },
-      (x, y) => Math.floor(x / y),
-    );
-  }
-  return makeFloat(Math.floor(toNumber(a) / toNumber(b)));
+  const floor = (x: number, y: number) => Math.floor(x / y);
+  const big = (x: bigint, y: bigint) => {
+    const q = x / y;
+    return x % y !== 0n && (x < 0n) !== (y < 0n) ? q - 1n : q;
+  };
+  return floored('//', [a, b], { big, small: floor }, floor);
 }
 
 export function mod(a: unknown, b: unknown): unknown {
   operand(a);
   if (typeof a === 'string') return percentFormat(a, b === undefined ? '' : b);
-  operand(b);
-  if (!numeric(a) || !numeric(b)) throw unsupported('%', a, b);
-  divisor(b, 'integer division or modulo by zero');
-  if (bothInt(a, b)) {
-    return intOp(
-      a,
-      b,
-      (x, y) => {
-        const r = x % y;
-        return r !== 0n && (r < 0n) !== (y < 0n) ? r + y : r;
-      },
-      (x, y) => ((x % y) + y) % y,
-    );
-  }
-  const x = toNumber(a);
-  const y = toNumber(b);
-  const r = x % y;
-  return makeFloat(r !== 0 && (r < 0) !== (y < 0) ? r + y : r);
+  const big = (x: bigint, y: bigint) => {
+    const r = x % y;
+    return r !== 0n && (r < 0n) !== (y < 0n) ? r + y : r;
+  };
+  const float = (x: number, y: number) => {
+    const r = x % y;
+    return r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
+  };
+  return floored('%', [a, b], { big, small: (x, y) => ((x % y) + y) % y }, float);
 }
 
 export function pow(a: unknown, b: unknown): unknown {
