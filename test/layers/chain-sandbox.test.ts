@@ -1,22 +1,18 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCloud } from '../../src/aws/open.js';
 import { planStaleBuild, staleBuildQuestion } from '../../src/layers/stale-build.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
-import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
+import { exampleWorkflow, paw } from '../aws/cli.js';
+import { sandboxEnv, sandboxWorkflow } from './sandbox-workflow.js';
 
 /**
  * Layers end to end in the sandbox, from the shell: the example workflow with a third Packer
  * step in place of the manual one (base → app → tools).
  */
 
-const env = () => ({ PAW_SANDBOX_SPEED: '1000', PAW_PACKER: fakePacker() });
-let wf: string;
-
-beforeAll(() => {
-  ensureBuilt();
-  wf = exampleWorkflow();
+const sandbox = sandboxWorkflow((wf) => {
   rmSync(path.join(wf, 's03-hardening'), { recursive: true });
   cpSync(path.join(wf, 's02-app'), path.join(wf, 's03-tools'), { recursive: true });
   const param = path.join(wf, 's03-tools', 'step_param.json');
@@ -24,9 +20,7 @@ beforeAll(() => {
   const ignore = path.join(wf, 's03-tools', '.gitignore');
   writeFileSync(ignore, readFileSync(ignore, 'utf8').replaceAll('/app*', '/tools*'));
 });
-afterAll(() => removeBuiltCopy());
-
-const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args], env());
+const { run } = sandbox;
 
 interface StepJson {
   id: string;
@@ -60,7 +54,7 @@ describe('build --all in the sandbox', () => {
     const before = await steps();
     expect(before.map((s) => s.state)).toEqual(['up_to_date', 'up_to_date', 'up_to_date']);
 
-    const script = path.join(wf, 's02-app', 'zero_deps_script.py');
+    const script = path.join(sandbox.wf, 's02-app', 'zero_deps_script.py');
     writeFileSync(script, readFileSync(script, 'utf8') + '\n# one more line\n');
     const after = await steps();
     expect(after.map((s) => [s.id, s.state, s.stale_reasons])).toEqual([
@@ -71,9 +65,9 @@ describe('build --all in the sandbox', () => {
     expect(after[1]!.stale_detail).toEqual({ files: [{ path: 'zero_deps_script.py', change: 'modified' }], params: [], source: null, rendered: [] });
 
     // The app's "build stale steps" asks about exactly those, from the step before them, replacing their own AMIs.
-    const cloud = await openCloud({ sandbox: true, workflowDir: wf, table: null });
+    const cloud = await openCloud({ sandbox: true, workflowDir: sandbox.wf, table: null });
     try {
-      const plan = await planStaleBuild(cloud, await loadWorkflow(wf), null);
+      const plan = await planStaleBuild(cloud, await loadWorkflow(sandbox.wf), null);
       expect(staleBuildQuestion(plan)).toEqual({
         question: expect.stringMatching(/^Rebuild 2 stale steps \(app, tools\) from base\? (≈ \$0\.\d+|< \$0\.0001)$/) as string,
         details: [`replaces its own stale ${after[1]!.ami_id}, ${after[2]!.ami_id} (deregistered with snapshots first)`],
@@ -100,12 +94,12 @@ describe('build --all in the sandbox', () => {
     expect(rebuilt[2]!.ami_id).not.toBe(after[2]!.ami_id);
 
     // A new workflow version: nothing changed → every step carried over, zero builds.
-    const paramsBefore = readFileSync(path.join(wf, 'workflow_param.json'), 'utf8');
+    const paramsBefore = readFileSync(path.join(sandbox.wf, 'workflow_param.json'), 'utf8');
     const bump = await run('workflow', 'bump');
     expect(bump.code, bump.stderr).toBe(0);
     const newId = /workflow_id: paw-example → (paw-example-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})/.exec(bump.stdout)?.[1];
     expect(newId, bump.stdout).toBeTruthy();
-    const paramsAfter = readFileSync(path.join(wf, 'workflow_param.json'), 'utf8');
+    const paramsAfter = readFileSync(path.join(sandbox.wf, 'workflow_param.json'), 'utf8');
     expect(paramsAfter).toBe(paramsBefore.replace('"workflow_id": "paw-example"', `"workflow_id": "${newId}"`));
     expect(bump.stdout).toContain('every step carried over: nothing to build');
     const carriedBuild = await run('build', '--all');
@@ -116,7 +110,7 @@ describe('build --all in the sandbox', () => {
     expect(carried.steps.map((s) => [s.state, s.ami_id, s.carried_from])).toEqual(rebuilt.map((s) => ['up_to_date', s.ami_id, 'paw-example']));
 
     // A stale step is not carried: it is built under the new id, into the new name.
-    const tools = path.join(wf, 's03-tools', 'zero_deps_script.py');
+    const tools = path.join(sandbox.wf, 's03-tools', 'zero_deps_script.py');
     writeFileSync(tools, readFileSync(tools, 'utf8') + '\n# tools change\n');
     const bump2 = await run('workflow', 'bump', '--prefix', 'next');
     expect(bump2.code, bump2.stderr).toBe(0);
@@ -135,7 +129,7 @@ describe('build --all in the sandbox', () => {
 describe('build chain options', () => {
   it('a manual step in the way stops the chain with the command that continues it', async () => {
     const example = exampleWorkflow();
-    const r = await paw(['--sandbox', '--workflow', example, 'build', '--from', 'hardening'], env());
+    const r = await paw(['--sandbox', '--workflow', example, 'build', '--from', 'hardening'], sandboxEnv());
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('paw-tui: hardening is a manual step and it is not built — build it by hand: paw-tui manual hardening launch\n');
     expect(r.stdout).toContain('not reached: none');
@@ -144,12 +138,12 @@ describe('build chain options', () => {
 
   it('usage mistakes exit 2', async () => {
     const example = exampleWorkflow();
-    const backwards = await paw(['--sandbox', '--workflow', example, 'build', '--from', 'app', '--to', 'base'], env());
+    const backwards = await paw(['--sandbox', '--workflow', example, 'build', '--from', 'app', '--to', 'base'], sandboxEnv());
     expect(backwards.code).toBe(2);
     expect(backwards.stderr).toContain('--from app comes after --to base in the chain');
-    const none = await paw(['--sandbox', '--workflow', example, 'build'], env());
+    const none = await paw(['--sandbox', '--workflow', example, 'build'], sandboxEnv());
     expect(none.code).toBe(2);
-    const both = await paw(['--sandbox', '--workflow', example, 'build', 'base', '--all'], env());
+    const both = await paw(['--sandbox', '--workflow', example, 'build', 'base', '--all'], sandboxEnv());
     expect(both.code).toBe(2);
   });
 });

@@ -1,26 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
+import { describe, expect, it } from 'vitest';
+import { addMetadata, sandboxWorkflow } from './sandbox-workflow.js';
 
 /** Distribution in the sandbox: a good build is copied to each region and shared; deleting it deletes every copy. */
 
-const env = () => ({ PAW_SANDBOX_SPEED: '1000', PAW_PACKER: fakePacker() });
-let wf: string;
-
-beforeAll(() => {
-  ensureBuilt();
-  wf = exampleWorkflow();
-  const param = path.join(wf, 's01-base', 'step_param.json');
-  writeFileSync(
-    param,
-    readFileSync(param, 'utf8').replace('"metadata": {', '"metadata": {\n        "paw_distribution_regions": "eu-west-1, ap-south-1",\n        "paw_distribution_accounts": "444455556666",'),
-  );
-});
-afterAll(() => removeBuiltCopy());
-
-const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args], env());
-const stateFile = () => path.join(wf, '.paw', 'sandbox', 'state.json');
+const sandbox = sandboxWorkflow((wf) =>
+  addMetadata(wf, 's01-base', { paw_distribution_regions: 'eu-west-1, ap-south-1', paw_distribution_accounts: '444455556666' }),
+);
+const { run, stateFile } = sandbox;
 interface ImageState {
   region?: string;
   name: string;

@@ -1,24 +1,13 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
+import { describe, expect, it } from 'vitest';
+import { addMetadata, sandboxWorkflow } from './sandbox-workflow.js';
 
 /** `amis prune` in the sandbox, from the shell, over four versions of the first step. */
 
-const env = () => ({ PAW_SANDBOX_SPEED: '1000', PAW_PACKER: fakePacker() });
-let wf: string;
-
-beforeAll(() => {
-  ensureBuilt();
-  wf = exampleWorkflow();
-  // A parameter the team pins: named by the (unbuilt) app step, it holds base's first AMI below.
-  const param = path.join(wf, 's02-app', 'step_param.json');
-  writeFileSync(param, readFileSync(param, 'utf8').replace('"metadata": {', '"metadata": {\n        "paw_publish_ssm_parameter": "/golden/pinned",'));
-});
-afterAll(() => removeBuiltCopy());
-
-const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args], env());
-const stateFile = () => path.join(wf, '.paw', 'sandbox', 'state.json');
+// A parameter the team pins: named by the (unbuilt) app step, it holds base's first AMI below.
+const sandbox = sandboxWorkflow((wf) => addMetadata(wf, 's02-app', { paw_publish_ssm_parameter: '/golden/pinned' }));
+const { run, stateFile } = sandbox;
 interface State {
   images: Record<string, { deprecationTime?: string; snapshotIds: string[] }>;
   snapshots: Record<string, unknown>;
@@ -34,7 +23,7 @@ async function buildBase(): Promise<string> {
 }
 
 async function nextVersion(n: number): Promise<string> {
-  appendFileSync(path.join(wf, 's01-base', 'zero_deps_script.py'), `\n# change ${n}\n`);
+  appendFileSync(path.join(sandbox.wf, 's01-base', 'zero_deps_script.py'), `\n# change ${n}\n`);
   const bump = await run('workflow', 'bump', '--prefix', `v${n}`);
   expect(bump.code, bump.stderr).toBe(0);
   return buildBase();

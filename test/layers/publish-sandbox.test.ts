@@ -1,22 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
+import { describe, expect, it } from 'vitest';
+import { exampleWorkflow, paw } from '../aws/cli.js';
+import { addMetadata, sandboxEnv, sandboxWorkflow } from './sandbox-workflow.js';
 
 /** Publishing a step's AMI to an SSM parameter in the sandbox, from the shell. */
 
-const env = () => ({ PAW_SANDBOX_SPEED: '1000', PAW_PACKER: fakePacker() });
-let wf: string;
-
-beforeAll(() => {
-  ensureBuilt();
-  wf = exampleWorkflow();
-  const param = path.join(wf, 's01-base', 'step_param.json');
-  writeFileSync(param, readFileSync(param, 'utf8').replace('"metadata": {', '"metadata": {\n        "paw_publish_ssm_parameter": "/golden/base/ami-id",'));
-});
-afterAll(() => removeBuiltCopy());
-
-const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args], env());
+const sandbox = sandboxWorkflow((wf) => addMetadata(wf, 's01-base', { paw_publish_ssm_parameter: '/golden/base/ami-id' }));
+const { run } = sandbox;
 
 interface OwnParameter {
   value: string;
@@ -25,7 +16,7 @@ interface OwnParameter {
   tags: Record<string, string>;
 }
 function ownParameters(): Record<string, OwnParameter> {
-  const state = JSON.parse(readFileSync(path.join(wf, '.paw', 'sandbox', 'state.json'), 'utf8')) as { ownParameters?: Record<string, OwnParameter> };
+  const state = JSON.parse(readFileSync(path.join(sandbox.wf, '.paw', 'sandbox', 'state.json'), 'utf8')) as { ownParameters?: Record<string, OwnParameter> };
   return state.ownParameters ?? {};
 }
 async function amiOf(step: string): Promise<string> {
@@ -78,10 +69,10 @@ describe('publish in the sandbox', () => {
 
   it('says what to do when there is no parameter or nothing recorded', async () => {
     const example = exampleWorkflow();
-    const none = await paw(['--sandbox', '--workflow', example, 'publish', 'app'], env());
+    const none = await paw(['--sandbox', '--workflow', example, 'publish', 'app'], sandboxEnv());
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('paw-tui: no parameter to publish app to — pass --ssm-parameter NAME');
-    const unbuilt = await paw(['--sandbox', '--workflow', example, 'publish', 'app', '--ssm-parameter', '/x/app'], env());
+    const unbuilt = await paw(['--sandbox', '--workflow', example, 'publish', 'app', '--ssm-parameter', '/x/app'], sandboxEnv());
     expect(unbuilt.code).toBe(1);
     expect(unbuilt.stderr).toBe('paw-tui: app has no AMI recorded for workflow paw-example — build it first: paw-tui build app\n');
   });

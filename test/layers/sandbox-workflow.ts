@@ -1,0 +1,37 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
+
+/**
+ * A copy of the example workflow driven from the shell in the sandbox, for a test file: made
+ * before its tests (after `prepare`), the built CLI copy removed after them.
+ */
+/** The environment of a CLI run in the sandbox: its waits fast, Packer simulated. */
+export const sandboxEnv = () => ({ PAW_SANDBOX_SPEED: '1000', PAW_PACKER: fakePacker() });
+
+export function sandboxWorkflow(prepare: (wf: string) => void = () => undefined) {
+  const held = { wf: '' };
+  beforeAll(() => {
+    ensureBuilt();
+    held.wf = exampleWorkflow();
+    prepare(held.wf);
+  });
+  afterAll(() => removeBuiltCopy());
+  return {
+    get wf() {
+      return held.wf;
+    },
+    /** `paw-tui --sandbox --workflow <wf> ...args`, the sandbox fast, Packer simulated. */
+    run: (...args: string[]) => paw(['--sandbox', '--workflow', held.wf, ...args], sandboxEnv()),
+    /** The sandbox's state file. */
+    stateFile: () => path.join(held.wf, '.paw', 'sandbox', 'state.json'),
+  };
+}
+
+/** Adds metadata entries, as written by hand, at the top of a step's step_param.json. */
+export function addMetadata(wf: string, stepFolder: string, entries: Record<string, string>): void {
+  const file = path.join(wf, stepFolder, 'step_param.json');
+  const lines = Object.entries(entries).map(([k, v]) => `\n        ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('"metadata": {', `"metadata": {${lines.join('')}`));
+}
