@@ -91,7 +91,7 @@ describe('the app shell and home', () => {
     const { lastFrame, stdin, quits } = start(makeWorkflow());
     await waitFor(() => expect(lastFrame()).toContain('step2'));
     stdin.write('?');
-    await waitFor(() => expect(lastFrame()).toContain('Build the highlighted step with Packer'));
+    await waitFor(() => expect(lastFrame()).toContain('Build the highlighted step'));
     stdin.write('x');
     await tick(300);
     await waitFor(() => expect(lastFrame()).toContain('step2'));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findStep } from '../../src/workflow/load.js';
 import type { Cloud } from '../../src/aws/ports.js';
+import type { Workflow } from '../../src/workflow/types.js';
 import type { BuildJob } from '../../src/packer/build-jobs.js';
 import { lockPath, lockStep } from '../../src/locks/step-lock.js';
 import { openManualGuide } from '../../src/manual/guide.js';
@@ -17,6 +18,19 @@ afterEach(async () => {
   await cloud?.close();
   cloud = undefined;
 });
+
+/** The guide of the manual step, drawn as the app draws a screen of that size. */
+function renderGuide(w: { workflow: Workflow; cloud: Cloud }, columns = 100, bodyRows = 24) {
+  return renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, { columns, bodyRows });
+}
+
+/** Enter at the checklist's first line: launched, and waiting for the person to connect. */
+async function launchToConnect(app: ReturnType<typeof renderGuide>): Promise<void> {
+  await waitFor(() => expect(app.lastFrame()).toContain('← now'));
+  await tick(100);
+  app.stdin.write(keys.enter);
+  await waitFor(() => expect(app.lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+}
 
 describe('manual screen', () => {
   it('refuses to go on while the manual journal cannot be read: one line, nothing launched', async () => {
@@ -173,14 +187,9 @@ describe('manual screen', () => {
     process.env.SHELL = '/bin/true';
     const w = await manualWorkflow();
     cloud = w.cloud;
-    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
-      columns: 100,
-      bodyRows: 24,
-    });
-    await waitFor(() => expect(lastFrame()).toContain('← now'));
-    await tick(100);
-    stdin.write(keys.enter);
-    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
+    const app = renderGuide(w);
+    const { lastFrame, stdin, h } = app;
+    await launchToConnect(app);
     const building: BuildJob = { stepId: 'app', session: null, ready: new Promise(() => undefined), question: null };
     h.builds.running = () => [building];
     stdin.write('C');
@@ -203,10 +212,7 @@ describe('manual screen', () => {
     expect(guide.view.state).toBe('running');
     // This very process holds the step (as another paw-tui would): alive, on this machine.
     const held = await lockStep({ cloud: w.cloud, workflow: w.workflow, step, runId: 'hardening-other', command: 'manual resume' });
-    const { lastFrame } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
-      columns: 120,
-      bodyRows: 24,
-    });
+    const { lastFrame } = renderGuide(w, 120);
     await waitFor(() => expect(lastFrame()).toMatch(/locked by \S+@\S+ \(pid \d+, manual resume\) for \d+s · L: take the lock · waiting for it \(every 2 s\)/));
     expect(lastFrame()).toMatch(/✖ hardening is locked by \S+ \(pid \d+, manual resume\) — it runs here: retried every 2 s · L takes the lock/);
     await waitFor(() => expect(lastFrame()).toMatch(/L take lock\s+r refresh\s+Esc back/));
@@ -230,10 +236,7 @@ describe('manual screen', () => {
     const holder = { host: 'build-box-2', user: 'ci', pid: 4242, pidStart: null, runId: 'hardening-ci', command: 'manual resume', since };
     await mkdir(path.dirname(lockPath(step)), { recursive: true });
     await writeFile(lockPath(step), JSON.stringify(holder));
-    const { lastFrame, stdin } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
-      columns: 120,
-      bodyRows: 24,
-    });
+    const { lastFrame, stdin } = renderGuide(w, 120);
     await waitFor(() => expect(lastFrame()).toContain('locked by ci@build-box-2 (pid 4242, manual resume) for 10m · L: take the lock'));
     expect(lastFrame()).toContain('— L takes the lock (asks first) if that run is gone');
     expect(lastFrame()).not.toContain('--steal-lock');
@@ -261,15 +264,9 @@ describe('manual screen', () => {
     const w = await manualWorkflow();
     cloud = w.cloud;
     // 24 rows: the header, the status line and the help bar take 4 (as the app lays them out).
-    const { lastFrame, stdin } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
-      columns: 80,
-      bodyRows: 20,
-    });
-    await waitFor(() => expect(lastFrame()).toContain('← now'));
-    await tick(100);
-    stdin.write(keys.enter);
-    await waitFor(() => expect(lastFrame()).toContain('▶ Connect and provision it by hand  ← now'), 10_000);
-    const frame = lastFrame()!;
+    const app = renderGuide(w, 80, 20);
+    await launchToConnect(app);
+    const frame = app.lastFrame()!;
     const pem = path.join(w.dir, 's03-hardening', '.paw', 'paw-paw-example-hardening.pem');
     // The path alone is long enough that `ssh -i <pem>` takes two rows at 80 columns.
     expect(`ssh -i ${pem}`.length).toBeGreaterThan(80);
