@@ -12,17 +12,22 @@ export function editorCommand(value: string): { command: string; args: string[] 
   const words: string[] = [];
   let word: string | null = null;
   let quote: '"' | "'" | null = null;
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed[i]!;
-    if (quote) {
+  // A backslash takes the character after it as it is.
+  let escaped = false;
+  for (const c of trimmed) {
+    if (escaped) {
+      escaped = false;
+      word = (word ?? '') + c;
+    } else if (quote) {
       if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < trimmed.length) word += trimmed[++i]!;
+      else if (c === '\\' && quote === '"') escaped = true;
       else word += c;
     } else if (c === '"' || c === "'") {
       quote = c;
       word ??= '';
-    } else if (c === '\\' && i + 1 < trimmed.length) {
-      word = (word ?? '') + trimmed[++i]!;
+    } else if (c === '\\') {
+      escaped = true;
+      word ??= '';
     } else if (/\s/.test(c)) {
       if (word !== null) words.push(word);
       word = null;
@@ -30,6 +35,8 @@ export function editorCommand(value: string): { command: string; args: string[] 
       word = (word ?? '') + c;
     }
   }
+  // A backslash that ends the value escapes nothing: it stays.
+  if (escaped) word = (word ?? '') + '\\';
   if (word !== null) words.push(word);
   const [command = 'vi', ...args] = words;
   return { command, args };

@@ -141,7 +141,8 @@ const keyLabels: Record<string, string> = {
 };
 
 export function keyLabel(name: string): string {
-  if (keyLabels[name]) return keyLabels[name]!;
+  const label = keyLabels[name];
+  if (label) return label;
   if (name.startsWith('ctrl+')) return `Ctrl-${name.slice(5).toUpperCase()}`;
   return name;
 }

@@ -30,3 +30,11 @@ describe('the editor, started without a shell', () => {
     );
   });
 });
+
+describe('the editor command, edges', () => {
+  it('a backslash keeps the character after it, and stays when it ends the value', () => {
+    expect(editorCommand('code\\ insiders --wait')).toEqual({ command: 'code insiders', args: ['--wait'] });
+    expect(editorCommand('"my \\"editor\\"" -w')).toEqual({ command: 'my "editor"', args: ['-w'] });
+    expect(editorCommand('ed \\')).toEqual({ command: 'ed', args: ['\\'] });
+  });
+});

@@ -15,7 +15,8 @@ type Stage =
 
 /** The words the user types to confirm: one AMI's id, or `delete <n>` for several. */
 export function confirmationFor(amiIds: string[]): string {
-  return amiIds.length === 1 ? amiIds[0]! : `delete ${amiIds.length}`;
+  const [only] = amiIds;
+  return amiIds.length === 1 && only ? only : `delete ${amiIds.length}`;
 }
 
 function eventLine(e: DeletionEvent): string | null {

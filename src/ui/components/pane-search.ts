@@ -29,12 +29,13 @@ export function stepMatch(lines: number[], current: number | null, direction: 1 
   } else {
     at = -1;
     for (let i = lines.length - 1; i >= 0; i--) {
-      if (lines[i]! < current) {
+      if ((lines[i] ?? current) < current) {
         at = i;
         break;
       }
     }
     if (at < 0) at = lines.length - 1;
   }
-  return { line: lines[at]!, place: at + 1, total: lines.length };
+  const line = lines[at];
+  return line === undefined ? null : { line, place: at + 1, total: lines.length };
 }

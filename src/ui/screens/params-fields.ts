@@ -61,7 +61,7 @@ export function valueText(value: unknown): string {
 
 /** What is wrong with the text typed for a field, as the user types it; null when it is fine. */
 export function checkField(field: ParamField, text: string): string | null {
-  const key = field.path[field.path.length - 1]!;
+  const key = field.path.at(-1);
   if (field.kind === 'text' && text.trim() === '') return 'required';
   if (field.kind === 'choice' && field.choices && !field.choices.includes(text)) return `one of: ${field.choices.join(', ')}`;
   if (key === 'root_base_ami_id' && !/^ami-[0-9a-f]{8,17}$/.test(text)) return 'an AMI id: ami- and 8 or 17 hex digits';
