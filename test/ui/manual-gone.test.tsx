@@ -49,8 +49,10 @@ describe('a finished manual step whose AMI was deregistered afterwards', () => {
       </KeyDispatch>,
     );
     // Home: not "up to date".
-    await waitFor(() => expect(lastFrame()).toContain(`app → hardening        ◐ stale: its AMI ${imageId} is gone`), 20_000);
+    await waitFor(() => expect(lastFrame()).toContain(`app → hardening        ✖ AMI ${imageId} gone: not built`), 20_000);
     expect(lastFrame()).not.toMatch(/hardening\s+● up to date/);
+    // Every step's state is known before keys are typed (they would land on a home still loading).
+    await waitFor(() => expect(lastFrame()).not.toContain('checking the catalog'));
 
     stdin.write('j');
     await tick(50);

@@ -57,6 +57,13 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
   if (!facts.built) return { mark: '·', tone: 'muted', text: facts.noCloud ? 'not known: no cloud' : 'checking the catalog…' };
   const item = facts.built.get(step.id);
   const layer = facts.layers?.get(step.id);
+  // An AMI deregistered since it was recorded leaves the step with nothing to build on: said
+  // first, whatever else makes it stale.
+  const gone = layer?.stale_reasons.find((r) => r.kind === 'ami_gone');
+  if (item && gone) {
+    const others = layer!.stale_reasons.filter((r) => r !== gone);
+    return { mark: '✖', tone: 'error', text: `AMI ${item.ami_id} gone: not built${others.length ? ` · ${others.map(reasonText).join('; ')}` : ''}` };
+  }
   if (item && layer?.state === 'stale') return { mark: STATE_SIGN.stale, tone: 'warn', text: `stale: ${layer.stale_reasons.map(reasonText).join('; ')}` };
   if (item && layer?.state === 'up_to_date') return { mark: STATE_SIGN.up_to_date, tone: 'ok', text: `up to date ${item.ami_id} ${formatAge(item.create_at, now)}` };
   if (item) return { mark: '✔', tone: 'ok', text: `built ${item.ami_id} ${formatAge(item.create_at, now)}` };
