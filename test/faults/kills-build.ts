@@ -99,6 +99,14 @@ export async function killBuildAt(share: { part: number; of: number }): Promise<
         /security group sg-\w+ \(packer_[0-9a-f-]+\) of run base-\S+ \(step base\) was not deleted, \d+s old, OPEN TO THE WHOLE INTERNET on port 22 \(0\.0\.0\.0\/0\)/,
       );
 
+    // Without --yes nothing is deleted, and the question names each temporary of Packer's.
+    if (before.keyPairs.length + before.groups.length) {
+      const refused = await cli(['runs', 'terminate']);
+      expect(refused.code, point).toBe(2);
+      for (const id of [...before.keyPairs, ...before.groups]) expect(refused.stderr, point).toContain(id);
+      expect(refused.stderr, point).toContain("deleting Packer's temporary");
+      expect((await held(dir)).keyPairs, point).toEqual(before.keyPairs);
+    }
     const ended = await cli(['runs', 'terminate', '--yes']);
     expect(ended.code, `${point}: ${ended.stderr}`).toBe(0);
     const after = await held(dir);
