@@ -51,7 +51,7 @@ const PACKER_PREFIX = 'packer_';
 /** Packer names its temporaries `packer_<uuid>`, the uuid's first 8 hex digits the Unix time. */
 export function packerNameTime(name: string): string | null {
   const m = /^packer_([0-9a-f]{8})-/.exec(name);
-  return m ? new Date(parseInt(m[1]!, 16) * 1000).toISOString() : null;
+  return m?.[1] ? new Date(parseInt(m[1], 16) * 1000).toISOString() : null;
 }
 
 /** Slack around a run's window: Packer's name holds whole seconds, clocks differ a little. */
@@ -78,7 +78,7 @@ function ownerRun(
   const at = Date.parse(createdAt);
   const during = runs.filter((r) => Date.parse(r.run.startedAt) - WINDOW_SLACK_MS <= at && at <= r.end + WINDOW_SLACK_MS);
   if (during.length === 0 || during.some((r) => r.live)) return null;
-  return during.sort((a, b) => b.run.startedAt.localeCompare(a.run.startedAt))[0]!.run;
+  return during.sort((a, b) => b.run.startedAt.localeCompare(a.run.startedAt))[0]?.run ?? null;
 }
 
 /** The runs of this workflow in this cloud, with whether they live and when they ended. */
@@ -187,7 +187,8 @@ async function findUnrecordedAmis(cloud: Cloud, workflow: Workflow): Promise<Unr
     for (const image of images) {
       if (seen.has(image.id) || image.state === 'deregistered' || recorded?.ami_id === image.id) continue;
       seen.add(image.id);
-      const run = runs.find((r) => r.amiId === image.id) ?? runs[0]!;
+      const run = runs.find((r) => r.amiId === image.id) ?? runs[0];
+      if (!run) continue;
       out.push({ id: image.id, name: image.name, state: image.state, stepId: step.id, runId: run.runId });
     }
   }

@@ -125,19 +125,20 @@ export class PackerOutput {
 
   private line(line: string): void {
     this.recent.push(line);
-    const color = COLOR_LINE.exec(line);
-    if (color) this.addBuild(color[1]!);
+    const colored = COLOR_LINE.exec(line)?.[1];
+    if (colored) this.addBuild(colored);
 
     const phase = PHASE.exec(line);
     const message = oneLine(phase?.[2] ?? '').trim();
-    if (phase && STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[1]!, message, ERROR_MESSAGE.test(message));
+    const phaseBuild = phase?.[1];
+    if (phaseBuild && STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phaseBuild, message, ERROR_MESSAGE.test(message));
 
     let build: string | undefined;
-    const prefixed = BUILD_LINE.exec(line);
-    if (prefixed && (phase || line.startsWith('-->') || this.perBuild.has(prefixed[1]!))) {
-      build = prefixed[1]!;
+    const prefixed = BUILD_LINE.exec(line)?.[1];
+    if (prefixed && (phase || line.startsWith('-->') || this.perBuild.has(prefixed))) {
+      build = prefixed;
       this.addBuild(build);
-      this.perBuild.get(build)!.push(line);
+      this.perBuild.get(build)?.push(line);
     }
 
     const instance = INSTANCE.exec(line);
@@ -147,18 +148,18 @@ export class PackerOutput {
       this.emit({ kind: 'instance', instanceId });
     }
 
-    const errored = BUILD_ERRORED.exec(line);
-    if (errored) {
-      this.errors.push(`${errored[1]}: ${errored[2]!.trim()}`);
-      this.startPhase(errored[1]!, `errored: ${errored[2]!.trim()}`, true);
+    const [, erroredBuild, erroredText] = BUILD_ERRORED.exec(line) ?? [];
+    if (erroredBuild && erroredText !== undefined) {
+      this.errors.push(`${erroredBuild}: ${erroredText.trim()}`);
+      this.startPhase(erroredBuild, `errored: ${erroredText.trim()}`, true);
     }
 
-    const ami = AMI_LINE.exec(line);
-    if (ami) this.addAmi(ami[1]!);
+    const amiId = AMI_LINE.exec(line)?.[1];
+    if (amiId) this.addAmi(amiId);
     if (AMIS_CREATED.test(line)) this.inAmiBlock = true;
     else if (this.inAmiBlock) {
-      const created = REGION_AMI.exec(line);
-      if (created) this.addAmi(created[2]!, created[1]!);
+      const [, region, created] = REGION_AMI.exec(line) ?? [];
+      if (region && created) this.addAmi(created, region);
       else this.inAmiBlock = false;
     }
     this.emit({ kind: 'line', line, build });
@@ -166,13 +167,8 @@ export class PackerOutput {
 
   private startPhase(build: string, message: string, failed: boolean): void {
     const at = this.now();
-    for (let i = this.phases.length - 1; i >= 0; i--) {
-      const p = this.phases[i]!;
-      if (p.build === build) {
-        if (p.endedAt === undefined) p.endedAt = at;
-        break;
-      }
-    }
+    const last = [...this.phases].reverse().find((p) => p.build === build);
+    if (last && last.endedAt === undefined) last.endedAt = at;
     const phase: Phase = failed ? { build, message, startedAt: at, failed } : { build, message, startedAt: at };
     this.phases.push(phase);
     this.emit({ kind: 'phase', phase });
