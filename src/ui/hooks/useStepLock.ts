@@ -14,9 +14,9 @@ export interface StepLockWait {
   /** The holder runs here: the screen waits for it by itself. */
   waiting: boolean;
   /** Shows a lock error in the app's words; false for any other error (the screen reports it). */
-  caught(e: unknown): boolean;
+  caught: (e: unknown) => boolean;
   /** Asks (naming the holder), then calls `take` to go on with the lock taken. */
-  offerTake(ask: (text: string) => Promise<boolean>): Promise<void>;
+  offerTake: (ask: (text: string) => Promise<boolean>) => Promise<void>;
 }
 
 /**
