@@ -26,6 +26,18 @@ async function setup() {
   return { dir, workflow, file: path.join(dir, 'workflow_param.json') };
 }
 
+/** `+`, the new key, Enter, its value, Enter: as a person adds a tag or a metadata entry. */
+async function addEntry(screen: { stdin: { write: (s: string) => void }; lastFrame: () => string }, key: string, value: string) {
+  const { stdin, lastFrame } = screen;
+  stdin.write('+');
+  await waitFor(() => expect(lastFrame()).toMatch(/new \w+ key:/));
+  await type(stdin, key);
+  stdin.write(keys.enter);
+  await waitFor(() => expect(lastFrame()).toContain(`.${key} =`));
+  await type(stdin, value);
+  stdin.write(keys.enter);
+}
+
 describe('params editor', () => {
   it('edits a field, checks it as you type, and saves keeping comments', async () => {
     const { workflow, file } = await setup();
@@ -68,13 +80,7 @@ describe('params editor', () => {
     const { workflow, file } = await setup();
     const { lastFrame, stdin, h } = renderScreen('params', workflow, fakeCloud(), (ctx) => <ParamsScreen ctx={ctx} />, { columns: 120, bodyRows: 24 });
     await waitFor(() => expect(lastFrame()).toContain('workflow_param.json'));
-    stdin.write('+');
-    await tick(60);
-    await type(stdin, 'env');
-    stdin.write(keys.enter);
-    await tick(60);
-    await type(stdin, 'dev');
-    stdin.write(keys.enter);
+    await addEntry({ stdin, lastFrame }, 'env', 'dev');
     await waitFor(() => expect(lastFrame()).toContain('aws_tags.env will be added'));
     stdin.write(keys.esc);
     await waitFor(() => expect(lastFrame()).toContain('Discard 1 unsaved change(s)?'));
@@ -107,13 +113,7 @@ describe('params editor', () => {
     const { lastFrame, stdin, h } = renderScreen('params', workflow, fakeCloud(), (ctx) => <ParamsScreen ctx={ctx} stepId="step2" />, { columns: 120, bodyRows: 24 });
     await waitFor(() => expect(lastFrame()).toMatch(/step_id\s+step2/));
     // A good change first, then one that breaks the chain: neither lands.
-    stdin.write('+');
-    await tick(60);
-    await type(stdin, 'owner');
-    stdin.write(keys.enter);
-    await tick(60);
-    await type(stdin, 'ops');
-    stdin.write(keys.enter);
+    await addEntry({ stdin, lastFrame }, 'owner', 'ops');
     await waitFor(() => expect(lastFrame()).toContain('metadata.owner will be added'));
     stdin.write(keys.down);
     await tick();
