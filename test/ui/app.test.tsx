@@ -33,7 +33,7 @@ describe('the app shell and home', () => {
     expect(frames[0]).toContain('paw-tui');
     expect(frames[0]).toContain('SANDBOX');
     await waitFor(() => expect(lastFrame()).toContain('demo'));
-    await waitFor(() => expect(lastFrame()).toMatch(/root AMI → step1\s+○ not built/));
+    await waitFor(() => expect(lastFrame()).toMatch(/root AMI → step1\s+○ not built/), 15_000);
     expect(lastFrame()).toMatch(/step1 → step2\s+○ not built/);
     await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
     expect(lastFrame()).toContain('region us-east-1');
