@@ -103,7 +103,8 @@ const SHAPES: Shape[] = [
   {
     pattern: new RegExp(`\\b[A-Za-z0-9_-]*${SECRET_WORDS}[A-Za-z0-9_-]*["']?[ \\t]*[:=][ \\t]*["']?([^\\s"'&,;)}\\]]+)`, 'gi'),
     group: 1,
-    accept: (s) => s !== REDACTED && !s.startsWith('${') && !/^(null|true|false|none|\*+)$/i.test(s),
+    // A state said of a secret (`credentials: ok`) is not the secret.
+    accept: (s) => s !== REDACTED && !s.startsWith('${') && !/^(null|true|false|none|\*+|ok|found|missing|valid|invalid|expired|set|unset)$/i.test(s),
     mayMatch: (t) => SECRET_NAME.test(t),
   },
   // Names followed by a space, and the query parameter form (each holds `secret` or `token`).

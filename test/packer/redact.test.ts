@@ -28,6 +28,7 @@ describe('redaction by shape', () => {
     ['hook xoxb-1234567890-abcdefABCDEF sent', 'hook [redacted] sent'],
     ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc', 'Authorization: Bearer [redacted]'],
     ['mysql -u root password=hunter2x', 'mysql -u root password=[redacted]'],
+    ['credentials: okay-not-a-state', 'credentials: [redacted]'],
     ['{"db_password": "s3cr3t!"}', '{"db_password": "[redacted]"}'],
     [`secret ${SECRET_KEY} here`, 'secret [redacted] here'],
     ['key ASIAY34FZKBOKMUTVV7A', 'key ASIA[redacted]'],
@@ -42,6 +43,8 @@ describe('redaction by shape', () => {
       'sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824',
       'aws_secret_access_key = null',
       'token: ${var.token}',
+      'check AWS credentials: ok',
+      'api_key: missing',
     ].join('\n');
     expect(redactSecrets(text)).toBe(text);
   });
