@@ -82,10 +82,7 @@ export default tseslint.config(
   {
     files: ['src/ui/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/commands/**'], message: 'The screen must not import the subcommands; ask the core.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/**'], message: 'The screen must not import the subcommands; ask the core.' }] }],
     },
   },
   {

@@ -19,7 +19,8 @@ function line(i) {
     // A progress line redrawn in place, as apt and curl do on a terminal.
     return `\x1b[0;32m    ${build}: Progress: [ 42%] [####################....................] ${stamp}\r\x1b[0;32m    ${build}: Progress: [100%] [########################################] ${stamp}\x1b[0m\n`;
   }
-  if (i % 31 === 0) return `\x1b[1;31m==> ${build}: W: Some index files failed to download. They have been ignored, or old ones used instead. ${stamp}\x1b[0m\n`;
+  if (i % 31 === 0)
+    return `\x1b[1;31m==> ${build}: W: Some index files failed to download. They have been ignored, or old ones used instead. ${stamp}\x1b[0m\n`;
   return `\x1b[0;32m    ${build}: Get:${i % 400} jammy-updates/main ${pkg} 2.35-0ubuntu3.${i % 10} [${(i * 7) % 9000} kB] ${stamp}\x1b[0m\n`;
 }
 

@@ -41,7 +41,14 @@ const screen = fakeScreen(cols, rows + 10, frameDrawn);
 const keyboard = fakeKeyboard();
 
 const start = performance.now();
-const session = startTerminal({ file: process.execPath, args: [writer, logFile, stampsFile], cwd: process.cwd(), cols, rows, scrollback: Number(scrollbackArg) });
+const session = startTerminal({
+  file: process.execPath,
+  args: [writer, logFile, stampsFile],
+  cwd: process.cwd(),
+  cols,
+  rows,
+  scrollback: Number(scrollbackArg),
+});
 // When each piece of output arrived from the pty: time and characters so far, flat.
 const arrivals: number[] = [];
 let received = 0;
@@ -79,8 +86,13 @@ function finish() {
   session.write('done\r');
   session.onExit(() => process.exit(0));
 }
-setTimeout(() => {
-  const shown = plain(lastFrame).trim().split('\n').slice(-3).join(' | ');
-  process.stderr.write(`the pane never showed the end of the log (${frames.length} frames, exit ${JSON.stringify(session.exit)}; last frame ends: ${shown})\n`);
-  process.exit(1);
-}, Number(process.env.PAW_BENCH_PANE_TIMEOUT_MS ?? 120_000)).unref();
+setTimeout(
+  () => {
+    const shown = plain(lastFrame).trim().split('\n').slice(-3).join(' | ');
+    process.stderr.write(
+      `the pane never showed the end of the log (${frames.length} frames, exit ${JSON.stringify(session.exit)}; last frame ends: ${shown})\n`,
+    );
+    process.exit(1);
+  },
+  Number(process.env.PAW_BENCH_PANE_TIMEOUT_MS ?? 120_000),
+).unref();

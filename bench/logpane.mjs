@@ -87,7 +87,14 @@ export async function logPane({ runs, lines, target = 1.15, scale = false }) {
   return [
     vsXterm,
     { measure: 'log pane vs discard', value: c, unit: 'ms', floor: a, floorName: 'pty → discard', ratio: c / a },
-    { measure: 'log pane: peak RSS', value: Math.max(...pane.map((r) => r.maxRssMB)), unit: 'MB', floor: median(xterm.map((r) => r.maxRssMB)), floorName: 'bare xterm', target: { max: 200 } },
+    {
+      measure: 'log pane: peak RSS',
+      value: Math.max(...pane.map((r) => r.maxRssMB)),
+      unit: 'MB',
+      floor: median(xterm.map((r) => r.maxRssMB)),
+      floorName: 'bare xterm',
+      target: { max: 200 },
+    },
     {
       measure: 'log pane: frames drawn per second',
       value: Math.max(...pane.map((r) => r.fps)),
@@ -97,7 +104,10 @@ export async function logPane({ runs, lines, target = 1.15, scale = false }) {
     },
     // From the process's write to the frame: includes output queued in the pty while the
     // consumer is busy, so under a flood it measures throughput as much as the pane.
-    ...lagRows('log pane', pane.flatMap((r) => r.lagsMs)),
+    ...lagRows(
+      'log pane',
+      pane.flatMap((r) => r.lagsMs),
+    ),
     // From the output's arrival in paw-tui to the frame: the pane's own delay.
     paneLag(pane),
   ];

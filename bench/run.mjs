@@ -47,7 +47,12 @@ function growth(label, rows, pick, sizes, maxFactor) {
   const out = [];
   for (let i = 1; i < sizes.length; i++) {
     if (!(at[i - 1] > 0) || !(at[i] > 0)) continue;
-    const row = { measure: `${label}: ${sizes[i - 1].toLocaleString('en')} → ${sizes[i].toLocaleString('en')}`, value: at[i] / at[i - 1], unit: '×', detail: `(size ×${sizes[i] / sizes[i - 1]})` };
+    const row = {
+      measure: `${label}: ${sizes[i - 1].toLocaleString('en')} → ${sizes[i].toLocaleString('en')}`,
+      value: at[i] / at[i - 1],
+      unit: '×',
+      detail: `(size ×${sizes[i] / sizes[i - 1]})`,
+    };
     if (maxFactor?.[i]) row.target = { max: maxFactor[i] };
     out.push(row);
   }
@@ -59,7 +64,8 @@ const scaleSections = {
   logpane: async () => {
     const { logPane } = await import('./logpane.mjs');
     const rows = [];
-    for (const lines of [50_000, 200_000, 800_000]) rows.push(...(await logPane({ runs: scaleRuns, lines, target: lines >= 200_000 ? 1.15 : undefined, scale: true })));
+    for (const lines of [50_000, 200_000, 800_000])
+      rows.push(...(await logPane({ runs: scaleRuns, lines, target: lines >= 200_000 ? 1.15 : undefined, scale: true })));
     const sizes = [50_000, 200_000, 800_000];
     return [...rows, ...growth('log pane time grows', rows, (r, n) => r.measure.startsWith(`log pane vs bare xterm (${n.toLocaleString('en')} lines`), sizes)];
   },
@@ -68,7 +74,10 @@ const scaleSections = {
     const rows = [];
     for (const items of [1_000, 10_000, 50_000]) rows.push(...(await amiBrowser({ runs: scaleRuns, items, keystrokes: 20, scale: true })));
     const sizes = [1_000, 10_000, 50_000];
-    return [...rows, ...growth('AMI browser open time grows', rows, (r, n) => r.measure === `AMI browser: open → all ${n.toLocaleString('en')} rows drawn`, sizes)];
+    return [
+      ...rows,
+      ...growth('AMI browser open time grows', rows, (r, n) => r.measure === `AMI browser: open → all ${n.toLocaleString('en')} rows drawn`, sizes),
+    ];
   },
   delete: async () => {
     const { bulkDelete } = await import('./delete.mjs');

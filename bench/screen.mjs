@@ -59,10 +59,13 @@ async function runScreen(logFile, stampsFile) {
     let syncs = 0;
     let endAt = 0;
     let rss = NaN;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the build screen never showed the end of the log (${phase}; last: ${JSON.stringify(plain(tail).slice(-300))})`));
-    }, Number(process.env.PAW_BENCH_PANE_TIMEOUT_MS ?? 180_000));
+    const timer = setTimeout(
+      () => {
+        child.kill('SIGKILL');
+        reject(new Error(`the build screen never showed the end of the log (${phase}; last: ${JSON.stringify(plain(tail).slice(-300))})`));
+      },
+      Number(process.env.PAW_BENCH_PANE_TIMEOUT_MS ?? 180_000),
+    );
     child.onData((d) => {
       const t = Date.now();
       tail = (tail + d).slice(-4000);
@@ -103,7 +106,14 @@ async function runScreen(logFile, stampsFile) {
       const { stamps } = JSON.parse(readFileSync(stampsFile, 'utf8'));
       const drawn = frames.filter((f) => f.newest >= stamps[0]);
       const span = (drawn.at(-1).t - drawn[0].t) / 1000;
-      resolve({ writerMs: stamps.at(-1) - stamps[0], ms: endAt - stamps[0], lags: chunkLags(frames, stamps), maxRssMB: rss, frames: syncs || drawn.length, fps: span > 0 ? ((syncs || drawn.length) - 1) / span : NaN });
+      resolve({
+        writerMs: stamps.at(-1) - stamps[0],
+        ms: endAt - stamps[0],
+        lags: chunkLags(frames, stamps),
+        maxRssMB: rss,
+        frames: syncs || drawn.length,
+        fps: span > 0 ? ((syncs || drawn.length) - 1) / span : NaN,
+      });
     });
   });
 }
@@ -127,9 +137,27 @@ export async function buildScreen({ runs, lines }) {
   const size = `${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB`;
   return [
     // How long Packer took to write it all: longer than the floor means paw-tui read it slower.
-    { measure: `build screen vs bare xterm (${size})`, value: c, unit: 'ms', detail: `(Packer wrote for ${median(screen.map((r) => r.writerMs)).toFixed(0)} ms)`, floor: b, floorName: 'pty → @xterm/headless', ratio: c / b, target: { ratio: 1.3 } },
+    {
+      measure: `build screen vs bare xterm (${size})`,
+      value: c,
+      unit: 'ms',
+      detail: `(Packer wrote for ${median(screen.map((r) => r.writerMs)).toFixed(0)} ms)`,
+      floor: b,
+      floorName: 'pty → @xterm/headless',
+      ratio: c / b,
+      target: { ratio: 1.3 },
+    },
     { measure: 'build screen: peak RSS', value: Math.max(...screen.map((r) => r.maxRssMB)), unit: 'MB', target: { max: 200 } },
-    { measure: 'build screen: frames drawn per second', value: median(screen.map((r) => r.fps)), unit: '/s', detail: `(${median(screen.map((r) => r.frames))} frames)`, target: { max: 30 } },
-    ...lagRows('build screen', screen.flatMap((r) => r.lags)),
+    {
+      measure: 'build screen: frames drawn per second',
+      value: median(screen.map((r) => r.fps)),
+      unit: '/s',
+      detail: `(${median(screen.map((r) => r.frames))} frames)`,
+      target: { max: 30 },
+    },
+    ...lagRows(
+      'build screen',
+      screen.flatMap((r) => r.lags),
+    ),
   ];
 }

@@ -39,15 +39,10 @@ export async function homeFirstFrame({ runs }) {
   }
   const workflow = workflowCopy('home');
   const env = childEnv();
-  const home = () =>
-    ptyTimeToMarker(process.execPath, [cli, '--sandbox', '--workflow', workflow], { marker: HOME_MARKER, env, cwd: path.dirname(workflow) });
+  const home = () => ptyTimeToMarker(process.execPath, [cli, '--sandbox', '--workflow', workflow], { marker: HOME_MARKER, env, cwd: path.dirname(workflow) });
   // The first start creates the sandbox's state; a user meets that once, so it is not measured.
   await home();
-  const { floor, measured } = await interleaved(
-    runs,
-    () => ptyTimeToMarker(process.execPath, [floorApp], { marker: FLOOR_MARKER, env, quitKeys: '' }),
-    home,
-  );
+  const { floor, measured } = await interleaved(runs, () => ptyTimeToMarker(process.execPath, [floorApp], { marker: FLOOR_MARKER, env, quitKeys: '' }), home);
   const f = median(floor);
   const m = median(measured);
   return [

@@ -31,8 +31,15 @@ export function formatTable(rows, machine) {
     return [r.measure, fmt(r.value, r.unit) + (r.detail ? ` ${r.detail}` : ''), floor, ratio, r.targetText ?? '', status];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
-  out.push('', `${machine.cpus} CPUs, node ${machine.node}${machine.quick ? ', QUICK sizes (not figures)' : ''}; medians of runs; ratios against floors of the same run.`);
+  out.push(
+    '',
+    `${machine.cpus} CPUs, node ${machine.node}${machine.quick ? ', QUICK sizes (not figures)' : ''}; medians of runs; ratios against floors of the same run.`,
+  );
   return out.join('\n') + '\n';
 }

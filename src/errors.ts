@@ -59,7 +59,15 @@ export const FILE_PROBLEMS: Record<string, { what: string; fix: (file: string) =
 /** Refusals of the machine itself (a full disk, a read-only file system) that no step of paw-tui caused. */
 const MACHINE_PROBLEMS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
-const DOING: Record<string, string> = { write: 'write', open: 'open', mkdir: 'create the folder', rename: 'replace', unlink: 'delete', rm: 'delete', copyfile: 'copy to' };
+const DOING: Record<string, string> = {
+  write: 'write',
+  open: 'open',
+  mkdir: 'create the folder',
+  rename: 'replace',
+  unlink: 'delete',
+  rm: 'delete',
+  copyfile: 'copy to',
+};
 
 /**
  * The one line shown for any error: the message, then the hint after " — ". A string is a

@@ -27,7 +27,11 @@ describe('doctorChecks', () => {
       loadWorkflow: () => Promise.reject(new PawError('workflow_param.json is missing', { hint: 'run paw-tui init' })),
       openCloud: () => Promise.reject(new Error('not asked')),
     });
-    expect(checks.find((c) => c.name === 'workflow')).toMatchObject({ name: 'workflow', ok: false, detail: 'workflow_param.json is missing — run paw-tui init' });
+    expect(checks.find((c) => c.name === 'workflow')).toMatchObject({
+      name: 'workflow',
+      ok: false,
+      detail: 'workflow_param.json is missing — run paw-tui init',
+    });
     expect(checks.find((c) => c.name === 'region')).toMatchObject({ name: 'region', ok: false, detail: 'not checked: the sandbox needs a workflow folder' });
     expect(checks.map((c) => c.name)).not.toContain('interrupted');
   });

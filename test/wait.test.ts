@@ -41,9 +41,13 @@ describe('pollUntil', () => {
   it('says what stopped, in the words of the caller', async () => {
     const stop = new AbortController();
     stop.abort();
-    await expect(pollUntil(() => Promise.resolve(1), { signal: stop.signal }, () => new InterruptedError('stopped waiting for ami-1'))).rejects.toThrow(
-      'stopped waiting for ami-1',
-    );
+    await expect(
+      pollUntil(
+        () => Promise.resolve(1),
+        { signal: stop.signal },
+        () => new InterruptedError('stopped waiting for ami-1'),
+      ),
+    ).rejects.toThrow('stopped waiting for ami-1');
   });
 
   it('gives up when the check throws', async () => {

@@ -70,19 +70,15 @@ export async function findBaseAmis(cloud: Cloud, query: BaseAmiQuery): Promise<A
   const matching = (await cloud.parameters.byPath(path))
     .flatMap((p) => parseUbuntuParameter(p.name, p.value) ?? [])
     .filter((p) => p.arch === query.arch && p.virtualization === 'hvm');
-  const volumeType =
-    query.volumeType ?? (matching.some((p) => p.volumeType === 'ebs-gp3') ? 'ebs-gp3' : 'ebs-gp2');
+  const volumeType = query.volumeType ?? (matching.some((p) => p.volumeType === 'ebs-gp3') ? 'ebs-gp3' : 'ebs-gp2');
   const ids = [...new Set(matching.filter((p) => p.volumeType === volumeType).map((p) => p.amiId))];
   if (ids.length === 0) {
-    throw new PawError(
-      `Ubuntu publishes no ${query.product} ${query.release} ${query.arch} ${volumeType} AMI in ${cloud.region}`,
-      { hint: 'see what exists with other --release, --arch, --product or --volume-type values' },
-    );
+    throw new PawError(`Ubuntu publishes no ${query.product} ${query.release} ${query.arch} ${volumeType} AMI in ${cloud.region}`, {
+      hint: 'see what exists with other --release, --arch, --product or --volume-type values',
+    });
   }
   const images = await cloud.images.describe(ids);
-  return images
-    .filter((i) => i.state === 'available')
-    .sort((a, b) => b.creationDate.localeCompare(a.creationDate));
+  return images.filter((i) => i.state === 'available').sort((a, b) => b.creationDate.localeCompare(a.creationDate));
 }
 
 /** The Python library's `find_root_base_ami`: available images of an owner by name pattern, newest first. */

@@ -70,12 +70,7 @@ function usedByLine(instances: string[], references: ImageReference[] | null): s
  * Works out what deleting these AMIs means, reading only. Unknown ids fail the plan up front,
  * so a deletion never starts on a list that is partly wrong.
  */
-export async function planDeletion(
-  cloud: Cloud,
-  workflow: Workflow,
-  amiIds: string[],
-  options: { concurrency?: number } = {},
-): Promise<DeletionPlan> {
+export async function planDeletion(cloud: Cloud, workflow: Workflow, amiIds: string[], options: { concurrency?: number } = {}): Promise<DeletionPlan> {
   const ids = [...new Set(amiIds)];
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // Throttling is retried by the SDK adapter; what reaches here is final.
@@ -130,9 +125,19 @@ export async function planDeletion(
   const settingsNames = settingsParameters(workflow);
   const holding = await parametersHolding(cloud, settingsNames);
   // What uses each AMI, asked for all of them at once (a call per IMAGES_PER_CALL AMIs).
-  const usage = await usageOf(cloud.images, [...deleting].filter((id) => !gone.has(id)), concurrency);
+  const usage = await usageOf(
+    cloud.images,
+    [...deleting].filter((id) => !gone.has(id)),
+    concurrency,
+  );
   // The records the AMIs' paw tags name (in other workflows too), asked for all at once.
-  const tagged = hasTable ? await taggedRecords(cloud, [...deleting].map((id) => byId.get(id)!), workflowItems) : new Map<string, CatalogItem>();
+  const tagged = hasTable
+    ? await taggedRecords(
+        cloud,
+        [...deleting].map((id) => byId.get(id)!),
+        workflowItems,
+      )
+    : new Map<string, CatalogItem>();
 
   const amis = await mapBoundedOrThrow([...deleting], concurrency, async (id) => {
     const image = byId.get(id)!;
@@ -146,7 +151,9 @@ export async function planDeletion(
     const holdingHere = itemNames.length && !alreadyDeregistered ? await parametersHolding(cloud, itemNames) : new Map<string, string[]>();
     const parameters = alreadyDeregistered ? [] : [...(holding.get(id) ?? []), ...(holdingHere.get(id) ?? [])];
     const references = withParameters(described, parameters, cloud.region, account);
-    const journaledItems = (journaled.get(id)?.catalog_items ?? []).filter((j) => hasTable && !items.some((i) => i.workflow_id === j.workflow_id && i.step_id === j.step_id));
+    const journaledItems = (journaled.get(id)?.catalog_items ?? []).filter(
+      (j) => hasTable && !items.some((i) => i.workflow_id === j.workflow_id && i.step_id === j.step_id),
+    );
     const snapshots: string[] = [];
     const keptSnapshots: { id: string; usedBy: string[] }[] = [];
     for (const s of image.snapshotIds) {
@@ -264,7 +271,10 @@ export function assertDeletable(plan: DeletionPlan): void {
   const first = busy[0]!;
   const more = busy.length > 1 ? ` (and ${busy.length - 1} more AMIs in use)` : '';
   const copy = first.copies.find(inUse);
-  const what = copy && !inUse({ instances: first.instances, references: first.references }) ? `AMI ${first.image.id}'s copy ${copy.image.id} in ${copy.region}` : `AMI ${first.image.id}`;
+  const what =
+    copy && !inUse({ instances: first.instances, references: first.references })
+      ? `AMI ${first.image.id}'s copy ${copy.image.id} in ${copy.region}`
+      : `AMI ${first.image.id}`;
   const users = copy && what !== `AMI ${first.image.id}` ? usedByLine(copy.instances, copy.references) : usedByLine(first.instances, first.references);
   throw new PawError(`${what} is in use by ${users}${more}`, {
     hint: 'terminate those instances or change what refers to it first; nothing was deleted',

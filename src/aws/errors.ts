@@ -53,10 +53,7 @@ function errorMessage(e: unknown): string {
 }
 
 function isMissingCredentials(name: string, message: string): boolean {
-  return (
-    name === 'CredentialsProviderError' ||
-    /could not load credentials|no credentials|credential is missing|unable to find credentials/i.test(message)
-  );
+  return name === 'CredentialsProviderError' || /could not load credentials|no credentials|credential is missing|unable to find credentials/i.test(message);
 }
 
 export function isThrottling(e: unknown): boolean {

@@ -2,11 +2,7 @@
  * Runs `work` over the items with at most `limit` running at once, results in input order.
  * A failure of one item does not stop the others; each result says how its item went.
  */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
+export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
   const results = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   async function worker(): Promise<void> {
@@ -25,11 +21,7 @@ export async function mapBounded<T, R>(
 }
 
 /** Like mapBounded, but the first failure is thrown once every started item has settled. */
-export async function mapBoundedOrThrow<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
+export async function mapBoundedOrThrow<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const settled = await mapBounded(items, limit, work);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;

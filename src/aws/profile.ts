@@ -47,13 +47,7 @@ export interface RegionSources {
  * then the profile's region in the shared config file.
  */
 export function resolveRegion(sources: RegionSources, env: NodeJS.ProcessEnv = process.env): string | null {
-  return (
-    sources.explicit ||
-    env.AWS_REGION ||
-    env.AWS_DEFAULT_REGION ||
-    profileRegion(sources.profile || env.AWS_PROFILE || 'default', env) ||
-    null
-  );
+  return sources.explicit || env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion(sources.profile || env.AWS_PROFILE || 'default', env) || null;
 }
 
 export interface Identity {

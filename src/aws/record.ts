@@ -31,12 +31,7 @@ export function createAtOf(image: AmiImage): string {
 }
 
 /** The catalog item of SPEC §4 for a step's AMI, attribute for attribute as the Python library writes it. */
-export function catalogItem(
-  workflow: Workflow,
-  step: Step,
-  image: AmiImage,
-  extra: RecordExtra & { region: string },
-): CatalogItem {
+export function catalogItem(workflow: Workflow, step: Step, image: AmiImage, extra: RecordExtra & { region: string }): CatalogItem {
   const p = workflow.param;
   const item: CatalogItem = {
     workflow_id: p.workflow_id,
@@ -75,9 +70,7 @@ export interface TableConsent {
 export async function ensureCatalogTable(cloud: Cloud, consent: TableConsent): Promise<void> {
   if (await cloud.catalog.tableExists()) return;
   const table = cloud.catalog.tableName;
-  const agreed =
-    consent.yes ||
-    (consent.ask ? await consent.ask(`The catalog table ${table} does not exist in ${cloud.region}. Create it?`) : false);
+  const agreed = consent.yes || (consent.ask ? await consent.ask(`The catalog table ${table} does not exist in ${cloud.region}. Create it?`) : false);
   if (!agreed) {
     throw new PawError(`catalog table ${table} does not exist in ${cloud.region}`, {
       hint: consent.ask
@@ -159,10 +152,7 @@ export async function recordAmi(
   }
   // The table exists before anything reads it (the previous step's item, for the base AMI).
   await ensureCatalogTable(cloud, extra);
-  const base =
-    extra.baseAmiId !== undefined
-      ? { id: extra.baseAmiId, name: extra.baseAmiName ?? '' }
-      : await baseOf(cloud, workflow, step, image);
+  const base = extra.baseAmiId !== undefined ? { id: extra.baseAmiId, name: extra.baseAmiName ?? '' } : await baseOf(cloud, workflow, step, image);
   const fingerprint = extra.fingerprint ?? (await fingerprintNow(cloud, workflow, step, image, base));
   let described = image;
   if (extra.tag) {

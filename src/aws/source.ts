@@ -31,10 +31,9 @@ export async function sourceAmi(cloud: Cloud, workflow: Workflow, step: Step): P
   }
   const [image] = await cloud.images.describe([item.ami_id]);
   if (!image || image.state !== 'available') {
-    throw new PawError(
-      `the AMI of step ${previous} (${item.ami_id}) is ${image ? image.state : 'gone from EC2'}, not available`,
-      { hint: `rebuild step ${previous} (paw-tui build ${previous})` },
-    );
+    throw new PawError(`the AMI of step ${previous} (${item.ami_id}) is ${image ? image.state : 'gone from EC2'}, not available`, {
+      hint: `rebuild step ${previous} (paw-tui build ${previous})`,
+    });
   }
   return { id: image.id, name: image.name };
 }

@@ -30,11 +30,7 @@ export function configuredTable(sources: TableSources): ConfiguredTable | null {
 
 /** The keys the Python library's table has: hash workflow_id, range step_id, index step_id_index. */
 export function hasLibraryKeys(shape: TableShape): boolean {
-  return (
-    shape.hashKey === 'workflow_id' &&
-    shape.rangeKey === 'step_id' &&
-    shape.indexes.some((i) => i.name === 'step_id_index' && i.hashKey === 'step_id')
-  );
+  return shape.hashKey === 'workflow_id' && shape.rangeKey === 'step_id' && shape.indexes.some((i) => i.name === 'step_id_index' && i.hashKey === 'step_id');
 }
 
 /** The catalog table chosen when none was configured, and the one line that says why. */
@@ -76,14 +72,20 @@ export async function findCatalogTable(tables: CatalogTables, workflowId: string
   const candidates = shapes.filter((s): s is TableShape => s !== null && hasLibraryKeys(s)).map((s) => s.name);
   if (candidates.length === 0) return { name: DEFAULT_TABLE_NAME, missing: true };
   if (candidates.length === 1) {
-    return { name: candidates[0]!, note: `using the catalog table ${candidates[0]} (the only table in ${await where()} with the library's keys; ${HOW_TO_CHOOSE} to choose another)` };
+    return {
+      name: candidates[0]!,
+      note: `using the catalog table ${candidates[0]} (the only table in ${await where()} with the library's keys; ${HOW_TO_CHOOSE} to choose another)`,
+    };
   }
   if (workflowId) {
     const holding = (await inBatches(candidates, 8, async (n) => ((await tables.holdsWorkflow(n, workflowId)) ? n : null))).filter(
       (n): n is string => n !== null,
     );
     if (holding.length === 1) {
-      return { name: holding[0]!, note: `using the catalog table ${holding[0]} (it holds workflow ${workflowId}'s AMIs; other candidates: ${candidates.filter((c) => c !== holding[0]).join(', ')})` };
+      return {
+        name: holding[0]!,
+        note: `using the catalog table ${holding[0]} (it holds workflow ${workflowId}'s AMIs; other candidates: ${candidates.filter((c) => c !== holding[0]).join(', ')})`,
+      };
     }
     if (holding.length > 1) throw new SeveralTablesError(holding);
   }

@@ -6,11 +6,7 @@ import type { AmiImage, Cloud } from './ports.js';
  * The tags of SPEC §4 for a step's AMI and its snapshots. The user's `aws_tags` come last so
  * they win over paw-tui's own (the Python library lets them override `Name` too).
  */
-export function amiTags(
-  workflow: Workflow,
-  step: Step,
-  source: { sourceAmiId: string; sourceAmiName: string; fingerprint?: string },
-): Record<string, string> {
+export function amiTags(workflow: Workflow, step: Step, source: { sourceAmiId: string; sourceAmiName: string; fingerprint?: string }): Record<string, string> {
   return {
     Name: outputAmiName(workflow, step),
     'packer:base_ami_id': source.sourceAmiId,

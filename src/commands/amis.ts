@@ -23,7 +23,14 @@ function rowsText(rows: AmiRow[]): string {
     ...rows.map((r) => [r.workflowId, r.stepId, r.amiId, r.state, r.createdAt.slice(0, 19).replace('T', ' '), r.recorded ? '' : '(not in catalog)']),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  return table.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return table
+    .map((row) =>
+      row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function detailsText(d: AmiDetails): string {
@@ -54,7 +61,8 @@ function planText(plan: DeletionPlan): string {
     lines.push(`  snapshots to delete  ${d.snapshots.join(', ') || '-'}`);
     for (const k of d.keptSnapshots) lines.push(`  snapshot kept        ${k.id} (used by ${k.usedBy.join(', ')})`);
     lines.push(`  catalog items        ${d.catalogItems.map((c) => `${c.workflowId}/${c.stepId}`).join(', ') || '-'}`);
-    for (const c of d.copies) lines.push(`  copy in ${c.region.padEnd(12)} ${c.image.id} and its snapshots ${c.image.snapshotIds.join(', ') || '-'}${inUseWords(c)}`);
+    for (const c of d.copies)
+      lines.push(`  copy in ${c.region.padEnd(12)} ${c.image.id} and its snapshots ${c.image.snapshotIds.join(', ') || '-'}${inUseWords(c)}`);
     if (d.downstreamSteps.length) lines.push(`  built on it          ${d.downstreamSteps.join(', ')} (would need a rebuild)`);
     if (d.instances.length) lines.push(`  IN USE by instances  ${d.instances.join(', ')}`);
     if (d.references?.length) lines.push(`  IN USE by            ${d.references.map((r) => `${r.resourceType} ${r.arn}`).join(', ')}`);
@@ -94,13 +102,13 @@ async function confirmDeletion(opts: GlobalOptions, ids: string[], command = 'am
   }
   const expected = ids.length === 1 ? ids[0]! : `${verb} ${ids.length}`;
   const { input } = await import('@inquirer/prompts');
-  const typed = await input({ message: ids.length === 1 ? `Type ${expected} to ${verb} it:` : `Type "${expected}" to ${verb} these ${ids.length} AMIs:` }).catch(
-    (e: unknown) => {
-      // Ctrl-C at the prompt (the terminal is in raw mode, so it is a key, not a signal).
-      if ((e as Error)?.name === 'ExitPromptError') throw new InterruptedError('interrupted at the confirmation', nothing);
-      throw e;
-    },
-  );
+  const typed = await input({
+    message: ids.length === 1 ? `Type ${expected} to ${verb} it:` : `Type "${expected}" to ${verb} these ${ids.length} AMIs:`,
+  }).catch((e: unknown) => {
+    // Ctrl-C at the prompt (the terminal is in raw mode, so it is a key, not a signal).
+    if ((e as Error)?.name === 'ExitPromptError') throw new InterruptedError('interrupted at the confirmation', nothing);
+    throw e;
+  });
   if (typed.trim() !== expected) throw new PawError('not confirmed', { hint: `what was typed is not "${expected}"; ${nothing}` });
 }
 
@@ -138,9 +146,7 @@ export function register(program: Command): void {
       const workflow = await loadWorkflowFor(opts);
       const { listAmiRows } = await import('../aws/amis.js');
       const workflowId = options.workflowId ?? (options.step || options.all ? undefined : workflow.param.workflow_id);
-      const rows = await withCloud(opts, workflow, (cloud) =>
-        listAmiRows(cloud, { workflowId, stepId: options.step, all: options.all }),
-      );
+      const rows = await withCloud(opts, workflow, (cloud) => listAmiRows(cloud, { workflowId, stepId: options.step, all: options.all }));
       emit(
         opts,
         rows.map((r) => ({
@@ -168,7 +174,10 @@ export function register(program: Command): void {
       const { amiDetails } = await import('../aws/amis.js');
       const details = await withCloud(opts, workflow, async (cloud) => {
         const d = await amiDetails(cloud, workflow, amiId);
-        if (!d) throw new PawError(`AMI ${amiId} does not exist in ${cloud.region}`, { hint: 'check the id and the region (--region) or account (--profile) in use' });
+        if (!d)
+          throw new PawError(`AMI ${amiId} does not exist in ${cloud.region}`, {
+            hint: 'check the id and the region (--region) or account (--profile) in use',
+          });
         return d;
       });
       const { raw: _raw, ...image } = details.image;
@@ -183,7 +192,8 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'AMIs deleted at once', '16')
     .action(async (amiIds: string[], options: DeleteOptions, cmd: Command) => {
       const concurrency = Number(options.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number, not "${options.concurrency}"`);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new UsageError(`--concurrency must be a positive whole number, not "${options.concurrency}"`);
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
       const { assertDeletable, planDeletion } = await import('../aws/delete.js');
@@ -199,7 +209,10 @@ export function register(program: Command): void {
           emit(opts, { deleted: [], failed: [], plan: planJson(plan) }, () => 'nothing left to delete');
           return;
         }
-        await confirmDeletion(opts, plan.amis.map((d) => d.image.id));
+        await confirmDeletion(
+          opts,
+          plan.amis.map((d) => d.image.id),
+        );
         const result = await runDeletion(opts, cloud, plan, concurrency);
         emit(opts, { deleted: result.deleted, failed: result.failed.map((f) => ({ ami_id: f.amiId, message: f.message })), plan: planJson(plan) }, () => '');
         assertAllDeleted(plan, result);
@@ -208,7 +221,9 @@ export function register(program: Command): void {
 
   amis
     .command('prune')
-    .description("delete (or deprecate) the old versions of each step across workflow versions; never a step's newest, one in use, or one a published parameter holds")
+    .description(
+      "delete (or deprecate) the old versions of each step across workflow versions; never a step's newest, one in use, or one a published parameter holds",
+    )
     .option('--keep <n>', 'AMIs kept per step, newest first (default 3, or 1 with --older-than)')
     .option('--older-than <age>', 'only versions older than this, e.g. 30d or 4w')
     .option('--deprecate', 'set EC2 deprecation on them instead of deleting (snapshots and records stay)', false)

@@ -27,7 +27,13 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
   await withCloud(opts, workflow, async (cloud) => {
     const states = await stepStates({ cloud, workflow });
     const replacements = new Map<string, AmiImage>();
-    const work = range.some((step) => chainAction(step, states.find((s) => s.step === step.id)!) !== 'skip');
+    const work = range.some(
+      (step) =>
+        chainAction(
+          step,
+          states.find((s) => s.step === step.id)!,
+        ) !== 'skip',
+    );
     // The plan is shown when there is something to do; an up-to-date chain says so step by step below.
     if (work || options.dryRun) say(`chain ${range.map((s) => s.id).join(' → ')}:`);
     for (const step of range) {
@@ -72,7 +78,9 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
       try {
         const own = replacements.get(step.id) ?? (await ownAmiAtOutputName(cloud, workflow, step));
         if (own && !replacements.has(step.id)) {
-          throw new PawError(`${step.id}: its output name is held by its own AMI ${own.id}, which was not in the agreed plan`, { hint: 'run the chain again to see the plan' });
+          throw new PawError(`${step.id}: its output name is held by its own AMI ${own.id}, which was not in the agreed plan`, {
+            hint: 'run the chain again to see the plan',
+          });
         }
         if (own) say(await replaceOwnAmi(cloud, workflow, own));
         const { state } = await buildOne(opts, cloud, workflow, step, options);
@@ -81,7 +89,11 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
         result.failed = step.id;
         say(`${step.id}: ${errorLine(e)}`);
         finish(opts, result);
-        if (isPawError(e)) throw new PawError(`the chain stopped at ${step.id}`, { hint: 'fix it and run the same command again: what is up to date is skipped', exitCode: e.exitCode });
+        if (isPawError(e))
+          throw new PawError(`the chain stopped at ${step.id}`, {
+            hint: 'fix it and run the same command again: what is up to date is skipped',
+            exitCode: e.exitCode,
+          });
         throw e;
       }
     }

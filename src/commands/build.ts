@@ -29,16 +29,15 @@ export function register(program: Command): void {
     .option('--from <step>', 'the chain from this step on (stale steps only)')
     .option('--to <step>', 'the chain up to this step (stale steps only)')
     .option('--dry-run', 'render, init and validate, print the build command; write nothing to AWS', false)
-    .addOption(
-      new Option('--on-error <mode>', 'what Packer does when the build fails').choices(['cleanup', 'abort', 'ask']).default('cleanup'),
-    )
+    .addOption(new Option('--on-error <mode>', 'what Packer does when the build fails').choices(['cleanup', 'abort', 'ask']).default('cleanup'))
     .option('--notify', 'start an incident when the build fails (needs incident_response_plan_arn)', false)
     .option('--steal-lock', "take the step's lock from the run holding it (asks first; only when that run is gone)", false)
     .option('--force', 'replace rendered files that differ from what the templates render now (the old text is kept in .paw/replaced/)', false)
     .action(async (stepId: string | undefined, options: BuildOptions & ChainOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
       if (options.all || options.from || options.to) {
-        if (stepId) throw new UsageError('give a step or --all/--from/--to, not both', 'paw-tui build <step> builds one step; paw-tui build --all the stale ones');
+        if (stepId)
+          throw new UsageError('give a step or --all/--from/--to, not both', 'paw-tui build <step> builds one step; paw-tui build --all the stale ones');
         const { buildChain } = await import('./build-chain.js');
         await buildChain(opts, options);
         return;

@@ -46,10 +46,9 @@ async function complete(options: InitOptions): Promise<Record<Asked, string>> {
     if (given !== undefined) answers[q.key] = given;
     else if (interactive) {
       const { input, select } = await import('@inquirer/prompts');
-      answers[q.key] =
-        q.choices
-          ? await select({ message: q.message, choices: q.choices.map((value) => ({ value })) })
-          : await input({ message: q.message, required: true });
+      answers[q.key] = q.choices
+        ? await select({ message: q.message, choices: q.choices.map((value) => ({ value })) })
+        : await input({ message: q.message, required: true });
     } else if (q.choices) answers[q.key] = q.choices[0]!;
     else missing.push(`${q.flag} <value>`);
   }

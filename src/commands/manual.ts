@@ -74,7 +74,13 @@ export function register(program: Command): void {
 /** The headless command only names a command: the table of manual/machine.ts decides what it does here. */
 async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions, options: ManualOptions): Promise<void> {
   if (action === 'status') return;
-  const steal = options.stealLock && (await confirmed(opts, `taking the lock of step ${guide.view.step.id}`, `Take the lock of step ${guide.view.step.id} from the run holding it? Only if that run is gone.`));
+  const steal =
+    options.stealLock &&
+    (await confirmed(
+      opts,
+      `taking the lock of step ${guide.view.step.id}`,
+      `Take the lock of step ${guide.view.step.id} from the run holding it? Only if that run is gone.`,
+    ));
   if (options.stealLock && !steal) return;
   // A signal stops the path after the cloud call in flight is answered and journaled; a second forces.
   const interrupted = new AbortController();
@@ -110,7 +116,12 @@ async function runAction(guide: ManualGuide, action: Action, opts: GlobalOptions
     });
   } catch (e) {
     const signal = firstSignal();
-    if (signal) throw new InterruptedError(`interrupted (${signal}) at "${guide.view.spec.label}"`, `the journal remembers where it was: paw-tui manual ${guide.view.step.id} status`, SIGNAL_EXIT_CODE[signal]);
+    if (signal)
+      throw new InterruptedError(
+        `interrupted (${signal}) at "${guide.view.spec.label}"`,
+        `the journal remembers where it was: paw-tui manual ${guide.view.step.id} status`,
+        SIGNAL_EXIT_CODE[signal],
+      );
     throw e;
   } finally {
     restore();

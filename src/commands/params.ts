@@ -31,15 +31,13 @@ async function target(cmd: Command, options: ParamsOptions): Promise<{ workflow:
 }
 
 export function register(program: Command): void {
-  const params = program
-    .command('params')
-    .description('read or change workflow_param.json, or a step_param.json with --step (comments are kept)');
+  const params = program.command('params').description('read or change workflow_param.json, or a step_param.json with --step (comments are kept)');
 
   params
     .command('get')
     .description('print a param (a dotted key such as aws_tags.team), or all of them')
     .argument('[key]', 'the key; all keys when left out')
-    .option('--step <id>', "the step whose step_param.json to read (default: workflow_param.json)")
+    .option('--step <id>', 'the step whose step_param.json to read (default: workflow_param.json)')
     .option('--reveal', 'print keys, tokens and passwords as they are (masked otherwise)', false)
     .action(async (key: string | undefined, options: ParamsOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
@@ -47,7 +45,11 @@ export function register(program: Command): void {
       const { getParam, paramFile } = await import('../workflow/params.js');
       if (key === undefined) {
         const all = printable(step ? step.param.raw : workflow.param.raw, '', options) as Record<string, unknown>;
-        emit(opts, all, () => Object.entries(all).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n'));
+        emit(opts, all, () =>
+          Object.entries(all)
+            .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+            .join('\n'),
+        );
         return;
       }
       const found = getParam(workflow, step, key);
@@ -63,7 +65,7 @@ export function register(program: Command): void {
     .description('set a param, keeping every comment and every other byte of the file')
     .argument('<key>', 'the key, dotted for nested ones (aws_tags.team)')
     .argument('<value>', 'the value: JSON when it parses (null, {"a":"b"}), else text; a key holding text keeps text')
-    .option('--step <id>', "the step whose step_param.json to change (default: workflow_param.json)")
+    .option('--step <id>', 'the step whose step_param.json to change (default: workflow_param.json)')
     .action(async (key: string, text: string, options: ParamsOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
       const { workflow, step } = await target(cmd, options);
@@ -78,7 +80,7 @@ export function register(program: Command): void {
     .command('unset')
     .description('remove a param from the file, keeping everything else')
     .argument('<key>', 'the key, dotted for nested ones')
-    .option('--step <id>', "the step whose step_param.json to change (default: workflow_param.json)")
+    .option('--step <id>', 'the step whose step_param.json to change (default: workflow_param.json)')
     .action(async (key: string, options: ParamsOptions, cmd: Command) => {
       const opts = globalOptions(cmd);
       const { workflow, step } = await target(cmd, options);

@@ -16,7 +16,10 @@ export function register(program: Command): void {
       const { publishParameterOf } = await import('../layers/step-settings.js');
       const parameter = options.ssmParameter ?? publishParameterOf(step);
       if (!parameter) {
-        throw new UsageError(`no parameter to publish ${step.id} to`, `pass --ssm-parameter NAME, or set "paw_publish_ssm_parameter" in the metadata of ${step.paramPath}`);
+        throw new UsageError(
+          `no parameter to publish ${step.id} to`,
+          `pass --ssm-parameter NAME, or set "paw_publish_ssm_parameter" in the metadata of ${step.paramPath}`,
+        );
       }
       const { executePublish, planPublish, publishLine } = await import('../layers/publish.js');
       const result = await withCloud(opts, workflow, async (cloud) => {

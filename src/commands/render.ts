@@ -97,9 +97,7 @@ export function register(program: Command): void {
         [
           `rendered ${step.id} on ${source.id} (${source.name}), region ${source.region}:`,
           ...files.map((f) => `  ${path.relative(process.cwd(), f) || f}${replaced.includes(f) ? ' (replaced; the old text is in .paw/replaced/)' : ''}`),
-        ].join(
-          '\n',
-        ),
+        ].join('\n'),
       );
     });
 }

@@ -7,11 +7,7 @@ import { confirmed, emit, globalOptions, loadWorkflowFor, withCloud } from './co
  * those instances and marks the runs resolved.
  */
 export function register(program: Command): void {
-  const runs = program
-    .command('runs')
-    .description(
-      'interrupted builds whose instance may be left running: list them, or terminate their instances',
-    );
+  const runs = program.command('runs').description('interrupted builds whose instance may be left running: list them, or terminate their instances');
 
   runs
     .command('list', { isDefault: true })
@@ -30,9 +26,7 @@ export function register(program: Command): void {
         endable = anyLeftovers(leftBehind);
         if (found.length === 0) return [];
         const ids = found.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
-        const states = new Map(
-          (ids.length ? await cloud.instances.describe(ids) : []).map((i) => [i.id, i.state]),
-        );
+        const states = new Map((ids.length ? await cloud.instances.describe(ids) : []).map((i) => [i.id, i.state]));
         return found.map((r) => ({
           runId: r.runId,
           stepId: r.stepId,
@@ -61,9 +55,7 @@ export function register(program: Command): void {
 
   runs
     .command('terminate')
-    .description(
-      'interrupt a Packer left running, terminate the build instances of interrupted runs, mark the runs resolved',
-    )
+    .description('interrupt a Packer left running, terminate the build instances of interrupted runs, mark the runs resolved')
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
@@ -75,7 +67,11 @@ export function register(program: Command): void {
         // AMIs are named, never deleted here: one may be wanted (record it) or not (amis delete).
         const amiLines = leftoversText({ instances: [], keyPairs: [], packerTemps: [], amis: leftovers.amis });
         if (found.length === 0 && !anyLeftovers(leftovers)) {
-          emit(opts, amiLines.map((l) => ({ leftBehind: l })), () => (amiLines.length ? amiLines.map((l) => `left behind: ${l}`).join('\n') : 'no interrupted runs'));
+          emit(
+            opts,
+            amiLines.map((l) => ({ leftBehind: l })),
+            () => (amiLines.length ? amiLines.map((l) => `left behind: ${l}`).join('\n') : 'no interrupted runs'),
+          );
           return;
         }
         const named = [
@@ -94,18 +90,9 @@ export function register(program: Command): void {
             stepId: run.stepId,
             resolution: await terminateRunInstance(cloud, run),
           });
-        for (const line of await cleanLeftovers(cloud, leftovers))
-          out.push({ runId: null, stepId: null, resolution: line });
+        for (const line of await cleanLeftovers(cloud, leftovers)) out.push({ runId: null, stepId: null, resolution: line });
         for (const line of amiLines) out.push({ runId: null, stepId: null, resolution: line });
-        emit(opts, out, () =>
-          out
-            .map((d) =>
-              d.runId
-                ? `${d.stepId}  run ${d.runId}: ${d.resolution}`
-                : `left behind: ${d.resolution}`,
-            )
-            .join('\n'),
-        );
+        emit(opts, out, () => out.map((d) => (d.runId ? `${d.stepId}  run ${d.runId}: ${d.resolution}` : `left behind: ${d.resolution}`)).join('\n'));
       });
     });
 }

@@ -36,7 +36,17 @@ export function register(program: Command): void {
           kind: s.manual ? 'manual' : 'packer',
           output_ami_name: outputAmiName(workflow, s),
           ...(st
-            ? { state: st.state, stale_reasons: st.stale_reasons, ami_id: st.ami_id, age_days: st.age_days, fingerprint: st.fingerprint, recorded_fingerprint: st.recorded_fingerprint, carried_from: st.carried_from, notices: st.notices, stale_detail: st.stale_detail }
+            ? {
+                state: st.state,
+                stale_reasons: st.stale_reasons,
+                ami_id: st.ami_id,
+                age_days: st.age_days,
+                fingerprint: st.fingerprint,
+                recorded_fingerprint: st.recorded_fingerprint,
+                carried_from: st.carried_from,
+                notices: st.notices,
+                stale_detail: st.stale_detail,
+              }
             : options.offline
               ? {}
               : { state: 'unknown' }),
@@ -62,7 +72,5 @@ export function register(program: Command): void {
 
 /** One line per step: ● up to date / ◐ stale: why / ○ not built. */
 export function stateText(states: StepStatus[]): string {
-  return states
-    .flatMap((s) => [`  ${STATE_SIGN[s.state]} ${statusLine(s)}`, ...s.notices.map((n) => `    ${noticeText(n)}`)])
-    .join('\n');
+  return states.flatMap((s) => [`  ${STATE_SIGN[s.state]} ${statusLine(s)}`, ...s.notices.map((n) => `    ${noticeText(n)}`)]).join('\n');
 }

@@ -27,7 +27,8 @@ export function chainAction(step: Step, status: StepStatus): ChainAction {
 export function stopMessage(step: Step, status: StepStatus, next: Step | undefined): { message: string; hint: string } {
   const then = next ? `, then: paw-tui build --from ${next.id}` : '';
   if (status.state === 'building') return { message: `${step.id} is being built by another paw-tui`, hint: `wait for it${then}` };
-  if (status.state === 'manual_in_progress') return { message: `${step.id}: its manual path is under way`, hint: `continue it: paw-tui manual ${step.id} resume${then}` };
+  if (status.state === 'manual_in_progress')
+    return { message: `${step.id}: its manual path is under way`, hint: `continue it: paw-tui manual ${step.id} resume${then}` };
   const why = status.state === 'not_built' ? 'not built' : 'stale';
   return { message: `${step.id} is a manual step and it is ${why}`, hint: `build it by hand: paw-tui manual ${step.id} launch${then}` };
 }
@@ -54,7 +55,10 @@ export async function replaceOwnAmi(cloud: Cloud, workflow: Workflow, image: Ami
   assertDeletable(plan);
   for (const d of plan.amis) d.catalogItems = [];
   const result = await executeDeletion(cloud, plan);
-  if (result.failed.length) throw new PawError(`could not deregister ${image.id}: ${result.failed[0]!.message}`, { hint: 'nothing was built; deal with the AMI and run the chain again' });
+  if (result.failed.length)
+    throw new PawError(`could not deregister ${image.id}: ${result.failed[0]!.message}`, {
+      hint: 'nothing was built; deal with the AMI and run the chain again',
+    });
   return `deregistered ${image.id} and its snapshots ${image.snapshotIds.join(', ') || '(none)'}; building its replacement`;
 }
 

@@ -144,14 +144,14 @@ async function renderForFingerprint(
  * The fingerprint of a step as its inputs are now, for a build from this source AMI. Renders in
  * memory; writes nothing. Throws the render's own error when a template does not render.
  */
-export async function stepFingerprint(
-  workflow: Workflow,
-  step: Step,
-  source: { id: string; name: string },
-  region: string,
-): Promise<StepFingerprint> {
+export async function stepFingerprint(workflow: Workflow, step: Step, source: { id: string; name: string }, region: string): Promise<StepFingerprint> {
   const { rendered, read } = await renderForFingerprint(workflow, step, source, region);
-  const params: Record<string, unknown> = { ...workflow.param.raw, aws_tags: workflow.param.aws_tags, dynamodb_table_name: workflow.param.dynamodb_table_name, aws_region: region };
+  const params: Record<string, unknown> = {
+    ...workflow.param.raw,
+    aws_tags: workflow.param.aws_tags,
+    dynamodb_table_name: workflow.param.dynamodb_table_name,
+    aws_region: region,
+  };
   const workflowParams = Object.fromEntries(
     [...read]
       .filter((k) => !NOT_INPUTS.has(k))

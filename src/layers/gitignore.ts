@@ -30,7 +30,10 @@ function globToRegex(glob: string): string {
       const end = glob.indexOf(']', i + 1);
       if (end === -1) out += '\\[';
       else {
-        out += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        out += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else out += escape(c);

@@ -34,5 +34,10 @@ export async function newerBase(cloud: Cloud, workflow: Workflow): Promise<Newer
   const rootDate = root ? Date.parse(root.creationDate) : NaN;
   const newestDate = Date.parse(newest.creationDate);
   if (!Number.isNaN(rootDate) && newestDate <= rootDate) return null;
-  return { ami: newest.id, name: newest.name, days: Number.isNaN(rootDate) ? 0 : Math.floor((newestDate - rootDate) / DAY), date: newest.creationDate.slice(0, 10) };
+  return {
+    ami: newest.id,
+    name: newest.name,
+    days: Number.isNaN(rootDate) ? 0 : Math.floor((newestDate - rootDate) / DAY),
+    date: newest.creationDate.slice(0, 10),
+  };
 }

@@ -80,7 +80,8 @@ async function publishedAmis(cloud: Cloud, workflow: Workflow, items: CatalogIte
 
 /** Reads only: what pruning would remove and why the rest stays. */
 export async function planPrune(cloud: Cloud, workflow: Workflow, options: PruneOptions): Promise<PrunePlan> {
-  if (!Number.isInteger(options.keep) || options.keep < 1) throw new UsageError(`--keep must be 1 or more (the newest AMI of a step is always kept), not ${options.keep}`);
+  if (!Number.isInteger(options.keep) || options.keep < 1)
+    throw new UsageError(`--keep must be 1 or more (the newest AMI of a step is always kept), not ${options.keep}`);
   const now = (options.now ?? new Date()).getTime();
   if (!(await cloud.catalog.tableExists())) return { steps: [], amiIds: [], deletion: null };
   const versionsOf = new Map<string, CatalogItem[]>();
@@ -107,7 +108,11 @@ export async function planPrune(cloud: Cloud, workflow: Workflow, options: Prune
   // A record whose AMI EC2 no longer has is left alone: there is nothing to prune.
   const existing = new Set((await cloud.images.describe(candidates.map((c) => c.ami_id))).map((i) => i.id));
   for (const c of candidates) if (!existing.has(c.ami_id)) Object.assign(c, { action: 'keep', reason: 'ami_gone' });
-  const checked = await planDeletion(cloud, workflow, candidates.filter((c) => c.action === 'prune').map((c) => c.ami_id));
+  const checked = await planDeletion(
+    cloud,
+    workflow,
+    candidates.filter((c) => c.action === 'prune').map((c) => c.ami_id),
+  );
   for (const d of checked.amis.filter(inUse)) {
     const users = [...d.instances.map((i) => `instance ${i}`), ...(d.references ?? []).map((r) => `${r.resourceType} ${r.arn}`)];
     for (const c of candidates.filter((v) => v.ami_id === d.image.id)) Object.assign(c, { action: 'keep', reason: 'in_use', detail: users.join(', ') });
@@ -159,7 +164,8 @@ export function pruneText(plan: PrunePlan, verb: 'delete' | 'deprecate'): string
   for (const s of plan.steps) {
     lines.push(`${s.step}: ${s.versions.length} version${s.versions.length === 1 ? '' : 's'}`);
     for (const v of s.versions) {
-      const why = v.action === 'prune' ? `${v.age_days} days old` : `${REASON_WORDS[v.reason!]}${v.detail && v.reason !== 'this_workflow' ? ` ${v.detail}` : ''}`;
+      const why =
+        v.action === 'prune' ? `${v.age_days} days old` : `${REASON_WORDS[v.reason!]}${v.detail && v.reason !== 'this_workflow' ? ` ${v.detail}` : ''}`;
       lines.push(`  ${(v.action === 'prune' ? verb : 'keep').padEnd(9)} ${v.ami_id}  ${v.workflow_ids.join(', ')}  ${why}`);
     }
   }

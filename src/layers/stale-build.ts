@@ -50,7 +50,12 @@ export async function planStaleBuild(cloud: Cloud, workflow: Workflow, newer: Ne
     const action = chainAction(step, status);
     if (action === 'skip') continue;
     if (action === 'stop') {
-      const why = status.state === 'building' ? 'being built by another paw-tui' : status.state === 'manual_in_progress' ? 'its manual path is under way' : 'a manual step';
+      const why =
+        status.state === 'building'
+          ? 'being built by another paw-tui'
+          : status.state === 'manual_in_progress'
+            ? 'its manual path is under way'
+            : 'a manual step';
       stop = { step: step.id, why, manual: why === 'a manual step' };
       break;
     }
@@ -58,7 +63,7 @@ export async function planStaleBuild(cloud: Cloud, workflow: Workflow, newer: Ne
     if (status.state === 'not_built') notBuilt.push(step.id);
   }
   const first = steps[0] ?? (stop ? workflow.steps.find((s) => s.id === stop!.step) : undefined);
-  const from = !first ? '' : first.previousId ?? (newer ? `${newer.ami} (newer Ubuntu)` : `the root base AMI ${workflow.param.root_base_ami_id}`);
+  const from = !first ? '' : (first.previousId ?? (newer ? `${newer.ami} (newer Ubuntu)` : `the root base AMI ${workflow.param.root_base_ami_id}`));
   const replaces = (await Promise.all(steps.map((s) => ownAmiAtOutputName(cloud, moved, s)))).filter((i): i is AmiImage => i !== null);
   const items = new Map((await cloud.catalog.listWorkflow(workflow.param.workflow_id).catch(() => [])).map((i) => [i.step_id, i]));
   const { templateInstanceType } = await import('../packer/plan.js');
@@ -146,7 +151,9 @@ export async function runStaleBuild(input: RunStaleBuildInput): Promise<void> {
       if (!step) throw new PawError(`step ${planned.id} is no longer in the workflow`, { hint: 'refresh and look again' });
       const own = await ownAmiAtOutputName(cloud, workflow, step);
       if (own && !plan.replaces.some((r) => r.id === own.id)) {
-        throw new PawError(`${step.id}: its output name is held by its own AMI ${own.id}, which was not in the agreed plan`, { hint: 'ask again to see the plan' });
+        throw new PawError(`${step.id}: its output name is held by its own AMI ${own.id}, which was not in the agreed plan`, {
+          hint: 'ask again to see the plan',
+        });
       }
       if (own) await replaceOwnAmi(cloud, workflow, own);
       const session = await builds.start({ cloud, workflow, step, onError: 'cleanup', cols: input.cols, rows: input.rows });

@@ -85,8 +85,8 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
   for (const step of workflow.steps) {
     const item = items.get(step.id) ?? null;
     const image = item ? images.get(item.ami_id) : undefined;
-    const previous = step.previousId === null ? null : out.find((s) => s.step === step.previousId) ?? null;
-    const previousItem = step.previousId === null ? null : items.get(step.previousId) ?? null;
+    const previous = step.previousId === null ? null : (out.find((s) => s.step === step.previousId) ?? null);
+    const previousItem = step.previousId === null ? null : (items.get(step.previousId) ?? null);
     const source =
       step.previousId === null
         ? { id: p.root_base_ami_id, name: p.root_base_ami_name }

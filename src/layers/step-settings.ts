@@ -46,8 +46,9 @@ export function publishParameterOf(step: Step): string | null {
   if (raw === undefined) return null;
   const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
   if (!value.trim()) {
-    throw new PawError(`"metadata.${PUBLISH_KEY}" in ${step.paramPath} is empty`, { hint: 'name an SSM parameter, e.g. /golden/app/ami-id, or remove the key' });
+    throw new PawError(`"metadata.${PUBLISH_KEY}" in ${step.paramPath} is empty`, {
+      hint: 'name an SSM parameter, e.g. /golden/app/ami-id, or remove the key',
+    });
   }
   return value.trim();
 }
-

@@ -79,9 +79,12 @@ export function connectCommand(
   }
   const missing = ['aws', 'session-manager-plugin'].filter((p) => !onPath(p));
   if (missing.length > 0) {
-    throw new PawError(`instance ${instance.id} has no public address, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed for SSM Session Manager`, {
-      hint: 'install the AWS CLI and the session-manager-plugin (docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html), or give the subnet public IPs',
-    });
+    throw new PawError(
+      `instance ${instance.id} has no public address, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed for SSM Session Manager`,
+      {
+        hint: 'install the AWS CLI and the session-manager-plugin (docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html), or give the subnet public IPs',
+      },
+    );
   }
   const args = ['ssm', 'start-session', '--target', instance.id, '--region', cloud.region];
   if (cloud.profile) args.push('--profile', cloud.profile);

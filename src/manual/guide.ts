@@ -269,7 +269,10 @@ class Guide implements ManualGuide {
       case 'adopt':
         return this.adopt(o);
       case 'keep':
-        return this.write({ state: 'record' }, `instance ${this.j.instanceId} is not terminated: paw-tui did not launch it (terminate it yourself, or pass --terminate)`);
+        return this.write(
+          { state: 'record' },
+          `instance ${this.j.instanceId} is not terminated: paw-tui did not launch it (terminate it yourself, or pass --terminate)`,
+        );
     }
   }
 
@@ -277,9 +280,12 @@ class Guide implements ManualGuide {
   private refusal(action: ManualAction): PawError {
     const s = this.view.state;
     if (action === 'adopt') {
-      return new PawError(`step ${this.step.id} already has a manual run in progress (instance ${this.j.instanceId ?? 'not launched yet'}, at "${this.view.spec.label}")`, {
-        hint: `finish or give it up first: ${this.cmd} status`,
-      });
+      return new PawError(
+        `step ${this.step.id} already has a manual run in progress (instance ${this.j.instanceId ?? 'not launched yet'}, at "${this.view.spec.label}")`,
+        {
+          hint: `finish or give it up first: ${this.cmd} status`,
+        },
+      );
     }
     if (action === 'create-image' && (s === 'running' || s === 'connect' || s === 'stop')) {
       return new PawError(`cannot create the image: instance ${this.j.instanceId} is running`, {
@@ -320,7 +326,8 @@ class Guide implements ManualGuide {
       throw new PawError(`instance ${id} does not exist in ${this.cloud.region}`, { hint: 'check the id, the account (profile) and the region' });
     }
     const state = adoptedState(instance.state);
-    if (!state) throw new PawError(`instance ${id} is ${instance.state}: there is nothing to make an image of`, { hint: 'give the id of a running or stopped instance' });
+    if (!state)
+      throw new PawError(`instance ${id} is ${instance.state}: there is nothing to make an image of`, { hint: 'give the id of a running or stopped instance' });
     if (this.view.state === 'done') await this.write({ ...FRESH_ATTEMPT }, 'a new manual build of this step starts');
     const runId = newRunId(this.step.id, new Date());
     const [source] = await this.cloud.images.describe([instance.imageId]);

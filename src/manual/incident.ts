@@ -8,13 +8,7 @@ import type { ManualJournal } from './journal.js';
  * workflow names a response plan. The summary is the failure and the journal's last events
  * (they hold ids and states, never credentials). Returns the line to print.
  */
-export async function startManualIncident(
-  cloud: Cloud,
-  workflow: Workflow,
-  step: Step,
-  error: unknown,
-  journal: ManualJournal | null,
-): Promise<string> {
+export async function startManualIncident(cloud: Cloud, workflow: Workflow, step: Step, error: unknown, journal: ManualJournal | null): Promise<string> {
   const plan = workflow.param.incident_response_plan_arn;
   if (!plan) return 'no incident started: incident_response_plan_arn is not set in workflow_param.json';
   const events = (journal?.history ?? []).slice(-20).map((h) => `${h.at} ${h.from} → ${h.to}: ${h.event}`);

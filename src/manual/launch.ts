@@ -84,10 +84,7 @@ export async function keyPairChoices(cloud: Cloud, workflow: Workflow, step: Ste
  * Subnet, security group and instance profile found by the names in workflow_param.json, as
  * Packer's filters find them. Each missing one is named, with the key to fix.
  */
-export async function findNetwork(
-  cloud: Cloud,
-  workflow: Workflow,
-): Promise<{ subnetId: string; securityGroupId: string; instanceProfileName: string }> {
+export async function findNetwork(cloud: Cloud, workflow: Workflow): Promise<{ subnetId: string; securityGroupId: string; instanceProfileName: string }> {
   const p = workflow.param;
   const [subnetId, securityGroupId, profileFound] = await Promise.all([
     cloud.instances.subnetByName(p.subnet_name),
@@ -200,9 +197,7 @@ export async function planLaunch(
   journaling: KeyPairJournaling = {},
 ): Promise<{ input: LaunchInput; journal: Partial<ManualJournal>; event: string }> {
   const retry = journal.requested?.action === 'launch' && journal.launchToken !== null;
-  const source = retry
-    ? { id: journal.sourceAmiId!, name: journal.sourceAmiName ?? '' }
-    : await sourceAmi(cloud, workflow, step);
+  const source = retry ? { id: journal.sourceAmiId!, name: journal.sourceAmiName ?? '' } : await sourceAmi(cloud, workflow, step);
   const network = await findNetwork(cloud, workflow);
   const key = await chooseKeyPair(cloud, workflow, step, retry ? (journal.keyName ?? undefined) : options.keyName, journaling);
   const instanceType = retry ? journal.instanceType! : (options.instanceType ?? DEFAULT_INSTANCE_TYPE);

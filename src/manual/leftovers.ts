@@ -119,9 +119,7 @@ async function findPackerTemps(cloud: Cloud, workflow: Workflow, keyPairs: KeyPa
 }
 
 /** Instance ids and key names the journals still account for. */
-async function owned(
-  workflow: Workflow,
-): Promise<{ instances: Set<string>; unreadable: string[] }> {
+async function owned(workflow: Workflow): Promise<{ instances: Set<string>; unreadable: string[] }> {
   const instances = new Set<string>();
   const unreadable: string[] = [];
   for (const step of workflow.steps) {
@@ -146,9 +144,7 @@ export async function findLeftovers(cloud: Cloud, workflow: Workflow): Promise<L
     cloud.instances.keyPairs(),
     owned(workflow),
   ]);
-  const instances = tagged.filter(
-    (i) => i.state !== 'terminated' && i.state !== 'shutting-down' && !journals.instances.has(i.id),
-  );
+  const instances = tagged.filter((i) => i.state !== 'terminated' && i.state !== 'shutting-down' && !journals.instances.has(i.id));
   const leakedKeys = keyPairs
     .filter((k) => k.tags?.['paw:workflow_id'] === workflowId)
     .filter((k) => {
@@ -239,9 +235,7 @@ export async function cleanLeftovers(cloud: Cloud, found: Leftovers): Promise<st
   const done: string[] = [];
   for (const i of found.instances) {
     await cloud.instances.terminate(i.id);
-    done.push(
-      `terminated instance ${i.id} (was ${i.state}; tagged for step ${i.tags['paw:step_id'] ?? '?'}, in no journal)`,
-    );
+    done.push(`terminated instance ${i.id} (was ${i.state}; tagged for step ${i.tags['paw:step_id'] ?? '?'}, in no journal)`);
   }
   for (const k of found.keyPairs) {
     await cloud.instances.deleteKeyPair(k);
@@ -263,13 +257,8 @@ export async function cleanLeftovers(cloud: Cloud, found: Leftovers): Promise<st
 
 export function leftoversText(found: Leftovers, now = Date.now()): string[] {
   return [
-    ...found.instances.map(
-      (i) =>
-        `instance ${i.id} (${i.state}) tagged for step ${i.tags['paw:step_id'] ?? '?'} is in no journal`,
-    ),
-    ...found.keyPairs.map(
-      (k) => `key pair ${k} was made by paw-tui and its private key is not here`,
-    ),
+    ...found.instances.map((i) => `instance ${i.id} (${i.state}) tagged for step ${i.tags['paw:step_id'] ?? '?'} is in no journal`),
+    ...found.keyPairs.map((k) => `key pair ${k} was made by paw-tui and its private key is not here`),
     ...found.packerTemps.map((t) => packerTempText(t, now)),
     ...found.amis.map(
       (a) =>

@@ -47,7 +47,9 @@ export async function unreadableManualJournals(workflow: Workflow): Promise<Unre
     } catch (e) {
       const file = journalPath(step);
       // The error names the file first: the line keeps what is wrong.
-      const line = errorLine(e).replace(/ — .*$/, '').replace(`${file}: `, '');
+      const line = errorLine(e)
+        .replace(/ — .*$/, '')
+        .replace(`${file}: `, '');
       out.push({ stepId: step.id, file, line });
     }
   }

@@ -5,18 +5,7 @@
  * where it says so. Nothing outside this file decides what comes next.
  */
 
-export const MANUAL_STATES = [
-  'launch',
-  'running',
-  'connect',
-  'stop',
-  'stopped',
-  'create-image',
-  'image-available',
-  'terminate',
-  'record',
-  'done',
-] as const;
+export const MANUAL_STATES = ['launch', 'running', 'connect', 'stop', 'stopped', 'create-image', 'image-available', 'terminate', 'record', 'done'] as const;
 
 export type ManualState = (typeof MANUAL_STATES)[number];
 
@@ -207,7 +196,6 @@ export function instanceMayBeLive(state: ManualState): boolean {
   const i = stateIndex(state);
   return i >= stateIndex('running') && i <= stateIndex('terminate');
 }
-
 
 /** What the user asks for: a headless `manual <step> <command>`, or a key on the screen. */
 export type ManualCommand = 'launch' | 'adopt' | 'stop' | 'image' | 'terminate' | 'abandon' | 'resume' | 'next' | 'go-on';

@@ -1,4 +1,3 @@
-
 import path from 'node:path';
 import type { Cloud } from '../aws/ports.js';
 import type { TableConsent } from '../aws/record.js';

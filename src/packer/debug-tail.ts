@@ -14,10 +14,7 @@ export interface FollowedDebugLog extends DebugLogTail {
   finish(): Promise<void>;
 }
 
-export function tailDebugLog(
-  file: string,
-  options: { maxLines?: number; intervalMs?: number; copyTo?: string } = {},
-): FollowedDebugLog {
+export function tailDebugLog(file: string, options: { maxLines?: number; intervalMs?: number; copyTo?: string } = {}): FollowedDebugLog {
   const maxLines = options.maxLines ?? 2_000;
   const listeners = new Set<() => void>();
   let lines: string[] = [];

@@ -9,7 +9,10 @@ import { makePawDir } from '../paw-dir.js';
 
 /** `20260613T120000Z`: sorts by time, safe in a file name on every system. */
 export function fileTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function logsDir(stepDir: string): string {

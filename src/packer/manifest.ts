@@ -81,12 +81,7 @@ export interface AmiSource {
  * The new AMI of a run (SPEC §3): the manifest, else the `AMIs were created:` lines of the
  * output, else this account's AMI with the output name. Null when none of them has it.
  */
-export async function amiIdFromRun(input: {
-  cloud: Cloud;
-  manifestFile: string;
-  outputAmis: CreatedAmi[];
-  outputAmiName: string;
-}): Promise<AmiSource | null> {
+export async function amiIdFromRun(input: { cloud: Cloud; manifestFile: string; outputAmis: CreatedAmi[]; outputAmiName: string }): Promise<AmiSource | null> {
   const { cloud } = input;
   const inRegion = (amis: CreatedAmi[]) => amis.find((a) => a.region === cloud.region) ?? amis.find((a) => a.region) ?? amis[0];
   const manifest = await readManifest(input.manifestFile);

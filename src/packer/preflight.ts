@@ -111,8 +111,7 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
         if (await cloud.catalog.tableExists()) return { detail: table };
         if (input.dryRun) return { detail: `${table} does not exist yet (a build creates it with --yes)`, status: 'skipped' };
         const consent = input.tableConsent;
-        const agreed =
-          consent.yes || (consent.ask ? await consent.ask(`The catalog table ${table} does not exist in ${cloud.region}. Create it?`) : false);
+        const agreed = consent.yes || (consent.ask ? await consent.ask(`The catalog table ${table} does not exist in ${cloud.region}. Create it?`) : false);
         if (!agreed) {
           throw new PawError(`catalog table ${table} does not exist in ${cloud.region}`, {
             hint: 'pass --yes to create it when the AMI is recorded, or create it yourself',
@@ -125,12 +124,17 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
       'render',
       async () => {
         const { renderStep, renderedVarFiles } = await import('../workflow/render.js');
-        const { files } = await renderStep(workflow, step, {
-          sourceAmiId: found.source!.id,
-          sourceAmiName: found.source!.name,
-          region: cloud.region,
-          packerVersion: found.packer!.version,
-        }, input.replaceConsent);
+        const { files } = await renderStep(
+          workflow,
+          step,
+          {
+            sourceAmiId: found.source!.id,
+            sourceAmiName: found.source!.name,
+            region: cloud.region,
+            packerVersion: found.packer!.version,
+          },
+          input.replaceConsent,
+        );
         found.varFiles = renderedVarFiles(step);
         return { detail: files.map((f) => f.split('/').pop()).join(', ') };
       },
@@ -161,7 +165,9 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
           throw new CheckFailed(
             `packer validate failed: ${firstError(r.output)}`,
             r.output,
-            tooOld ? `Packer ${packer.version} does not know required_plugins: install Packer 1.7 or later (https://releases.hashicorp.com/packer/) or remove that block` : undefined,
+            tooOld
+              ? `Packer ${packer.version} does not know required_plugins: install Packer 1.7 or later (https://releases.hashicorp.com/packer/) or remove that block`
+              : undefined,
           );
         }
         return { detail: 'the configuration is valid' };
@@ -178,7 +184,10 @@ async function renderedFiles(step: Step): Promise<{ renderedTemplates: string[] 
 
 /** The line of Packer's output that says what is wrong (`Error: ...`), else its first line. */
 export function firstError(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = lines.find((l) => /^(\* )?Error[: ]/.test(l));
   const at = error ? lines.indexOf(error) : -1;
   // HCL errors put the message on the line after `Error: <summary>` and the position before.

@@ -96,7 +96,11 @@ const SHAPES: Shape[] = [
     accept: (s) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s) && !/^[0-9a-fA-F]+$/.test(s),
     mayMatch: (t) => hasBase64Run(t, 40),
   },
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, group: 0, mayMatch: (t) => t.includes('_') && (t.includes('gh') || t.includes('github')) },
+  {
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+    group: 0,
+    mayMatch: (t) => t.includes('_') && (t.includes('gh') || t.includes('github')),
+  },
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, group: 0, mayMatch: (t) => t.includes('xox') },
   { pattern: new RegExp(`\\bBearer\\s+([${TOKEN_CHARS}]{6,})`, 'gi'), group: 1, mayMatch: (t) => BEARER.test(t) },
   // A value after a secret's name: `name=value`, `name: value`, `"name": "value"`, `export NAME=value`.
@@ -142,7 +146,11 @@ export function hasBase64Run(text: string, min: number): boolean {
 
 /** Where the secrets are in `text`: sorted, merged, half-open ranges. */
 export function secretRanges(text: string): Range[] {
-  return findRanges(text, knownSecrets(), SHAPES.filter((shape) => shape.mayMatch(text)));
+  return findRanges(
+    text,
+    knownSecrets(),
+    SHAPES.filter((shape) => shape.mayMatch(text)),
+  );
 }
 
 /** secretRanges with every pattern run on every text (tests prove the checks change nothing). */
@@ -258,13 +266,16 @@ export class RedactingStream {
   private schedule(): void {
     this.clearTimer();
     if (!this.held) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.idleRounds++;
-      const word = this.idleRounds === 1 ? /[^\s]*$/.exec(this.held)![0].length : 0;
-      if (this.held.length > word) this.release(this.held.length - word);
-      if (this.held) this.schedule();
-    }, this.idleMs * this.idleRounds + this.idleMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.idleRounds++;
+        const word = this.idleRounds === 1 ? /[^\s]*$/.exec(this.held)![0].length : 0;
+        if (this.held.length > word) this.release(this.held.length - word);
+        if (this.held) this.schedule();
+      },
+      this.idleMs * this.idleRounds + this.idleMs,
+    );
     this.timer.unref?.();
   }
 

@@ -18,7 +18,6 @@ export function checkLine(check: PreflightCheck): string {
   return `${MARK[check.status]} ${check.label}${check.detail ? `: ${check.detail}` : ''}`;
 }
 
-
 export function phaseLine(phase: Phase, now = Date.now()): string {
   return `  ${formatDuration((phase.endedAt ?? now) - phase.startedAt).padStart(6)}  ${phase.build}: ${phase.message}`;
 }

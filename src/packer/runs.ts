@@ -233,7 +233,7 @@ async function stopOrphanPacker(leader: number, waitMs: number): Promise<boolean
   } catch {
     return true;
   }
-  for (const start = Date.now(); Date.now() - start < waitMs; ) {
+  for (const start = Date.now(); Date.now() - start < waitMs;) {
     if (!groupAlive(leader)) return true;
     await sleep(200);
   }

@@ -34,7 +34,10 @@ export async function stepFacts(cloud: Cloud, workflow: Workflow, step: Step): P
     ? null
     : built && 'item' in built && built.item.ami_id === manualImage
       ? built.state
-      : await cloud.images.describe([manualImage]).then(([image]) => image?.state ?? 'gone from EC2', () => null);
+      : await cloud.images.describe([manualImage]).then(
+          ([image]) => image?.state ?? 'gone from EC2',
+          () => null,
+        );
   return {
     plan,
     built: built && 'item' in built ? built : null,

@@ -39,7 +39,6 @@ export interface SandboxDynamo {
   stop(): Promise<void>;
 }
 
-
 async function sharedEndpoint(file: string): Promise<Endpoint | null> {
   try {
     const e = JSON.parse(await readFile(file, 'utf8')) as Partial<Endpoint>;
@@ -218,10 +217,7 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     await makePawDir(dataDir);
     const { port, owned, release } = await acquirePort(dataDir, endpointFile);
     url = `http://127.0.0.1:${port}`;
-    const [{ DynamoDBClient }, { dynamoCatalog, dynamoTables }] = await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('../aws/sdk/catalog.js'),
-    ]);
+    const [{ DynamoDBClient }, { dynamoCatalog, dynamoTables }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../aws/sdk/catalog.js')]);
     const client = new DynamoDBClient({
       endpoint: url,
       region,
@@ -241,7 +237,14 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
         cause: e,
       });
     }
-    return { catalog, client, owned, release, tables: dynamoTables(client), open: (name: string) => dynamoCatalog(client, name, { pollMs: 20, where: () => Promise.resolve(`the sandbox, region ${region}`) }) };
+    return {
+      catalog,
+      client,
+      owned,
+      release,
+      tables: dynamoTables(client),
+      open: (name: string) => dynamoCatalog(client, name, { pollMs: 20, where: () => Promise.resolve(`the sandbox, region ${region}`) }),
+    };
   }
 
   /** Starts, trying again for a while: another process may still be letting go of the folder. */
@@ -257,10 +260,11 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
     }
   }
 
-  const ready = () => (started ??= start().catch((e: unknown) => {
-    started = null;
-    throw e;
-  }));
+  const ready = () =>
+    (started ??= start().catch((e: unknown) => {
+      started = null;
+      throw e;
+    }));
 
   /**
    * A call on the server: when it was another process's and that process closed it meanwhile,
@@ -285,7 +289,10 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
   const pending = new Set<Promise<unknown>>();
   const track = <T>(call: () => Promise<T>): Promise<T> => {
     const p = call();
-    const settled = p.then(() => undefined, () => undefined);
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
     pending.add(settled);
     void settled.then(() => pending.delete(settled));
     return p;
@@ -357,7 +364,9 @@ async function settleWithin(pending: Set<Promise<unknown>>, ms: number): Promise
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all([...pending]),
-      new Promise<void>((resolve) => { timer = setTimeout(resolve, deadline - Date.now()); }),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, deadline - Date.now());
+      }),
     ]);
     clearTimeout(timer);
     // A caller may chain its next call on the one that just settled.

@@ -69,7 +69,10 @@ export function toAmiImage(image: ImageRecord, now = Date.now()): AmiImage {
 
 /** EC2's `*` and `?` name wildcards as a regular expression. */
 export function namePattern(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -141,7 +144,9 @@ export function sandboxImages(store: SandboxStore, home: string, region = home):
     findOwnedByName: (name) =>
       sandboxCall('ec2', 'DescribeImages', async () => {
         const s = await read();
-        return owned(s).filter((i) => i.name === name).map((i) => toAmiImage(i));
+        return owned(s)
+          .filter((i) => i.name === name)
+          .map((i) => toAmiImage(i));
       }),
 
     listOwned: (filter = {}) =>
@@ -169,10 +174,7 @@ export function sandboxImages(store: SandboxStore, home: string, region = home):
         }),
       ),
 
-    createImage: (input) =>
-      sandboxCall('ec2', 'CreateImage', () =>
-        store.update((s) => createImageIn(s, input)),
-      ),
+    createImage: (input) => sandboxCall('ec2', 'CreateImage', () => store.update((s) => createImageIn(s, input))),
 
     deregister: (imageId) =>
       sandboxCall('ec2', 'DeregisterImage', () =>
@@ -198,7 +200,14 @@ export function sandboxImages(store: SandboxStore, home: string, region = home):
           const id = newId('ami');
           const snapshotIds = source.snapshotIds.map((from) => {
             const snapshot = newId('snap');
-            s.snapshots[snapshot] = { id: snapshot, volumeSize: s.snapshots[from]?.volumeSize ?? source.volumeSize, ownerId: s.account, startTime: new Date().toISOString(), region: copyRegion, tags: { ...s.snapshots[from]?.tags } };
+            s.snapshots[snapshot] = {
+              id: snapshot,
+              volumeSize: s.snapshots[from]?.volumeSize ?? source.volumeSize,
+              ownerId: s.account,
+              startTime: new Date().toISOString(),
+              region: copyRegion,
+              tags: { ...s.snapshots[from]?.tags },
+            };
             return snapshot;
           });
           s.images[id] = {

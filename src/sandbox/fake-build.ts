@@ -35,7 +35,9 @@ function awsError(prefix: string, e: unknown): string {
  */
 function packerTempName(now = Date.now()): string {
   const hex = randomUUID().replace(/-/g, '');
-  const time = Math.floor(now / 1000).toString(16).padStart(8, '0');
+  const time = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `packer_${time}-${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 24)}`;
 }
 
@@ -56,7 +58,10 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
 
     const source = state.images[spec.sourceAmiId];
     if (!source) {
-      throw new StepFailed(awsError('Error querying AMI', { name: 'InvalidAMIID.NotFound', message: `The image id '[${spec.sourceAmiId}]' does not exist` }), 'StepSourceAMIInfo');
+      throw new StepFailed(
+        awsError('Error querying AMI', { name: 'InvalidAMIID.NotFound', message: `The image id '[${spec.sourceAmiId}]' does not exist` }),
+        'StepSourceAMIInfo',
+      );
     }
     if (visibleImageState(source) !== 'available') {
       throw new StepFailed(`Error: source AMI ${spec.sourceAmiId} is not available (state: ${visibleImageState(source)})`, 'StepSourceAMIInfo');
@@ -155,9 +160,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
     await until((s) => visibleInstanceState(s.instances[instanceId]!) === 'stopped');
 
     ui.say(`Creating AMI ${spec.amiName} from instance ${instanceId}`);
-    held.amiId = await ctx.store.update((s) =>
-      registerImage(s, { name: spec.amiName, description: '', instanceId, tags: {}, readyInMs: ctx.speedMs(2_000) }),
-    );
+    held.amiId = await ctx.store.update((s) => registerImage(s, { name: spec.amiName, description: '', instanceId, tags: {}, readyInMs: ctx.speedMs(2_000) }));
     const amiId = held.amiId;
     killPackerAndParent('PackerImage');
     ui.message(`AMI: ${amiId}`);
@@ -220,7 +223,6 @@ async function leaveAsIs(e: StepFailed, ui: BuildUi, ctx: BuildContext): Promise
     if (answer === 'c') return false;
   }
 }
-
 
 /**
  * Packer's clean-up, in the reverse order of the steps: an unfinished AMI is deregistered, the

@@ -33,7 +33,10 @@ export function resolveVars(template: PackerTemplate, args: PackerArgs): Map<str
 export function validateTemplate(args: PackerArgs): { template: PackerTemplate | null; errors: TemplateError[] } {
   const target = path.resolve(args.target);
   if (!existsSync(target)) {
-    return { template: null, errors: [{ file: args.target, line: 1, message: 'Failed to read file', detail: `stat ${args.target}: no such file or directory` }] };
+    return {
+      template: null,
+      errors: [{ file: args.target, line: 1, message: 'Failed to read file', detail: `stat ${args.target}: no such file or directory` }],
+    };
   }
   const errors: TemplateError[] = [];
   for (const file of args.varFiles) {
@@ -43,7 +46,12 @@ export function validateTemplate(args: PackerArgs): { template: PackerTemplate |
   const { template, errors: templateErrors } = readTemplate(target);
   errors.push(...templateErrors);
   if (!template.files.length) {
-    errors.push({ file: args.target, line: 1, message: `Could not find any config file in ${args.target}`, detail: 'A config file must be suffixed with `.pkr.hcl` or `.pkr.json`.' });
+    errors.push({
+      file: args.target,
+      line: 1,
+      message: `Could not find any config file in ${args.target}`,
+      detail: 'A config file must be suffixed with `.pkr.hcl` or `.pkr.json`.',
+    });
     return { template, errors };
   }
   const vars = resolveVars(template, args);
@@ -58,7 +66,12 @@ export function validateTemplate(args: PackerArgs): { template: PackerTemplate |
     }
   }
   if (!template.builds.length && !templateErrors.length) {
-    errors.push({ file: path.basename(template.files[0]!), line: 1, message: 'Missing build block', detail: 'A build block with one or more sources is required for executing a build.' });
+    errors.push({
+      file: path.basename(template.files[0]!),
+      line: 1,
+      message: 'Missing build block',
+      detail: 'A build block with one or more sources is required for executing a build.',
+    });
   }
   // Packer resolves a provisioner's script against its working folder (paw-tui runs it in the step folder).
   const dir = process.cwd();
@@ -66,13 +79,23 @@ export function validateTemplate(args: PackerArgs): { template: PackerTemplate |
     for (const ref of build.sources) {
       const [kind, type, name] = ref.split('.');
       if (kind !== 'source' || !template.sources.some((s) => `${type}` === 'amazon-ebs' && s.name === name)) {
-        errors.push({ file: path.basename(template.files[0]!), line: 1, message: 'Unknown source', detail: `Unknown source ${ref}. The sandbox's simulated packer builds amazon-ebs sources only.` });
+        errors.push({
+          file: path.basename(template.files[0]!),
+          line: 1,
+          message: 'Unknown source',
+          detail: `Unknown source ${ref}. The sandbox's simulated packer builds amazon-ebs sources only.`,
+        });
       }
     }
     for (const p of build.provisioners) {
       for (const script of p.scripts) {
         if (!existsSync(path.resolve(dir, script))) {
-          errors.push({ file: path.basename(template.files[0]!), line: p.line, message: `Failed preparing provisioner-block "${p.type}" ""`, detail: `Bad script '${script}': stat ${script}: no such file or directory` });
+          errors.push({
+            file: path.basename(template.files[0]!),
+            line: p.line,
+            message: `Failed preparing provisioner-block "${p.type}" ""`,
+            detail: `Bad script '${script}': stat ${script}: no such file or directory`,
+          });
         }
       }
     }

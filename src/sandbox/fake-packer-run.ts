@@ -36,7 +36,7 @@ function buildSpecs(template: PackerTemplate, vars: Map<string, string>, dir: st
       const sourceName = ref.split('.')[2]!;
       const source = template.sources.find((s) => s.name === sourceName)!;
       const attr = (key: string) => evaluate(source.attrs.get(key), vars);
-      const filter = (expr: string | undefined) => (expr === undefined ? undefined : evaluate(expr, vars) ?? '');
+      const filter = (expr: string | undefined) => (expr === undefined ? undefined : (evaluate(expr, vars) ?? ''));
       specs.push({
         name: build.name ? `${build.name}.amazon-ebs.${sourceName}` : `amazon-ebs.${sourceName}`,
         sourceName,
@@ -93,7 +93,12 @@ export async function runBuilds(template: PackerTemplate, vars: Map<string, stri
   const started = Date.now();
   ui.debug(`[INFO] Packer version: ${process.env.PAW_FAKE_PACKER_VERSION || '1.6.6'} [sandbox ${process.platform} ${process.arch}]`);
   ui.debug(`[INFO] Packer Target OS/Arch: ${process.platform} ${process.arch}`);
-  ui.debug(`Packer command args: []string{"build", ${process.argv.slice(3).map((a) => JSON.stringify(a)).join(', ')}}`);
+  ui.debug(
+    `Packer command args: []string{"build", ${process.argv
+      .slice(3)
+      .map((a) => JSON.stringify(a))
+      .join(', ')}}`,
+  );
   const file = stateFile(dir);
   if (!file) {
     process.stderr.write('Error: no sandbox to build in: set PAW_SANDBOX_STATE (paw-tui --sandbox sets it)\n');
@@ -103,7 +108,9 @@ export async function runBuilds(template: PackerTemplate, vars: Map<string, stri
   for (const spec of specs) {
     const missing = !spec.amiName ? 'ami_name must be specified' : !spec.sourceAmiId ? 'A source_ami or source_ami_filter must be specified' : null;
     if (missing) {
-      process.stderr.write(`Error: 1 error(s) occurred:\n\n* ${missing}\n\n  on ${path.basename(template.files[0]!)} line 1:\n  (source code not available)\n\n`);
+      process.stderr.write(
+        `Error: 1 error(s) occurred:\n\n* ${missing}\n\n  on ${path.basename(template.files[0]!)} line 1:\n  (source code not available)\n\n`,
+      );
       return 1;
     }
   }

@@ -94,7 +94,9 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       if (template?.requiredPlugins) {
-        process.stdout.write('Installed plugin github.com/hashicorp/amazon v1.3.2 in "~/.config/packer/plugins/github.com/hashicorp/amazon/packer-plugin-amazon_v1.3.2_x5.0_linux_amd64"\n');
+        process.stdout.write(
+          'Installed plugin github.com/hashicorp/amazon v1.3.2 in "~/.config/packer/plugins/github.com/hashicorp/amazon/packer-plugin-amazon_v1.3.2_x5.0_linux_amd64"\n',
+        );
       }
       return 0;
     }

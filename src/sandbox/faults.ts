@@ -90,8 +90,14 @@ function faultError(service: string, operation: string, fault: string): Error {
       return sandboxError('ExpiredToken', 'The security token included in the request is expired', { status: 400 });
     case 'denied':
       return ec2
-        ? sandboxError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform: ec2:${operation}`, { status: 403 })
-        : sandboxError('AccessDeniedException', `User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform: ${service}:${operation}`, { status: 400 });
+        ? sandboxError(
+            'UnauthorizedOperation',
+            `You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform: ec2:${operation}`,
+            { status: 403 },
+          )
+        : sandboxError('AccessDeniedException', `User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform: ${service}:${operation}`, {
+            status: 400,
+          });
     case 'nocreds': {
       const e = new Error('Could not load credentials from any providers');
       e.name = 'CredentialsProviderError';
@@ -101,7 +107,6 @@ function faultError(service: string, operation: string, fault: string): Error {
       return sandboxError(fault, `${fault} (injected by PAW_SANDBOX_FAULTS for ${operation})`, { status: 400 });
   }
 }
-
 
 export type KillPhase = 'before' | 'during' | 'after';
 const killCounts = new Map<string, number>();

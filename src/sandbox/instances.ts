@@ -154,14 +154,12 @@ export function sandboxInstances(store: SandboxStore, region: string): Instances
 
     terminate: (id) => sandboxCall('ec2', 'TerminateInstances', () => store.update((s) => terminateInstance(s, id))),
 
-    subnetByName: (name) =>
-      sandboxCall('ec2', 'DescribeSubnets', async () => (await store.read()).subnets.find((n) => n.name === name)?.id ?? null),
+    subnetByName: (name) => sandboxCall('ec2', 'DescribeSubnets', async () => (await store.read()).subnets.find((n) => n.name === name)?.id ?? null),
 
     securityGroupByName: (name) =>
       sandboxCall('ec2', 'DescribeSecurityGroups', async () => (await store.read()).securityGroups.find((g) => g.name === name)?.id ?? null),
 
-    instanceProfileExists: (name) =>
-      sandboxCall('iam', 'GetInstanceProfile', async () => (await store.read()).instanceProfiles.includes(name)),
+    instanceProfileExists: (name) => sandboxCall('iam', 'GetInstanceProfile', async () => (await store.read()).instanceProfiles.includes(name)),
 
     keyPairs: () =>
       sandboxCall('ec2', 'DescribeKeyPairs', async () =>

@@ -5,10 +5,7 @@
  */
 
 export type MachineOutput =
-  | { kind: 'out'; text: string }
-  | { kind: 'progress'; states: string[] }
-  | { kind: 'err'; text: string }
-  | { kind: 'wait'; ms: number };
+  { kind: 'out'; text: string } | { kind: 'progress'; states: string[] } | { kind: 'err'; text: string } | { kind: 'wait'; ms: number };
 
 const out = (text: string): MachineOutput => ({ kind: 'out', text });
 
@@ -58,7 +55,11 @@ function aptInstall(packages: string[], failing: boolean): MachineOutput[] {
     lines.push(out(`Selecting previously unselected package ${p}.`));
     lines.push({
       kind: 'progress',
-      states: ['(Reading database ... ', ...[5, 25, 50, 75, 100].map((n) => `(Reading database ... ${n}%`), '(Reading database ... 64312 files and directories currently installed.)'],
+      states: [
+        '(Reading database ... ',
+        ...[5, 25, 50, 75, 100].map((n) => `(Reading database ... ${n}%`),
+        '(Reading database ... 64312 files and directories currently installed.)',
+      ],
     });
     lines.push(out(`Preparing to unpack .../${p}_6.0-26ubuntu3_amd64.deb ...`), out(`Unpacking ${p} (6.0-26ubuntu3) ...`));
     lines.push({ kind: 'wait', ms: 150 });
@@ -96,12 +97,17 @@ export function commandOutput(command: string, options: { codename: string; fail
   if (/^df\b/.test(c)) return DF.map(out);
   if (/^apt(-get)?\s+(-\S+\s+)*update\b/.test(c)) return aptUpdate(options.codename);
   const install = /^apt(-get)?\s+.*\binstall\b(.*)$/.exec(c);
-  if (install) return aptInstall(install[2]!.split(/\s+/).filter((w) => w && !w.startsWith('-')), options.failing);
+  if (install)
+    return aptInstall(
+      install[2]!.split(/\s+/).filter((w) => w && !w.startsWith('-')),
+      options.failing,
+    );
   const sleep = /^sleep\s+(\d+(?:\.\d+)?)/.exec(c);
   if (sleep) return [{ kind: 'wait', ms: Math.min(2_000, Number(sleep[1]) * 1000) }];
   const echo = /^echo\s+(.*)$/.exec(c);
   if (echo) return [out(echo[1]!.replace(/^(["'])(.*)\1$/, '$2'))];
-  if (/^(uname -a)/.test(c)) return [out('Linux ip-10-0-1-23 6.5.0-1022-aws #22~22.04.1-Ubuntu SMP Fri Jun  7 19:58:16 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux')];
+  if (/^(uname -a)/.test(c))
+    return [out('Linux ip-10-0-1-23 6.5.0-1022-aws #22~22.04.1-Ubuntu SMP Fri Jun  7 19:58:16 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux')];
   return [{ kind: 'wait', ms: 100 }];
 }
 

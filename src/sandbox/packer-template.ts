@@ -77,14 +77,22 @@ export function readVarFile(file: string): { values: Map<string, string>; errors
       if (!line || line.startsWith('#') || line.startsWith('//')) return;
       const m = new RegExp(`^([A-Za-z_][\\w-]*)\\s*=\\s*(${STRING.source}|[\\w.+-]+)\\s*(?:(?:#|//).*)?$`).exec(line);
       if (m) values.set(m[1]!, m[2]!.startsWith('"') ? unquote(m[2]!) : m[2]!);
-      else errors.push({ file, line: i + 1, message: 'Invalid expression', detail: `Expected the start of an expression, but found an invalid expression token: ${line}` });
+      else
+        errors.push({
+          file,
+          line: i + 1,
+          message: 'Invalid expression',
+          detail: `Expected the start of an expression, but found an invalid expression token: ${line}`,
+        });
     });
   return { values, errors };
 }
 
 /** The text with comments and string contents blanked (same length), so braces can be counted. */
 function codeOnly(text: string): string {
-  return text.replace(/"(?:[^"\\\n]|\\.)*"|#[^\n]*|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith('"') ? `"${' '.repeat(m.length - 2)}"` : m.replace(/[^\n]/g, ' ')));
+  return text.replace(/"(?:[^"\\\n]|\\.)*"|#[^\n]*|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
+    m.startsWith('"') ? `"${' '.repeat(m.length - 2)}"` : m.replace(/[^\n]/g, ' '),
+  );
 }
 
 interface Block {
@@ -187,24 +195,32 @@ function unbalanced(file: string, text: string): TemplateError | null {
     else if (ch === '{') {
       openedAt.push(line);
       depth++;
-    }
-    else if (ch === '}') {
+    } else if (ch === '}') {
       depth--;
       openedAt = openedAt.slice(0, -1);
       if (depth < 0) return { file, line, message: 'Argument or block definition required', detail: 'An argument or block definition is required here.' };
     }
   }
   if (depth > 0) {
-    return { file, line: openedAt[openedAt.length - 1] ?? 1, message: 'Unclosed configuration block', detail: 'There is no closing brace for this block before the end of the file.' };
+    return {
+      file,
+      line: openedAt[openedAt.length - 1] ?? 1,
+      message: 'Unclosed configuration block',
+      detail: 'There is no closing brace for this block before the end of the file.',
+    };
   }
   return null;
 }
 
 /** Reads every `*.pkr.hcl` of a folder (or the one file given). */
 export function readTemplate(target: string): { template: PackerTemplate; errors: TemplateError[] } {
-  const files = existsSync(target) && statSync(target).isDirectory()
-    ? readdirSync(target).filter((f) => f.endsWith('.pkr.hcl')).sort().map((f) => path.join(target, f))
-    : [target];
+  const files =
+    existsSync(target) && statSync(target).isDirectory()
+      ? readdirSync(target)
+          .filter((f) => f.endsWith('.pkr.hcl'))
+          .sort()
+          .map((f) => path.join(target, f))
+      : [target];
   const template: PackerTemplate = { files, variables: new Map(), sources: [], builds: [], requiredPlugins: false };
   const errors: TemplateError[] = [];
   for (const file of files) {
@@ -220,7 +236,12 @@ export function readTemplate(target: string): { template: PackerTemplate; errors
       if (type === 'variable' && first) {
         const attrs = attributes(b.body);
         const d = attrs.get('default');
-        template.variables.set(first, { hasDefault: d !== undefined, defaultValue: d?.startsWith('"') ? unquote(d) : d, file: path.basename(file), line: b.line });
+        template.variables.set(first, {
+          hasDefault: d !== undefined,
+          defaultValue: d?.startsWith('"') ? unquote(d) : d,
+          file: path.basename(file),
+          line: b.line,
+        });
       } else if (type === 'packer') {
         template.requiredPlugins ||= /required_plugins\s*\{/.test(b.body);
       } else if (type === 'source' && first === 'amazon-ebs' && second) {

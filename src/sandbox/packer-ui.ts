@@ -14,7 +14,10 @@ export class PackerUi {
   private readonly debugPath: string | null;
   private readonly debugOn: boolean;
 
-  constructor(private readonly color: boolean, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly color: boolean,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.debugOn = !!env.PACKER_LOG && env.PACKER_LOG !== '0';
     this.debugPath = env.PACKER_LOG_PATH || null;
   }

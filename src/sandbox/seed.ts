@@ -19,7 +19,13 @@ interface UbuntuSeries {
 }
 
 const SERIES: UbuntuSeries[] = [
-  { product: 'server', version: '22.04', codename: 'jammy', volumes: { 'ebs-gp2': 'hvm-ssd', 'ebs-gp3': 'hvm-ssd-gp3' }, dates: ['20240501', '20240607', '20240720'] },
+  {
+    product: 'server',
+    version: '22.04',
+    codename: 'jammy',
+    volumes: { 'ebs-gp2': 'hvm-ssd', 'ebs-gp3': 'hvm-ssd-gp3' },
+    dates: ['20240501', '20240607', '20240720'],
+  },
   { product: 'server', version: '24.04', codename: 'noble', volumes: { 'ebs-gp3': 'hvm-ssd-gp3' }, dates: ['20240523', '20240607', '20240801'] },
   { product: 'server-minimal', version: '24.04', codename: 'noble', volumes: { 'ebs-gp3': 'hvm-ssd-gp3' }, dates: ['20240607', '20240801'] },
 ];
@@ -179,7 +185,13 @@ export async function seedState(workflowDir: string): Promise<SandboxState> {
           const description = `Canonical, ${flavour}, ${s.version} LTS, ${arch} ${s.codename} image build on ${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
           const image = canonicalImage(id, name, arch, volume.replace('ebs-', ''), description, date);
           state.images[id] = image;
-          state.snapshots[image.snapshotIds[0]!] = { id: image.snapshotIds[0]!, volumeSize: 8, ownerId: CANONICAL_OWNER, startTime: image.creationDate, tags: {} };
+          state.snapshots[image.snapshotIds[0]!] = {
+            id: image.snapshotIds[0]!,
+            volumeSize: 8,
+            ownerId: CANONICAL_OWNER,
+            startTime: image.creationDate,
+            tags: {},
+          };
           for (const release of [s.version, s.codename]) {
             const base = `/aws/service/canonical/ubuntu/${s.product}/${release}/stable`;
             state.parameters[`${base}/${date}/${arch}/hvm/${volume}/ami-id`] = id;

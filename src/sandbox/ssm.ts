@@ -10,7 +10,10 @@ export function sandboxParameters(store: SandboxStore): PublicParameters {
     byPath: (path) =>
       sandboxCall('ssm', 'GetParametersByPath', async () => {
         if (!path.startsWith('/')) {
-          throw sandboxError('ValidationException', `The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash "/".`);
+          throw sandboxError(
+            'ValidationException',
+            `The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash "/".`,
+          );
         }
         const prefix = path.endsWith('/') ? path : `${path}/`;
         const { parameters } = await store.read();
@@ -31,17 +34,30 @@ export function sandboxParameterStore(store: SandboxStore): ParameterStore {
       sandboxCall('ssm', 'PutParameter', () =>
         store.update((s) => {
           if (!PARAMETER_NAME.test(name)) {
-            throw sandboxError('ValidationException', `Parameter name ${name}: if formed as a path, it must begin with a slash and each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_`);
+            throw sandboxError(
+              'ValidationException',
+              `Parameter name ${name}: if formed as a path, it must begin with a slash and each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_`,
+            );
           }
           if (/^\/?(aws|ssm)/i.test(name)) throw sandboxError('AccessDeniedException', `No access to reserved parameter name: ${name}.`);
           // AWS checks aws:ec2:image values against EC2; the sandbox does it at once.
           if (!/^ami-[0-9a-f]+$/.test(amiId) || !s.images[amiId]) {
-            throw sandboxError('ValidationException', `Parameter value, ${amiId}, is not a valid AMI ID in this Region or your account does not have access to it.`);
+            throw sandboxError(
+              'ValidationException',
+              `Parameter value, ${amiId}, is not a valid AMI ID in this Region or your account does not have access to it.`,
+            );
           }
           const own = (s.ownParameters ??= {});
           const was = own[name];
           const version = (was?.version ?? 0) + 1;
-          own[name] = { value: amiId, dataType: 'aws:ec2:image', version, description, lastModified: new Date().toISOString(), tags: { ...was?.tags, ...tags } };
+          own[name] = {
+            value: amiId,
+            dataType: 'aws:ec2:image',
+            version,
+            description,
+            lastModified: new Date().toISOString(),
+            tags: { ...was?.tags, ...tags },
+          };
           return version;
         }),
       ),
@@ -65,10 +81,16 @@ export function sandboxIncidents(store: SandboxStore): Incidents {
         store.update((s) => {
           const plan = /^arn:aws[a-z-]*:ssm-incidents::\d{12}:response-plan\/([A-Za-z0-9_-]+)$/.exec(input.responsePlanArn);
           if (!plan) {
-            throw sandboxError('ValidationException', `1 validation error detected: Value '${input.responsePlanArn}' at 'responsePlanArn' failed to satisfy constraint`);
+            throw sandboxError(
+              'ValidationException',
+              `1 validation error detected: Value '${input.responsePlanArn}' at 'responsePlanArn' failed to satisfy constraint`,
+            );
           }
           if (!Number.isInteger(input.impact) || input.impact < 1 || input.impact > 5) {
-            throw sandboxError('ValidationException', `1 validation error detected: Value '${input.impact}' at 'impact' failed to satisfy constraint: Member must have value between 1 and 5`);
+            throw sandboxError(
+              'ValidationException',
+              `1 validation error detected: Value '${input.impact}' at 'impact' failed to satisfy constraint: Member must have value between 1 and 5`,
+            );
           }
           const arn = `arn:aws:ssm-incidents::${s.account}:incident-record/${plan[1]}/${randomUUID()}`;
           s.incidents.push({ arn, ...input, startedAt: new Date().toISOString() });

@@ -131,7 +131,12 @@ export function App({
   );
   const interruptAndQuit = useCallback(() => {
     setQuitAsk(null);
-    setStopping(`interrupting ${builds.running().map((j) => j.stepId).join(', ')} — Packer is cleaning up…`);
+    setStopping(
+      `interrupting ${builds
+        .running()
+        .map((j) => j.stepId)
+        .join(', ')} — Packer is cleaning up…`,
+    );
     void builds.interruptAll().then(() => leave(130));
   }, [builds, leave]);
 
@@ -146,13 +151,16 @@ export function App({
       }
     });
   }, [builds, reload]);
-  const navigate = useCallback((to: Route) => {
-    setError(null);
-    setHintsState(null);
-    backHandler.current = null;
-    interruptHandler.current = null;
-    setStack((s) => [...s, to]);
-  }, [setError]);
+  const navigate = useCallback(
+    (to: Route) => {
+      setError(null);
+      setHintsState(null);
+      backHandler.current = null;
+      interruptHandler.current = null;
+      setStack((s) => [...s, to]);
+    },
+    [setError],
+  );
   const back = useCallback(() => {
     setError(null);
     setHintsState(null);
@@ -216,9 +224,7 @@ export function App({
     (to: Route) => {
       if (to.screen === 'home') return;
       if (!ctx) {
-        setError(
-          session.workflowError ?? session.cloudError ?? new PawError('still opening the workflow and the cloud', { hint: 'try again in a moment' }),
-        );
+        setError(session.workflowError ?? session.cloudError ?? new PawError('still opening the workflow and the cloud', { hint: 'try again in a moment' }));
         return;
       }
       navigate(to);
@@ -283,7 +289,12 @@ export function App({
       ) : null}
       <Box height={palette ? Math.max(1, bodyRows - Math.min(12, Math.max(4, Math.floor(bodyRows / 2)))) : bodyRows} flexDirection="column" overflow="hidden">
         {tables.asking ? (
-          <TableChooser question={tables.asking} settingsFile={relative(process.cwd(), settingsPath(workflowDir)) || 'paw-tui.json'} width={columns} onAnswer={(a) => void tables.answer(a)} />
+          <TableChooser
+            question={tables.asking}
+            settingsFile={relative(process.cwd(), settingsPath(workflowDir)) || 'paw-tui.json'}
+            width={columns}
+            onAnswer={(a) => void tables.answer(a)}
+          />
         ) : help ? (
           <HelpOverlay screen={route.screen} rows={bodyRows} width={columns} />
         ) : (
@@ -299,7 +310,17 @@ export function App({
                   onError={setError}
                 />
               ) : route.screen === 'home' ? (
-                <HomeScreen builds={builds} session={session} sandbox={options.sandbox} ctx={ctx} open={open} reload={reload} columns={columns} bodyRows={bodyRows} onError={setError} />
+                <HomeScreen
+                  builds={builds}
+                  session={session}
+                  sandbox={options.sandbox}
+                  ctx={ctx}
+                  open={open}
+                  reload={reload}
+                  columns={columns}
+                  bodyRows={bodyRows}
+                  onError={setError}
+                />
               ) : ctx && Screen ? (
                 <Suspense fallback={<Text color={tone('muted')}>opening…</Text>}>
                   <Screen ctx={ctx} stepId={'stepId' in route ? route.stepId : undefined} />
@@ -321,7 +342,10 @@ export function App({
         <Confirm
           defaultYes
           modal
-          message={`${builds.running().map((j) => j.stepId).join(', ')} still building. Interrupt (Packer cleans up) and quit?`}
+          message={`${builds
+            .running()
+            .map((j) => j.stepId)
+            .join(', ')} still building. Interrupt (Packer cleans up) and quit?`}
           onAnswer={(yes) => (yes ? interruptAndQuit() : setQuitAsk(null))}
         />
       ) : quitArmed ? (
@@ -331,7 +355,21 @@ export function App({
       ) : (
         <StatusLine message={status.message} width={columns} />
       )}
-      <KeyHints screen={route.screen} only={tables.asking ? ['open', 'move', 'back'] : help ? ['back'] : palette ? ['open', 'move', 'back'] : offeringInit ? ['save', 'nextField', 'change', 'quitTwice'] : (hints ?? undefined)} width={columns} />
+      <KeyHints
+        screen={route.screen}
+        only={
+          tables.asking
+            ? ['open', 'move', 'back']
+            : help
+              ? ['back']
+              : palette
+                ? ['open', 'move', 'back']
+                : offeringInit
+                  ? ['save', 'nextField', 'change', 'quitTwice']
+                  : (hints ?? undefined)
+        }
+        width={columns}
+      />
     </Box>
   );
 }

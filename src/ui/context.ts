@@ -70,4 +70,3 @@ export interface AppContext {
 }
 
 export const AppContextValue = createContext<AppContext | null>(null);
-

@@ -48,9 +48,7 @@ export function runEditor(file: string, env: NodeJS.ProcessEnv = process.env): s
   const result = spawnSync(command, [...args, file], { stdio: 'inherit' });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    return missing
-      ? `cannot start the editor ${command}: not found — set VISUAL or EDITOR`
-      : `cannot start the editor ${command}: ${result.error.message}`;
+    return missing ? `cannot start the editor ${command}: not found — set VISUAL or EDITOR` : `cannot start the editor ${command}: ${result.error.message}`;
   }
   if (result.status !== 0) return `the editor ${command} exited with ${result.status ?? result.signal}`;
   return null;

@@ -55,9 +55,7 @@ export async function runApp(opts: AppOptions): Promise<number> {
   // decide the colours.
   const [{ default: chalk }, { colorLevel }] = await Promise.all([import('chalk'), import('./color-level.js')]);
   chalk.level = colorLevel(process.env, process.stdout.isTTY === true);
-  const [{ render }, { App }, { KeyDispatch }] = await asAtTerminal(() =>
-    Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]),
-  );
+  const [{ render }, { App }, { KeyDispatch }] = await asAtTerminal(() => Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]));
   let cloud: Cloud | null = null;
   let code = 0;
   // Work that fails outside any screen (a stray promise) is shown in the app like any error,

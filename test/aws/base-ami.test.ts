@@ -20,9 +20,21 @@ function ubuntuCloud() {
     { name: `${P}/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id-extra/ignored`, value: 'x' },
   ];
   cloud.imageList = [
-    image('ami-noble-0607', { name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240607', creationDate: '2024-06-07T10:00:00.000Z', ownerId: '099720109477' }),
-    image('ami-noble-0801', { name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240801', creationDate: '2024-08-01T10:00:00.000Z', ownerId: '099720109477' }),
-    image('ami-jammy', { name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240720', creationDate: '2024-07-20T00:00:00.000Z', ownerId: '099720109477' }),
+    image('ami-noble-0607', {
+      name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240607',
+      creationDate: '2024-06-07T10:00:00.000Z',
+      ownerId: '099720109477',
+    }),
+    image('ami-noble-0801', {
+      name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240801',
+      creationDate: '2024-08-01T10:00:00.000Z',
+      ownerId: '099720109477',
+    }),
+    image('ami-jammy', {
+      name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240720',
+      creationDate: '2024-07-20T00:00:00.000Z',
+      ownerId: '099720109477',
+    }),
   ];
   return cloud;
 }
@@ -81,8 +93,6 @@ describe('base AMI finder', () => {
     writeFileSync(file, original);
     const wf = { ...testWorkflow(), paramPath: file };
     await writeBaseAmi(wf, image('ami-new', { name: 'ubuntu/images/new' }));
-    expect(readFileSync(file, 'utf8')).toBe(
-      original.replace('"ami-old"', '"ami-new"').replace('"old-name"', '"ubuntu/images/new"'),
-    );
+    expect(readFileSync(file, 'utf8')).toBe(original.replace('"ami-old"', '"ami-new"').replace('"old-name"', '"ubuntu/images/new"'));
   });
 });

@@ -26,11 +26,7 @@ describe('planDeletion', () => {
   it('lists the AMI, its own snapshots, the shared ones kept, the record and the steps built on it', async () => {
     const cloud = fakeCloud();
     const wf = testWorkflow();
-    cloud.imageList.push(
-      image('ami-1', { snapshotIds: ['snap-a', 'snap-shared'] }),
-      image('ami-other', { snapshotIds: ['snap-shared'] }),
-      image('ami-2'),
-    );
+    cloud.imageList.push(image('ami-1', { snapshotIds: ['snap-a', 'snap-shared'] }), image('ami-other', { snapshotIds: ['snap-shared'] }), image('ami-2'));
     cloud.items.push(record('step1', 'ami-1', 'ami-root'), record('step2', 'ami-2', 'ami-1'));
     const plan = await planDeletion(cloud, wf, ['ami-1']);
     expect(plan.amis).toHaveLength(1);
@@ -76,9 +72,7 @@ describe('executeDeletion', () => {
     cloud.instanceList.push({ id: 'i-live', imageId: 'ami-2', state: 'stopped' } as never);
     const plan = await planDeletion(cloud, testWorkflow(), ['ami-1', 'ami-2']);
     const err = await executeDeletion(cloud, plan).catch((e: unknown) => e);
-    expect(errorLine(err)).toBe(
-      'AMI ami-2 is in use by instance i-live — terminate those instances or change what refers to it first; nothing was deleted',
-    );
+    expect(errorLine(err)).toBe('AMI ami-2 is in use by instance i-live — terminate those instances or change what refers to it first; nothing was deleted');
     expect(cloud.deregistered).toEqual([]);
     expect(cloud.deletedSnapshots).toEqual([]);
   });
@@ -147,7 +141,9 @@ describe('executeDeletion', () => {
     expect(cloud.calls.filter((c) => c.startsWith('images.deregister'))).toHaveLength(30);
     expect(first.deleted).toHaveLength(25);
     expect(first.failed).toHaveLength(5);
-    expect(first.failed[0]!.message).toBe('AWS throttled ec2:DeregisterImage after 5 attempts — too many requests in this account and region; wait a minute and try again');
+    expect(first.failed[0]!.message).toBe(
+      'AWS throttled ec2:DeregisterImage after 5 attempts — too many requests in this account and region; wait a minute and try again',
+    );
 
     // The same command again: the 25 deleted ids are done, not unknown; the 5 are finished.
     const again = await planDeletion(cloud, wf, ids);
@@ -169,7 +165,8 @@ describe('executeDeletion', () => {
     expect(result.failed).toEqual([
       {
         amiId: 'ami-1',
-        message: 'AMI ami-1 came into use after the plan (instance i-new): not deregistered — terminate those instances or change what refers to it, then run the same command again',
+        message:
+          'AMI ami-1 came into use after the plan (instance i-new): not deregistered — terminate those instances or change what refers to it, then run the same command again',
       },
     ]);
     expect(cloud.deregistered).toEqual(['ami-2']);

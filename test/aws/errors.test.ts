@@ -29,9 +29,7 @@ describe('translateAwsError', () => {
 
   it('keeps an unknown failure’s own message, naming the action', () => {
     const e = awsError('InvalidParameterValue', 'Value (x) for parameter name is invalid.\nmore');
-    expect(errorLine(translateAwsError(e, 'ec2:CreateImage'))).toBe(
-      'ec2:CreateImage failed: Value (x) for parameter name is invalid.',
-    );
+    expect(errorLine(translateAwsError(e, 'ec2:CreateImage'))).toBe('ec2:CreateImage failed: Value (x) for parameter name is invalid.');
   });
 });
 

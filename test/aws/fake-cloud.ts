@@ -1,12 +1,4 @@
-import type {
-  AmiImage,
-  CatalogItem,
-  Cloud,
-  ImageParameter,
-  ImageReference,
-  Instance,
-  PublicParameter,
-} from '../../src/aws/ports.js';
+import type { AmiImage, CatalogItem, Cloud, ImageParameter, ImageReference, Instance, PublicParameter } from '../../src/aws/ports.js';
 import type { Step, Workflow } from '../../src/workflow/types.js';
 
 /** An in-memory cloud for core tests: plain data the test sets up and inspects afterwards. */
@@ -78,9 +70,7 @@ export function fakeCloud(region = 'us-east-1'): FakeCloud {
       },
       async listOwned(filter) {
         return cloud.imageList.filter(
-          (i) =>
-            (!filter?.workflowId || i.tags['paw:workflow_id'] === filter.workflowId) &&
-            (!filter?.stepId || i.tags['paw:step_id'] === filter.stepId),
+          (i) => (!filter?.workflowId || i.tags['paw:workflow_id'] === filter.workflowId) && (!filter?.stepId || i.tags['paw:step_id'] === filter.stepId),
         );
       },
       async tag(ids, tags) {

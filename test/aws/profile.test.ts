@@ -14,7 +14,9 @@ async function configFile(text: string): Promise<string> {
 
 describe("the profile's region (AWS_CONFIG_FILE)", () => {
   it('reads [profile NAME] and [default], ignoring other sections and comments', async () => {
-    const file = await configFile('[default]\nregion = us-west-2\n\n[profile dev]\n# region = nope\noutput = json\nregion=ap-south-1\n[sso-session x]\nregion = eu-north-1\n');
+    const file = await configFile(
+      '[default]\nregion = us-west-2\n\n[profile dev]\n# region = nope\noutput = json\nregion=ap-south-1\n[sso-session x]\nregion = eu-north-1\n',
+    );
     const env = { AWS_CONFIG_FILE: file };
     expect(profileRegion('dev', env)).toBe('ap-south-1');
     expect(profileRegion('default', env)).toBe('us-west-2');
@@ -45,7 +47,10 @@ describe("Packer's AWS environment", () => {
   });
 
   it("workflow_param.json's keys: passed, any profile removed", () => {
-    const env = childAwsEnv({ profile: 'dev', credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's1', sessionToken: null }, region: 'eu-west-1' }, { AWS_PROFILE: 'x' });
+    const env = childAwsEnv(
+      { profile: 'dev', credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's1', sessionToken: null }, region: 'eu-west-1' },
+      { AWS_PROFILE: 'x' },
+    );
     expect(env).toEqual({
       AWS_REGION: 'eu-west-1',
       AWS_DEFAULT_REGION: 'eu-west-1',

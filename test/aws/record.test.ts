@@ -98,9 +98,7 @@ describe('recordAmi', () => {
   it('records an existing AMI with the base from its packer tags', async () => {
     const cloud = fakeCloud();
     const wf = testWorkflow();
-    cloud.imageList.push(
-      image('ami-2', { tags: { 'packer:base_ami_id': 'ami-1', 'packer:base_ami_name': 'one' } }),
-    );
+    cloud.imageList.push(image('ami-2', { tags: { 'packer:base_ami_id': 'ami-1', 'packer:base_ami_name': 'one' } }));
     const item = await recordAmi(cloud, wf, wf.steps[1]!, 'ami-2', { yes: false });
     expect(cloud.items).toEqual([item]);
     expect(item).toMatchObject({ step_id: 'step2', ami_id: 'ami-2', base_ami_id: 'ami-1', base_ami_name: 'one' });
@@ -121,9 +119,7 @@ describe('recordAmi', () => {
     cloud.table = false;
     const wf = testWorkflow();
     const err = await recordAmi(cloud, wf, wf.steps[0]!, 'ami-nope', { yes: true }).catch((e: unknown) => e);
-    expect(errorLine(err)).toBe(
-      'AMI ami-nope does not exist in us-east-1 — check the id and the region (--region) or account (--profile) in use',
-    );
+    expect(errorLine(err)).toBe('AMI ami-nope does not exist in us-east-1 — check the id and the region (--region) or account (--profile) in use');
     expect(cloud.table).toBe(false);
     expect(cloud.items).toEqual([]);
   });

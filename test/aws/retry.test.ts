@@ -26,7 +26,13 @@ async function cloudAnswering(answer: (action: string, n: number) => Reply) {
   const e = await fakeEndpoint((action) => answer(action, ++n));
   close = e.close;
   process.env.AWS_ENDPOINT_URL = e.url;
-  const cloud = await openAwsCloud({ sandbox: false, workflowDir: process.cwd(), region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, table: { name: 't', source: 'test' } });
+  const cloud = await openAwsCloud({
+    sandbox: false,
+    workflowDir: process.cwd(),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    table: { name: 't', source: 'test' },
+  });
   return { cloud, calls: e.calls };
 }
 

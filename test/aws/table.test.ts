@@ -213,7 +213,9 @@ describe('asking which table when it cannot be decided (the app)', () => {
     const catalog = catalogWith(async (q) => (questions.push(q), 'b_amis'));
     expect(await catalog.resolvedName()).toBe('b_amis');
     expect(questions).toEqual([{ reason: 'several', candidates: ['a_amis', 'b_amis'], where: 'account 111122223333, region us-east-1' }]);
-    const refused = await catalogWith(async () => null).listWorkflow('wf1').catch((e: unknown) => e);
+    const refused = await catalogWith(async () => null)
+      .listWorkflow('wf1')
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SeveralTablesError);
   });
 });

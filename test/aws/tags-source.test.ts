@@ -42,13 +42,9 @@ describe('sourceAmi', () => {
   it('is the previous step’s recorded AMI, which must still be available', async () => {
     const cloud = fakeCloud();
     const wf = testWorkflow();
-    await expect(sourceAmi(cloud, wf, wf.steps[1]!)).rejects.toThrow(
-      'step step1 has no AMI recorded for workflow wf1',
-    );
+    await expect(sourceAmi(cloud, wf, wf.steps[1]!)).rejects.toThrow('step step1 has no AMI recorded for workflow wf1');
     cloud.items.push({ workflow_id: 'wf1', step_id: 'step1', ami_id: 'ami-1' } as never);
-    await expect(sourceAmi(cloud, wf, wf.steps[1]!)).rejects.toThrow(
-      'the AMI of step step1 (ami-1) is gone from EC2, not available',
-    );
+    await expect(sourceAmi(cloud, wf, wf.steps[1]!)).rejects.toThrow('the AMI of step step1 (ami-1) is gone from EC2, not available');
     cloud.imageList.push(image('ami-1', { state: 'pending' }));
     await expect(sourceAmi(cloud, wf, wf.steps[1]!)).rejects.toThrow('is pending, not available');
     cloud.imageList = [image('ami-1')];

@@ -65,9 +65,7 @@ describe('AWS faults, each one line and a non-zero exit', () => {
     const e = await endpoint(() => jsonError('com.amazon.coral.service#ExpiredTokenException', 'The security token included in the request is expired'));
     const r = await paw(['--workflow', wf, 'amis', 'list'], awsEnv(wf, { ...keys, AWS_SESSION_TOKEN: 'old', AWS_ENDPOINT_URL: e.url }));
     expect(r.code).toBe(1);
-    expect(errorLineOf(r)).toBe(
-      'paw-tui: AWS credentials have expired — refresh them (for SSO: aws sso login --profile <profile>) and try again',
-    );
+    expect(errorLineOf(r)).toBe('paw-tui: AWS credentials have expired — refresh them (for SSO: aws sso login --profile <profile>) and try again');
     expect(e.calls.map((c) => c.action)).toEqual(['dynamodb:DescribeTable']);
   });
 
@@ -89,7 +87,10 @@ describe('AWS faults, each one line and a non-zero exit', () => {
   it('throttling is retried by the SDK client, then reported with its attempts', async () => {
     const wf = exampleWorkflow();
     const e = await endpoint(() => ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503));
-    const r = await paw(['--workflow', wf, 'record', 'base', '--ami', 'ami-0123456789abcdef0'], awsEnv(wf, { ...keys, AWS_ENDPOINT_URL: e.url, AWS_MAX_ATTEMPTS: '3' }));
+    const r = await paw(
+      ['--workflow', wf, 'record', 'base', '--ami', 'ami-0123456789abcdef0'],
+      awsEnv(wf, { ...keys, AWS_ENDPOINT_URL: e.url, AWS_MAX_ATTEMPTS: '3' }),
+    );
     expect(r.code).toBe(1);
     expect(errorLineOf(r)).toBe(
       'paw-tui: AWS throttled ec2:DescribeImages after 3 attempts — too many requests in this account and region; wait a minute and try again',
@@ -113,7 +114,8 @@ describe('AWS faults, each one line and a non-zero exit', () => {
     const wf = exampleWorkflow();
     const e = await endpoint((action) => {
       if (action === 'ec2:DescribeImages') return ec2Images([{ id: 'ami-0123456789abcdef0', name: 'ubuntu/x/paw-example/base' }]);
-      if (action === 'dynamodb:DescribeTable') return jsonError('com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', 'Requested resource not found: Table: paw_ami_catalog not found');
+      if (action === 'dynamodb:DescribeTable')
+        return jsonError('com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', 'Requested resource not found: Table: paw_ami_catalog not found');
       if (action === 'dynamodb:ListTables') return { status: 200, contentType: 'application/x-amz-json-1.0', body: '{"TableNames":[]}' };
       return jsonError('InternalFailure', `unexpected ${action}`);
     });

@@ -59,7 +59,10 @@ async function launch(cloud: Cloud, imageId: string): Promise<string> {
     keyName: 'test',
     tags: {},
   });
-  await until(() => cloud.instances.describe([id]), (i) => i[0]?.state === 'running');
+  await until(
+    () => cloud.instances.describe([id]),
+    (i) => i[0]?.state === 'running',
+  );
   return id;
 }
 
@@ -67,9 +70,15 @@ async function launch(cloud: Cloud, imageId: string): Promise<string> {
 async function makeAmi(cloud: Cloud, from: string, name: string, stepId: string): Promise<string> {
   const instance = await launch(cloud, from);
   await cloud.instances.stop(instance);
-  await until(() => cloud.instances.describe([instance]), (i) => i[0]?.state === 'stopped');
+  await until(
+    () => cloud.instances.describe([instance]),
+    (i) => i[0]?.state === 'stopped',
+  );
   const id = await cloud.images.createImage({ instanceId: instance, name, tags: { 'paw:workflow_id': 'paw-example', 'paw:step_id': stepId } });
-  await until(() => cloud.images.describe([id]), (i) => i[0]?.state === 'available');
+  await until(
+    () => cloud.images.describe([id]),
+    (i) => i[0]?.state === 'available',
+  );
   await cloud.instances.terminate(instance);
   return id;
 }
@@ -171,7 +180,10 @@ describe('AWS commands in the sandbox', () => {
     expect(JSON.parse((await run('--json', 'amis', 'list')).stdout)).toHaveLength(1);
     await withSandbox(async (cloud) => {
       await cloud.instances.terminate(instance);
-      await until(() => cloud.instances.describe([instance]), (i) => i[0]?.state === 'terminated');
+      await until(
+        () => cloud.instances.describe([instance]),
+        (i) => i[0]?.state === 'terminated',
+      );
     });
   });
 
@@ -217,7 +229,16 @@ describe('AWS commands in the sandbox', () => {
     const runsDir = path.join(wf, 's01-base', '.paw', 'runs');
     mkdirSync(runsDir, { recursive: true });
     const stamp = new Date().toISOString();
-    const journal = { runId: 'base-cut', workflowId: 'paw-example', stepId: 'base', pid: dead, startedAt: stamp, updatedAt: stamp, status: 'running', cloud: 'sandbox' };
+    const journal = {
+      runId: 'base-cut',
+      workflowId: 'paw-example',
+      stepId: 'base',
+      pid: dead,
+      startedAt: stamp,
+      updatedAt: stamp,
+      status: 'running',
+      cloud: 'sandbox',
+    };
     writeFileSync(path.join(runsDir, 'base-cut.json'), JSON.stringify(journal));
     const r = await answerOnTerminal(['runs', 'terminate'], 'Terminate', '\x03');
     expect(r.code).toBe(130);
@@ -253,9 +274,7 @@ describe('AWS commands in the sandbox', () => {
     );
     const d = await run('--yes', 'amis', 'delete', 'ami-00000000000000000');
     expect(d.code).toBe(1);
-    expect(errorLineOf(d)).toBe(
-      'paw-tui: AMI ami-00000000000000000 does not exist in us-east-1 — check the ids (paw-tui amis list); nothing was deleted',
-    );
+    expect(errorLineOf(d)).toBe('paw-tui: AMI ami-00000000000000000 does not exist in us-east-1 — check the ids (paw-tui amis list); nothing was deleted');
   });
 
   it('doctor reports each check on one line', async () => {

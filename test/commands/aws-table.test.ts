@@ -147,14 +147,25 @@ describe('record with the catalog table missing, on a terminal', () => {
       expect(put.TableName).toBe('paw_ami_catalog');
       expect(Object.keys(put.Item).sort()).toEqual(
         [
-          'ami_id', 'ami_name', 'aws_console_url', 'base_ami_id', 'base_ami_name', 'build_method', 'create_at',
-          'details', 'fingerprint', 'fingerprint_inputs', 'metadata', 'root_base_ami_id', 'root_base_ami_name', 'step_id', 'workflow_id',
+          'ami_id',
+          'ami_name',
+          'aws_console_url',
+          'base_ami_id',
+          'base_ami_name',
+          'build_method',
+          'create_at',
+          'details',
+          'fingerprint',
+          'fingerprint_inputs',
+          'metadata',
+          'root_base_ami_id',
+          'root_base_ami_name',
+          'step_id',
+          'workflow_id',
         ].sort(),
       );
       for (const v of Object.values(put.Item)) expect(Object.keys(v as object)).toEqual(['S']);
-      expect(put.Item.aws_console_url.S).toBe(
-        `https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#ImageDetails:imageId=${AMI}`,
-      );
+      expect(put.Item.aws_console_url.S).toBe(`https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#ImageDetails:imageId=${AMI}`);
       expect(put.Item.base_ami_id.S).toBe('ami-0975ad60e5054592a');
       expect(put.Item.create_at.S).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000\+0000$/);
     } finally {

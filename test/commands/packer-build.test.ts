@@ -53,8 +53,18 @@ describe('paw-tui build in the sandbox (the example workflow)', () => {
     try {
       const baseItem = await cloud.catalog.get('paw-example', 'base');
       const appItem = await cloud.catalog.get('paw-example', 'app');
-      expect(baseItem).toMatchObject({ ami_name: `${OUTPUT_ROOT}/base`, base_ami_id: 'ami-0975ad60e5054592a', build_method: 'packer', packer_version: '1.6.6' });
-      expect(appItem).toMatchObject({ ami_name: `${OUTPUT_ROOT}/app`, base_ami_id: baseItem!.ami_id, base_ami_name: `${OUTPUT_ROOT}/base`, build_method: 'packer' });
+      expect(baseItem).toMatchObject({
+        ami_name: `${OUTPUT_ROOT}/base`,
+        base_ami_id: 'ami-0975ad60e5054592a',
+        build_method: 'packer',
+        packer_version: '1.6.6',
+      });
+      expect(appItem).toMatchObject({
+        ami_name: `${OUTPUT_ROOT}/app`,
+        base_ami_id: baseItem!.ami_id,
+        base_ami_name: `${OUTPUT_ROOT}/base`,
+        build_method: 'packer',
+      });
       expect(Number(appItem!.duration_s)).toBeGreaterThanOrEqual(0);
       expect(base.stdout).toContain(`built ${baseItem!.ami_id} for step base`);
       const [baseImage, appImage] = await cloud.images.describe([baseItem!.ami_id, appItem!.ami_id]);
@@ -101,7 +111,12 @@ describe('paw-tui build on a terminal', () => {
       const exit = await new Promise<{ exitCode: number }>((resolve) => term.onExit(resolve));
       expect(exit.exitCode).toBe(0);
       const lines = term.view(0, 2000);
-      const launching = lines.find((l) => l.map((s) => s.text).join('').includes('==> base.amazon-ebs.ubuntu: Launching a source AWS instance'));
+      const launching = lines.find((l) =>
+        l
+          .map((s) => s.text)
+          .join('')
+          .includes('==> base.amazon-ebs.ubuntu: Launching a source AWS instance'),
+      );
       expect(launching?.find((s) => s.text.includes('Launching'))?.fg).toMatch(/^#[0-9a-f]{6}$/);
     } finally {
       term.dispose();
@@ -149,7 +164,9 @@ describe('faults', () => {
     const r = await runCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], { PAW_PACKER: '/nonexistent/packer' });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^paw-tui: PAW_PACKER points at \/nonexistent\/packer, which is not an executable file — install it \(Debian\/Ubuntu: sudo apt-get install packer/),
+      expect.stringMatching(
+        /^paw-tui: PAW_PACKER points at \/nonexistent\/packer, which is not an executable file — install it \(Debian\/Ubuntu: sudo apt-get install packer/,
+      ),
     ]);
   });
 
@@ -220,7 +237,9 @@ describe('interrupts (the simulated Packer a little faster than real, slow enoug
       // The orphaned Packer (still building when paw-tui died) is interrupted first.
       expect(found[0]!.packerRunning).toBe(true);
       expect(await terminateRunInstance(cloud, found[0]!)).toMatch(
-        new RegExp(`^interrupted the Packer left running \\(pid \\d+\\); (terminated instance ${instanceId} \\(was (running|pending)\\)|instance ${instanceId} was already (terminated|shutting down))$`),
+        new RegExp(
+          `^interrupted the Packer left running \\(pid \\d+\\); (terminated instance ${instanceId} \\(was (running|pending)\\)|instance ${instanceId} was already (terminated|shutting down))$`,
+        ),
       );
       const [instance] = await cloud.instances.describe([instanceId!]);
       expect(['shutting-down', 'terminated']).toContain(instance!.state);

@@ -50,7 +50,9 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   const code = await run.exit;
   clearTimeout(timer);
   if (code === null) {
-    throw new Error(`paw-tui ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout:\n${run.stdout().slice(-2000)}\nstderr:\n${run.stderr().slice(-2000)}`);
+    throw new Error(
+      `paw-tui ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout:\n${run.stdout().slice(-2000)}\nstderr:\n${run.stderr().slice(-2000)}`,
+    );
   }
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }

@@ -30,7 +30,9 @@ describe.skipIf(!packer)('headless commands with the real Packer (null source, s
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^- packer init: not run: Packer 1\.6\.\d+ has no init \(required_plugins needs 1\.7 or later\)$/m);
     expect(r.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^paw-tui: packer validate failed: Error: Unsupported block type .* — Packer 1\.6\.\d+ does not know required_plugins: install Packer 1\.7 or later/),
+      expect.stringMatching(
+        /^paw-tui: packer validate failed: Error: Unsupported block type .* — Packer 1\.6\.\d+ does not know required_plugins: install Packer 1\.7 or later/,
+      ),
     ]);
   });
 
@@ -61,7 +63,9 @@ describe.skipIf(!packer)('headless commands with the real Packer (null source, s
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('    null.local: building ');
     expect(r.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^paw-tui: Packer exited 0 but no AMI was found: no manifest, no AMI id in its output, and no AMI named .*\/wf-noami\/local in this account — /),
+      expect.stringMatching(
+        /^paw-tui: Packer exited 0 but no AMI was found: no manifest, no AMI id in its output, and no AMI named .*\/wf-noami\/local in this account — /,
+      ),
     ]);
   });
 });

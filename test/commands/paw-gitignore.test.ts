@@ -27,10 +27,7 @@ beforeAll(() => {
     const ignore = path.join(wf, folder, '.gitignore');
     try {
       const lines = readFileSync(ignore, 'utf8').split('\n');
-      writeFileSync(
-        ignore,
-        lines.filter((l) => !l.includes('.paw') && !l.includes("paw-tui's own state")).join('\n'),
-      );
+      writeFileSync(ignore, lines.filter((l) => !l.includes('.paw') && !l.includes("paw-tui's own state")).join('\n'));
     } catch {
       // not a step folder
     }
@@ -48,9 +45,7 @@ describe('.paw/ folders carry a .gitignore of *', () => {
     expect(build.code, build.stderr).toBe(0);
     const render = await run('render', 'app');
     expect(render.code, render.stderr).toBe(0);
-    const rootAmi = /"root_base_ami_id":\s*"([^"]+)"/.exec(
-      readFileSync(path.join(wf, 'workflow_param.json'), 'utf8'),
-    )![1]!;
+    const rootAmi = /"root_base_ami_id":\s*"([^"]+)"/.exec(readFileSync(path.join(wf, 'workflow_param.json'), 'utf8'))![1]!;
     const record = await run('--yes', 'record', 'app', '--ami', rootAmi);
     expect(record.code, record.stderr).toBe(0);
     const launch = await run('--yes', 'manual', 'hardening', 'launch');

@@ -7,7 +7,7 @@ beforeAll(() => ensureBuilt());
 afterAll(() => removeBuiltCopy());
 
 describe("render of a first step with the region only in the profile's config", () => {
-  it("uses the region of profile_name from AWS_CONFIG_FILE (region_name null, nothing exported)", async () => {
+  it('uses the region of profile_name from AWS_CONFIG_FILE (region_name null, nothing exported)', async () => {
     const wf = exampleWorkflow();
     const params = path.join(wf, 'workflow_param.json');
     writeFileSync(

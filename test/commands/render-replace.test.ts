@@ -1,14 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureBuilt,
-  errorLineOf,
-  exampleWorkflow,
-  fakePacker,
-  paw,
-  removeBuiltCopy,
-} from '../aws/cli.js';
+import { ensureBuilt, errorLineOf, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
 
 /**
  * A step folder holding an older rendering by the Python library (same names, other params):
@@ -36,31 +29,19 @@ describe('render and build over files the library rendered from older params', (
 
     const forced = await paw(['--workflow', wf, 'render', 'base', '--force']);
     expect(forced.code, forced.stderr).toBe(0);
-    expect(forced.stdout).toMatch(
-      /base\.pkrvars\.hcl \(replaced; the old text is in \.paw\/replaced\/\)/,
-    );
+    expect(forced.stdout).toMatch(/base\.pkrvars\.hcl \(replaced; the old text is in \.paw\/replaced\/\)/);
     expect(readFileSync(file, 'utf8')).not.toContain('ami-0aaaaaaaaaaaaaaaa');
-    expect(
-      readFileSync(path.join(wf, 's01-base', '.paw', 'replaced', 'base.pkrvars.hcl'), 'utf8'),
-    ).toBe('source_ami_id = "ami-0aaaaaaaaaaaaaaaa"\n');
+    expect(readFileSync(path.join(wf, 's01-base', '.paw', 'replaced', 'base.pkrvars.hcl'), 'utf8')).toBe('source_ami_id = "ami-0aaaaaaaaaaaaaaaa"\n');
   });
 
   it('a sandbox build stops at its render check, and goes on with --force', async () => {
     const { wf, file } = withOldRendering();
     const env = { PAW_SANDBOX_SPEED: '1000', PAW_PACKER: fakePacker() };
-    const refused = await paw(
-      ['--sandbox', '--workflow', wf, '--yes', 'build', 'base', '--dry-run'],
-      env,
-    );
+    const refused = await paw(['--sandbox', '--workflow', wf, '--yes', 'build', 'base', '--dry-run'], env);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(
-      /base\.pkrvars\.hcl differs from what the templates render now .*pass --force/,
-    );
+    expect(refused.stderr).toMatch(/base\.pkrvars\.hcl differs from what the templates render now .*pass --force/);
     expect(readFileSync(file, 'utf8')).toBe('source_ami_id = "ami-0aaaaaaaaaaaaaaaa"\n');
-    const forced = await paw(
-      ['--sandbox', '--workflow', wf, '--yes', 'build', 'base', '--dry-run', '--force'],
-      env,
-    );
+    const forced = await paw(['--sandbox', '--workflow', wf, '--yes', 'build', 'base', '--dry-run', '--force'], env);
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toContain('ami-0aaaaaaaaaaaaaaaa');
   });

@@ -25,13 +25,17 @@ describe('runs and doctor: a build whose paw-tui died', () => {
 
     const doctor = await runCli(['--workflow', dir, '--sandbox', 'doctor']);
     expect(doctor.code).toBe(1);
-    expect(doctor.stdout).toContain(`FAIL  interrupted    interrupted builds may have left instances running: base (${instanceId}) — check them with paw-tui runs`);
+    expect(doctor.stdout).toContain(
+      `FAIL  interrupted    interrupted builds may have left instances running: base (${instanceId}) — check them with paw-tui runs`,
+    );
 
     const refused = await runCli(['--workflow', dir, '--sandbox', 'runs', 'terminate']);
     expect(refused.code).toBe(2);
     // Packer's temporary key pair is named too once Packer has died without its clean-up.
     expect(refused.stderr.trim()).toMatch(
-      new RegExp(`^paw-tui: terminating ${instanceId}( and deleting Packer's temporary key pair packer_[0-9a-f-]+)? needs confirmation and there is no terminal to ask — pass --yes$`),
+      new RegExp(
+        `^paw-tui: terminating ${instanceId}( and deleting Packer's temporary key pair packer_[0-9a-f-]+)? needs confirmation and there is no terminal to ask — pass --yes$`,
+      ),
     );
 
     const ended = await runCli(['--workflow', dir, '--sandbox', 'runs', 'terminate', '--yes']);

@@ -27,7 +27,10 @@ describe('secrets never leave paw-tui unmasked', () => {
   it('a build whose provisioner prints params, environment and token-shaped values: none in stdout, stderr or .paw/', async () => {
     const dir = await copyOf(path.join(ROOT, 'workflow'));
     const paramFile = path.join(dir, 'workflow_param.json');
-    await writeFile(paramFile, (await readFile(paramFile, 'utf8')).replace('"workflow_id": "paw-example",', `"workflow_id": "paw-example",\n    "github_token": "${PARAM_TOKEN}",`));
+    await writeFile(
+      paramFile,
+      (await readFile(paramFile, 'utf8')).replace('"workflow_id": "paw-example",', `"workflow_id": "paw-example",\n    "github_token": "${PARAM_TOKEN}",`),
+    );
     const template = path.join(dir, 's01-base', 'templates', '.pkr.hcl');
     const echoes = [
       `echo ${PARAM_TOKEN}`,
@@ -58,7 +61,10 @@ describe('secrets never leave paw-tui unmasked', () => {
     const files = [...(await filesUnder(path.join(dir, '.paw'))), ...(await filesUnder(path.join(dir, 's01-base', '.paw')))];
     const logs = files.filter((f) => f.includes(`${path.sep}logs${path.sep}`) && f.endsWith('.log'));
     expect(logs.map((f) => path.basename(f).replace(/^base-.*?(\.debug)?\.log$/, 'base$1.log')).sort()).toEqual(['base.debug.log', 'base.log']);
-    const debugLog = await readFile(logs.find((f) => f.endsWith('.debug.log'))!, 'utf8');
+    const debugLog = await readFile(
+      logs.find((f) => f.endsWith('.debug.log'))!,
+      'utf8',
+    );
     expect(debugLog).toContain('TOKEN=[redacted]');
     for (const [where, text] of [
       ['stdout', r.stdout],

@@ -42,8 +42,7 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-const list = (args: string[] = [], extra: Record<string, string> = {}) =>
-  paw(['--workflow', workflow, ...args, '--json', 'amis', 'list'], env(extra));
+const list = (args: string[] = [], extra: Record<string, string> = {}) => paw(['--workflow', workflow, ...args, '--json', 'amis', 'list'], env(extra));
 
 describe('choosing the catalog table headless', () => {
   it('two candidates and nothing configured: exit 2, both named with the flag to pass', async () => {

@@ -22,7 +22,8 @@ async function modes(stepDir: string): Promise<string[]> {
   const out: string[] = [];
   for (const sub of ['logs', 'runs']) {
     const dir = path.join(stepDir, '.paw', sub);
-    for (const name of await readdir(dir)) out.push(`${sub}/${name.replace(/^base-[\w-]+?(\.|$)/, 'base-<run>$1')} ${((await stat(path.join(dir, name))).mode & 0o777).toString(8)}`);
+    for (const name of await readdir(dir))
+      out.push(`${sub}/${name.replace(/^base-[\w-]+?(\.|$)/, 'base-<run>$1')} ${((await stat(path.join(dir, name))).mode & 0o777).toString(8)}`);
   }
   return [...new Set(out)].sort();
 }

@@ -73,9 +73,7 @@ describe('paw-tui params', () => {
     const before = await readFile(file, 'utf8');
     expect((await paw(['params', 'set', 'metadata.install_docker', 'yes', '--step', 'app'], cwd)).code).toBe(0);
     expect((await paw(['params', 'set', 'metadata.what_is_included', '3', '--step', 'app'], cwd)).code).toBe(0);
-    expect(await readFile(file, 'utf8')).toBe(
-      before.replace('"install_docker": "no"', '"install_docker": "yes"').replace('"the app and its service"', '"3"'),
-    );
+    expect(await readFile(file, 'utf8')).toBe(before.replace('"install_docker": "no"', '"install_docker": "yes"').replace('"the app and its service"', '"3"'));
     const wf = path.join(dir, 'workflow_param.json');
     expect((await paw(['params', 'set', 'profile_name', 'null'], cwd)).code).toBe(0);
     expect(await readFile(wf, 'utf8')).toContain('"profile_name": null,');
@@ -99,7 +97,9 @@ describe('paw-tui params', () => {
     const before = await snapshot(dir);
     const r = await paw(['params', 'set', 'is_default_vpc', 'maybe'], cwd);
     expect(r.code).toBe(2);
-    expect(errorLineOf(r)).toMatch(/^paw-tui: not changed: the edit would make it invalid: workflow\/workflow_param\.json:7:23: "is_default_vpc" must be "true" or "false"/);
+    expect(errorLineOf(r)).toMatch(
+      /^paw-tui: not changed: the edit would make it invalid: workflow\/workflow_param\.json:7:23: "is_default_vpc" must be "true" or "false"/,
+    );
     const cycle = await paw(['params', 'set', 'previous_step_id', 'hardening', '--step', 'pyenv'], cwd);
     expect(cycle.code).toBe(2);
     expect(errorLineOf(cycle)).toMatch(/the steps form a cycle: /);
@@ -232,7 +232,23 @@ describe('paw-tui init', () => {
   it('without a terminal takes flags, and the new workflow works at once', async () => {
     const cwd = await tempDir();
     const r = await paw(
-      ['init', '--workflow-id', 'wf-ci', '--vpc-name', 'v', '--subnet-name', 's', '--security-group-name', 'g', '--ec2-iam-role-name', 'r', '--region', 'eu-west-1', '--tag', 'team=x'],
+      [
+        'init',
+        '--workflow-id',
+        'wf-ci',
+        '--vpc-name',
+        'v',
+        '--subnet-name',
+        's',
+        '--security-group-name',
+        'g',
+        '--ec2-iam-role-name',
+        'r',
+        '--region',
+        'eu-west-1',
+        '--tag',
+        'team=x',
+      ],
       cwd,
     );
     expect(r.code).toBe(0);

@@ -89,7 +89,11 @@ describe.skipIf(skip)('paw-tui --sandbox, driven by keys in tmux', () => {
     await s.waitFor('packer validate');
     const early = await s.waitFor(/==> base\.amazon-ebs/, 30_000);
     expect(early).toMatch(/\[all\]/);
-    const paneOf = (text: string) => text.split('\n').filter((l) => l.includes('base.amazon-ebs')).join('\n');
+    const paneOf = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.includes('base.amazon-ebs'))
+        .join('\n');
     const moved = Date.now() + 30_000;
     while (paneOf(s.capture()) === paneOf(early) && Date.now() < moved) await new Promise((r) => setTimeout(r, 200));
     expect(paneOf(s.capture())).not.toBe(paneOf(early));

@@ -58,7 +58,11 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
     const long = 'x'.repeat(500);
     writeFileSync(hcl, readFileSync(hcl, 'utf8').replace('"lsblk",', `"echo col1\tcol2\t\tcol3",\n      "echo ${long}",\n      "lsblk",`));
     // CI set as in a CI job: colours come from the terminal all the same.
-    const s = open(`cd ${q(path.dirname(workflow))} && env -u PAW_PACKER CI=true TERM=xterm-256color PAW_FAKE_PACKER_SPEED=25 ${q(process.execPath)} ${q(cli)} --sandbox`, 80, 24);
+    const s = open(
+      `cd ${q(path.dirname(workflow))} && env -u PAW_PACKER CI=true TERM=xterm-256color PAW_FAKE_PACKER_SPEED=25 ${q(process.execPath)} ${q(cli)} --sandbox`,
+      80,
+      24,
+    );
     await s.waitFor('paw-tui · paw-example · home');
     await s.waitFor(/root AMI → base\s+○/);
 
@@ -168,7 +172,11 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
       ['', /⚠ no AWS region is set/],
       ['--region us-east-1', /⚠ .*credentials/],
     ] as const) {
-      const s = open(`cd ${q(empty)} && env -i PATH=${q(process.env.PATH ?? '')} HOME=${q(home)} TERM=xterm-256color ${q(process.execPath)} ${q(cli)} ${flags}`, 80, 24);
+      const s = open(
+        `cd ${q(empty)} && env -i PATH=${q(process.env.PATH ?? '')} HOME=${q(home)} TERM=xterm-256color ${q(process.execPath)} ${q(cli)} ${flags}`,
+        80,
+        24,
+      );
       await s.waitFor('paw-tui · demo · home');
       const shown = Date.now();
       await s.waitFor(problem, 5_000);

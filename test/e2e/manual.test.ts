@@ -155,7 +155,7 @@ describe.skipIf(skip)('the guided manual path of hardening, driven by keys in tm
     await s.type(':wq');
     await s.key('Enter');
     const written = path.join(workflow, 's03-hardening', 'paw-vi.txt');
-    for (const end = Date.now() + 5_000; !existsSync(written) && Date.now() < end; ) await sleep(100);
+    for (const end = Date.now() + 5_000; !existsSync(written) && Date.now() < end;) await sleep(100);
     expect(readFileSync(written, 'utf8')).toBe('drawn\n');
     // Ctrl-] (as telnet and ssh) takes the keys back; w gives them to the session again.
     await s.key('C-]');

@@ -64,7 +64,9 @@ export const awsCases: FaultCase[] = [
         const b = await runCli(['build', s.id, '--workflow', dir, '--sandbox']);
         expect(b.code, b.stderr).toBe(0);
       }
-      const r = await runCli(['manual', manual.id, 'launch', '--workflow', dir, '--sandbox'], { env: { PAW_SANDBOX_FAULTS: 'RunInstances=InsufficientInstanceCapacity' } });
+      const r = await runCli(['manual', manual.id, 'launch', '--workflow', dir, '--sandbox'], {
+        env: { PAW_SANDBOX_FAULTS: 'RunInstances=InsufficientInstanceCapacity' },
+      });
       expectFailure(r, 1, /ec2:RunInstances failed: InsufficientInstanceCapacity/);
       const s = await expectCloudAccountedFor(dir, WORKFLOW_ID);
       expect(liveInstances(s)).toEqual([]);
@@ -115,7 +117,11 @@ export const awsCases: FaultCase[] = [
   {
     name: 'access denied names the API action to grant',
     async run() {
-      expectFailure(await amisListWith('DescribeImages=denied'), 1, /^paw-tui: access denied: not allowed to call ec2:DescribeImages — grant ec2:DescribeImages/);
+      expectFailure(
+        await amisListWith('DescribeImages=denied'),
+        1,
+        /^paw-tui: access denied: not allowed to call ec2:DescribeImages — grant ec2:DescribeImages/,
+      );
     },
   },
   {
@@ -130,7 +136,11 @@ export const awsCases: FaultCase[] = [
     name: 'throttling that never stops is reported once the attempts are spent (AWS_MAX_ATTEMPTS honoured)',
     async run() {
       const started = Date.now();
-      expectFailure(await amisListWith('DescribeImages=throttle', { AWS_MAX_ATTEMPTS: '3' }), 1, /^paw-tui: AWS throttled ec2:DescribeImages after 3 attempts — /);
+      expectFailure(
+        await amisListWith('DescribeImages=throttle', { AWS_MAX_ATTEMPTS: '3' }),
+        1,
+        /^paw-tui: AWS throttled ec2:DescribeImages after 3 attempts — /,
+      );
       // Back-off waited between the attempts rather than failing on the first answer.
       expect(Date.now() - started).toBeGreaterThan(1000);
     },

@@ -60,10 +60,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * While someone rebuilds dist/ (it is removed and written again) a run can find it missing or
  * half there; such a run is tried again, as CI builds once before the tests.
  */
-export async function runCli(
-  args: string[],
-  options: Parameters<typeof runCliOnce>[1] = {},
-): Promise<CliResult> {
+export async function runCli(args: string[], options: Parameters<typeof runCliOnce>[1] = {}): Promise<CliResult> {
   for (let attempt = 0; ; attempt++) {
     for (let waited = 0; !existsSync(cliPath) && waited < 60_000; waited += 200) await sleep(200);
     const r = await runCliOnce(args, options);
@@ -75,7 +72,13 @@ export async function runCli(
 
 function runCliOnce(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number; onStart?: (child: import('node:child_process').ChildProcess) => void } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    input?: string;
+    timeoutMs?: number;
+    onStart?: (child: import('node:child_process').ChildProcess) => void;
+  } = {},
 ): Promise<CliResult> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
   return new Promise((resolve, reject) => {

@@ -193,7 +193,12 @@ export const interruptsCases: FaultCase[] = [
       // The next start of the app finds the run and says which instance may still cost money.
       const pty = (await import('node-pty')).default;
       const env = cliEnv({ NO_COLOR: undefined });
-      const app = pty.spawn(process.execPath, [cliPath, '--sandbox', '--workflow', dir], { cols: 120, rows: 40, cwd: path.dirname(dir), env: env as Record<string, string> });
+      const app = pty.spawn(process.execPath, [cliPath, '--sandbox', '--workflow', dir], {
+        cols: 120,
+        rows: 40,
+        cwd: path.dirname(dir),
+        env: env as Record<string, string>,
+      });
       let screen = '';
       const shown = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), 30_000);

@@ -32,10 +32,7 @@ async function workflowCopy(): Promise<string> {
   const dir = await copyOf(path.join(ROOT, 'workflow'));
   const template = path.join(dir, 's01-base', 'templates', '.pkr.hcl');
   const text = await readFile(template, 'utf8');
-  const without = text.replace(
-    /\n {2}# Make sure the security group lets SSH in\.\n {2}security_group_filter \{[\s\S]*?\n {2}\}\n/,
-    '\n',
-  );
+  const without = text.replace(/\n {2}# Make sure the security group lets SSH in\.\n {2}security_group_filter \{[\s\S]*?\n {2}\}\n/, '\n');
   expect(without).not.toBe(text);
   await writeFile(template, without);
   return dir;
@@ -71,17 +68,14 @@ export async function killBuildAt(share: { part: number; of: number }): Promise<
   let killed = 0;
   for (const point of mine) {
     const dir = await workflowCopy();
-    const cli = (args: string[], env: Record<string, string> = {}) =>
-      runCli(['--workflow', dir, '--sandbox', ...args], { ...FAST, ...env }, 120_000);
+    const cli = (args: string[], env: Record<string, string> = {}) => runCli(['--workflow', dir, '--sandbox', ...args], { ...FAST, ...env }, 120_000);
     const build = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], {
       ...FAST,
       PAW_SANDBOX_KILL: point,
       PAW_SANDBOX_KILL_ONCE: path.join(dir, '.killed'),
     });
     await build.exit;
-    expect(build.child.signalCode, `${point}: ${build.stdout().slice(-600)}${build.stderr()}`).toBe(
-      'SIGKILL',
-    );
+    expect(build.child.signalCode, `${point}: ${build.stdout().slice(-600)}${build.stderr()}`).toBe('SIGKILL');
     killed++;
     const before = await held(dir);
     if (point === 'PackerSecurityGroup:after') expect(before.groups, point).toHaveLength(1);
@@ -91,9 +85,7 @@ export async function killBuildAt(share: { part: number; of: number }): Promise<
     const doctor = await cli(['doctor']);
     const amis = await cli(['amis', 'list']);
     const said = runs.stdout + doctor.stdout + amis.stdout;
-    for (const [kind, ids] of Object.entries(before))
-      for (const id of ids)
-        if (!said.includes(id)) unaccounted.push(`${point}: ${kind} ${id} named nowhere`);
+    for (const [kind, ids] of Object.entries(before)) for (const id of ids) if (!said.includes(id)) unaccounted.push(`${point}: ${kind} ${id} named nowhere`);
     if (before.groups.length)
       expect(said, point).toMatch(
         /security group sg-\w+ \(packer_[0-9a-f-]+\) of run base-\S+ \(step base\) was not deleted, \d+s old, OPEN TO THE WHOLE INTERNET on port 22 \(0\.0\.0\.0\/0\)/,
@@ -110,8 +102,7 @@ export async function killBuildAt(share: { part: number; of: number }): Promise<
     const ended = await cli(['runs', 'terminate', '--yes']);
     expect(ended.code, `${point}: ${ended.stderr}`).toBe(0);
     const after = await held(dir);
-    for (const id of [...after.instances, ...after.keyPairs, ...after.groups])
-      unaccounted.push(`${point}: ${id} still there after runs terminate`);
+    for (const id of [...after.instances, ...after.keyPairs, ...after.groups]) unaccounted.push(`${point}: ${id} still there after runs terminate`);
 
     // Then the step is built (or its AMI recorded) as a person would go on.
     const [ami] = after.amis;
@@ -123,17 +114,13 @@ export async function killBuildAt(share: { part: number; of: number }): Promise<
           : await cli(['build', 'base', '--yes']);
     expect(next.code, `${point}, then going on: ${next.stdout.slice(-600)}${next.stderr}`).toBe(0);
     const end = await held(dir);
-    if (end.amis.length !== 1)
-      unaccounted.push(`${point}: ${end.amis.length} AMIs of the step in the end`);
-    if (end.instances.length + end.keyPairs.length + end.groups.length)
-      unaccounted.push(`${point}: ${JSON.stringify(end)} left in the end`);
+    if (end.amis.length !== 1) unaccounted.push(`${point}: ${end.amis.length} AMIs of the step in the end`);
+    if (end.instances.length + end.keyPairs.length + end.groups.length) unaccounted.push(`${point}: ${JSON.stringify(end)} left in the end`);
     const clean = await cli(['runs']);
     expect(clean.stdout.trim(), point).toBe('no interrupted runs');
     await rm(dir, { recursive: true, force: true });
   }
-  console.log(
-    `build kill points: ${killed} killed of ${mine.length} points; unaccounted: ${unaccounted.length}`,
-  );
+  console.log(`build kill points: ${killed} killed of ${mine.length} points; unaccounted: ${unaccounted.length}`);
   expect(unaccounted).toEqual([]);
   return killed;
 }

@@ -3,12 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { runManual } from '../manual/cli.js';
-import {
-  OUTPUT_AMI_NAME,
-  sandboxState,
-  STEP_FOLDER,
-  writeManualWorkflow,
-} from '../manual/fixture.js';
+import { OUTPUT_AMI_NAME, sandboxState, STEP_FOLDER, writeManualWorkflow } from '../manual/fixture.js';
 
 /**
  * The manual path killed (SIGKILL) at every cloud call it makes — before the request, while it
@@ -59,18 +54,11 @@ function copyOf(dir: string): string {
   return to;
 }
 
-async function run(
-  dir: string,
-  args: string[],
-  env: Record<string, string> = {},
-  command?: string[],
-) {
+async function run(dir: string, args: string[], env: Record<string, string> = {}, command?: string[]) {
   return runManual(dir, args, env, command).done;
 }
 
-function journal(
-  dir: string,
-): { state: string; requested: { action: string } | null; instanceId: string | null } | null {
+function journal(dir: string): { state: string; requested: { action: string } | null; instanceId: string | null } | null {
   const file = path.join(dir, STEP_FOLDER, '.paw', 'manual.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
@@ -86,10 +74,7 @@ interface KillPoint {
  * Kills `manual <command>` (an index in COMMANDS) at each of its cloud calls and checks what is
  * left; returns how many runs were really killed (a poll that does not come again is no kill).
  */
-export async function killEveryCallOf(
-  command: number,
-  share: { part: number; of: number } = { part: 0, of: 1 },
-): Promise<number> {
+export async function killEveryCallOf(command: number, share: { part: number; of: number } = { part: 0, of: 1 }): Promise<number> {
   const start = await writeManualWorkflow();
   // The workflow before each command, and the calls each command makes (traced once, unkilled).
   const before: string[] = [];
@@ -106,8 +91,7 @@ export async function killEveryCallOf(
       const operation = line.split(' ')[1]!;
       const n = (counts.get(operation) ?? 0) + 1;
       counts.set(operation, n);
-      if (k === command && (n === 1 || CHANGES.has(operation)))
-        for (const phase of PHASES) points.push({ command: k, operation, n, phase });
+      if (k === command && (n === 1 || CHANGES.has(operation))) for (const phase of PHASES) points.push({ command: k, operation, n, phase });
     }
   }
   if (command === COMMANDS.length - 1) expect(journal(traced)?.state).toBe('done');
@@ -132,23 +116,17 @@ export async function killEveryCallOf(
     killed++;
     const j = journal(dir);
     if (p.phase === 'before' && INTENT[p.operation]) {
-      expect(j?.requested?.action, `${name}: the intent is in the journal before the call`).toBe(
-        INTENT[p.operation],
-      );
+      expect(j?.requested?.action, `${name}: the intent is in the journal before the call`).toBe(INTENT[p.operation]);
     }
     // Started again: status, runs and doctor name every instance that may cost money.
     const status = await run(dir, ['status']);
     let said = status.stdout + status.stderr;
     const ec2 = await sandboxState(dir);
-    if (
-      Object.values(ec2.instances).some((i) => i.state !== 'terminated' && !said.includes(i.id))
-    ) {
-      said +=
-        (await run(dir, [], {}, ['runs'])).stdout + (await run(dir, [], {}, ['doctor'])).stdout;
+    if (Object.values(ec2.instances).some((i) => i.state !== 'terminated' && !said.includes(i.id))) {
+      said += (await run(dir, [], {}, ['runs'])).stdout + (await run(dir, [], {}, ['doctor'])).stdout;
     }
     for (const i of Object.values(ec2.instances)) {
-      if (i.state !== 'terminated' && !said.includes(i.id))
-        unaccounted.push(`${name}: instance ${i.id} (${i.state}) named nowhere`);
+      if (i.state !== 'terminated' && !said.includes(i.id)) unaccounted.push(`${name}: instance ${i.id} (${i.state}) named nowhere`);
     }
     // And the path goes on to its end from where it stopped.
     for (const args of COMMANDS.slice(p.command)) {
@@ -158,21 +136,15 @@ export async function killEveryCallOf(
     expect(journal(dir)?.state, name).toBe('done');
     const end = await sandboxState(dir);
     const instances = Object.values(end.instances);
-    if (instances.length !== 1)
-      unaccounted.push(`${name}: ${instances.length} instances were made`);
-    for (const i of instances)
-      if (i.state !== 'terminated') unaccounted.push(`${name}: instance ${i.id} left ${i.state}`);
+    if (instances.length !== 1) unaccounted.push(`${name}: ${instances.length} instances were made`);
+    for (const i of instances) if (i.state !== 'terminated') unaccounted.push(`${name}: instance ${i.id} left ${i.state}`);
     const amis = Object.values(end.images).filter((i) => i.name === OUTPUT_AMI_NAME);
-    if (amis.length !== 1)
-      unaccounted.push(`${name}: ${amis.length} AMIs named ${OUTPUT_AMI_NAME}`);
+    if (amis.length !== 1) unaccounted.push(`${name}: ${amis.length} AMIs named ${OUTPUT_AMI_NAME}`);
     const keys = end.keyPairs.filter((k) => k.name.startsWith('paw-'));
-    if (keys.length !== 1)
-      unaccounted.push(`${name}: key pairs ${keys.map((k) => k.name).join(', ')}`);
+    if (keys.length !== 1) unaccounted.push(`${name}: key pairs ${keys.map((k) => k.name).join(', ')}`);
     rmSync(path.dirname(dir), { recursive: true, force: true });
   });
-  console.log(
-    `manual ${COMMANDS[command]!.join(' ')} kill points: ${killed} killed of ${mine.length} points; unaccounted: ${unaccounted.length}`,
-  );
+  console.log(`manual ${COMMANDS[command]!.join(' ')} kill points: ${killed} killed of ${mine.length} points; unaccounted: ${unaccounted.length}`);
   expect(unaccounted).toEqual([]);
   return killed;
 }

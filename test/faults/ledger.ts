@@ -77,5 +77,7 @@ export async function expectCloudAccountedFor(workflowDir: string, workflowId: s
 export async function runJournals(stepDir: string): Promise<Record<string, unknown>[]> {
   const dir = path.join(stepDir, '.paw', 'runs');
   if (!existsSync(dir)) return [];
-  return Promise.all((await readdir(dir)).filter((f) => f.endsWith('.json')).map(async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as Record<string, unknown>));
+  return Promise.all(
+    (await readdir(dir)).filter((f) => f.endsWith('.json')).map(async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as Record<string, unknown>),
+  );
 }

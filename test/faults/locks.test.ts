@@ -23,7 +23,13 @@ runCases('interrupts and crashes', [
       const lost = await build();
       const won = await first;
       expect(won.code, won.stderr).toBe(0);
-      expectFailure(lost, 1, new RegExp(`^paw-tui: step ${step.id} is locked by \\S+@\\S+ \\(pid \\d+, build, run ${step.id}-\\d{8}T\\d{6}Z-[0-9a-f]{6}\\) since .* — wait for it to finish, or take the lock with --steal-lock`));
+      expectFailure(
+        lost,
+        1,
+        new RegExp(
+          `^paw-tui: step ${step.id} is locked by \\S+@\\S+ \\(pid \\d+, build, run ${step.id}-\\d{8}T\\d{6}Z-[0-9a-f]{6}\\) since .* — wait for it to finish, or take the lock with --steal-lock`,
+        ),
+      );
       const s = await sandboxState(dir);
       const made = Object.values(s.images).filter((i) => i.tags['paw:step_id'] === step.id);
       expect(made).toHaveLength(1);

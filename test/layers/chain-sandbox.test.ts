@@ -16,7 +16,10 @@ const sandbox = sandboxWorkflow((wf) => {
   rmSync(path.join(wf, 's03-hardening'), { recursive: true });
   cpSync(path.join(wf, 's02-app'), path.join(wf, 's03-tools'), { recursive: true });
   const param = path.join(wf, 's03-tools', 'step_param.json');
-  writeFileSync(param, readFileSync(param, 'utf8').replace('"step_id": "app"', '"step_id": "tools"').replace('"previous_step_id": "base"', '"previous_step_id": "app"'));
+  writeFileSync(
+    param,
+    readFileSync(param, 'utf8').replace('"step_id": "app"', '"step_id": "tools"').replace('"previous_step_id": "base"', '"previous_step_id": "app"'),
+  );
   const ignore = path.join(wf, 's03-tools', '.gitignore');
   writeFileSync(ignore, readFileSync(ignore, 'utf8').replaceAll('/app*', '/tools*'));
 });

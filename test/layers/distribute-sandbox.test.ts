@@ -53,14 +53,17 @@ describe('distribution in the sandbox', () => {
     writeFileSync(stateFile(), JSON.stringify(s));
     const refused = await run('--yes', 'amis', 'delete', ami);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe(`paw-tui: AMI ${ami}'s copy ${euId} in eu-west-1 is in use by ec2:LaunchTemplate arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-1 — terminate those instances or change what refers to it first; nothing was deleted\n`);
+    expect(refused.stderr).toBe(
+      `paw-tui: AMI ${ami}'s copy ${euId} in eu-west-1 is in use by ec2:LaunchTemplate arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-1 — terminate those instances or change what refers to it first; nothing was deleted\n`,
+    );
     expect(Object.keys(state().images)).toHaveLength(Object.keys(s.images).length);
 
     s = state();
     delete s.references[euId];
     writeFileSync(stateFile(), JSON.stringify(s));
     const plan = await run('amis', 'delete', '--dry-run', ami);
-    for (const [id, copy] of copies) expect(plan.stdout).toContain(`  copy in ${copy.region!.padEnd(12)} ${id} and its snapshots ${copy.snapshotIds.join(', ')}`);
+    for (const [id, copy] of copies)
+      expect(plan.stdout).toContain(`  copy in ${copy.region!.padEnd(12)} ${id} and its snapshots ${copy.snapshotIds.join(', ')}`);
     const deleted = await run('--yes', 'amis', 'delete', ami);
     expect(deleted.code, deleted.stderr).toBe(0);
     const after = state();

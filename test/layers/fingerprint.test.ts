@@ -37,7 +37,15 @@ describe('step fingerprint', () => {
     const fb = await fingerprintOf(b);
     expect(fb.fingerprint).toBe(fa.fingerprint);
     expect(fa.fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(fa.inputs.files)).toEqual(['.gitignore', 'README.md', 'step_param.json', 'templates/.pkr.hcl', 'templates/.pkrvars.hcl', 'templates/.variables.pkr.hcl', 'zero_deps_script.py']);
+    expect(Object.keys(fa.inputs.files)).toEqual([
+      '.gitignore',
+      'README.md',
+      'step_param.json',
+      'templates/.pkr.hcl',
+      'templates/.pkrvars.hcl',
+      'templates/.variables.pkr.hcl',
+      'zero_deps_script.py',
+    ]);
   });
 
   it('names the file that changed, and a binary file keeps its CR bytes', async () => {
@@ -56,7 +64,9 @@ describe('step fingerprint', () => {
     const a = copy();
     const before = await fingerprintOf(a);
     const params = path.join(a, 'workflow_param.json');
-    edit(params, (t) => t.replace('"workflow_id": "paw-example"', '"workflow_id": "paw-example-2026-01-01-00-00-00"').replace('"profile_name": null', '"profile_name": "other"'));
+    edit(params, (t) =>
+      t.replace('"workflow_id": "paw-example"', '"workflow_id": "paw-example-2026-01-01-00-00-00"').replace('"profile_name": null', '"profile_name": "other"'),
+    );
     edit(params, (t) => t.replace('"region_name"', '"unused_key": "x",\n    "region_name"'));
     expect((await fingerprintOf(a)).fingerprint).toBe(before.fingerprint);
     edit(params, (t) => t.replace('"subnet_name": "default-public-1a"', '"subnet_name": "private-1b"'));
@@ -66,10 +76,12 @@ describe('step fingerprint', () => {
     expect(Object.keys(before.inputs.workflow_params)).not.toContain('workflow_id');
   });
 
-  it('keeps the params\' values beside their hashes, secrets redacted, without changing the fingerprint', async () => {
+  it("keeps the params' values beside their hashes, secrets redacted, without changing the fingerprint", async () => {
     const a = copy();
     const before = await fingerprintOf(a);
-    edit(path.join(a, 's01-base', 'step_param.json'), (t) => t.replace('"metadata": {', '"metadata": {\n        "api_token": "tok-123456789",\n        "nested": {"db_password": "pw-123456789", "size": 3},'));
+    edit(path.join(a, 's01-base', 'step_param.json'), (t) =>
+      t.replace('"metadata": {', '"metadata": {\n        "api_token": "tok-123456789",\n        "nested": {"db_password": "pw-123456789", "size": 3},'),
+    );
     const after = await fingerprintOf(a);
     expect(after.values.step_param).toMatchObject({
       step_id: '"base"',

@@ -18,7 +18,13 @@ describe('newer base', () => {
     const run = (...args: string[]) => paw(['--sandbox', '--workflow', wf, ...args]);
     const steps = JSON.parse((await run('--json', 'steps')).stdout) as { steps: { notices: unknown[] }[] };
     expect(steps.steps[0]!.notices).toEqual([
-      { kind: 'newer_base', ami: expect.stringMatching(/^ami-/), name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240720', days: 43, date: '2024-07-20' },
+      {
+        kind: 'newer_base',
+        ami: expect.stringMatching(/^ami-/),
+        name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240720',
+        days: 43,
+        date: '2024-07-20',
+      },
     ]);
     const doctor = await run('doctor');
     expect(doctor.stdout).toMatch(
@@ -26,7 +32,9 @@ describe('newer base', () => {
     );
     const check = await run('base-ami', '--check');
     expect(check.code).toBe(1);
-    expect(check.stderr).toMatch(/^paw-tui: a newer Ubuntu is out: ami-\w+ \(ubuntu\/images\/hvm-ssd\/ubuntu-jammy-22\.04-amd64-server-20240720\), 43 days newer than ami-0975ad60e5054592a — /);
+    expect(check.stderr).toMatch(
+      /^paw-tui: a newer Ubuntu is out: ami-\w+ \(ubuntu\/images\/hvm-ssd\/ubuntu-jammy-22\.04-amd64-server-20240720\), 43 days newer than ami-0975ad60e5054592a — /,
+    );
     const write = await run('base-ami', '--release', '22.04', '--volume-type', 'ebs-gp2', '--write');
     expect(write.code, write.stderr).toBe(0);
     const again = await run('base-ami', '--check');

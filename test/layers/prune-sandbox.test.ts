@@ -45,8 +45,14 @@ describe('amis prune in the sandbox', () => {
 
     const asked = await run('amis', 'prune', '--keep', '1');
     expect(asked.code).toBe(2);
-    expect(asked.stderr).toBe('paw-tui: amis prune needs a confirmation and there is no terminal to ask — pass --yes to delete without asking; nothing was deleted\n');
-    expect(asked.stdout).toMatch(new RegExp(`^base: 4 versions\\n  keep      ${v4}  v4-\\S+  the newest\\n  delete    ${v3}  v3-\\S+  0 days old\\n  keep      ${v2}  v2-\\S+  in use by ec2:LaunchTemplate arn:aws:ec2:us-east-1:123456789012:launch-template/lt-0abc\\n  keep      ${v1}  paw-example  published in /golden/pinned\\n`));
+    expect(asked.stderr).toBe(
+      'paw-tui: amis prune needs a confirmation and there is no terminal to ask — pass --yes to delete without asking; nothing was deleted\n',
+    );
+    expect(asked.stdout).toMatch(
+      new RegExp(
+        `^base: 4 versions\\n  keep      ${v4}  v4-\\S+  the newest\\n  delete    ${v3}  v3-\\S+  0 days old\\n  keep      ${v2}  v2-\\S+  in use by ec2:LaunchTemplate arn:aws:ec2:us-east-1:123456789012:launch-template/lt-0abc\\n  keep      ${v1}  paw-example  published in /golden/pinned\\n`,
+      ),
+    );
     expect(Object.keys(state().images)).toEqual(expect.arrayContaining([v1, v2, v3, v4]));
 
     const deprecated = await run('--yes', 'amis', 'prune', '--keep', '1', '--deprecate');

@@ -12,7 +12,14 @@ const NOW = new Date('2026-12-01T00:00:00Z');
 
 function version(workflowId: string, stepId: string, amiId: string, daysAgo: number): CatalogItem {
   const at = new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString().replace('Z', '000+0000');
-  return { workflow_id: workflowId, step_id: stepId, ami_id: amiId, ami_name: `${workflowId}/${stepId}`, create_at: at, base_ami_id: 'ami-root' } as CatalogItem;
+  return {
+    workflow_id: workflowId,
+    step_id: stepId,
+    ami_id: amiId,
+    ami_name: `${workflowId}/${stepId}`,
+    create_at: at,
+    base_ami_id: 'ami-root',
+  } as CatalogItem;
 }
 
 /**
@@ -126,6 +133,16 @@ describe('planPrune', () => {
     expect(parseAge('30d')).toBe(30);
     expect(parseAge('4w')).toBe(28);
     expect(parseAge('7')).toBe(7);
-    expect(errorLine((() => { try { parseAge('1y'); } catch (e) { return e; } })())).toContain('--older-than must be a number of days like 30d');
+    expect(
+      errorLine(
+        (() => {
+          try {
+            parseAge('1y');
+          } catch (e) {
+            return e;
+          }
+        })(),
+      ),
+    ).toContain('--older-than must be a number of days like 30d');
   });
 });

@@ -43,7 +43,10 @@ describe('import boundaries', () => {
   });
 
   it('the screen may not import the subcommands', async () => {
-    const errors = await boundaryErrors('src/ui/hooks/probe.ts', "import { globalOptions } from '../../commands/context.js';\nexport const probe = globalOptions;\n");
+    const errors = await boundaryErrors(
+      'src/ui/hooks/probe.ts',
+      "import { globalOptions } from '../../commands/context.js';\nexport const probe = globalOptions;\n",
+    );
     expect(errors).toEqual([expect.stringMatching(/^no-restricted-imports: .*must not import the subcommands/)]);
   });
 

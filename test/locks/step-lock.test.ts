@@ -60,7 +60,15 @@ describe('the lock of a step', () => {
     // A killed holder left its file and its lease behind, naming a process that is gone.
     const os = await import('node:os');
     const { mkdir } = await import('node:fs/promises');
-    const dead = { host: os.hostname(), user: 'someone', pid: await deadPid(), pidStart: null, runId: 'dies', command: 'build', since: '2026-06-13T12:00:00.000Z' };
+    const dead = {
+      host: os.hostname(),
+      user: 'someone',
+      pid: await deadPid(),
+      pidStart: null,
+      runId: 'dies',
+      command: 'build',
+      since: '2026-06-13T12:00:00.000Z',
+    };
     await cloud.leases!.acquire(workflow.param.workflow_id, step.id, dead, 60_000);
     await mkdir(`${step.dir}/.paw`, { recursive: true });
     const file = lockPath(step);

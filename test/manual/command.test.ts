@@ -14,12 +14,16 @@ describe('paw-tui manual, headless', () => {
     const dir = await writeManualWorkflow();
     const status = await manual(dir, []);
     expect(status.code).toBe(0);
-    expect(status.stdout).toContain('manual path of step hardening (sandbox)\n  ▶ Launch an instance from the source AMI   ← now\n  · Wait for the instance to be running   (next)');
+    expect(status.stdout).toContain(
+      'manual path of step hardening (sandbox)\n  ▶ Launch an instance from the source AMI   ← now\n  · Wait for the instance to be running   (next)',
+    );
     expect(status.stdout).toMatch(/next: paw-tui manual hardening launch\n$/);
 
     const launch = await manual(dir, ['launch', '--instance-type', 't3.small']);
     expect(launch.code, launch.stderr).toBe(0);
-    expect(launch.stdout).toMatch(/^ {2}key pair requested: paw-paw-example-hardening\n {2}launch requested: t3\.small from ami-0975ad60e5054592a, key pair paw-paw-example-hardening created\n {2}instance (i-\w+) launched\n/);
+    expect(launch.stdout).toMatch(
+      /^ {2}key pair requested: paw-paw-example-hardening\n {2}launch requested: t3\.small from ami-0975ad60e5054592a, key pair paw-paw-example-hardening created\n {2}instance (i-\w+) launched\n/,
+    );
     expect(launch.stdout).toMatch(/  ▶ Connect and provision it by hand   ← now/);
     expect(launch.stdout).toMatch(/instance i-\w+: running, ec2-[\d-]+\.compute-1\.amazonaws\.com, up \d+s, t3\.small ≈ \$0\.0208\/h/);
     const pem = path.join(dir, 's03-hardening', '.paw', 'paw-paw-example-hardening.pem');
@@ -113,7 +117,11 @@ describe('paw-tui manual, headless', () => {
 
   it('refuses steps out of order with where the checklist is, before asking anything', async () => {
     const dir = await writeManualWorkflow();
-    for (const [action, doing] of [['stop', 'stop the instance'], ['image', 'create the image'], ['terminate', 'terminate the instance']]) {
+    for (const [action, doing] of [
+      ['stop', 'stop the instance'],
+      ['image', 'create the image'],
+      ['terminate', 'terminate the instance'],
+    ]) {
       const r = await manual(dir, [action!]);
       expect(r.code, action).toBe(1);
       expect(r.stderr).toBe(

@@ -48,9 +48,7 @@ describe('connecting to the manual instance', () => {
   it('uses SSM Session Manager without a public address when the plugin is installed, else says what is missing', async () => {
     const bin = await mkdtemp(path.join(os.tmpdir(), 'paw-bin-'));
     process.env.PATH = bin;
-    expect(() => connectCommand(aws, instance(), '/k.pem', 'k')).toThrow(
-      /i-0abc has no public address, and aws and session-manager-plugin are not installed/,
-    );
+    expect(() => connectCommand(aws, instance(), '/k.pem', 'k')).toThrow(/i-0abc has no public address, and aws and session-manager-plugin are not installed/);
     for (const p of ['aws', 'session-manager-plugin']) {
       await writeFile(path.join(bin, p), '#!/bin/sh\n');
       await chmod(path.join(bin, p), 0o755);

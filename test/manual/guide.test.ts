@@ -189,7 +189,10 @@ describe('reconciling the journal with EC2 on open', () => {
 
 describe('faults, each one clear line', () => {
   const line = async (p: Promise<unknown>) => {
-    const e = await p.then(() => null, (x: unknown) => x);
+    const e = await p.then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(PawError);
     expect((e as PawError).exitCode).not.toBe(0);
     return errorLine(e);
@@ -231,7 +234,11 @@ describe('faults, each one clear line', () => {
     await guide.perform('launch');
     const id = guide.view.journal.instanceId!;
     await editSandbox(dir, (s) => {
-      Object.assign(s.instances[id]!, { state: 'terminated', settlesAt: new Date().toISOString(), stateReason: 'Server.InternalError: Internal error on launch' });
+      Object.assign(s.instances[id]!, {
+        state: 'terminated',
+        settlesAt: new Date().toISOString(),
+        stateReason: 'Server.InternalError: Internal error on launch',
+      });
     });
     expect(await line(guide.resume())).toBe(
       `instance ${id} failed to start: Server.InternalError: Internal error on launch — launch again: paw-tui manual hardening launch`,

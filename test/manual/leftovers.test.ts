@@ -18,19 +18,13 @@ describe('what paw-tui launched is found by its tags when no journal owns it', (
     expect(status.code).toBe(1);
     expect(status.stderr).toMatch(/^paw-tui: .*manual\.json: not valid JSON .*\n$/);
     const doctor = await runManual(dir, [], {}, ['doctor']).done;
-    expect(doctor.stdout).toMatch(
-      new RegExp(
-        `FAIL  left behind +instance ${id} \\(running\\) tagged for step hardening is in no journal`,
-      ),
-    );
+    expect(doctor.stdout).toMatch(new RegExp(`FAIL  left behind +instance ${id} \\(running\\) tagged for step hardening is in no journal`));
     // doctor names the journal itself, with the fix.
     expect(doctor.stdout).toMatch(
       /FAIL  interrupted +manual journal of hardening unreadable: not valid JSON \(.*\) — fix or move \S+manual\.json \(it names the step's manual instance, which may still be running/,
     );
     const runs = await runManual(dir, [], {}, ['runs']).done;
-    expect(runs.stdout).toContain(
-      `left behind: instance ${id} (running) tagged for step hardening is in no journal`,
-    );
+    expect(runs.stdout).toContain(`left behind: instance ${id} (running) tagged for step hardening is in no journal`);
 
     const end = await runManual(dir, ['--yes'], {}, ['runs', 'terminate']).done;
     expect(end.code, end.stderr).toBe(0);

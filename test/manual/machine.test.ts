@@ -5,13 +5,13 @@ describe('the manual state machine', () => {
   it('walks the states of SPEC §5 in order, each naming the next', () => {
     const walked = [];
     for (let s: (typeof MANUAL_STATES)[number] | null = 'launch'; s; s = MACHINE[s].next) walked.push(s);
-    expect(walked).toEqual([
-      'launch', 'running', 'connect', 'stop', 'stopped', 'create-image', 'image-available', 'terminate', 'record', 'done',
-    ]);
+    expect(walked).toEqual(['launch', 'running', 'connect', 'stop', 'stopped', 'create-image', 'image-available', 'terminate', 'record', 'done']);
   });
 
   it('writes an intent to the journal before every call that changes the cloud', () => {
-    const changing = MANUAL_STATES.filter((s) => ['RunInstances', 'StopInstances', 'CreateImage', 'TerminateInstances', 'PutItem'].includes(MACHINE[s].awsCall ?? ''));
+    const changing = MANUAL_STATES.filter((s) =>
+      ['RunInstances', 'StopInstances', 'CreateImage', 'TerminateInstances', 'PutItem'].includes(MACHINE[s].awsCall ?? ''),
+    );
     expect(changing).toEqual(['launch', 'stop', 'create-image', 'terminate', 'record']);
     for (const s of changing) expect(MACHINE[s].intent).toMatch(/requested$/);
   });
@@ -75,7 +75,7 @@ describe('the manual state machine', () => {
     expect(MACHINE['image-available'].onInstance).toBeUndefined();
   });
 
-  it('adopts an instance paw-tui did not launch, then walks it to record; terminating it is the user\'s choice', () => {
+  it("adopts an instance paw-tui did not launch, then walks it to record; terminating it is the user's choice", () => {
     // Refused while the step has a manual run in progress; allowed at the start and after a done run.
     expect(nextMove('adopt', 'launch', null, false)).toEqual({ kind: 'perform', action: 'adopt', confirm: null, abandon: false });
     expect(nextMove('adopt', 'done', null, false)).toEqual({ kind: 'perform', action: 'adopt', confirm: null, abandon: false });

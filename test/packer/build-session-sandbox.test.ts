@@ -35,7 +35,7 @@ afterAll(async () => {
 const screen = (s: BuildSession) => s.terminal!.view(0, 200).map((l) => l.map((x) => x.text).join(''));
 
 describe('build session in the sandbox', () => {
-  it('-on-error=ask: Packer\'s question is answered with keys typed in the pane', async () => {
+  it("-on-error=ask: Packer's question is answered with keys typed in the pane", async () => {
     process.env.PAW_FAKE_PACKER_FAIL = 'provision';
     const session = startBuild({ cloud, workflow, step: findStep(workflow, 'base'), onError: 'ask', cols: 120, rows: 30, tableConsent: { yes: true } });
     try {

@@ -76,7 +76,9 @@ describe.skipIf(!packer)('build session with the real Packer', () => {
     const state = await build.done;
     expect(state.exitCode).toBe(0);
     expect(state.status).toBe('failed');
-    expect(state.error).toMatch(/^Packer exited 0 but no AMI was found: no manifest, no AMI id in its output, and no AMI named .*\/wf-noami\/local in this account/);
+    expect(state.error).toMatch(
+      /^Packer exited 0 but no AMI was found: no manifest, no AMI id in its output, and no AMI named .*\/wf-noami\/local in this account/,
+    );
     expect(cloud.incidentsStarted).toEqual([]);
     expect(build.debugTerminal!.lines().join('\n')).toMatch(/Packer version/);
     build.dispose();

@@ -12,7 +12,7 @@ const EBS_LOG = [
   '\x1b[1;32m==> amazon-ebs.ubuntu: Waiting for instance (i-0123456789abcdef0) to become ready...\x1b[0m',
   '\x1b[1;32m==> amazon-ebs.ubuntu: Creating AMI base/wf/step1 from instance i-0123456789abcdef0\x1b[0m',
   '\x1b[0;32m    amazon-ebs.ubuntu: AMI: ami-0bbbbbbbbbbbbbbbb\x1b[0m',
-  '\x1b[1;32mBuild \'amazon-ebs.ubuntu\' finished after 4 minutes 2 seconds.\x1b[0m',
+  "\x1b[1;32mBuild 'amazon-ebs.ubuntu' finished after 4 minutes 2 seconds.\x1b[0m",
   '',
   '==> Wait completed after 4 minutes 2 seconds',
   '',
@@ -97,12 +97,8 @@ describe('PackerOutput', () => {
     out.push('    install python.amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0\n');
     out.push('==> Builds finished. The artifacts of successful builds are:\n');
     expect(out.builds).toEqual(['install python.amazon-ebs.ubuntu']);
-    expect(out.phases.map((p) => [p.build, p.message])).toEqual([
-      ['install python.amazon-ebs.ubuntu', 'Launching a source AWS instance...'],
-    ]);
-    expect(out.buildLines('install python.amazon-ebs.ubuntu')).toContain(
-      '    install python.amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0',
-    );
+    expect(out.phases.map((p) => [p.build, p.message])).toEqual([['install python.amazon-ebs.ubuntu', 'Launching a source AWS instance...']]);
+    expect(out.buildLines('install python.amazon-ebs.ubuntu')).toContain('    install python.amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0');
   });
 
   it('keeps one line list per parallel build, bounded', () => {
@@ -136,11 +132,11 @@ describe('PackerOutput errors', () => {
 });
 
 describe('firstError', () => {
-  it('gives the line of Packer\'s output that says what is wrong, with its position when known', async () => {
+  it("gives the line of Packer's output that says what is wrong, with its position when known", async () => {
     const { firstError } = await import('../../src/packer/preflight.js');
-    expect(firstError('Error: Unsupported argument\n\n  on step1.pkr.hcl line 4:\n  (source code not available)\n\nAn argument named "x" is not expected here.')).toBe(
-      'Error: Unsupported argument (on step1.pkr.hcl line 4)',
-    );
+    expect(
+      firstError('Error: Unsupported argument\n\n  on step1.pkr.hcl line 4:\n  (source code not available)\n\nAn argument named "x" is not expected here.'),
+    ).toBe('Error: Unsupported argument (on step1.pkr.hcl line 4)');
     expect(firstError('Error: Unknown source null.missing\n\n  on  line 0:\n  (source code not available)')).toBe('Error: Unknown source null.missing');
     expect(firstError('something odd\nand more')).toBe('something odd');
   });

@@ -47,8 +47,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   writeFileSync(seen, '');
-  for (const k of Object.keys(process.env))
-    if (k.startsWith('AWS_') && saved[k] === undefined) delete process.env[k];
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && saved[k] === undefined) delete process.env[k];
 });
 afterAll(async () => {
   await cloud?.close();
@@ -56,9 +55,7 @@ afterAll(async () => {
   else process.env.PAW_PACKER = saved.PAW_PACKER;
 });
 
-async function dryRunWith(
-  childEnv: Record<string, string | undefined>,
-): Promise<{ command: string; aws: Record<string, string> }[]> {
+async function dryRunWith(childEnv: Record<string, string | undefined>): Promise<{ command: string; aws: Record<string, string> }[]> {
   const session = startBuild({
     cloud: { ...cloud, childEnv },
     workflow,
@@ -84,9 +81,7 @@ async function dryRunWith(
 describe('packer init and validate get the AWS environment of packer build', () => {
   it("default chain (no profile configured): the region, and the shell's AWS_PROFILE kept", async () => {
     process.env.AWS_PROFILE = 'from-shell';
-    const runs = await dryRunWith(
-      childAwsEnv({ profile: null, credentials: null, region: 'eu-central-1' }),
-    );
+    const runs = await dryRunWith(childAwsEnv({ profile: null, credentials: null, region: 'eu-central-1' }));
     expect(runs.map((r) => r.command)).toEqual(['init', 'validate']);
     for (const r of runs)
       expect(r.aws).toMatchObject({

@@ -31,7 +31,8 @@ afterAll(async () => {
   }
 });
 
-const dryRun = () => startBuild({ cloud, workflow, step: findStep(workflow, 'base'), onError: 'cleanup', cols: 120, rows: 30, dryRun: true, tableConsent: { yes: true } });
+const dryRun = () =>
+  startBuild({ cloud, workflow, step: findStep(workflow, 'base'), onError: 'cleanup', cols: 120, rows: 30, dryRun: true, tableConsent: { yes: true } });
 
 describe('packer init in the preflight', () => {
   it('installs the plugins of a required_plugins block, then validates', async () => {
@@ -45,7 +46,7 @@ describe('packer init in the preflight', () => {
     }
   });
 
-  it('a failing init stops the build there, with Packer\'s first error, before validate or any instance', async () => {
+  it("a failing init stops the build there, with Packer's first error, before validate or any instance", async () => {
     process.env.PAW_FAKE_PACKER_FAIL = 'init';
     const session = dryRun();
     try {

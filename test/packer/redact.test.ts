@@ -67,8 +67,10 @@ describe('redaction by value', () => {
   });
 
   it('knows which names hold secrets', () => {
-    for (const name of ['aws_secret_access_key', 'aws_session_token', 'AWS_ACCESS_KEY_ID', 'GITHUB_TOKEN', 'db_password', 'api_key']) expect(isSecretName(name), name).toBe(true);
-    for (const name of ['workflow_id', 'ec2_iam_role_name', 'ssh_private_key_file', 'profile_name', 'security_group_name']) expect(isSecretName(name), name).toBe(false);
+    for (const name of ['aws_secret_access_key', 'aws_session_token', 'AWS_ACCESS_KEY_ID', 'GITHUB_TOKEN', 'db_password', 'api_key'])
+      expect(isSecretName(name), name).toBe(true);
+    for (const name of ['workflow_id', 'ec2_iam_role_name', 'ssh_private_key_file', 'profile_name', 'security_group_name'])
+      expect(isSecretName(name), name).toBe(false);
   });
 });
 
@@ -112,10 +114,46 @@ describe('the literal checks before each pattern', () => {
   // Pieces of secrets and of their neighbours, in several cases, joined at random: every text
   // must give the same ranges whether the patterns run on it or not.
   const pieces = [
-    PAT, SECRET_KEY, 'AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A', 'github_pat_11ABCDEFG0123456789_abcdefijklmnopqrst', 'xoxb-1234567890-abcdef',
-    'Bearer ', 'BEARER\t', 'Authorization: ', 'password=', 'PassWd: ', 'db_password": "', 'PRIVATE_KEY=', 'apiKey:', 'Access_Key = ', 'credentials=',
-    'aws_secret_access_key ', 'X-Amz-Security-Token ', 'Session Token: ', 'security-token ', 'A'.repeat(120), 'aB3/+'.repeat(25), 'hunter2x', 's3cr3t!',
-    ' ', '\n', '\r', '=', '"', "'", '\x1b[1;32m', '\x1b[0m', 'ami-0123456789abcdef0', '3f786850e387550fdab836ed7e6dc881de23001b', '${var.token}', 'null', 'ſecret', 'İ', 'K', 'plain-value-1',
+    PAT,
+    SECRET_KEY,
+    'AKIAIOSFODNN7EXAMPLE',
+    'ASIAY34FZKBOKMUTVV7A',
+    'github_pat_11ABCDEFG0123456789_abcdefijklmnopqrst',
+    'xoxb-1234567890-abcdef',
+    'Bearer ',
+    'BEARER\t',
+    'Authorization: ',
+    'password=',
+    'PassWd: ',
+    'db_password": "',
+    'PRIVATE_KEY=',
+    'apiKey:',
+    'Access_Key = ',
+    'credentials=',
+    'aws_secret_access_key ',
+    'X-Amz-Security-Token ',
+    'Session Token: ',
+    'security-token ',
+    'A'.repeat(120),
+    'aB3/+'.repeat(25),
+    'hunter2x',
+    's3cr3t!',
+    ' ',
+    '\n',
+    '\r',
+    '=',
+    '"',
+    "'",
+    '\x1b[1;32m',
+    '\x1b[0m',
+    'ami-0123456789abcdef0',
+    '3f786850e387550fdab836ed7e6dc881de23001b',
+    '${var.token}',
+    'null',
+    'ſecret',
+    'İ',
+    'K',
+    'plain-value-1',
   ];
   it('change no range over 3,000 mixed texts', () => {
     rememberSecret('plain-value-1');

@@ -80,9 +80,7 @@ describe('runs journal', () => {
     const found = await findInterruptedRuns(workflow);
     expect(found.map((r) => [r.runId, r.instanceId])).toEqual([['dead', 'i-0aaaaaaaaaaaaaaa1']]);
 
-    const cloud = memoryCloud([], [
-      { id: 'i-0aaaaaaaaaaaaaaa1', state: 'running', imageId: 'ami-1', instanceType: 't3.micro', launchTime: '', tags: {} },
-    ]);
+    const cloud = memoryCloud([], [{ id: 'i-0aaaaaaaaaaaaaaa1', state: 'running', imageId: 'ami-1', instanceType: 't3.micro', launchTime: '', tags: {} }]);
     expect(await terminateRunInstance(cloud, found[0]!)).toBe('terminated instance i-0aaaaaaaaaaaaaaa1 (was running)');
     expect(cloud.terminated).toEqual(['i-0aaaaaaaaaaaaaaa1']);
     const stored = JSON.parse(await readFile(found[0]!.file, 'utf8'));
@@ -94,8 +92,13 @@ describe('runs journal', () => {
   it('does not terminate an instance EC2 says is already gone', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
     await RunJournal.create(dir, {
-      runId: 'gone', workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z',
-      pid: await deadPid(), status: 'interrupting', instanceId: 'i-0bbbbbbbbbbbbbbb1',
+      runId: 'gone',
+      workflowId: 'wf',
+      stepId: 'step1',
+      startedAt: '2026-06-13T12:00:00.000Z',
+      pid: await deadPid(),
+      status: 'interrupting',
+      instanceId: 'i-0bbbbbbbbbbbbbbb1',
     });
     const [run] = await findInterruptedRuns(workflowWith(dir));
     const cloud = memoryCloud();
@@ -114,8 +117,14 @@ describe('runs journal', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'paw-runs-'));
     // This process's pid, but another start time: the process that wrote the run is gone.
     await RunJournal.create(dir, {
-      runId: 'reused', workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z',
-      pid: process.pid, pidStart: '1', status: 'running', instanceId: 'i-0ccccccccccccccc1',
+      runId: 'reused',
+      workflowId: 'wf',
+      stepId: 'step1',
+      startedAt: '2026-06-13T12:00:00.000Z',
+      pid: process.pid,
+      pidStart: '1',
+      status: 'running',
+      instanceId: 'i-0ccccccccccccccc1',
     });
     expect((await findInterruptedRuns(workflowWith(dir))).map((r) => r.runId)).toEqual(['reused']);
   });
@@ -131,7 +140,12 @@ describe('runs journal', () => {
     }
     try {
       const journal = await RunJournal.create(mount, {
-        runId: 'full', workflowId: 'wf', stepId: 'step1', startedAt: '2026-06-13T12:00:00.000Z', pid: process.pid, status: 'running',
+        runId: 'full',
+        workflowId: 'wf',
+        stepId: 'step1',
+        startedAt: '2026-06-13T12:00:00.000Z',
+        pid: process.pid,
+        status: 'running',
       });
       mkdirSync(path.join(mount, 'filler'));
       try {
@@ -139,7 +153,10 @@ describe('runs journal', () => {
       } catch {
         // The disk is full.
       }
-      const failed = await journal.update({ instanceId: 'i-0ddddddddddddddd1' }).then(() => null, (e: unknown) => e);
+      const failed = await journal.update({ instanceId: 'i-0ddddddddddddddd1' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(failed).toBeInstanceOf(JournalWriteError);
       expect((failed as JournalWriteError).saved).toBe(true);
       expect((failed as Error).message).toMatch(/ENOSPC/);

@@ -187,7 +187,9 @@ const trees: Record<string, [ReactElement, number]> = {
         <Text>漢字テスト</Text>
         <Text color="yellow">|after wide</Text>
       </Box>
-      <Text>cafe{'\u0301'} na{'\u0308'}ive and a{'\u200b'}b zero width</Text>
+      <Text>
+        cafe{'\u0301'} na{'\u0308'}ive and a{'\u200b'}b zero width
+      </Text>
       <Box>
         <Box width={7}>
           <Text>한국어</Text>

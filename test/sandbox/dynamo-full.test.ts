@@ -24,7 +24,10 @@ describe('the sandbox catalog on a full disk', () => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'paw-dyn-full-')), '.paw', 'sandbox');
     const before = servers();
     const dynamo = sandboxDynamo(dir, 'paw_ami_catalog', 'us-east-1');
-    const e = await dynamo.catalog.tableExists().then(() => null, (x: unknown) => x);
+    const e = await dynamo.catalog.tableExists().then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(errorLine(e)).toMatch(/^cannot write .*dynamodb\.json: the disk is full \(ENOSPC\)/);
     await new Promise((r) => setTimeout(r, 50));
     expect(servers()).toBe(before);

@@ -84,7 +84,8 @@ describe('sandbox catalog (dynalite)', () => {
   it('closes only once the scans and queries still running have finished, with no stray error', async () => {
     const dir = await workflowDir();
     const seeded = await openCloud(dir);
-    for (let n = 1; n <= 20; n += 1) await seeded.catalog.put(item(`step${n}`, `ami-0ddddddddddddd${String(n).padStart(3, '0')}`, '2024-06-13T12:00:00.000000+0000'));
+    for (let n = 1; n <= 20; n += 1)
+      await seeded.catalog.put(item(`step${n}`, `ami-0ddddddddddddd${String(n).padStart(3, '0')}`, '2024-06-13T12:00:00.000000+0000'));
     await seeded.close();
 
     const strays: unknown[] = [];

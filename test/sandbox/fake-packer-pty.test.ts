@@ -28,7 +28,10 @@ describe('the simulated packer in a pseudo-terminal', () => {
     term.onData((d) => (screen += d));
     const exit = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
 
-    await eventually(async () => (stripAnsi(screen).includes('[c] Clean up and exit, [a] abort without cleanup, or [r] retry step') ? true : undefined), 15_000);
+    await eventually(
+      async () => (stripAnsi(screen).includes('[c] Clean up and exit, [a] abort without cleanup, or [r] retry step') ? true : undefined),
+      15_000,
+    );
     expect(stripAnsi(screen)).toContain('==> step1.amazon-ebs.ubuntu: Step "StepProvision" failed');
     const instanceId = /Instance ID: (i-[0-9a-f]{17})/.exec(stripAnsi(screen))![1]!;
     expect((await cloud.instances.describe([instanceId]))[0]!.state).toBe('running');

@@ -21,10 +21,7 @@ interface Run {
 }
 
 /** Runs the simulated packer as paw-tui does (its own process, cwd = the step folder). */
-function runPacker(
-  args: string[],
-  options: { cwd: string; env?: Record<string, string>; interruptWhen?: RegExp },
-): Promise<Run> {
+function runPacker(args: string[], options: { cwd: string; env?: Record<string, string>; interruptWhen?: RegExp }): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(packer, args, {
       cwd: options.cwd,
@@ -150,7 +147,9 @@ describe('the simulated packer', () => {
     const other = await stepFolder(path.dirname(step.dir), { source_ami_id: 'ami-0123456789abcdef0' });
     const run = await runPacker(['build', '-color=false', `-var-file=${other.varFile}`, '.'], { cwd: other.dir, env });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("==> step1.amazon-ebs.ubuntu: Error querying AMI: InvalidAMIID.NotFound: The image id '[ami-0123456789abcdef0]' does not exist");
+    expect(run.stdout).toContain(
+      "==> step1.amazon-ebs.ubuntu: Error querying AMI: InvalidAMIID.NotFound: The image id '[ami-0123456789abcdef0]' does not exist",
+    );
     expect(run.stdout).toMatch(/Build 'step1\.amazon-ebs\.ubuntu' errored after .*: Error querying AMI/);
     await cloud.close();
   });
@@ -188,7 +187,7 @@ describe('the simulated packer', () => {
     const out = lines(run.stdout);
     expect(out).toContain('==> step1.amazon-ebs.ubuntu: Script exited with non-zero exit status: 100.Allowed exit codes are: [0]');
     expect(out).toContain('==> step1.amazon-ebs.ubuntu: Terminating the source AWS instance...');
-    expect(out).toContain("--> step1.amazon-ebs.ubuntu: Script exited with non-zero exit status: 100.Allowed exit codes are: [0]");
+    expect(out).toContain('--> step1.amazon-ebs.ubuntu: Script exited with non-zero exit status: 100.Allowed exit codes are: [0]');
     expect(await cloud.images.findOwnedByName(step.outputName)).toEqual([]);
 
     const aborted = await runPacker(['build', '-color=false', '-on-error=abort', `-var-file=${step.varFile}`, '.'], { cwd: step.dir, env: failEnv });

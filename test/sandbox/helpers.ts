@@ -22,10 +22,7 @@ export async function workflowDir(overrides: Record<string, string> = {}): Promi
     ...overrides,
   };
   const lines = Object.entries(p).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}, // ${k}`);
-  await writeFile(
-    path.join(dir, 'workflow_param.json'),
-    `// the workflow's shared params\n{\n# a hash comment\n${lines.join('\n')}\n  "aws_tags": {}\n}\n`,
-  );
+  await writeFile(path.join(dir, 'workflow_param.json'), `// the workflow's shared params\n{\n# a hash comment\n${lines.join('\n')}\n  "aws_tags": {}\n}\n`);
   return dir;
 }
 

@@ -61,7 +61,17 @@ build {
 }
 `,
   );
-  const names = ['aws_region', 'source_ami_id', 'source_ami_name', 'output_ami_name', 'vpc_name', 'is_default_vpc', 'subnet_name', 'security_group_name', 'ec2_iam_role_name'];
+  const names = [
+    'aws_region',
+    'source_ami_id',
+    'source_ami_name',
+    'output_ami_name',
+    'vpc_name',
+    'is_default_vpc',
+    'subnet_name',
+    'security_group_name',
+    'ec2_iam_role_name',
+  ];
   await writeFile(
     path.join(dir, 'step1.variables.pkr.hcl'),
     names.map((n) => `variable "${n}" {\n  type = string\n}\n`).join('\n') + `\nvariable "instance_type" {\n  type    = string\n  default = "t3.micro"\n}\n`,
@@ -80,6 +90,11 @@ build {
     ...vars,
   };
   const varFile = path.join(dir, 'step1.pkrvars.hcl');
-  await writeFile(varFile, Object.entries(values).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\n');
+  await writeFile(
+    varFile,
+    Object.entries(values)
+      .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+      .join('\n') + '\n',
+  );
   return { dir, varFile, outputName: values.output_ami_name! };
 }

@@ -60,7 +60,10 @@ describe('reading Packer files loosely', () => {
   it('finds sources, filters, build name, provisioners and the manifest post-processor', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'paw-tpl-'));
     await writeFile(path.join(dir, 'step1.pkr.hcl'), TEMPLATE);
-    await writeFile(path.join(dir, 'step1.variables.pkr.hcl'), 'variable "output_ami_name" {\n  type = string\n}\nvariable "instance_type" {\n  default = "t3.micro"\n}\n');
+    await writeFile(
+      path.join(dir, 'step1.variables.pkr.hcl'),
+      'variable "output_ami_name" {\n  type = string\n}\nvariable "instance_type" {\n  default = "t3.micro"\n}\n',
+    );
     const { template, errors } = readTemplate(dir);
     expect(errors).toEqual([]);
     expect(template.requiredPlugins).toBe(true);

@@ -81,9 +81,7 @@ describe('sandbox state', () => {
     const cloud = await openCloud(dir);
     const a = new SandboxStore(sandboxStatePath(dir));
     const b = new SandboxStore(sandboxStatePath(dir));
-    await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).update((s) => void (s.images[ROOT_AMI_ID]!.tags[`k${i}`] = String(i)))),
-    );
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).update((s) => void (s.images[ROOT_AMI_ID]!.tags[`k${i}`] = String(i)))));
     const [image] = await cloud.images.describe([ROOT_AMI_ID]);
     expect(Object.keys(image!.tags)).toHaveLength(40);
 

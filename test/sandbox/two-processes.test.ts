@@ -59,7 +59,12 @@ describe('two sandbox processes on one workflow', () => {
       expect(item?.step_id).toBe('base');
       const state = JSON.parse(await readFile(sandboxStatePath(dir), 'utf8')) as { keyPairs: { name: string }[]; images: Record<string, unknown> };
       expect(mine.length).toBeGreaterThan(0);
-      expect(state.keyPairs.map((k) => k.name).filter((n) => n.startsWith('app-key-')).sort()).toEqual([...mine].sort());
+      expect(
+        state.keyPairs
+          .map((k) => k.name)
+          .filter((n) => n.startsWith('app-key-'))
+          .sort(),
+      ).toEqual([...mine].sort());
       expect(Object.keys(state.images)).toContain(item!.ami_id);
     } finally {
       await after.close();

@@ -128,7 +128,14 @@ describe('AMI browser', () => {
 
   it('refuses to delete an AMI an instance still uses, and deletes nothing', async () => {
     const { workflow, cloud } = await setup();
-    cloud.instanceList.push({ id: 'i-0abc', state: 'running', imageId: 'ami-1111111111111111', instanceType: 't3.micro', launchTime: '2024-06-13T12:00:00.000Z', tags: {} });
+    cloud.instanceList.push({
+      id: 'i-0abc',
+      state: 'running',
+      imageId: 'ami-1111111111111111',
+      instanceType: 't3.micro',
+      launchTime: '2024-06-13T12:00:00.000Z',
+      tags: {},
+    });
     const { lastFrame, stdin } = renderScreen('amis', workflow, cloud, (ctx) => <AmisScreen ctx={ctx} />);
     await waitFor(() => expect(lastFrame()).toContain('3 of 3 AMIs'));
     stdin.write('d');
@@ -143,7 +150,15 @@ describe('AMI filter', () => {
   it('matches every visible column, the catalog column too', async () => {
     const { filterRows } = await import('../../src/ui/screens/AmisScreen.js');
     const row = (amiId: string, item: boolean) =>
-      ({ amiId, name: `n-${amiId}`, stepId: 'base', state: 'available', created: new Date().toISOString(), image: null, item: item ? { build_method: 'packer' } : null }) as never;
+      ({
+        amiId,
+        name: `n-${amiId}`,
+        stepId: 'base',
+        state: 'available',
+        created: new Date().toISOString(),
+        image: null,
+        item: item ? { build_method: 'packer' } : null,
+      }) as never;
     const rows = [row('ami-1', true), row('ami-2', false)];
     expect(filterRows(rows, 'packer').map((r) => r.amiId)).toEqual(['ami-1']);
     expect(filterRows(rows, 'no').map((r) => r.amiId)).toEqual(['ami-2']);

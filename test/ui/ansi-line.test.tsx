@@ -47,7 +47,10 @@ describe('ansiLine', () => {
 
   it('drops colours under NO_COLOR and keeps bold, underline and inverse', () => {
     process.env.NO_COLOR = '1';
-    const line: StyledLine = [{ text: 'error', fg: '#cd0000', bold: true }, { text: ' here', fg: '#cd0000' }];
+    const line: StyledLine = [
+      { text: 'error', fg: '#cd0000', bold: true },
+      { text: ' here', fg: '#cd0000' },
+    ];
     expect(ansiLine(line, 80)).toBe(`${ESC}[1merror${ESC}[0m here`);
     expect(ansiLine(line, 80, true)).toBe(`${ESC}[1;7merror${ESC}[0m${ESC}[7m here${ESC}[0m`);
   });
@@ -64,10 +67,7 @@ describe('TerminalPane drawing', () => {
     const long = 'x'.repeat(50) + 'END';
     const app = render(
       <TerminalPane
-        source={source([
-          [{ text: '==> amazon-ebs.ubuntu: ', fg: '#00cd00', bold: true }, { text: 'Waiting for SSH' }],
-          [{ text: long, fg: '#cd0000' }],
-        ])}
+        source={source([[{ text: '==> amazon-ebs.ubuntu: ', fg: '#00cd00', bold: true }, { text: 'Waiting for SSH' }], [{ text: long, fg: '#cd0000' }]])}
         width={30}
         height={3}
         active={false}

@@ -47,7 +47,11 @@ describe('the app shell and home', () => {
     try {
       const { lastFrame, frames, stdin } = start(makeWorkflow());
       await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
-      const cursorRows = () => frames.at(-1)!.split('\n').filter((l) => l.includes('→') && l.includes('\x1b[7m'));
+      const cursorRows = () =>
+        frames
+          .at(-1)!
+          .split('\n')
+          .filter((l) => l.includes('→') && l.includes('\x1b[7m'));
       expect(cursorRows()).toHaveLength(1);
       expect(cursorRows()[0]).toContain('step1');
       stdin.write('j');
@@ -145,7 +149,16 @@ describe('interrupted builds on home', () => {
     const now = new Date().toISOString();
     writeFileSync(
       path.join(runs, 'run-1.json'),
-      JSON.stringify({ runId: 'run-1', workflowId: 'demo', stepId: 'step1', pid: 999_999, startedAt: now, updatedAt: now, status: 'running', instanceId: 'i-0dead' }),
+      JSON.stringify({
+        runId: 'run-1',
+        workflowId: 'demo',
+        stepId: 'step1',
+        pid: 999_999,
+        startedAt: now,
+        updatedAt: now,
+        status: 'running',
+        instanceId: 'i-0dead',
+      }),
     );
     const { lastFrame, stdin } = start(dir);
     await waitFor(() => expect(lastFrame()).toMatch(/step1\s+⚠ build interrupted — i-0dead may be running/), 15_000);
@@ -180,12 +193,7 @@ describe('errors outside any screen', () => {
     let show: ((e: unknown) => void) | undefined;
     const { lastFrame } = renderText(
       <KeyDispatch>
-        <App
-          options={{ workflow: dir, sandbox: true }}
-          onCloud={(c) => c && opened.push(c)}
-          onQuit={() => undefined}
-          onErrorReporter={(s) => (show = s)}
-        />
+        <App options={{ workflow: dir, sandbox: true }} onCloud={(c) => c && opened.push(c)} onQuit={() => undefined} onErrorReporter={(s) => (show = s)} />
       </KeyDispatch>,
     );
     await waitFor(() => expect(show).toBeDefined());

@@ -52,7 +52,7 @@ describe('base AMI picker', () => {
     expect(h.reloads).toBe(1);
   });
 
-  it('warns when the chosen architecture does not boot on the first step\'s instance type', async () => {
+  it("warns when the chosen architecture does not boot on the first step's instance type", async () => {
     const { dir, workflow, cloud } = await sandboxWorkflow();
     open.push({ cloud, dir });
     const { lastFrame, stdin } = renderScreen('base-ami', workflow, cloud, (ctx) => <BaseAmiScreen ctx={ctx} />, { columns: 160, bodyRows: 30 });

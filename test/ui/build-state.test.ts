@@ -21,7 +21,10 @@ describe('the build screen state', () => {
   });
 
   it('a question is asked, then answered away; typing is on or off', () => {
-    const asked = run([{ type: 'ask', question: { kind: 'interrupt', text: 'Interrupt?' } }, { type: 'typing', on: true }]);
+    const asked = run([
+      { type: 'ask', question: { kind: 'interrupt', text: 'Interrupt?' } },
+      { type: 'typing', on: true },
+    ]);
     expect(asked.question?.kind).toBe('interrupt');
     expect(asked.typing).toBe(true);
     const after = buildScreenReducer(asked, { type: 'answered' });
@@ -37,7 +40,10 @@ describe('what Ctrl-C asks about a build', () => {
   });
 
   it('to interrupt while it runs, to stop by force while Packer cleans up, naming the instance', () => {
-    expect(interruptQuestion(build({ status: 'preflight' }))).toEqual({ kind: 'interrupt', text: 'Interrupt the build? Packer cleans up what it made, then exits.' });
+    expect(interruptQuestion(build({ status: 'preflight' }))).toEqual({
+      kind: 'interrupt',
+      text: 'Interrupt the build? Packer cleans up what it made, then exits.',
+    });
     expect(interruptQuestion(build({ status: 'interrupting', instanceId: 'i-0abc' }))).toEqual({
       kind: 'force',
       text: 'Stop Packer by force? Its clean-up is cut short and instance i-0abc may be left running.',

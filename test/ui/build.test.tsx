@@ -26,7 +26,10 @@ describe.skipIf(!ready)('build screen', () => {
     const { dir, workflow, cloud } = await sandboxWorkflow();
     open.push({ cloud, dir });
     const step = workflow.steps[0]!;
-    const { lastFrame, frames, h } = renderScreen('build', workflow, cloud, (ctx) => <BuildScreen ctx={ctx} stepId={step.id} />, { columns: 140, bodyRows: 30 });
+    const { lastFrame, frames, h } = renderScreen('build', workflow, cloud, (ctx) => <BuildScreen ctx={ctx} stepId={step.id} />, {
+      columns: 140,
+      bodyRows: 30,
+    });
     await tick(50);
     expect(lastFrame()).toContain(`No build of ${step.id} since the app started`);
     void h.builds.start({ cloud, workflow, step, onError: 'ask' });

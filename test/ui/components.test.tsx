@@ -319,7 +319,12 @@ describe('BuildProgress', () => {
 
   it('keeps the newest rows in view as phases come, each with its own mark and time', async () => {
     const { BuildProgress } = await import('../../src/ui/components/BuildProgress.js');
-    const phase = (i: number, ended: boolean) => ({ build: 'b', message: `Phase number ${i}`, startedAt: i * 1000, ...(ended ? { endedAt: (i + 1) * 1000 } : {}) });
+    const phase = (i: number, ended: boolean) => ({
+      build: 'b',
+      message: `Phase number ${i}`,
+      startedAt: i * 1000,
+      ...(ended ? { endedAt: (i + 1) * 1000 } : {}),
+    });
     const state = (n: number) =>
       ({
         checks: [{ id: 'packer', label: 'packer found', status: 'ok' }],

@@ -6,10 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** A workflow folder in a temporary directory: workflow_param.json (with comments) and steps. */
-export function makeWorkflow(steps: { id: string; previous: string | null; folder?: string; manual?: boolean }[] = [
-  { id: 'step1', previous: null },
-  { id: 'step2', previous: 'step1' },
-]): string {
+export function makeWorkflow(
+  steps: { id: string; previous: string | null; folder?: string; manual?: boolean }[] = [
+    { id: 'step1', previous: null },
+    { id: 'step2', previous: 'step1' },
+  ],
+): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'paw-ui-'));
   writeFileSync(
     path.join(dir, 'workflow_param.json'),

@@ -10,18 +10,28 @@ describe('home problems', () => {
     const problems = problemsOf(
       facts([
         { name: 'packer', ok: true, detail: '1.11.2' },
-        { name: 'credentials', ok: false, detail: 'no AWS credentials found — set profile_name', problem: { what: 'no AWS credentials found', fix: 'set profile_name' } },
+        {
+          name: 'credentials',
+          ok: false,
+          detail: 'no AWS credentials found — set profile_name',
+          problem: { what: 'no AWS credentials found', fix: 'set profile_name' },
+        },
         { name: 'catalog table', ok: false, detail: 'not checked: no credentials', skipped: true },
       ]),
     );
     expect(problems).toEqual([{ what: 'no AWS credentials found', fix: 'set profile_name' }]);
   });
 
-  it('say what to do with home\'s own keys where home has one', () => {
+  it("say what to do with home's own keys where home has one", () => {
     const problems = problemsOf(
       facts(
         [
-          { name: 'root base AMI', ok: false, detail: 'x', problem: { what: 'root base AMI ami-1 is pending', fix: 'pick one with: paw-tui base-ami --write' } },
+          {
+            name: 'root base AMI',
+            ok: false,
+            detail: 'x',
+            problem: { what: 'root base AMI ami-1 is pending', fix: 'pick one with: paw-tui base-ami --write' },
+          },
           { name: 'interrupted', ok: false, detail: 'x', problem: { what: 'interrupted builds may have left instances running: app (i-1)' } },
           { name: 'region', ok: false, detail: 'x', problem: { what: 'unexpected error: boom' } },
         ],
@@ -37,7 +47,7 @@ describe('home problems', () => {
 });
 
 describe('interrupted runs on home', () => {
-  it('hides an interruption older than the step\'s last success, keeps a newer one', () => {
+  it("hides an interruption older than the step's last success, keeps a newer one", () => {
     const run = (stepId: string, startedAt: string) => ({ stepId, startedAt }) as never;
     const built = new Map([['base', { step_id: 'base', create_at: '2026-11-30 12:00:00.123456+0000' }]]) as never;
     const shown = currentInterruptions([run('base', '2026-11-30T11:00:00.000Z'), run('app', '2026-11-30T11:00:00.000Z')], built);

@@ -42,29 +42,15 @@ async function withHandMadeInstances() {
 describe('manual guide: adopting an instance launched by hand', () => {
   it('A lists the instances, Esc closes the list (not the screen), y adopts the chosen one and the checklist goes on', async () => {
     const { w, older, newer } = await withHandMadeInstances();
-    const { lastFrame, stdin, h } = renderScreen(
-      'manual',
-      w.workflow,
-      w.cloud,
-      (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />,
-      {
-        columns: 100,
-        bodyRows: 24,
-      },
-    );
-    await waitFor(() =>
-      expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'),
-    );
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 100,
+      bodyRows: 24,
+    });
+    await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'));
     await waitFor(() => expect(lastFrame()).toMatch(/A adopt/));
     stdin.write('A');
-    await waitFor(() =>
-      expect(lastFrame()).toContain('Adopt which instance? Enter: choose (asks first)'),
-    );
-    await waitFor(() =>
-      expect(lastFrame()).toMatch(
-        new RegExp(`› ${newer}\\s+hand-made\\s+t3\\.micro\\s+(pending|running)\\s+\\d+s ago`),
-      ),
-    );
+    await waitFor(() => expect(lastFrame()).toContain('Adopt which instance? Enter: choose (asks first)'));
+    await waitFor(() => expect(lastFrame()).toMatch(new RegExp(`› ${newer}\\s+hand-made\\s+t3\\.micro\\s+(pending|running)\\s+\\d+s ago`)));
     expect(lastFrame()).toMatch(new RegExp(`  ${older}\\s+console-box\\s+t3\\.small`));
     stdin.write(keys.esc);
     await waitFor(() => expect(lastFrame()).not.toContain('Adopt which instance?'));
@@ -77,22 +63,13 @@ describe('manual guide: adopting an instance launched by hand', () => {
     await waitFor(() => expect(lastFrame()).toContain(`› ${older}`));
     stdin.write(keys.enter);
     await waitFor(() =>
-      expect(lastFrame()).toMatch(
-        new RegExp(
-          `\\[y/n\\] Adopt instance ${older} \\(console-box, t3\\.small, (pending|running)\\) for step hardening\\?`,
-        ),
-      ),
+      expect(lastFrame()).toMatch(new RegExp(`\\[y/n\\] Adopt instance ${older} \\(console-box, t3\\.small, (pending|running)\\) for step hardening\\?`)),
     );
     await tick(50);
     stdin.write('y');
     // Adopted and tagged; stopping it is asked next, as for a launched instance.
-    await waitFor(
-      () => expect(lastFrame()).toMatch(new RegExp(`\\[y/n\\] Stop instance ${older}\\?`)),
-      10_000,
-    );
-    const journal = JSON.parse(
-      await readFile(path.join(w.dir, STEP_FOLDER, '.paw', 'manual.json'), 'utf8'),
-    );
+    await waitFor(() => expect(lastFrame()).toMatch(new RegExp(`\\[y/n\\] Stop instance ${older}\\?`)), 10_000);
+    const journal = JSON.parse(await readFile(path.join(w.dir, STEP_FOLDER, '.paw', 'manual.json'), 'utf8'));
     expect(journal).toMatchObject({ instanceId: older, adopted: true });
     expect((await sandboxState(w.dir)).instances[older]!.tags).toMatchObject({
       'paw:step_id': 'hardening',
@@ -104,16 +81,10 @@ describe('manual guide: adopting an instance launched by hand', () => {
 
   it('n at the question adopts nothing', async () => {
     const { w, newer } = await withHandMadeInstances();
-    const { lastFrame, stdin } = renderScreen(
-      'manual',
-      w.workflow,
-      w.cloud,
-      (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />,
-      {
-        columns: 80,
-        bodyRows: 20,
-      },
-    );
+    const { lastFrame, stdin } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 80,
+      bodyRows: 20,
+    });
     await waitFor(() => expect(lastFrame()).toContain('← now'));
     stdin.write('A');
     await waitFor(() => expect(lastFrame()).toContain(`› ${newer}`));

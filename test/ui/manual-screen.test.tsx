@@ -39,7 +39,10 @@ describe('manual screen', () => {
     const step = findStep(w.workflow, 'hardening');
     await mkdir(path.join(step.dir, '.paw'), { recursive: true });
     await writeFile(path.join(step.dir, '.paw', 'manual.json'), '{"version": 1, "instanceId": "i-0live", "sta');
-    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, { columns: 100, bodyRows: 24 });
+    const { lastFrame, stdin, h } = renderScreen('manual', w.workflow, w.cloud, (ctx) => <ManualScreen ctx={ctx} stepId="hardening" />, {
+      columns: 100,
+      bodyRows: 24,
+    });
     await waitFor(() => expect(h.errors.map(String).join('\n')).toMatch(/manual\.json: not valid JSON/));
     stdin.write(keys.enter);
     await tick(300);
@@ -71,11 +74,17 @@ describe('manual screen', () => {
     expect(frame).toContain('t3.small ≈ $0.0208/h');
     await waitFor(() => expect(lastFrame()).toMatch(/Enter next step\s+c connect\s+C ssh full screen\s+x give up\s+r refresh\s+Esc back/));
     // The ssh line wraps on a narrow terminal rather than losing its end.
-    expect(frame.replace(/ *\n/g, ' ')).toMatch(/ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-[\d-]+\.compute-1\.amazonaws\.com/);
+    expect(frame.replace(/ *\n/g, ' ')).toMatch(
+      /ssh -i \S+\/s03-hardening\/\.paw\/paw-paw-example-hardening\.pem ubuntu@ec2-[\d-]+\.compute-1\.amazonaws\.com/,
+    );
     expect(frame).toContain('Enter: work done: stop it and make the image (asks first)   c: connect here');
 
     stdin.write('c');
-    await waitFor(() => expect(lastFrame()).toMatch(/sandbox: a local shell stands in for ssh ubuntu@ec2-\S+\nw: type into the session   Esc: close it   exit: back to the checklist/));
+    await waitFor(() =>
+      expect(lastFrame()).toMatch(
+        /sandbox: a local shell stands in for ssh ubuntu@ec2-\S+\nw: type into the session   Esc: close it   exit: back to the checklist/,
+      ),
+    );
     await waitFor(() => expect(lastFrame()).toMatch(/w type\s+PgUp\/PgDn page/));
     stdin.write('w');
     await tick(100);
@@ -147,7 +156,9 @@ describe('manual screen', () => {
     await tick(50);
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toContain('▶ Launch an instance from the source AMI  ← now'), 10_000);
-    expect(lastFrame()!.replace(/ *\n/g, ' ')).toMatch(new RegExp(`last \\(\\d+s ago\\): instance ${id} terminated before an image was made; the path starts again at launch`));
+    expect(lastFrame()!.replace(/ *\n/g, ' ')).toMatch(
+      new RegExp(`last \\(\\d+s ago\\): instance ${id} terminated before an image was made; the path starts again at launch`),
+    );
     expect((await sandboxState(w.dir)).instances[id]!.state).toBe('terminated');
   });
 
@@ -179,7 +190,11 @@ describe('manual screen', () => {
     await waitFor(() => expect(lastFrame()).toContain('← now'));
     // 8 rows of screen, the error line and the help bar.
     expect(lastFrame()!.split('\n').length).toBeLessThanOrEqual(10);
-    expect(lastFrame()!.split('\n').every((l) => l.length <= 60)).toBe(true);
+    expect(
+      lastFrame()!
+        .split('\n')
+        .every((l) => l.length <= 60),
+    ).toBe(true);
   });
 
   it('C does not hand the terminal to ssh while a build runs (its output would wait); once it ends, it does', async () => {
@@ -289,7 +304,12 @@ describe('manual screen', () => {
       tags: {},
     });
     const { writeJournal, emptyJournal } = await import('../../src/manual/journal.js');
-    await writeJournal(findStep(w.workflow, 'hardening'), { ...emptyJournal('paw-example', 'hardening'), state: 'connect', instanceId, launchedAt: new Date().toISOString() });
+    await writeJournal(findStep(w.workflow, 'hardening'), {
+      ...emptyJournal('paw-example', 'hardening'),
+      state: 'connect',
+      instanceId,
+      launchedAt: new Date().toISOString(),
+    });
     await w.cloud.instances.terminate(instanceId);
     await w.cloud.instances.createKeyPair('paw-paw-example-hardening');
 

@@ -110,7 +110,10 @@ describe('params editor', () => {
     const { workflow, dir } = await setup();
     const stepFile = path.join(dir, 'step2', 'step_param.json');
     const before = readFileSync(stepFile, 'utf8');
-    const { lastFrame, stdin, h } = renderScreen('params', workflow, fakeCloud(), (ctx) => <ParamsScreen ctx={ctx} stepId="step2" />, { columns: 120, bodyRows: 24 });
+    const { lastFrame, stdin, h } = renderScreen('params', workflow, fakeCloud(), (ctx) => <ParamsScreen ctx={ctx} stepId="step2" />, {
+      columns: 120,
+      bodyRows: 24,
+    });
     await waitFor(() => expect(lastFrame()).toMatch(/step_id\s+step2/));
     // A good change first, then one that breaks the chain: neither lands.
     await addEntry({ stdin, lastFrame }, 'owner', 'ops');

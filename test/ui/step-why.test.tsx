@@ -65,7 +65,10 @@ describe.skipIf(!fakePackerBuilt())('the step view says why a step is stale, in 
       '  workflow_param.json subnet_name: "default-public-1a" → "private-1b"',
     ];
     const at = lines.map((l) => pane.indexOf(`\n${l}`));
-    expect(at.every((i) => i >= 0), pane).toBe(true);
+    expect(
+      at.every((i) => i >= 0),
+      pane,
+    ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(pane).not.toContain('hunter2');
   }, 120_000);

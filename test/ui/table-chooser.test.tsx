@@ -28,8 +28,7 @@ const CALLER =
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  for (const t of ['a_amis', 'b_amis'])
-    await dynamoCatalog(dynamo.client, t, { pollMs: 5 }).createTable();
+  for (const t of ['a_amis', 'b_amis']) await dynamoCatalog(dynamo.client, t, { pollMs: 5 }).createTable();
   aws = await fakeEndpoint((action) => {
     if (action === 'ec2:DescribeImages') return ec2Images([]);
     if (action === 'sts:GetCallerIdentity') return { status: 200, body: CALLER };
@@ -46,8 +45,7 @@ beforeAll(async () => {
   delete process.env.PAW_TABLE;
 });
 afterAll(async () => {
-  for (const k of Object.keys(process.env))
-    if (k.startsWith('AWS_') && saved[k] === undefined) delete process.env[k];
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && saved[k] === undefined) delete process.env[k];
   Object.assign(process.env, saved);
   await dynamo.stop();
   await aws.close();
@@ -67,11 +65,7 @@ function startApp() {
   rmSync(made, { recursive: true, force: true });
   const app = renderText(
     <KeyDispatch>
-      <App
-        options={{ workflow: dir, sandbox: false }}
-        onCloud={(c) => c && opened.push(c)}
-        onQuit={() => undefined}
-      />
+      <App options={{ workflow: dir, sandbox: false }} onCloud={(c) => c && opened.push(c)} onQuit={() => undefined} />
     </KeyDispatch>,
   );
   return { dir, ...app };
@@ -87,9 +81,7 @@ describe('the app asks which catalog table', () => {
     stdin.write('j');
     await waitFor(() => expect(lastFrame()).toContain('› b_amis'));
     stdin.write(keys.enter);
-    await waitFor(() =>
-      expect(lastFrame()).toMatch(/\[y\/n\] Remember b_amis in \S*paw-tui\.json/),
-    );
+    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Remember b_amis in \S*paw-tui\.json/));
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toMatch(/root AMI → step1\s+○ not built/), 15_000);
     expect(lastFrame()).not.toContain('several DynamoDB tables');
@@ -102,13 +94,7 @@ describe('the app asks which catalog table', () => {
     const { dir, lastFrame, stdin } = startApp();
     await waitFor(() => expect(lastFrame()).toContain('› a_amis'), 15_000);
     stdin.write(keys.esc);
-    await waitFor(
-      () =>
-        expect(lastFrame()).toContain(
-          "several DynamoDB tables could be this workflow's catalog: a_amis, b_amis",
-        ),
-      15_000,
-    );
+    await waitFor(() => expect(lastFrame()).toContain("several DynamoDB tables could be this workflow's catalog: a_amis, b_amis"), 15_000);
     expect(() => readFileSync(settingsPath(dir), 'utf8')).toThrow();
   });
 });

@@ -66,7 +66,8 @@ function parseItem(tableName: string, raw: Record<string, unknown>): CatalogItem
     });
   }
   const item: CatalogItem = { ...r.data };
-  for (const k of ['build_method', 'packer_version', 'duration_s', 'fingerprint', 'fingerprint_inputs', 'carried_from', 'copies', 'published_to'] as const) if (item[k] === undefined) delete item[k];
+  for (const k of ['build_method', 'packer_version', 'duration_s', 'fingerprint', 'fingerprint_inputs', 'carried_from', 'copies', 'published_to'] as const)
+    if (item[k] === undefined) delete item[k];
   return item;
 }
 
@@ -83,12 +84,11 @@ export interface DynamoCatalogOptions {
 export function missingTableError(tableName: string, where: string, cause?: unknown): PawError {
   return new PawError(`the catalog table ${tableName} does not exist in ${where}`, {
     hint:
-      'record an AMI to create it (paw-tui record <step> --ami <id>, asks first), or choose the team\'s table: ' +
+      "record an AMI to create it (paw-tui record <step> --ami <id>, asks first), or choose the team's table: " +
       '--table NAME, PAW_TABLE=NAME, or {"table": "NAME"} in paw-tui.json next to workflow/',
     cause,
   });
 }
-
 
 /** The catalog of SPEC §4 in a DynamoDB table, through lib-dynamodb's document client. */
 export function dynamoCatalog(client: DynamoDBClient, tableName: string, options: DynamoCatalogOptions = {}): Catalog {
@@ -118,9 +118,7 @@ export function dynamoCatalog(client: DynamoDBClient, tableName: string, options
     const items: CatalogItem[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await call('Query', () =>
-        doc.send(new QueryCommand({ ...input, Limit: options.pageSize, ExclusiveStartKey: start })),
-      );
+      const page = await call('Query', () => doc.send(new QueryCommand({ ...input, Limit: options.pageSize, ExclusiveStartKey: start })));
       for (const raw of page.Items ?? []) items.push(parseItem(tableName, raw));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -131,9 +129,7 @@ export function dynamoCatalog(client: DynamoDBClient, tableName: string, options
     const items: CatalogItem[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await call('Scan', () =>
-        doc.send(new ScanCommand({ ...input, Limit: options.pageSize, ExclusiveStartKey: start })),
-      );
+      const page = await call('Scan', () => doc.send(new ScanCommand({ ...input, Limit: options.pageSize, ExclusiveStartKey: start })));
       // Step leases live in the same table under keys of their own: they are not AMIs.
       for (const raw of page.Items ?? []) if (!String(raw.workflow_id).startsWith(LEASE_PREFIX)) items.push(parseItem(tableName, raw));
       start = page.LastEvaluatedKey;
@@ -197,9 +193,7 @@ export function dynamoCatalog(client: DynamoDBClient, tableName: string, options
 
     async get(workflowId, stepId) {
       const out = await call('GetItem', () =>
-        doc.send(
-          new GetCommand({ TableName: tableName, Key: { workflow_id: workflowId, step_id: stepId }, ConsistentRead: true }),
-        ),
+        doc.send(new GetCommand({ TableName: tableName, Key: { workflow_id: workflowId, step_id: stepId }, ConsistentRead: true })),
       );
       return out.Item ? parseItem(tableName, out.Item) : null;
     },
@@ -244,9 +238,7 @@ export function dynamoCatalog(client: DynamoDBClient, tableName: string, options
     },
 
     async delete(workflowId, stepId) {
-      await call('DeleteItem', () =>
-        doc.send(new DeleteCommand({ TableName: tableName, Key: { workflow_id: workflowId, step_id: stepId } })),
-      );
+      await call('DeleteItem', () => doc.send(new DeleteCommand({ TableName: tableName, Key: { workflow_id: workflowId, step_id: stepId } })));
     },
   };
 }

@@ -20,10 +20,11 @@ interface ClientConfig {
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
-  return () => (made ??= make().catch((e: unknown) => {
-    made = undefined;
-    throw e;
-  }));
+  return () =>
+    (made ??= make().catch((e: unknown) => {
+      made = undefined;
+      throw e;
+    }));
 }
 
 /**
@@ -63,9 +64,11 @@ function rememberCredentials(config: unknown): void {
 export function openAwsCloud(options: CloudOptions): Promise<Cloud> {
   const region = resolveRegion({ explicit: options.region, profile: options.profile });
   if (!region) {
-    return Promise.reject(new PawError('no AWS region is set', {
-      hint: `set region_name in workflow_param.json, pass --region, export AWS_REGION, or give the profile a region in ${awsConfigFile()}`,
-    }));
+    return Promise.reject(
+      new PawError('no AWS region is set', {
+        hint: `set region_name in workflow_param.json, pass --region, export AWS_REGION, or give the profile a region in ${awsConfigFile()}`,
+      }),
+    );
   }
   const config: ClientConfig = { region, logger: silentLogger, ...retryConfig() };
   if (options.credentials) {
@@ -184,10 +187,11 @@ export function openAwsCloud(options: CloudOptions): Promise<Cloud> {
     askWhenNone: true,
     open: async (name) => (await import('./catalog.js')).dynamoCatalog(await dynamo(), name, { where }),
   });
-  const leases = lazyPort<Leases>(
-    async () => (await import('./leases.js')).dynamoLeases(await dynamo(), await catalog.resolvedName()),
-    { acquire: true, renew: true, release: true },
-  );
+  const leases = lazyPort<Leases>(async () => (await import('./leases.js')).dynamoLeases(await dynamo(), await catalog.resolvedName()), {
+    acquire: true,
+    renew: true,
+    release: true,
+  });
   const conflict = credentialsConflict({ profile: options.profile, credentials: options.credentials });
   if (conflict) options.onNote?.(conflict);
 

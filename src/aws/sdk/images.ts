@@ -116,9 +116,7 @@ export function ec2Images(ec2: EC2Client): Images {
 
   function describeAll(input: Omit<DescribeImagesCommandInput, 'NextToken' | 'MaxResults'>): Promise<AmiImage[]> {
     return allPages(async (token) => {
-      const out = await call('DescribeImages', () =>
-        ec2.send(new DescribeImagesCommand({ ...input, MaxResults: 1000, NextToken: token })),
-      );
+      const out = await call('DescribeImages', () => ec2.send(new DescribeImagesCommand({ ...input, MaxResults: 1000, NextToken: token })));
       return { items: (out.Images ?? []).map(toAmiImage), next: out.NextToken };
     });
   }
@@ -209,7 +207,9 @@ export function ec2Images(ec2: EC2Client): Images {
       );
       for (const snapshotId of snapshotIds) {
         await call('ModifySnapshotAttribute', () =>
-          ec2.send(new ModifySnapshotAttributeCommand({ SnapshotId: snapshotId, Attribute: 'createVolumePermission', OperationType: 'add', UserIds: accountIds })),
+          ec2.send(
+            new ModifySnapshotAttributeCommand({ SnapshotId: snapshotId, Attribute: 'createVolumePermission', OperationType: 'add', UserIds: accountIds }),
+          ),
         );
       }
     },

@@ -57,15 +57,11 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>): Ins
     const ids =
       kind === 'subnet'
         ? await allPages(async (token) => {
-            const out = await call('ec2:DescribeSubnets', () =>
-              ec2.send(new DescribeSubnetsCommand({ Filters: filters, NextToken: token })),
-            );
+            const out = await call('ec2:DescribeSubnets', () => ec2.send(new DescribeSubnetsCommand({ Filters: filters, NextToken: token })));
             return { items: (out.Subnets ?? []).map((s) => s.SubnetId ?? ''), next: out.NextToken };
           })
         : await allPages(async (token) => {
-            const out = await call('ec2:DescribeSecurityGroups', () =>
-              ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters, NextToken: token })),
-            );
+            const out = await call('ec2:DescribeSecurityGroups', () => ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters, NextToken: token })));
             return { items: (out.SecurityGroups ?? []).map((s) => s.GroupId ?? ''), next: out.NextToken };
           });
     return ids.find(Boolean) ?? null;
@@ -104,9 +100,7 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>): Ins
       // A filter rather than InstanceIds: one unknown id would fail the whole call.
       return allPages(async (token) => {
         const out = await call('ec2:DescribeInstances', () =>
-          ec2.send(
-            new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000, NextToken: token }),
-          ),
+          ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000, NextToken: token })),
         );
         return { items: (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map(toInstance)), next: out.NextToken };
       });
@@ -131,7 +125,9 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>): Ins
     async keyPairs() {
       const out = await call('ec2:DescribeKeyPairs', () => ec2.send(new DescribeKeyPairsCommand({})));
       return (out.KeyPairs ?? []).flatMap((k) =>
-        k.KeyName ? [{ name: k.KeyName, id: k.KeyPairId, tags: tagMap(k.Tags), ...(k.CreateTime ? { createTime: new Date(k.CreateTime).toISOString() } : {}) }] : [],
+        k.KeyName
+          ? [{ name: k.KeyName, id: k.KeyPairId, tags: tagMap(k.Tags), ...(k.CreateTime ? { createTime: new Date(k.CreateTime).toISOString() } : {}) }]
+          : [],
       );
     },
 
@@ -164,9 +160,7 @@ export function ec2Instances(ec2: EC2Client, iam: () => Promise<IAMClient>): Ins
         ...Object.entries(filter.tags ?? {}).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
       ];
       return allPages(async (token) => {
-        const out = await call('ec2:DescribeInstances', () =>
-          ec2.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })),
-        );
+        const out = await call('ec2:DescribeInstances', () => ec2.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })));
         return { items: (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map(toInstance)), next: out.NextToken };
       });
     },

@@ -6,7 +6,11 @@ import { LEASE_PREFIX, type Leases, type LockHolder } from '../ports.js';
 function isConditionFailed(e: unknown): boolean {
   const name = (e as { name?: string; cause?: { name?: string } })?.name;
   const cause = (e as { cause?: { name?: string } })?.cause?.name;
-  return name === 'ConditionalCheckFailedException' || cause === 'ConditionalCheckFailedException' || /conditional request failed/i.test(String((e as Error)?.message));
+  return (
+    name === 'ConditionalCheckFailedException' ||
+    cause === 'ConditionalCheckFailedException' ||
+    /conditional request failed/i.test(String((e as Error)?.message))
+  );
 }
 
 /** Step leases as items of the catalog table, written with conditional puts. */
@@ -33,7 +37,9 @@ export function dynamoLeases(client: DynamoDBClient, tableName: string): Leases 
       } catch (e) {
         if (!isConditionFailed(e)) throw e;
       }
-      const out = await awsCall('dynamodb:GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: key(workflowId, stepId), ConsistentRead: true })));
+      const out = await awsCall('dynamodb:GetItem', () =>
+        doc.send(new GetCommand({ TableName: tableName, Key: key(workflowId, stepId), ConsistentRead: true })),
+      );
       const found = out.Item as { holder?: string; expires_at?: number; run_id?: string } | undefined;
       // Released between the two calls: try once more.
       if (!found) return this.acquire(workflowId, stepId, holder, ttlMs, replacing);

@@ -2,9 +2,7 @@
  * Every page of a NextToken-paginated AWS list call. `fetch` gets the token of the page to read
  * (undefined for the first) and returns that page's items and the next token.
  */
-export async function allPages<T>(
-  fetch: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>,
-): Promise<T[]> {
+export async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;
   do {

@@ -11,9 +11,8 @@ export function ssmParameters(ssm: SSMClient): PublicParameters {
   return {
     byPath(path) {
       return allPages(async (token) => {
-        const out = await awsCall(
-          'ssm:GetParametersByPath',
-          () => ssm.send(new GetParametersByPathCommand({ Path: path, Recursive: true, MaxResults: 10, NextToken: token })),
+        const out = await awsCall('ssm:GetParametersByPath', () =>
+          ssm.send(new GetParametersByPathCommand({ Path: path, Recursive: true, MaxResults: 10, NextToken: token })),
         );
         const items = (out.Parameters ?? []).flatMap((p) => (p.Name && p.Value !== undefined ? [{ name: p.Name, value: p.Value }] : []));
         return { items, next: out.NextToken };
@@ -29,9 +28,8 @@ const GET_PARAMETERS_MAX = 10;
 export function ssmParameterStore(ssm: SSMClient): ParameterStore {
   return {
     async putImageId({ name, amiId, description, tags }) {
-      const out = await awsCall(
-        'ssm:PutParameter',
-        () => ssm.send(new PutParameterCommand({ Name: name, Value: amiId, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true, Description: description })),
+      const out = await awsCall('ssm:PutParameter', () =>
+        ssm.send(new PutParameterCommand({ Name: name, Value: amiId, Type: 'String', DataType: 'aws:ec2:image', Overwrite: true, Description: description })),
       );
       const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
       if (tagList.length) {

@@ -61,8 +61,8 @@ export function AdoptPicker(props: {
           <Box key={i.id} height={1} width={props.width}>
             <Text wrap="truncate" inverse={on}>
               {on ? '› ' : '  '}
-              {i.id.padEnd(20)} {(i.name || '-').slice(0, nameWidth).padEnd(nameWidth)}{' '}
-              {i.instanceType.padEnd(11)} {i.state.padEnd(8)} {formatAge(i.launchTime, now)}
+              {i.id.padEnd(20)} {(i.name || '-').slice(0, nameWidth).padEnd(nameWidth)} {i.instanceType.padEnd(11)} {i.state.padEnd(8)}{' '}
+              {formatAge(i.launchTime, now)}
             </Text>
           </Box>
         );

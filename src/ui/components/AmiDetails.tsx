@@ -19,7 +19,11 @@ export function AmiDetails({ row, rows, workflow, height }: { row: AmiRow; rows:
     { label: 'snapshots', value: row.image?.snapshotIds.join(', ') || '—' },
   ];
   lineage(row, rows, workflow).forEach((link, i) => {
-    lines.push({ label: i === 0 ? 'lineage' : '', value: `${i === 0 ? '' : '← '.padStart(2 + (i - 1) * 2)}${link.amiId}  ${link.label}`, tone: i === 0 ? undefined : 'muted' });
+    lines.push({
+      label: i === 0 ? 'lineage' : '',
+      value: `${i === 0 ? '' : '← '.padStart(2 + (i - 1) * 2)}${link.amiId}  ${link.label}`,
+      tone: i === 0 ? undefined : 'muted',
+    });
   });
   const tags = Object.entries(row.image?.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
   tags.forEach(([k, v], i) => lines.push({ label: i === 0 ? 'tags' : '', value: `${k} = ${v}` }));

@@ -94,7 +94,8 @@ export function DeletePanel({ ctx, amiIds, height, onClose }: { ctx: AppContext;
     ctx.setHints(stage.kind === 'deleting' ? [] : ['back']);
   }, [ctx, stage, onClose]);
 
-  if (stage.kind === 'planning') return <SpinnerWithElapsed label={`working out what deleting ${amiIds.length} AMI(s) takes with it`} startedAt={stage.startedAt} />;
+  if (stage.kind === 'planning')
+    return <SpinnerWithElapsed label={`working out what deleting ${amiIds.length} AMI(s) takes with it`} startedAt={stage.startedAt} />;
   if (stage.kind === 'plan') {
     const lines: { text: string; tone?: 'warn' | 'muted' | 'error' }[] = [];
     for (const d of stage.plan.amis) {
@@ -106,7 +107,8 @@ export function DeletePanel({ ctx, amiIds, height, onClose }: { ctx: AppContext;
       if (d.instances.length) lines.push({ text: `  in use by instances: ${d.instances.join(', ')}`, tone: 'error' });
       if (d.references?.length) lines.push({ text: `  in use by: ${d.references.map((r) => r.arn).join(', ')}`, tone: 'error' });
     }
-    for (const s of stage.plan.sharedSnapshots) lines.push({ text: `snapshot ${s.id} shared by ${s.usedBy.join(', ')}: deleted after all of them`, tone: 'muted' });
+    for (const s of stage.plan.sharedSnapshots)
+      lines.push({ text: `snapshot ${s.id} shared by ${s.usedBy.join(', ')}: deleted after all of them`, tone: 'muted' });
     const room = Math.max(1, height - 4);
     const shown = lines.length > room ? [...lines.slice(0, room - 1), { text: `… and ${lines.length - room + 1} more lines`, tone: 'muted' as const }] : lines;
     return (

@@ -42,7 +42,7 @@ export function cutMiddle(text: string, width: number): string {
   let head = '';
   let tail = '';
   let used = 1;
-  for (let i = 0, j = chars.length - 1; i <= j; ) {
+  for (let i = 0, j = chars.length - 1; i <= j;) {
     const takeHead = stringWidth(head) <= stringWidth(tail);
     const ch = takeHead ? chars[i]! : chars[j]!;
     const w = stringWidth(ch);

@@ -18,12 +18,7 @@ export interface TableAnswer {
  * The app's question when the catalog table cannot be decided: the choices first (↑/↓, Enter),
  * then whether to remember the choice in paw-tui.json next to workflow/. Esc chooses nothing.
  */
-export function TableChooser(props: {
-  question: TableQuestion;
-  settingsFile: string;
-  width: number;
-  onAnswer: (answer: TableAnswer | null) => void;
-}) {
+export function TableChooser(props: { question: TableQuestion; settingsFile: string; width: number; onAnswer: (answer: TableAnswer | null) => void }) {
   const { question, onAnswer } = props;
   const { cursor, handle } = useListCursor(question.candidates.length, 5);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -47,9 +42,7 @@ export function TableChooser(props: {
           <Text wrap="truncate" inverse={i === cursor && chosen === null} bold={i === cursor}>
             {i === cursor ? '› ' : '  '}
             {name}
-            {question.reason === 'none' ? (
-              <Text color={tone('muted')}> (new: created when the first AMI is recorded)</Text>
-            ) : null}
+            {question.reason === 'none' ? <Text color={tone('muted')}> (new: created when the first AMI is recorded)</Text> : null}
           </Text>
         </Box>
       ))}

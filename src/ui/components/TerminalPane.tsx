@@ -10,8 +10,7 @@ import { matchingLines, stepMatch, type PaneMatch } from './pane-search.js';
 import { TextField } from './TextField.js';
 
 /** What a pane needs from a terminal session (a per-build view offers the same, read-only). */
-export type PaneSource = Pick<TerminalSession, 'length' | 'view' | 'lineText' | 'onChange'> &
-  Partial<Pick<TerminalSession, 'write' | 'resize'>>;
+export type PaneSource = Pick<TerminalSession, 'length' | 'view' | 'lineText' | 'onChange'> & Partial<Pick<TerminalSession, 'write' | 'resize'>>;
 
 /**
  * Quiet time after each frame before the pane draws again. A frame of a full pane costs Ink

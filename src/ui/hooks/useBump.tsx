@@ -45,7 +45,9 @@ export function useBump(ctx: AppContext | null): { asking: boolean; ask: () => v
     const result = await bumpWorkflow(ctx.cloud, ctx.workflow, { now });
     await ctx.reload();
     const carried = result.carried.map((c) => c.step).join(', ') || 'nothing';
-    ctx.notify(`✔ workflow_id ${result.from} → ${result.to}: carried over ${carried}${result.to_build.length ? `; B builds ${result.to_build.map((b) => b.step).join(', ')}` : ''}`);
+    ctx.notify(
+      `✔ workflow_id ${result.from} → ${result.to}: carried over ${carried}${result.to_build.length ? `; B builds ${result.to_build.map((b) => b.step).join(', ')}` : ''}`,
+    );
   };
 
   let prompt: ReactNode = null;

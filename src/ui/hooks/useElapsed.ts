@@ -23,7 +23,6 @@ export function useNow(tickMs: number, ticking: boolean): number {
   return Date.now();
 }
 
-
 /** `5m ago`, `3h ago`, `12d ago` from an ISO date or the catalog's `create_at`. */
 export function formatAge(iso: string, now = Date.now()): string {
   const t = parseCreateAt(iso);

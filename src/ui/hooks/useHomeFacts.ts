@@ -62,7 +62,10 @@ export function useHomeFacts(session: HomeSession, sandbox: boolean): HomeFacts 
         .then(set, () => undefined);
       void import('../../packer/runs.js')
         .then(async (m) => m.findInterruptedRuns(workflow, cloud ? await m.runCloudName(cloud) : undefined))
-        .then((interrupted) => set({ interrupted }), () => undefined);
+        .then(
+          (interrupted) => set({ interrupted }),
+          () => undefined,
+        );
     }
     // The chain's builds first: they are what home is for.
     const chain: Promise<unknown> =
@@ -96,7 +99,10 @@ export function useHomeFacts(session: HomeSession, sandbox: boolean): HomeFacts 
             set((f) => ({ checks: [...f.checks.filter((c) => c.name !== check.name), check].sort((a, b) => specOrder(a) - specOrder(b)) })),
           ),
         )
-        .then((checks) => set({ checks }), () => undefined);
+        .then(
+          (checks) => set({ checks }),
+          () => undefined,
+        );
     }
     return () => {
       live = false;
@@ -113,7 +119,9 @@ const homeFix: Record<string, (check: Check, facts: HomeFacts) => string | undef
   packer: (c) => c.problem?.fix ?? 'install Packer (https://developer.hashicorp.com/packer/install) or set PAW_PACKER',
   'root base AMI': () => 'press a to pick a current Ubuntu AMI',
   interrupted: (c, facts) =>
-    facts.interrupted.length ? `highlight ${facts.interrupted.map((r) => r.stepId).join(', ')} and press t to check and terminate its instance` : c.problem?.fix,
+    facts.interrupted.length
+      ? `highlight ${facts.interrupted.map((r) => r.stepId).join(', ')} and press t to check and terminate its instance`
+      : c.problem?.fix,
 };
 
 /** The failed checks as home shows them; a check not run because another failed is no problem of its own. */

@@ -47,13 +47,16 @@ export function useStepLock(ctx: AppContext, step: Step, retry: (steal: boolean)
     if (!waiting) return;
     let live = true;
     const timer = setInterval(() => {
-      void lockFileHolder(step).then((holder) => {
-        if (!live || holder) return;
-        live = false;
-        setLocked(null);
-        ctx.notify(`the lock of ${step.id} is free: going on`);
-        retry(false);
-      }, () => undefined);
+      void lockFileHolder(step).then(
+        (holder) => {
+          if (!live || holder) return;
+          live = false;
+          setLocked(null);
+          ctx.notify(`the lock of ${step.id} is free: going on`);
+          retry(false);
+        },
+        () => undefined,
+      );
     }, LOCK_RETRY_MS);
     return () => {
       live = false;

@@ -12,10 +12,7 @@ export function useTableChooser(workflowDir: string, onError: (e: unknown) => vo
     question: TableQuestion;
     resolve: (table: string | null) => void;
   } | null>(null);
-  const chooseTable = useCallback<ChooseTable>(
-    (question) => new Promise((resolve) => setAsking({ question, resolve })),
-    [],
-  );
+  const chooseTable = useCallback<ChooseTable>((question) => new Promise((resolve) => setAsking({ question, resolve })), []);
   const answer = useCallback(
     async (given: TableAnswer | null) => {
       if (!asking) return;

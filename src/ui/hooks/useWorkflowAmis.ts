@@ -16,7 +16,6 @@ export interface AmiRow {
   item: CatalogItem | null;
 }
 
-
 /** Joins the catalog items of a workflow with its AMIs in EC2 (tagged or recorded). */
 export function joinAmis(items: CatalogItem[], images: AmiImage[]): AmiRow[] {
   const byId = new Map(images.map((i) => [i.id, i]));

@@ -14,7 +14,6 @@ export interface WorkflowSession {
   generation: number;
 }
 
-
 /**
  * Loads the workflow and opens the cloud after the first frame (both import modules that cost
  * start-up time), reopening the cloud only when what it depends on changed. `closeCloud` is

@@ -46,7 +46,10 @@ function searchText(r: AmiRow): string {
   let text = searchTexts.get(r);
   if (text === undefined) {
     // Every column the table shows, as it shows it: what the eye finds, the filter finds.
-    text = columns.map((c) => c.value(r)).join(' ').toLowerCase();
+    text = columns
+      .map((c) => c.value(r))
+      .join(' ')
+      .toLowerCase();
     searchTexts.set(r, text);
   }
   return text;

@@ -113,10 +113,7 @@ export function BaseAmiScreen({ ctx }: { ctx: AppContext }) {
     try {
       const { writeBaseAmi } = await import('../../aws/base-ami.js');
       await writeBaseAmi(ctx.workflow, image);
-      setChanged([
-        `root_base_ami_id:   ${before.root_base_ami_id} → ${image.id}`,
-        `root_base_ami_name: ${before.root_base_ami_name} → ${image.name}`,
-      ]);
+      setChanged([`root_base_ami_id:   ${before.root_base_ami_id} → ${image.id}`, `root_base_ami_name: ${before.root_base_ami_name} → ${image.name}`]);
       await ctx.reload();
     } catch (e) {
       ctx.showError(e);

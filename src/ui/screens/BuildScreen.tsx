@@ -32,10 +32,25 @@ function usePanes(session: BuildSession | null, state: BuildState | null) {
     const builds = buildNames ? buildNames.split('\n') : [];
     if (builds.length > 1) {
       for (const b of builds) {
-        panes.push({ id: `build:${b}`, label: b, source: linesSource(() => session.buildLines(b), (l) => session.subscribe(l)) });
+        panes.push({
+          id: `build:${b}`,
+          label: b,
+          source: linesSource(
+            () => session.buildLines(b),
+            (l) => session.subscribe(l),
+          ),
+        });
       }
     }
-    if (debug) panes.push({ id: 'debug', label: 'debug log', source: linesSource(() => debug.lines(), (l) => debug.onChange(l)) });
+    if (debug)
+      panes.push({
+        id: 'debug',
+        label: 'debug log',
+        source: linesSource(
+          () => debug.lines(),
+          (l) => debug.onChange(l),
+        ),
+      });
     return panes;
     // A new pane appears when Packer starts, a new build shows up, or the debug log opens.
   }, [session, terminal, buildNames, debug]);
@@ -112,7 +127,9 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   const lockedBy = hasEnded ? state?.lockedBy : undefined;
   const retryBuild = useCallback(
     (steal: boolean) => {
-      ctx.builds.start({ cloud: ctx.cloud, workflow: ctx.workflow, step, onError: 'ask', cols: ctx.columns, rows: ctx.bodyRows, stealLock: steal }).catch(ctx.showError);
+      ctx.builds
+        .start({ cloud: ctx.cloud, workflow: ctx.workflow, step, onError: 'ask', cols: ctx.columns, rows: ctx.bodyRows, stealLock: steal })
+        .catch(ctx.showError);
     },
     [ctx, step],
   );
@@ -159,7 +176,9 @@ export function BuildScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }
   if (!state) {
     return (
       <Text color={tone('muted')}>
-        {ctx.builds.get(stepId) ? `starting the build of ${step.id}…` : `No build of ${step.id} since the app started — press ${keysLabel('build')} to build it.`}
+        {ctx.builds.get(stepId)
+          ? `starting the build of ${step.id}…`
+          : `No build of ${step.id} since the app started — press ${keysLabel('build')} to build it.`}
       </Text>
     );
   }

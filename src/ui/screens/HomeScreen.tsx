@@ -52,7 +52,11 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
   if (unreadable) return { mark: '⚠', tone: 'error', text: `manual journal unreadable: ${unreadable.line}` };
   const manual = facts.manual.find((m) => m.stepId === step.id);
   if (manual) {
-    return { mark: '◐', tone: 'warn', text: `manual in progress (${manual.state}) ${manual.instanceId}${manual.since ? ` up ${formatAge(manual.since, now).replace(' ago', '')}` : ''}` };
+    return {
+      mark: '◐',
+      tone: 'warn',
+      text: `manual in progress (${manual.state}) ${manual.instanceId}${manual.since ? ` up ${formatAge(manual.since, now).replace(' ago', '')}` : ''}`,
+    };
   }
   if (!facts.built) return { mark: '·', tone: 'muted', text: facts.noCloud ? 'not known: no cloud' : 'checking the catalog…' };
   const item = facts.built.get(step.id);
@@ -65,7 +69,8 @@ export function stepState(step: Step, facts: HomeFacts, now = Date.now(), job?: 
     return { mark: '✖', tone: 'error', text: `AMI ${item.ami_id} gone: not built${others.length ? ` · ${others.map(reasonText).join('; ')}` : ''}` };
   }
   if (item && layer?.state === 'stale') return { mark: STATE_SIGN.stale, tone: 'warn', text: `stale: ${layer.stale_reasons.map(reasonText).join('; ')}` };
-  if (item && layer?.state === 'up_to_date') return { mark: STATE_SIGN.up_to_date, tone: 'ok', text: `up to date ${item.ami_id} ${formatAge(item.create_at, now)}` };
+  if (item && layer?.state === 'up_to_date')
+    return { mark: STATE_SIGN.up_to_date, tone: 'ok', text: `up to date ${item.ami_id} ${formatAge(item.create_at, now)}` };
   if (item) return { mark: '✔', tone: 'ok', text: `built ${item.ami_id} ${formatAge(item.create_at, now)}` };
   return { mark: '○', tone: 'muted', text: step.manual ? 'not built (manual step)' : 'not built' };
 }
@@ -232,21 +237,13 @@ export function HomeScreen(props: {
         )}
       </Fact>
       <Fact label="packer">
-        {!packer ? (
-          <Text color={tone('muted')}>looking…</Text>
-        ) : !packer.ok ? (
-          <Text color={tone('error')}>not found</Text>
-        ) : (
-          packer.detail
-        )}
+        {!packer ? <Text color={tone('muted')}>looking…</Text> : !packer.ok ? <Text color={tone('error')}>not found</Text> : packer.detail}
       </Fact>
       <Box height={1} />
       <Box height={1}>
         <Text wrap="truncate">
           <Text bold>Steps</Text>
-          <Text color={tone('muted')}>
-            {workflow ? `  from ${workflow.param.root_base_ami_name} (${workflow.param.root_base_ami_id})` : ''}
-          </Text>
+          <Text color={tone('muted')}>{workflow ? `  from ${workflow.param.root_base_ami_name} (${workflow.param.root_base_ami_id})` : ''}</Text>
         </Text>
       </Box>
       {facts.newerBase ? (
@@ -258,7 +255,12 @@ export function HomeScreen(props: {
         {steps.length === 0 && workflow ? <Text color={tone('muted')}>No steps yet — press {keysLabel('add')} to create the first one.</Text> : null}
         {shownSteps.map((s, i) => {
           const index = chainTop + i;
-          const state = stepState(s, facts, now, running.find((j) => j.stepId === s.id));
+          const state = stepState(
+            s,
+            facts,
+            now,
+            running.find((j) => j.stepId === s.id),
+          );
           const previous = s.previousId ?? 'root AMI';
           return (
             <Box key={s.id} height={1}>
@@ -300,13 +302,16 @@ export function HomeScreen(props: {
                 <Text color={tone('accent')}>⟳ {j.stepId}</Text> {jobDoing(j, now)}
               </Text>
             ))}
-            {running.length ? <Text color={tone('muted')}>  (Enter on the step shows it)</Text> : null}
+            {running.length ? <Text color={tone('muted')}> (Enter on the step shows it)</Text> : null}
           </Text>
         </Box>
       ) : null}
       <Box height={promptRows} flexDirection="column">
         {resolving ? (
-          <Confirm message={`Terminate the instance of the interrupted build of ${resolving}?`} onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))} />
+          <Confirm
+            message={`Terminate the instance of the interrupted build of ${resolving}?`}
+            onAnswer={(yes) => (yes ? void resolve(resolving) : setResolving(null))}
+          />
         ) : buildAsk.prompt ? (
           buildAsk.prompt
         ) : staleBuild.prompt ? (

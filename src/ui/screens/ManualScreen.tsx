@@ -218,9 +218,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         if (await o.ask!(`Start the manual path of ${step.id} again (AMI ${gone} is gone)? Nothing is launched yet.`)) await g.startAgain();
       });
     }
-    return go((g, o) =>
-      g.command('next', { ...o, instanceType, keyName: g.view.state === 'launch' && keyIndex > 0 ? keyPairs[keyIndex]?.name : undefined }),
-    );
+    return go((g, o) => g.command('next', { ...o, instanceType, keyName: g.view.state === 'launch' && keyIndex > 0 ? keyPairs[keyIndex]?.name : undefined }));
   };
 
   const abandon = () => go((g, o) => g.command('abandon', o));
@@ -289,18 +287,18 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         : lock.locked
           ? ['takeLock', 'refresh', 'back', 'help']
           : session
-          ? typing
-            ? ['stopTyping']
-            : ['focusPane', 'page', 'follow', 'search', 'back', 'help']
-          : adopting
-            ? ['open', 'move', 'back']
-            : view?.state === 'launch'
-            ? ['open', 'nextField', 'change', 'adopt', 'refresh', 'back', 'help']
-            : view?.state === 'connect'
-              ? ['open', 'connect', 'connectFull', 'abandon', 'refresh', 'back', 'help']
-              : view?.state === 'done'
-                ? [...(gone ? (['open'] as const) : []), 'refresh', 'back', 'help']
-                : ['open', 'abandon', 'refresh', 'back', 'help'],
+            ? typing
+              ? ['stopTyping']
+              : ['focusPane', 'page', 'follow', 'search', 'back', 'help']
+            : adopting
+              ? ['open', 'move', 'back']
+              : view?.state === 'launch'
+                ? ['open', 'nextField', 'change', 'adopt', 'refresh', 'back', 'help']
+                : view?.state === 'connect'
+                  ? ['open', 'connect', 'connectFull', 'abandon', 'refresh', 'back', 'help']
+                  : view?.state === 'done'
+                    ? [...(gone ? (['open'] as const) : []), 'refresh', 'back', 'help']
+                    : ['open', 'abandon', 'refresh', 'back', 'help'],
     );
     return () => {
       ctx.setBackHandler(null);
@@ -384,7 +382,14 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
         <Box height={1} />
         <Checklist view={view} width={ctx.columns} />
         {atLaunch && adopting && !question ? (
-          <AdoptPicker cloud={ctx.cloud} width={ctx.columns} rows={ctx.bodyRows - 10} onChoose={(i) => void adopt(i)} onClose={() => setAdopting(false)} onError={report} />
+          <AdoptPicker
+            cloud={ctx.cloud}
+            width={ctx.columns}
+            rows={ctx.bodyRows - 10}
+            onChoose={(i) => void adopt(i)}
+            onClose={() => setAdopting(false)}
+            onError={report}
+          />
         ) : atLaunch ? (
           <LaunchChoices field={field} instanceType={instanceType} keyPair={keyPairs[keyIndex]} width={ctx.columns} />
         ) : null}

@@ -15,7 +15,10 @@ const scaffolds: ScaffoldKind[] = ['step1', 'manual'];
 /** `purpose=base layer, owner=platform` → { purpose: 'base layer', owner: 'platform' }. */
 export function parseMetadata(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = part.indexOf('=');
     if (at <= 0) return `"${part}" is not key=value`;
     out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
@@ -72,20 +75,18 @@ export function NewStepScreen({ ctx }: { ctx: AppContext }) {
   };
 
   const field = order[focus]!;
-  useKeys(
-    (input, key) => {
-      if (created) return;
-      if (isKey('nextField', input, key) || keyMatches('down', input, key)) setFocus((f) => (f + 1) % order.length);
-      else if (isKey('prevField', input, key) || keyMatches('up', input, key)) setFocus((f) => (f + order.length - 1) % order.length);
-      else if (isKey('save', input, key)) void create();
-      else if ((field === 'previous' || field === 'scaffold') && (keyMatches('left', input, key) || keyMatches('right', input, key))) {
-        const list: string[] = field === 'previous' ? (chain.length ? chain : ['']) : scaffolds;
-        const at = Math.max(0, list.indexOf(values[field]));
-        const next = list[(at + (key.leftArrow ? list.length - 1 : 1)) % list.length]!;
-        setValues({ ...values, [field]: next });
-      } else if (isKey('open', input, key) && (field === 'previous' || field === 'scaffold')) setFocus((f) => Math.min(order.length - 1, f + 1));
-    },
-  );
+  useKeys((input, key) => {
+    if (created) return;
+    if (isKey('nextField', input, key) || keyMatches('down', input, key)) setFocus((f) => (f + 1) % order.length);
+    else if (isKey('prevField', input, key) || keyMatches('up', input, key)) setFocus((f) => (f + order.length - 1) % order.length);
+    else if (isKey('save', input, key)) void create();
+    else if ((field === 'previous' || field === 'scaffold') && (keyMatches('left', input, key) || keyMatches('right', input, key))) {
+      const list: string[] = field === 'previous' ? (chain.length ? chain : ['']) : scaffolds;
+      const at = Math.max(0, list.indexOf(values[field]));
+      const next = list[(at + (key.leftArrow ? list.length - 1 : 1)) % list.length]!;
+      setValues({ ...values, [field]: next });
+    } else if (isKey('open', input, key) && (field === 'previous' || field === 'scaffold')) setFocus((f) => Math.min(order.length - 1, f + 1));
+  });
 
   const text = (id: 'id' | 'folder' | 'metadata', placeholder: string) => (
     <TextField
@@ -115,7 +116,13 @@ export function NewStepScreen({ ctx }: { ctx: AppContext }) {
       {row('id', 'step id', text('id', 'e.g. pyenv'))}
       {row('folder', 'folder', text('folder', values.id ? `${values.id} (the id)` : 'the id'))}
       {row('previous', 'builds on', <Text inverse={field === 'previous'}>{values.previous ? `‹ ${values.previous} ›` : '(nothing: the first step)'}</Text>)}
-      {row('scaffold', 'scaffold', <Text inverse={field === 'scaffold'}>‹ {values.scaffold} ›{values.scaffold === 'manual' ? ' (no templates: built by hand)' : ' (Packer templates)'}</Text>)}
+      {row(
+        'scaffold',
+        'scaffold',
+        <Text inverse={field === 'scaffold'}>
+          ‹ {values.scaffold} ›{values.scaffold === 'manual' ? ' (no templates: built by hand)' : ' (Packer templates)'}
+        </Text>,
+      )}
       {row('metadata', 'metadata', text('metadata', 'key=value, key=value'))}
       <Box height={1} />
       <Box height={1}>

@@ -160,7 +160,7 @@ export function ParamsScreen({ ctx, stepId }: { ctx: AppContext; stepId?: string
           />
         ) : (
           <Text wrap="truncate" color={tone('muted')}>
-            {(changes.size ? `${changes.size} unsaved change(s) — Ctrl-S saves` : `Enter edits · ←/→ changes a choice · + adds to ${mapName}`)}
+            {changes.size ? `${changes.size} unsaved change(s) — Ctrl-S saves` : `Enter edits · ←/→ changes a choice · + adds to ${mapName}`}
           </Text>
         )}
       </Box>

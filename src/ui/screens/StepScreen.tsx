@@ -123,7 +123,16 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
     { isActive: !log && !buildAsk.asking },
   );
 
-  const source = useMemo(() => (log ? linesSource(() => log.lines, () => () => undefined) : null), [log]);
+  const source = useMemo(
+    () =>
+      log
+        ? linesSource(
+            () => log.lines,
+            () => () => undefined,
+          )
+        : null,
+    [log],
+  );
   if (log && source) {
     return (
       <Box flexDirection="column">
@@ -163,7 +172,11 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
             {plan.outputAmiName}
           </Fact>
           <Fact label="instance" width={w}>
-            {step.manual ? 'chosen at launch' : plan.instanceType ? `${plan.instanceType}${plan.hourlyUsd === null ? '' : `  ≈ $${plan.hourlyUsd}/h on demand`}` : 'set in the templates'}
+            {step.manual
+              ? 'chosen at launch'
+              : plan.instanceType
+                ? `${plan.instanceType}${plan.hourlyUsd === null ? '' : `  ≈ $${plan.hourlyUsd}/h on demand`}`
+                : 'set in the templates'}
           </Fact>
           <Fact label="AMI" width={w}>
             {facts.built ? (
@@ -196,7 +209,9 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
                 </>
               ) : (
                 <>
-                  {facts.manual ? `${facts.manual.state}${facts.manual.instanceId ? ` · ${facts.manual.instanceId}` : ''}${facts.manual.imageId ? ` · image ${facts.manual.imageId}` : ''}` : 'not started'}
+                  {facts.manual
+                    ? `${facts.manual.state}${facts.manual.instanceId ? ` · ${facts.manual.instanceId}` : ''}${facts.manual.imageId ? ` · image ${facts.manual.imageId}` : ''}`
+                    : 'not started'}
                   <Text color={tone('muted')}>{`  (${keysLabel('manual')} opens the guide)`}</Text>
                 </>
               )}

@@ -1,4 +1,3 @@
-
 import path from 'node:path';
 import { writeFileAtomic } from '../../workflow/atomic.js';
 import type { Step } from '../../workflow/types.js';

@@ -130,11 +130,7 @@ describe('ec2Instances', () => {
   });
 
   it('checks the instance profile in IAM', async () => {
-    iamMock
-      .on(GetInstanceProfileCommand)
-      .rejects(awsError('NoSuchEntity'))
-      .on(GetInstanceProfileCommand, { InstanceProfileName: 'packer-role' })
-      .resolves({});
+    iamMock.on(GetInstanceProfileCommand).rejects(awsError('NoSuchEntity')).on(GetInstanceProfileCommand, { InstanceProfileName: 'packer-role' }).resolves({});
     expect(await instances.instanceProfileExists('packer-role')).toBe(true);
     expect(await instances.instanceProfileExists('missing')).toBe(false);
   });
@@ -188,7 +184,15 @@ describe('ec2Instances', () => {
         ],
         NextToken: 'p2',
       })
-      .resolvesOnce({ SecurityGroups: [{ GroupId: 'sg-2', GroupName: 'packer_6b0e37a0-0000-0000-0000-000000000000', IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }] });
+      .resolvesOnce({
+        SecurityGroups: [
+          {
+            GroupId: 'sg-2',
+            GroupName: 'packer_6b0e37a0-0000-0000-0000-000000000000',
+            IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+          },
+        ],
+      });
     ec2Mock.on(DeleteSecurityGroupCommand).resolves({});
     expect(await instances.securityGroupsNamed('packer_')).toEqual([
       { id: 'sg-1', name: 'packer_6b0e379b-3858-1b50-3cdc-42e485f0e9e3', vpcId: 'vpc-1', tags: { 'paw:run_id': 'base-1' }, openToWorld: ['22'] },

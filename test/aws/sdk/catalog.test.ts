@@ -58,13 +58,22 @@ describe('dynamoCatalog against dynalite', () => {
     await catalog.put(it1);
     expect(await catalog.get('wf', 'step1')).toEqual(it1);
 
-    const raw = await env.client.send(
-      new GetItemCommand({ TableName: 'paw_ami_catalog', Key: { workflow_id: { S: 'wf' }, step_id: { S: 'step1' } } }),
-    );
+    const raw = await env.client.send(new GetItemCommand({ TableName: 'paw_ami_catalog', Key: { workflow_id: { S: 'wf' }, step_id: { S: 'step1' } } }));
     expect(Object.keys(raw.Item ?? {}).sort()).toEqual(
       [
-        'ami_id', 'ami_name', 'aws_console_url', 'base_ami_id', 'base_ami_name', 'build_method', 'create_at',
-        'details', 'metadata', 'root_base_ami_id', 'root_base_ami_name', 'step_id', 'workflow_id',
+        'ami_id',
+        'ami_name',
+        'aws_console_url',
+        'base_ami_id',
+        'base_ami_name',
+        'build_method',
+        'create_at',
+        'details',
+        'metadata',
+        'root_base_ami_id',
+        'root_base_ami_name',
+        'step_id',
+        'workflow_id',
       ].sort(),
     );
     for (const v of Object.values(raw.Item ?? {})) expect(Object.keys(v)).toEqual(['S']);

@@ -23,18 +23,34 @@ describe('distributeAfterBuild over the SDK', () => {
     step.param.metadata.paw_distribution_regions = 'eu-west-1,us-east-1, ap-south-1';
     step.param.metadata.paw_distribution_accounts = '444455556666 777788889999';
     cloud.items.push({ workflow_id: 'wf1', step_id: step.id, ami_id: 'ami-1' } as never);
-    ec2Mock.on(CopyImageCommand).callsFake(async (_input: unknown, getClient: () => EC2Client) => ({ ImageId: `ami-copy-${await getClient().config.region()}` }));
+    ec2Mock
+      .on(CopyImageCommand)
+      .callsFake(async (_input: unknown, getClient: () => EC2Client) => ({ ImageId: `ami-copy-${await getClient().config.region()}` }));
     ec2Mock.on(DescribeImagesCommand).callsFake((input: { Filters: { Values: string[] }[] }) => ({
-      Images: input.Filters[0]!.Values.map((id) => ({ ImageId: id, Name: 'wf1/step1', State: 'available', BlockDeviceMappings: [{ Ebs: { SnapshotId: `snap-of-${id}` } }] })),
+      Images: input.Filters[0]!.Values.map((id) => ({
+        ImageId: id,
+        Name: 'wf1/step1',
+        State: 'available',
+        BlockDeviceMappings: [{ Ebs: { SnapshotId: `snap-of-${id}` } }],
+      })),
     }));
     ec2Mock.on(ModifyImageAttributeCommand).resolves({});
     ec2Mock.on(ModifySnapshotAttributeCommand).resolves({});
     const notes: string[] = [];
-    const copies = await distributeAfterBuild(cloud, wf, step, image('ami-1', { name: 'wf1/step1', description: 'base', snapshotIds: ['snap-1'] }), (l) => notes.push(l));
+    const copies = await distributeAfterBuild(cloud, wf, step, image('ami-1', { name: 'wf1/step1', description: 'base', snapshotIds: ['snap-1'] }), (l) =>
+      notes.push(l),
+    );
 
     // The home region is not a copy target.
     expect(ec2Mock.commandCalls(CopyImageCommand).map((c) => c.args[0].input)).toEqual(
-      ['eu-west-1', 'ap-south-1'].map((region) => ({ SourceImageId: 'ami-1', SourceRegion: 'us-east-1', Name: 'wf1/step1', Description: 'base', CopyImageTags: true, ClientToken: `paw-copy-ami-1-${region}` })),
+      ['eu-west-1', 'ap-south-1'].map((region) => ({
+        SourceImageId: 'ami-1',
+        SourceRegion: 'us-east-1',
+        Name: 'wf1/step1',
+        Description: 'base',
+        CopyImageTags: true,
+        ClientToken: `paw-copy-ami-1-${region}`,
+      })),
     );
     expect(copies).toEqual([
       { region: 'eu-west-1', ami_id: 'ami-copy-eu-west-1' },

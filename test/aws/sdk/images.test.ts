@@ -124,10 +124,7 @@ describe('ec2Images', () => {
       Tags: [{ Key: 'paw:step_id', Value: 'step1' }],
     });
     expect(ec2Mock).toHaveReceivedCommandWith(DeregisterImageCommand, { ImageId: 'ami-1' });
-    expect(ec2Mock.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input)).toEqual([
-      { SnapshotId: 'snap-1' },
-      { SnapshotId: 'snap-2' },
-    ]);
+    expect(ec2Mock.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input)).toEqual([{ SnapshotId: 'snap-1' }, { SnapshotId: 'snap-2' }]);
   });
 
   it('finds live instances launched from an image over every page', async () => {
@@ -163,10 +160,29 @@ describe('ec2Images', () => {
   });
 
   it('asks about several images in one call and answers for each of them', async () => {
-    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-1', ImageId: 'ami-2' }, { InstanceId: 'i-2', ImageId: 'ami-2' }] }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: 'i-1', ImageId: 'ami-2' },
+            { InstanceId: 'i-2', ImageId: 'ami-2' },
+          ],
+        },
+      ],
+    });
     ec2Mock.on(DescribeImageReferencesCommand).resolves({ ImageReferences: [{ ImageId: 'ami-1', ResourceType: 'ec2:LaunchTemplate', Arn: 'arn:lt' }] });
-    expect(await images.instancesUsingEach(['ami-1', 'ami-2'])).toEqual(new Map([['ami-1', []], ['ami-2', ['i-1', 'i-2']]]));
-    expect(await images.referencesEach(['ami-1', 'ami-2'])).toEqual(new Map([['ami-1', [{ resourceType: 'ec2:LaunchTemplate', arn: 'arn:lt' }]], ['ami-2', []]]));
+    expect(await images.instancesUsingEach(['ami-1', 'ami-2'])).toEqual(
+      new Map([
+        ['ami-1', []],
+        ['ami-2', ['i-1', 'i-2']],
+      ]),
+    );
+    expect(await images.referencesEach(['ami-1', 'ami-2'])).toEqual(
+      new Map([
+        ['ami-1', [{ resourceType: 'ec2:LaunchTemplate', arn: 'arn:lt' }]],
+        ['ami-2', []],
+      ]),
+    );
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters![0]).toEqual({ Name: 'image-id', Values: ['ami-1', 'ami-2'] });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeImageReferencesCommand, { ImageIds: ['ami-1', 'ami-2'], IncludeAllResourceTypes: true });

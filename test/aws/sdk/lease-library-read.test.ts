@@ -49,7 +49,7 @@ function byCreateAt(items: AmiData[]): AmiData[] {
   return [...items].sort((a, b) => (b.create_at as Date).getTime() - (a.create_at as Date).getTime());
 }
 
-describe("step leases in the catalog table, as the Python library reads it", () => {
+describe('step leases in the catalog table, as the Python library reads it', () => {
   let env: Awaited<ReturnType<typeof startDynalite>>;
   beforeAll(async () => {
     env = await startDynalite();
@@ -59,7 +59,15 @@ describe("step leases in the catalog table, as the Python library reads it", () 
     const library = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../fixtures/python-lib/catalog/item.json'), 'utf8')) as CatalogItem;
     await catalog.put(library);
     await catalog.put({ ...library, step_id: 'step1', ami_id: 'ami-0aaaaaaaaaaaaaaa1', create_at: '2024-06-13T11:00:00.000000+0000', build_method: 'packer' });
-    const holder: LockHolder = { host: 'ci-7', user: 'build', pid: 4242, pidStart: '123', runId: 'step2-20240613T120000Z-abc123', command: 'build', since: '2024-06-13T12:00:00.000Z' };
+    const holder: LockHolder = {
+      host: 'ci-7',
+      user: 'build',
+      pid: 4242,
+      pidStart: '123',
+      runId: 'step2-20240613T120000Z-abc123',
+      command: 'build',
+      since: '2024-06-13T12:00:00.000Z',
+    };
     expect(await dynamoLeases(env.client, TABLE).acquire('wf1', 'step2', holder, 60_000)).toBeNull();
     expect(await dynamoLeases(env.client, TABLE).acquire('wf1', 'step1', { ...holder, runId: 'step1-x' }, 60_000)).toBeNull();
   });
@@ -71,13 +79,20 @@ describe("step leases in the catalog table, as the Python library reads it", () 
     const got = await env.client.send(new GetItemCommand({ TableName: TABLE, Key: { workflow_id: { S: 'wf1' }, step_id: { S: 'step2' } } }));
     expect(asAmiData(got.Item!).ami_id).toBe('ami-0abc1234def567890');
 
-    const workflow = await env.client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'workflow_id = :w', ExpressionAttributeValues: { ':w': { S: 'wf1' } } }));
+    const workflow = await env.client.send(
+      new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'workflow_id = :w', ExpressionAttributeValues: { ':w': { S: 'wf1' } } }),
+    );
     expect(byCreateAt(workflow.Items!.map(asAmiData)).map((i) => i.ami_id)).toEqual(['ami-0abc1234def567890', 'ami-0aaaaaaaaaaaaaaa1']);
 
     // The lease has the step's id but no create_at: the sparse index never holds it.
     for (const step of ['step1', 'step2']) {
       const versions = await env.client.send(
-        new QueryCommand({ TableName: TABLE, IndexName: 'step_id_index', KeyConditionExpression: 'step_id = :s', ExpressionAttributeValues: { ':s': { S: step } } }),
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: 'step_id_index',
+          KeyConditionExpression: 'step_id = :s',
+          ExpressionAttributeValues: { ':s': { S: step } },
+        }),
       );
       const amis = byCreateAt(versions.Items!.map(asAmiData));
       expect(amis.map((i) => i.workflow_id)).toEqual(['wf1']);
@@ -95,7 +110,12 @@ describe("step leases in the catalog table, as the Python library reads it", () 
       for (const [name, value] of Object.entries(lease)) if (name !== 'workflow_id' && name !== 'step_id') expect(value, name).toBeNull();
     }
     // A reader that takes records with an AMI id for AMIs finds exactly the two AMIs.
-    expect(records.filter((r) => r.ami_id !== null).map((r) => r.ami_id).sort()).toEqual(['ami-0aaaaaaaaaaaaaaa1', 'ami-0abc1234def567890']);
+    expect(
+      records
+        .filter((r) => r.ami_id !== null)
+        .map((r) => r.ami_id)
+        .sort(),
+    ).toEqual(['ami-0aaaaaaaaaaaaaaa1', 'ami-0abc1234def567890']);
     // The lease's own attributes are names the model does not declare.
     const rawLease = scan.Items!.find((i) => i.workflow_id?.S === 'paw-lock#wf1')!;
     expect(Object.keys(rawLease).sort()).toEqual(['expires_at', 'holder', 'run_id', 'step_id', 'workflow_id']);

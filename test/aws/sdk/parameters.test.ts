@@ -12,7 +12,12 @@ describe('ssmParameterStore', () => {
   it('writes an AMI id as aws:ec2:image, overwriting, then tags the parameter in a second call', async () => {
     ssmMock.on(PutParameterCommand).resolves({ Version: 4 });
     ssmMock.on(AddTagsToResourceCommand).resolves({});
-    const version = await store.putImageId({ name: '/golden/app', amiId: 'ami-0abc', description: 'wf/app (paw-tui, step app)', tags: { 'paw:step_id': 'app', team: 'infra' } });
+    const version = await store.putImageId({
+      name: '/golden/app',
+      amiId: 'ami-0abc',
+      description: 'wf/app (paw-tui, step app)',
+      tags: { 'paw:step_id': 'app', team: 'infra' },
+    });
     expect(version).toBe(4);
     const put = ssmMock.commandCalls(PutParameterCommand);
     expect(put).toHaveLength(1);

@@ -50,7 +50,13 @@ function setup() {
     parameterStore: ssmParameterStore(new SSMClient(config)),
   });
   for (const n of [1, 2, 3, 4]) {
-    cloud.items.push({ workflow_id: n === 4 ? 'wf1' : `wf-${n}`, step_id: 'step1', ami_id: `ami-${n}`, ami_name: `wf-${n}/step1`, create_at: `2026-0${n}-01T00:00:00.000000+0000` } as CatalogItem);
+    cloud.items.push({
+      workflow_id: n === 4 ? 'wf1' : `wf-${n}`,
+      step_id: 'step1',
+      ami_id: `ami-${n}`,
+      ami_name: `wf-${n}/step1`,
+      create_at: `2026-0${n}-01T00:00:00.000000+0000`,
+    } as CatalogItem);
   }
   const wf = { ...testWorkflow(), dir: mkdtempSync(path.join(tmpdir(), 'paw-prune-sdk-')) };
   wf.steps[0]!.param.metadata.paw_publish_ssm_parameter = '/golden/step1';
@@ -60,9 +66,11 @@ function setup() {
     return { Images: [] };
   });
   // ami-2 has a running instance; ami-1 is what the step's parameter holds.
-  ec2Mock.on(DescribeInstancesCommand).callsFake((input: { Filters: { Name: string; Values: string[] }[] }) =>
-    input.Filters[0]!.Values.includes('ami-2') ? { Reservations: [{ Instances: [{ InstanceId: 'i-live', ImageId: 'ami-2' }] }] } : { Reservations: [] },
-  );
+  ec2Mock
+    .on(DescribeInstancesCommand)
+    .callsFake((input: { Filters: { Name: string; Values: string[] }[] }) =>
+      input.Filters[0]!.Values.includes('ami-2') ? { Reservations: [{ Instances: [{ InstanceId: 'i-live', ImageId: 'ami-2' }] }] } : { Reservations: [] },
+    );
   ec2Mock.on(DescribeImageReferencesCommand).resolves({ ImageReferences: [] });
   ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/golden/step1', Value: 'ami-1', Version: 7 }] });
   ec2Mock.on(DeregisterImageCommand).resolves({});
