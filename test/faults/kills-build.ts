@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { copyOf, requireBuiltCli, ROOT, runCli, startCli } from '../commands/packer-cli.js';
@@ -60,6 +60,32 @@ async function held(dir: string): Promise<Held> {
   };
 }
 
+/**
+ * Waits until the processes of the killed run's terminal (Packer's process group) are gone, as
+ * after a machine went down: SIGKILL is sent to them all, but they die one at a time.
+ */
+async function packerGone(dir: string): Promise<void> {
+  const runs = path.join(dir, 's01-base', '.paw', 'runs');
+  const leaders: number[] = [];
+  for (const name of await readdir(runs).catch(() => [] as string[])) {
+    if (!name.endsWith('.json')) continue;
+    const pid = (JSON.parse(await readFile(path.join(runs, name), 'utf8')) as { packerPid?: number }).packerPid;
+    if (pid) leaders.push(pid);
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; leaders.some(alive); waited += 100) {
+    if (waited > 15_000) throw new Error(`Packer's processes still run 15 s after the kill: ${leaders.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Kills a build at every `of`-th point from `part` on; returns how many runs were killed. */
 export async function killBuildAt(share: { part: number; of: number }): Promise<number> {
   requireBuiltCli();
@@ -77,6 +103,7 @@ export async function killBuildAt(share: { part: number; of: number }): Promise<
     await build.exit;
     expect(build.child.signalCode, `${point}: ${build.stdout().slice(-600)}${build.stderr()}`).toBe('SIGKILL');
     killed++;
+    await packerGone(dir);
     const before = await held(dir);
     if (point === 'PackerSecurityGroup:after') expect(before.groups, point).toHaveLength(1);
     if (point === 'PackerImage:after') expect(before.amis, point).toHaveLength(1);
