@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,6 +134,55 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
     }
     await s.key('Escape');
     await s.waitFor('· home');
+    await s.key('q');
+    await s.waitFor('paw-tui exited with 0');
+  }, 240_000);
+
+  it('every screen at every size: the title on row 1, colour, a styled cursor, the help bar whole', async () => {
+    const workflow = path.join(root, 'tour', 'workflow');
+    cpSync(exampleWorkflowDir(), workflow, { recursive: true });
+    const env = `env -u PAW_PACKER TERM=xterm-256color PAW_FAKE_PACKER_SPEED=25`;
+    // One AMI, so the AMIs browser has a row for its cursor.
+    execFileSync('sh', ['-c', `${env} ${q(process.execPath)} ${q(cli)} --sandbox --workflow ${q(workflow)} build base --yes`], { stdio: 'ignore' });
+    const s = open(`cd ${q(path.dirname(workflow))} && ${env} ${q(process.execPath)} ${q(cli)} --sandbox`, 80, 24);
+    await s.waitFor('paw-tui · paw-example · home');
+    await s.waitFor(/^(?![\s\S]*checking the catalog)[\s\S]*root AMI → base\s+[○◐●✔✖]/);
+    // Each screen: the key from home, what shows once it has loaded, whether it has a cursor.
+    const tour: { key: string; title: string; loaded: RegExp; cursor: boolean }[] = [
+      { key: 'Enter', title: 'step', loaded: /source\s+ami-/, cursor: false },
+      { key: 'p', title: 'params', loaded: /workflow_id/, cursor: true },
+      { key: '+', title: 'new step', loaded: /step/, cursor: true },
+      { key: 'a', title: 'base AMI', loaded: /ami-[0-9a-f]{8}/, cursor: true },
+      { key: 'i', title: 'AMIs', loaded: /ami-[0-9a-f]+ +available/, cursor: true },
+      { key: 'm', title: 'manual build', loaded: /Launch an instance/, cursor: true },
+    ];
+    for (const screen of tour) {
+      await s.key(screen.key);
+      await s.waitFor(`paw-tui · paw-example · ${screen.title}`);
+      await s.waitFor(screen.loaded);
+      for (const [cols, rows] of SIZES) {
+        s.resize(cols, rows);
+        await sleep(400);
+        await s.waitFor(screen.loaded);
+        const where = `${screen.title} at ${cols}x${rows}`;
+        const text = s.capture();
+        const lines = text.split('\n');
+        expect(lines[0], where).toMatch(new RegExp(`^paw-tui · paw-example · ${screen.title}`));
+        expect(lines.length, where).toBeLessThanOrEqual(rows + 1);
+        for (const line of lines) expect(line.length, `${where}: ${line}`).toBeLessThanOrEqual(cols);
+        const styled = s.captureStyled();
+        expect(styled, where).toMatch(/\x1b\[[0-9;]*3[0-9]m|\x1b\[[0-9;]*38;5;/);
+        if (screen.cursor) expect(STYLED_CURSOR.test(styled.split('\n').slice(1).join('\n')), `${where}:\n${styled}`).toBe(true);
+        // The help bar (the last row drawn) ends on a whole key, or says more keys are under ?.
+        const bar = text.trimEnd().split('\n').at(-1)!.trimEnd();
+        expect(bar, where).not.toMatch(/…$/);
+      }
+      s.resize(120, 40);
+      await sleep(300);
+      await s.key('Escape');
+      await s.waitFor('paw-tui · paw-example · home');
+      await sleep(300);
+    }
     await s.key('q');
     await s.waitFor('paw-tui exited with 0');
   }, 240_000);
