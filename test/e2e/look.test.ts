@@ -168,8 +168,7 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
         const text = s.capture();
         const lines = text.split('\n');
         expect(lines[0], where).toMatch(new RegExp(`^paw-tui · paw-example · ${screen.title}`));
-        expect(lines.length, where).toBeLessThanOrEqual(rows + 1);
-        for (const line of lines) expect(line.length, `${where}: ${line}`).toBeLessThanOrEqual(cols);
+        // tmux clips to the window, so a frame too tall shows as a title pushed off row 1 (above).
         const styled = s.captureStyled();
         expect(styled, where).toMatch(/\x1b\[[0-9;]*3[0-9]m|\x1b\[[0-9;]*38;5;/);
         if (screen.cursor) expect(STYLED_CURSOR.test(styled.split('\n').slice(1).join('\n')), `${where}:\n${styled}`).toBe(true);
