@@ -3,8 +3,7 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { parseCreateAt } from '../aws/create-at.js';
-import type { CatalogItem, Cloud } from '../aws/ports.js';
+import type { Cloud } from '../aws/ports.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { processAlive } from '../locks/process.js';
@@ -257,16 +256,7 @@ export async function findInterruptedRuns(workflow: Workflow, cloudName?: string
   return found.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-/**
- * The interrupted runs that still matter: one older than the step's last success is history
- * (`paw-tui runs` lists it), not a state of the step.
- */
-export function currentInterruptions(interrupted: InterruptedRun[], built: Map<string, CatalogItem> | undefined): InterruptedRun[] {
-  return interrupted.filter((run) => {
-    const item = built?.get(run.stepId);
-    return !item || !(parseCreateAt(item.create_at) > parseCreateAt(run.startedAt));
-  });
-}
+export { currentInterruptions } from './interruptions.js';
 
 /**
  * Deals with an orphaned run's build instance: terminates it unless EC2 says it is already

@@ -4,7 +4,8 @@ import { checkSpecs, type Check } from '../../doctor.js';
 import type { LiveManualInstance, UnreadableManualJournal } from '../../manual/live.js';
 import type { NewerBase } from '../../layers/newer-base.js';
 import type { StepStatus } from '../../layers/states.js';
-import { currentInterruptions, type InterruptedRun } from '../../packer/runs.js';
+import { currentInterruptions } from '../../packer/interruptions.js';
+import type { InterruptedRun } from '../../packer/runs.js';
 import type { Workflow } from '../../workflow/types.js';
 
 /** A problem a check found, with what to do about it from home. */
