@@ -1,9 +1,14 @@
 // The program's entry. `--version` and `--help` alone are answered from here, before commander,
 // the commands and the app load (start-up, npm run bench); anything else goes to cli.ts.
-import { readFileSync } from 'node:fs';
+//
+// The build makes this file CommonJS (dist/cli.js, beside a dist/package.json that says so) and
+// the rest ES modules (*.mjs): Node answers a CommonJS file without starting its ES module
+// loader, which is most of what `--version` cost beyond starting Node itself.
+import { readFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
 
-// The build's constant, read here rather than through version.ts so that this file stays a chunk
-// of its own (version.ts is shared with the app).
+// The build's constant, read here rather than through version.ts so that this file stays alone
+// (version.ts is shared with the app).
 declare const __PAW_VERSION__: string | undefined;
 
 /** The answer to argv when nothing else needs to load, or undefined. */
@@ -13,7 +18,7 @@ function earlyAnswer(argv: string[]): string | undefined {
   if (argv[0] === '--help' || argv[0] === '-h') {
     // Written by the build from commander's own help (scripts/build.mjs).
     try {
-      return readFileSync(new URL('./help.txt', import.meta.url), 'utf8');
+      return readFileSync(path.join(__dirname, 'help.txt'), 'utf8');
     } catch {
       return undefined;
     }
@@ -21,6 +26,22 @@ function earlyAnswer(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** Writes the whole answer to stdout without building Node's stream for it (a pipe or a file). */
+function writeAll(text: string): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length;) {
+    try {
+      done += writeSync(1, bytes, done);
+    } catch (e) {
+      // A non-blocking stdout that is full: the stream waits for it.
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      process.stdout.write(bytes.subarray(done));
+      return;
+    }
+  }
+}
+
 const answer = earlyAnswer(process.argv.slice(2));
-if (answer !== undefined) process.stdout.write(answer);
-else await import('./cli.js');
+if (answer !== undefined) writeAll(answer);
+// The program proper: dist/main.mjs once built (scripts/build.mjs).
+else void import('./cli.js');
