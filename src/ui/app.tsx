@@ -320,6 +320,7 @@ export function App({
                   columns={columns}
                   bodyRows={bodyRows}
                   onError={setError}
+                  setHints={setHintsState}
                 />
               ) : ctx && Screen ? (
                 <Suspense fallback={<Text color={tone('muted')}>opening…</Text>}>

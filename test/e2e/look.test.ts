@@ -80,6 +80,8 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
       // The help bar ends on a whole key.
       const bar = s.capture().trimEnd().split('\n').at(-1)!;
       expect(bar.trimEnd(), `${cols}x${rows}`).toMatch(/(\? more|Ctrl-C×2 quit)$/);
+      // No build was interrupted: the key that ends such a run is not offered.
+      expect(bar, `${cols}x${rows}`).not.toContain('end run');
     }
 
     // The cursor stays on the step after another screen and Esc.

@@ -164,12 +164,17 @@ describe('interrupted builds on home', () => {
     await waitFor(() => expect(lastFrame()).toMatch(/step1\s+⚠ build interrupted — i-0dead may be running/), 15_000);
     await waitFor(() => expect(lastFrame()).toContain('highlight step1 and press t'), 15_000);
     await waitFor(() => expect(lastFrame()).toContain('account'), 15_000);
+    // The help bar offers t while there is an interrupted build, and only then.
+    const bar = () => lastFrame().trimEnd().split('\n').at(-1) ?? '';
+    expect(bar()).toContain('t end run');
     stdin.write('t');
     await waitFor(() => expect(lastFrame()).toContain('Terminate the instance of the interrupted build of step1?'));
     await tick(50);
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toContain('instance i-0dead was already terminated'), 15_000);
     await waitFor(() => expect(lastFrame()).toMatch(/step1\s+○ not built/));
+    await waitFor(() => expect(bar()).not.toContain('end run'));
+    expect(bar()).toContain('i AMIs');
   });
 });
 

@@ -1,6 +1,6 @@
 import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text } from 'ink';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorLine, PawError } from '../../errors.js';
 import type { NewerBase } from '../../layers/newer-base.js';
 import { reasonText, STATE_SIGN } from '../../layers/words.js';
@@ -18,7 +18,7 @@ import { formatAge, useNow } from '../hooks/useElapsed.js';
 import { problemsOf, useHomeFacts, type HomeFacts } from '../hooks/useHomeFacts.js';
 import { useListCursor } from '../hooks/useListCursor.js';
 import type { WorkflowSession } from '../hooks/useWorkflowSession.js';
-import { hintOf, isKey, keysLabel, type Action } from '../keys.js';
+import { hintOf, hintsFor, isKey, keysLabel, type Action } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
 
 /** The things to do from home, listed on the screen itself (from the key registry). */
@@ -128,8 +128,10 @@ export function HomeScreen(props: {
   bodyRows: number;
   onError: (e: unknown) => void;
   builds: BuildJobs;
+  /** Narrows the help bar (null: every key of home). */
+  setHints?: (actions: Action[] | null) => void;
 }) {
-  const { session, ctx, columns, bodyRows, builds } = props;
+  const { session, ctx, columns, bodyRows, builds, setHints } = props;
   useBuildJobs(builds);
   const running = builds.running();
   // The elapsed time of running builds ticks on the chain and the jobs line.
@@ -153,6 +155,13 @@ export function HomeScreen(props: {
   const [started] = useState(() => Date.now());
   const [resolving, setResolving] = useState<string | null>(null);
   const step = steps[cursor];
+  // `t` ends the run of an interrupted build: the help bar offers it only while there is one.
+  const anyInterrupted = facts.interrupted.length > 0;
+  useEffect(() => {
+    if (!setHints || anyInterrupted) return;
+    setHints(hintsFor('home').filter((a) => a !== 'resolveRun'));
+    return () => setHints(null);
+  }, [setHints, anyInterrupted]);
 
   useKeys(
     (input, key) => {
