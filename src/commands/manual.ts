@@ -160,6 +160,7 @@ function jsonView(view: ManualView, ssh: string | null): unknown {
     state: view.state,
     next: view.spec.next,
     action: view.spec.action,
+    awsCall: view.spec.awsCall,
     driver: view.spec.driver,
     instance: view.instance,
     image: view.image ? { id: view.image.id, name: view.image.name, state: view.image.state } : null,

@@ -11,18 +11,22 @@ import { type ManualJournal, emptyJournal, readJournal, updateJournal } from './
 import { planLaunch } from './launch.js';
 import { goneImage } from './status.js';
 import {
+  ABANDONABLE,
   actionAllowed,
   actionDone,
   adoptedState,
   confirmQuestion,
   confirmSubject,
+  instanceRunsAt,
   KEY_PAIR_INTENT,
   MACHINE,
-  MANUAL_STATES,
   type ManualAction,
   type ManualCommand,
   type ManualState,
   nextMove,
+  stateAfter,
+  stateOf,
+  stateOnInstance,
   type StateSpec,
 } from './machine.js';
 import { FRESH_ATTEMPT, imageFailure, MISSING_GRACE_MS, reconcile } from './reconcile.js';
@@ -142,10 +146,11 @@ class Guide implements ManualGuide {
    * names the call and the words. An intent already in the journal (the call is being repeated
    * after a crash) is not written again: the first one still stands.
    */
-  private async intend(action: ManualAction | 'create-key-pair', change: Partial<ManualJournal>, detail?: string): Promise<void> {
+  private async intend(action: Exclude<ManualAction, 'adopt'> | 'create-key-pair', change: Partial<ManualJournal>, detail?: string): Promise<void> {
     if (this.j.requested?.action === action) return;
-    const spec = action === 'create-key-pair' ? KEY_PAIR_INTENT : MANUAL_STATES.map((s) => MACHINE[s]).find((m) => m.action === action && m.intent)!;
-    const event = detail ? `${spec.intent}: ${detail}` : spec.intent!;
+    const spec = action === 'create-key-pair' ? KEY_PAIR_INTENT : MACHINE[stateOf(action)];
+    const intent = spec.intent ?? `${action} requested`;
+    const event = detail ? `${intent}: ${detail}` : intent;
     await this.write({ ...change, requested: { action, at: new Date().toISOString(), call: spec.awsCall ?? undefined } }, event);
   }
 
@@ -270,7 +275,7 @@ class Guide implements ManualGuide {
         return this.adopt(o);
       case 'keep':
         return this.write(
-          { state: 'record' },
+          { state: stateAfter('keep') },
           `instance ${this.j.instanceId} is not terminated: paw-tui did not launch it (terminate it yourself, or pass --terminate)`,
         );
     }
@@ -287,7 +292,7 @@ class Guide implements ManualGuide {
         },
       );
     }
-    if (action === 'create-image' && (s === 'running' || s === 'connect' || s === 'stop')) {
+    if (action === 'create-image' && instanceRunsAt(s)) {
       return new PawError(`cannot create the image: instance ${this.j.instanceId} is running`, {
         hint: `stop it first (${this.cmd} stop --yes); an image of a running instance may catch its disks mid-write`,
       });
@@ -311,7 +316,7 @@ class Guide implements ManualGuide {
     });
     await this.intend('launch', plan.journal, plan.event);
     const id = await this.cloud.instances.run(plan.input);
-    await this.write({ state: 'running', requested: null, instanceId: id, launchedAt: new Date().toISOString() }, `instance ${id} launched`);
+    await this.write({ state: stateAfter('launch'), requested: null, instanceId: id, launchedAt: new Date().toISOString() }, `instance ${id} launched`);
   }
 
   /**
@@ -374,18 +379,19 @@ class Guide implements ManualGuide {
       if (!i || i.state === 'terminated' || i.state === 'shutting-down') return this.lost(i, 'failed to start');
       return i.state === 'pending' ? undefined : i;
     }, o);
-    if (instance.state === 'stopping' || instance.state === 'stopped') {
-      await this.write({ state: 'stopped' }, `instance ${instance.id} was stopped before it was used`);
+    const stoppedTo = stateOnInstance(this.view.state, 'stopped');
+    if (stoppedTo && (instance.state === 'stopping' || instance.state === 'stopped')) {
+      await this.write({ state: stoppedTo }, `instance ${instance.id} was stopped before it was used`);
       return;
     }
-    await this.write({ state: 'connect' }, `instance ${instance.id} is running${this.sshLine() ? `: ${this.sshLine()}` : ''}`);
+    await this.write({ state: stateAfter('wait-running') }, `instance ${instance.id} is running${this.sshLine() ? `: ${this.sshLine()}` : ''}`);
   }
 
   private async stop(o: ActionOptions): Promise<void> {
     this.needConfirmation(`stopping instance ${this.j.instanceId}`, o, 'stop');
-    await this.intend('stop', { state: 'stop' });
+    await this.intend('stop', { state: stateOf('stop') });
     await this.cloud.instances.stop(this.j.instanceId!);
-    await this.write({ state: 'stopped', requested: null }, `instance ${this.j.instanceId} is stopping`);
+    await this.write({ state: stateAfter('stop'), requested: null }, `instance ${this.j.instanceId} is stopping`);
   }
 
   private async waitStopped(o: ActionOptions): Promise<void> {
@@ -394,7 +400,7 @@ class Guide implements ManualGuide {
       if (!i || i.state === 'terminated' || i.state === 'shutting-down') return this.lost(i, 'was terminated before its image was made');
       return i.state === 'stopped' ? i : undefined;
     }, o);
-    await this.write({ state: 'create-image' }, `instance ${this.j.instanceId} is stopped`);
+    await this.write({ state: stateAfter('wait-stopped') }, `instance ${this.j.instanceId} is stopped`);
   }
 
   private async createImage(): Promise<void> {
@@ -414,7 +420,7 @@ class Guide implements ManualGuide {
       await this.write({ requested: null }, `CreateImage refused: ${(e as Error).message}`);
       throw e;
     }
-    await this.write({ state: 'image-available', requested: null, imageId }, `image ${imageId} created`);
+    await this.write({ state: stateAfter('create-image'), requested: null, imageId }, `image ${imageId} created`);
   }
 
   private async waitImage(o: ActionOptions): Promise<void> {
@@ -427,22 +433,23 @@ class Guide implements ManualGuide {
     }, o);
     const failed = imageFailure(image, imageId);
     if (failed) {
-      await this.write({ state: 'create-image', imageId: null }, failed);
+      await this.write({ state: stateOf('create-image'), imageId: null }, failed);
       throw new PawError(failed, { hint: `create it again: ${this.cmd} image` });
     }
-    await this.write({ state: 'terminate' }, `image ${imageId} is available (${Math.round((Date.now() - started) / 1000)}s)`);
+    await this.write({ state: stateAfter('wait-image') }, `image ${imageId} is available (${Math.round((Date.now() - started) / 1000)}s)`);
   }
 
   private async terminate(o: ActionOptions): Promise<void> {
     this.needConfirmation(`terminating instance ${this.j.instanceId}`, o, 'terminate');
-    const abandon = this.view.state !== 'terminate';
+    // Terminated before its image is made, the instance is given up: the path starts again.
+    const abandon = ABANDONABLE.includes(this.view.state);
     await this.intend('terminate', {});
     await this.cloud.instances.terminate(this.j.instanceId!);
     await this.describeInstance();
     if (abandon) {
       await this.write({ ...FRESH_ATTEMPT }, `instance ${this.j.instanceId} terminated before an image was made; the path starts again at launch`);
     } else {
-      await this.write({ state: 'record', requested: null }, `instance ${this.j.instanceId} is terminating`);
+      await this.write({ state: stateAfter('terminate'), requested: null }, `instance ${this.j.instanceId} is terminating`);
     }
   }
 
@@ -457,7 +464,7 @@ class Guide implements ManualGuide {
       yes: o.yes ?? false,
       ask: o.ask,
     });
-    await this.write({ state: 'done', requested: null }, `${item.ami_id} recorded in ${this.cloud.catalog.tableName}`);
+    await this.write({ state: stateAfter('record'), requested: null }, `${item.ami_id} recorded in ${this.cloud.catalog.tableName}`);
   }
 
   async refresh(): Promise<void> {
@@ -474,7 +481,7 @@ class Guide implements ManualGuide {
 
   connectCommand(): ConnectCommand {
     const instance = this.view.instance;
-    if (!instance || this.view.state !== 'connect') {
+    if (!instance || this.view.spec.action !== 'connect') {
       throw new PawError('there is no running instance to connect to', { hint: `see where the checklist stands: ${this.cmd} status` });
     }
     return connectCommand(this.cloud, instance, this.j.pemPath, this.j.keyName);

@@ -38,7 +38,7 @@ export interface StateSpec {
   /** The checklist line, in the user's words. */
   label: string;
   action: ManualAction | null;
-  /** The cloud call the action makes, as AWS names it (shown on screen, in the journal). */
+  /** The cloud call the action makes, as AWS names it (in the journal's intent, and `manual status --json`). */
   awsCall: string | null;
   /**
    * Written to the journal before the call is made, so that a crash between the call and the
@@ -191,6 +191,12 @@ export function checklist(current: ManualState): ChecklistLine[] {
   }));
 }
 
+/** True when the instance runs in this state: launched, and not yet stopped for its image. */
+export function instanceRunsAt(state: ManualState): boolean {
+  const i = stateIndex(state);
+  return i >= stateIndex('running') && i < stateIndex('stopped');
+}
+
 /** True when the instance of the journal may still exist in EC2 (it costs money). */
 export function instanceMayBeLive(state: ManualState): boolean {
   const i = stateIndex(state);
@@ -309,12 +315,35 @@ export function actionAllowed(action: ManualAction, state: ManualState): boolean
   return spec.action === action || spec.personDone === action || (action === 'terminate' && ABANDONABLE.includes(state));
 }
 
+/**
+ * The state whose line an action completes: its own action there, or the choice an adopted
+ * instance leaves there (`keep`). `adopt` has none: it starts where EC2 says (adoptedState).
+ */
+export function stateOf(action: Exclude<ManualAction, 'adopt'>): ManualState {
+  const home = MANUAL_STATES.find((s) => MACHINE[s].action === action || MACHINE[s].ifAdopted?.otherwise === action);
+  if (!home) throw new Error(`the manual table has no state for ${action}`);
+  return home;
+}
+
+/** The state reached once an action is done: the `next` of the line it completes. */
+export function stateAfter(action: Exclude<ManualAction, 'adopt'>): ManualState {
+  const next = MACHINE[stateOf(action)].next;
+  if (!next) throw new Error(`the manual table has no state after ${action}`);
+  return next;
+}
+
+/**
+ * Where EC2's answer about the instance sends the checklist from `state` when it is not what
+ * the state expects; null when the answer changes nothing there.
+ */
+export function stateOnInstance(state: ManualState, condition: InstanceCondition): ManualState | null {
+  return MACHINE[state].onInstance?.[condition] ?? null;
+}
+
 /** Whether the checklist is already past the state an action leaves (doing it again is nothing). */
 export function actionDone(action: ManualAction, state: ManualState): boolean {
   if (action === 'launch' || action === 'adopt') return false;
-  if (action === 'keep') return actionDone('terminate', state);
-  const home = MANUAL_STATES.filter((s) => MACHINE[s].action === action).at(-1);
-  return home !== undefined && stateIndex(state) > stateIndex(home);
+  return stateIndex(state) > stateIndex(stateOf(action));
 }
 
 /** The question asked before an action that cannot be undone. */

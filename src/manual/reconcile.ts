@@ -1,7 +1,7 @@
 import type { AmiImage, Cloud, Instance } from '../aws/ports.js';
 import type { Step } from '../workflow/types.js';
 import { type ManualJournal, updateJournal } from './journal.js';
-import { type InstanceCondition, MACHINE, type ManualState } from './machine.js';
+import { type InstanceCondition, MACHINE, type ManualState, stateAfter, stateOf, stateOnInstance } from './machine.js';
 
 /**
  * Brings the journal in line with what EC2 really holds. Someone may have stopped or
@@ -27,6 +27,9 @@ export function imageFailure(image: AmiImage | null, imageId: string): string | 
   const reason = (image.raw.StateReason as { Message?: string } | undefined)?.Message;
   return `image ${imageId} ${image.state}${reason ? `: ${reason}` : ''}`;
 }
+
+/** How far behind ours EC2's clock may be when it dates an image (its creationDate). */
+export const IMAGE_CLOCK_SLACK_MS = 60_000;
 
 /** EC2 may not list an instance for a short while after RunInstances answered. */
 export const MISSING_GRACE_MS = 120_000;
@@ -80,25 +83,25 @@ export async function reconcile(cloud: Cloud, step: Step, journal: ManualJournal
   const inst = instance ?? null;
   const s = j.state;
 
-  if (s === 'launch' && j.requested?.action === 'launch' && j.launchToken) {
+  if (j.requested?.action === 'launch' && j.launchToken) {
     // RunInstances may have started the instance before paw-tui stopped: EC2 finds it by the token.
     const [launched] = await cloud.instances.find({ clientToken: j.launchToken });
     if (launched) {
       await move(
-        { state: 'running', requested: null, instanceId: launched.id, launchedAt: launched.launchTime || new Date().toISOString() },
+        { state: stateAfter('launch'), requested: null, instanceId: launched.id, launchedAt: launched.launchTime || new Date().toISOString() },
         `instance ${launched.id} was launched before paw-tui stopped (found by its client token)`,
       );
       return { journal: j, instance: launched, image, notes };
     }
     notes.push('a launch was requested but no instance has its client token; launching again cannot start a second one (same token)');
-  } else if (s === 'launch' && j.requested?.action === 'create-key-pair') {
+  } else if (j.requested?.action === 'create-key-pair') {
     notes.push(`key pair ${j.keyName} was requested but its .pem was not saved; launching again replaces it`);
   }
 
   // What EC2 says about the instance, against what the table expects in this state.
   if (j.instanceId) {
     const condition = instanceCondition(inst, j.launchedAt);
-    const target = condition ? MACHINE[s].onInstance?.[condition] : undefined;
+    const target = condition ? stateOnInstance(s, condition) : null;
     if (target && condition) {
       const id = j.instanceId;
       if (target === 'launch') {
@@ -109,7 +112,7 @@ export async function reconcile(cloud: Cloud, step: Step, journal: ManualJournal
         target === 'record'
           ? `instance ${id} is already ${inst ? inst.state : 'gone'}`
           : s === 'stop'
-            ? `stop of ${id} was already done (EC2 says ${inst!.state})`
+            ? `stop of ${id} was already done (EC2 says ${inst?.state ?? 'gone'})`
             : condition === 'stopped'
               ? `instance ${id} was stopped outside paw-tui; going on from stopped`
               : `instance ${id} was started again outside paw-tui; back to connect`;
@@ -119,23 +122,24 @@ export async function reconcile(cloud: Cloud, step: Step, journal: ManualJournal
     }
   }
 
-  if (j.state === 'create-image' && j.requested) {
-    const [found] = (await cloud.images.findOwnedByName(imageName)).filter(
-      (i) => !IMAGE_FAILED.has(i.state) && Date.parse(i.creationDate) >= Date.parse(j.requested!.at) - 60_000,
-    );
+  const imageRequested = j.requested?.action === 'create-image' ? j.requested : null;
+  if (imageRequested) {
+    // Made since the request, by EC2's clock, which may be behind ours: an older image of the name is not this one.
+    const since = Date.parse(imageRequested.at) - IMAGE_CLOCK_SLACK_MS;
+    const [found] = (await cloud.images.findOwnedByName(imageName)).filter((i) => !IMAGE_FAILED.has(i.state) && Date.parse(i.creationDate) >= since);
     if (found) {
       image = found;
       await move(
-        { state: 'image-available', requested: null, imageId: found.id, imageName },
+        { state: stateAfter('create-image'), requested: null, imageId: found.id, imageName },
         `image ${found.id} was created before paw-tui stopped; waiting for it`,
       );
     }
   }
 
-  if (j.state === 'image-available' && j.imageId) {
+  if (MACHINE[j.state].action === 'wait-image' && j.imageId) {
     const failed = imageFailure(image, j.imageId);
     if (failed) {
-      await move({ state: 'create-image', requested: null, imageId: null }, `${failed}; create the image again`);
+      await move({ state: stateOf('create-image'), requested: null, imageId: null }, `${failed}; create the image again`);
       image = null;
     }
   }

@@ -1,7 +1,7 @@
 import type { ManualView } from './guide.js';
 import { imageFailure } from './reconcile.js';
 import { costHint } from './launch.js';
-import { checklist, type ChecklistMark, type ManualState } from './machine.js';
+import { checklist, type ChecklistMark, COMMANDS, MACHINE, type ManualAction, type ManualCommand, needsConfirmation, nextMove } from './machine.js';
 import { formatDuration } from '../duration.js';
 
 /** The facts the checklist shows beside its lines, shared by the screen and `manual status`. */
@@ -45,21 +45,26 @@ export function goneImage(view: Pick<ManualView, 'state' | 'journal' | 'image'>)
   return view.state === 'done' && id && imageFailure(view.image, id) ? id : null;
 }
 
-/** What a person runs next, headless. */
-export function nextCommand(stepId: string, state: ManualState): string | null {
-  const cmd = `paw-tui manual ${stepId}`;
-  switch (state) {
-    case 'launch':
-      return `${cmd} launch`;
-    case 'connect':
-      return `connect, do the work, then: ${cmd} stop --yes`;
-    case 'terminate':
-      return `${cmd} terminate --yes`;
-    case 'done':
-      return null;
-    default:
-      return `${cmd} resume`;
-  }
+/** The headless command that names an action (`image` for create-image). */
+function commandFor(action: ManualAction): ManualCommand | undefined {
+  return (Object.keys(COMMANDS) as ManualCommand[]).find((c) => COMMANDS[c].does === action);
+}
+
+/**
+ * What a person runs next, headless, as the table says: `resume` where the guide goes on by
+ * itself, else the command of what it waits for (with --yes where that asks first).
+ */
+export function nextCommand(view: Pick<ManualView, 'step' | 'state' | 'journal'>): string | null {
+  const cmd = `paw-tui manual ${view.step.id}`;
+  const resume = nextMove('resume', view.state, view.journal.requested?.action ?? null, false, view.journal.adopted);
+  if (resume.kind === 'perform' && resume.confirm === null) return `${cmd} resume`;
+  const spec = MACHINE[view.state];
+  const action = spec.personDone ?? spec.action;
+  const command = action && commandFor(action);
+  if (!action || !command) return null;
+  const run = `${cmd} ${command}${needsConfirmation(action) ? ' --yes' : ''}`;
+  // The person's own work comes first (connecting, provisioning), then their word.
+  return spec.action && spec.action !== action ? `${spec.action}, do the work, then: ${run}` : run;
 }
 
 /** `manual status` as text: the checklist, the facts, the ssh line, the notes and what to run next. */
@@ -76,7 +81,7 @@ export function statusText(view: ManualView, ssh: string | null, sandbox: boolea
   }
   if (f.imageId) lines.push(`image ${f.imageId}: ${f.imageState ?? 'state unknown'}`);
   if (ssh && view.state === 'connect') lines.push(ssh);
-  const next = nextCommand(view.step.id, view.state);
+  const next = nextCommand(view);
   const gone = goneImage(view);
   if (gone) lines.push(`gone: ${gone} no longer exists in EC2; start again: paw-tui manual ${view.step.id} launch`);
   else lines.push(next ? `next: ${next}` : `done: ${f.imageId} is the AMI of step ${view.step.id}, recorded in the catalog`);

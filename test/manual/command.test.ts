@@ -18,6 +18,9 @@ describe('paw-tui manual, headless', () => {
       'manual path of step hardening (sandbox)\n  ▶ Launch an instance from the source AMI   ← now\n  · Wait for the instance to be running   (next)',
     );
     expect(status.stdout).toMatch(/next: paw-tui manual hardening launch\n$/);
+    // For scripts: the table's line, the cloud call it makes included.
+    const json = await manual(dir, ['--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ state: 'launch', next: 'running', action: 'launch', awsCall: 'RunInstances', driver: 'person' });
 
     const launch = await manual(dir, ['launch', '--instance-type', 't3.small']);
     expect(launch.code, launch.stderr).toBe(0);

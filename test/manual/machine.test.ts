@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { actionAllowed, actionDone, adoptedState, checklist, instanceMayBeLive, MACHINE, MANUAL_STATES, nextMove } from '../../src/manual/machine.js';
+import {
+  actionAllowed,
+  actionDone,
+  adoptedState,
+  checklist,
+  instanceMayBeLive,
+  instanceRunsAt,
+  MACHINE,
+  MANUAL_STATES,
+  nextMove,
+  stateAfter,
+  stateOf,
+  stateOnInstance,
+} from '../../src/manual/machine.js';
 
 describe('the manual state machine', () => {
   it('walks the states of SPEC §5 in order, each naming the next', () => {
@@ -109,5 +122,27 @@ describe('the manual state machine', () => {
     expect(actionAllowed('keep', 'connect')).toBe(false);
     expect(actionAllowed('adopt', 'connect')).toBe(false);
     expect(MACHINE.terminate.ifAdopted).toEqual({ otherwise: 'keep' });
+  });
+
+  it('says where each action leads: the next line of the one it completes', () => {
+    expect(stateAfter('launch')).toBe('running');
+    expect(stateAfter('wait-running')).toBe('connect');
+    expect(stateOf('stop')).toBe('stop');
+    expect(stateAfter('stop')).toBe('stopped');
+    expect(stateAfter('wait-stopped')).toBe('create-image');
+    expect(stateAfter('create-image')).toBe('image-available');
+    expect(stateOf('create-image')).toBe('create-image');
+    expect(stateAfter('wait-image')).toBe('terminate');
+    expect(stateAfter('terminate')).toBe('record');
+    // Leaving an adopted instance running completes the terminate line too.
+    expect(stateOf('keep')).toBe('terminate');
+    expect(stateAfter('keep')).toBe('record');
+    expect(stateAfter('record')).toBe('done');
+    expect(stateOnInstance('running', 'stopped')).toBe('stopped');
+    expect(stateOnInstance('image-available', 'gone')).toBeNull();
+  });
+
+  it('knows where the instance runs (an image of it then is refused with why)', () => {
+    expect(MANUAL_STATES.filter(instanceRunsAt)).toEqual(['running', 'connect', 'stop']);
   });
 });
