@@ -1,14 +1,13 @@
 import { Box, Text } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { InterruptedError, PawError } from '../../errors.js';
 import { wrapRows } from '../../one-line.js';
 import type { ActionOptions, ManualGuide, ManualView } from '../../manual/guide.js';
 import { openManualGuide } from '../../manual/guide.js';
-import { DEFAULT_INSTANCE_TYPE, hourlyPrice, INSTANCE_TYPE_CHOICES, keyPairChoices, type KeyPairChoice } from '../../manual/launch.js';
+import { hourlyPrice, keyPairChoices, type KeyPairChoice } from '../../manual/launch.js';
 import { checklist, type ChecklistMark } from '../../manual/machine.js';
 import { goneImage, manualFacts, MARK_SIGN } from '../../manual/status.js';
 import { startTerminal } from '../../packer/terminal.js';
-import type { TerminalSession } from '../../packer/types.js';
 import { findStep } from '../../workflow/load.js';
 import type { AdoptableInstance } from '../../manual/adoptable.js';
 import { AdoptPicker } from '../components/AdoptPicker.js';
@@ -22,39 +21,9 @@ import { useStepLock } from '../hooks/useStepLock.js';
 import { LockLine } from '../components/LockLine.js';
 import { isKey, keysLabel } from '../keys.js';
 import { tone, type Tone } from '../theme.js';
-
-type Question = { text: string; answer: (yes: boolean) => void };
-type Session = { terminal: TerminalSession; label: string };
+import { chosenKeyName, initialManualScreenState, launchesNext, manualHints, manualScreenReducer, topLine } from './manual-state.js';
 
 const MARK_TONE: Record<ChecklistMark, Tone | undefined> = { done: 'ok', current: 'accent', next: undefined, later: 'muted' };
-
-/** What Enter does at this point of the checklist, in the user's words. */
-function enterDoes(view: ManualView, instanceType: string): string | null {
-  const price = hourlyPrice(instanceType);
-  if (goneImage(view)) return `start the manual path of ${view.step.id} again (asks first)`;
-  switch (view.spec.driver === 'auto' && view.state !== 'done' ? 'auto' : view.state) {
-    case 'launch':
-      return `launch a ${instanceType}${price === null ? '' : ` (≈ $${price}/h)`} from the source AMI   ${keysLabel('nextField')}/${keysLabel('change')}: change`;
-    case 'connect':
-      return `work done: stop it and make the image (asks first)`;
-    case 'stop':
-      return 'stop the instance (asks first)';
-    case 'terminate':
-      return 'terminate the instance, record the image (asks first)';
-    case 'auto':
-      return `go on: ${view.spec.label.toLowerCase()}`;
-    default:
-      return null;
-  }
-}
-
-/** The line above the checklist: what Enter does; the connect keys too where they fit whole. */
-function topLine(view: ManualView, instanceType: string, width: number): string {
-  const does = enterDoes(view, instanceType);
-  const line = does ? `${keysLabel('open')}: ${does}` : 'nothing left to do';
-  const more = view.state === 'connect' ? `   ${keysLabel('connect')}: connect here   ${keysLabel('connectFull')}: full screen` : '';
-  return line.length + more.length <= width ? line + more : line;
-}
 
 /** The choices of a launch: the highlighted one changes with ←/→, Tab moves between them. */
 function LaunchChoices(props: { field: 'type' | 'key'; instanceType: string; keyPair: KeyPairChoice | undefined; width: number }) {
@@ -144,22 +113,12 @@ function Facts({ view, ssh, width }: { view: ManualView; ssh: string | null; wid
  */
 export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string }) {
   const step = useMemo(() => findStep(ctx.workflow, stepId), [ctx.workflow, stepId]);
-  const [guide, setGuide] = useState<ManualGuide | null>(null);
-  const [view, setView] = useState<ManualView | null>(null);
-  const [question, setQuestion] = useState<Question | null>(null);
-  const [session, setSession] = useState<Session | null>(null);
-  const [typing, setTyping] = useState(false);
-  const [instanceType, setInstanceType] = useState<string>(DEFAULT_INSTANCE_TYPE);
-  const [field, setField] = useState<'type' | 'key'>('type');
-  const [keyPairs, setKeyPairs] = useState<KeyPairChoice[]>([]);
-  const [keyIndex, setKeyIndex] = useState(0);
-  const [adopting, setAdopting] = useState(false);
+  const [state, dispatch] = useReducer(manualScreenReducer, initialManualScreenState);
+  const { guide, view, question, session, typing, adopting, opening } = state;
   const aborter = useRef(new AbortController());
   const openedAt = useRef(Date.now());
   const paneRows = Math.max(3, ctx.bodyRows - 3);
-  // Opened again (the journal read anew) once the lock another run held is free or taken.
-  const [opening, setOpening] = useState({ count: 0, steal: false });
-  const reopen = useCallback((steal: boolean) => setOpening((o) => ({ count: o.count + 1, steal })), []);
+  const reopen = useCallback((steal: boolean) => dispatch({ type: 'reopen', steal }), []);
   const lock = useStepLock(ctx, step, reopen);
   const lockCaught = lock.caught;
 
@@ -170,7 +129,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     [ctx, lockCaught],
   );
 
-  const ask = useCallback((text: string) => new Promise<boolean>((resolve) => setQuestion({ text, answer: resolve })), []);
+  const ask = useCallback((text: string) => new Promise<boolean>((answer) => dispatch({ type: 'ask', question: { text, answer } })), []);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -178,9 +137,8 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     let unsubscribe = () => {};
     openManualGuide(ctx.cloud, ctx.workflow, step).then((g) => {
       if (abort.signal.aborted) return;
-      setGuide(g);
-      setView(g.view);
-      unsubscribe = g.subscribe(setView);
+      dispatch({ type: 'opened', guide: g });
+      unsubscribe = g.subscribe((v) => dispatch({ type: 'view', view: v }));
       // Reopened in the middle of work nobody has to decide on (a wait, the image, the record): go on.
       g.command('go-on', { signal: abort.signal, yes: false, ask, unattended: true, stealLock: opening.steal }).catch(report);
     }, report);
@@ -191,14 +149,15 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     };
   }, [ctx.cloud, ctx.workflow, step, report, ask, opening]);
 
-  const atLaunch = view?.state === 'launch';
+  // The table says Enter launches: the launch's choices are shown, and the key pairs asked for.
+  const atLaunch = launchesNext(view);
   useEffect(() => {
     if (!atLaunch) return;
-    keyPairChoices(ctx.cloud, ctx.workflow, step).then(setKeyPairs, report);
+    keyPairChoices(ctx.cloud, ctx.workflow, step).then((choices) => dispatch({ type: 'keyPairs', choices }), report);
   }, [atLaunch, ctx.cloud, ctx.workflow, step, report]);
 
   const go = useCallback(
-    async (work: (g: ManualGuide, o: ActionOptions) => Promise<void>) => {
+    async (work: (g: ManualGuide, o: ActionOptions & { ask: typeof ask }) => Promise<void>) => {
       if (!guide || guide.view.busy) return;
       ctx.clearError();
       try {
@@ -215,20 +174,20 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     const gone = guide && goneImage(guide.view);
     if (gone) {
       return go(async (g, o) => {
-        if (await o.ask!(`Start the manual path of ${step.id} again (AMI ${gone} is gone)? Nothing is launched yet.`)) await g.startAgain();
+        if (await o.ask(`Start the manual path of ${step.id} again (AMI ${gone} is gone)? Nothing is launched yet.`)) await g.startAgain();
       });
     }
-    return go((g, o) => g.command('next', { ...o, instanceType, keyName: g.view.state === 'launch' && keyIndex > 0 ? keyPairs[keyIndex]?.name : undefined }));
+    return go((g, o) => g.command('next', { ...o, instanceType: state.instanceType, keyName: launchesNext(g.view) ? chosenKeyName(state) : undefined }));
   };
 
   const abandon = () => go((g, o) => g.command('abandon', o));
 
   const adopt = (i: AdoptableInstance) => {
-    setAdopting(false);
+    dispatch({ type: 'adopting', on: false });
     const what = [i.name, i.instanceType, i.state].filter(Boolean).join(', ');
     return go(async (g, o) => {
       const question = `Adopt instance ${i.id} (${what}) for step ${step.id}? It is tagged, then stopped and imaged (each asked); terminated only if you say so.`;
-      if (await o.ask!(question)) await g.command('adopt', { ...o, instanceId: i.id });
+      if (await o.ask(question)) await g.command('adopt', { ...o, instanceId: i.id });
     });
   };
 
@@ -240,11 +199,10 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       // Leaving the session (exit, logout, a dropped connection) brings the checklist back.
       terminal.onExit(() => {
         terminal.dispose();
-        setSession(null);
-        setTyping(false);
+        dispatch({ type: 'disconnected' });
         void guide.refresh().catch(report);
       });
-      setSession({ terminal, label: command.label });
+      dispatch({ type: 'connected', session: { terminal, label: command.label } });
     } catch (e) {
       report(e);
     }
@@ -275,36 +233,20 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
   };
 
   const gone = view ? goneImage(view) : null;
+  const hints = manualHints(state, lock.locked !== null);
+  const hintsKey = hints.join(' ');
   useEffect(() => {
     ctx.setBackHandler(() => {
       if (!session) return false;
       session.terminal.kill('SIGHUP');
       return true;
     });
-    ctx.setHints(
-      question
-        ? ['back']
-        : lock.locked
-          ? ['takeLock', 'refresh', 'back', 'help']
-          : session
-            ? typing
-              ? ['stopTyping']
-              : ['focusPane', 'page', 'follow', 'search', 'back', 'help']
-            : adopting
-              ? ['open', 'move', 'back']
-              : view?.state === 'launch'
-                ? ['open', 'nextField', 'change', 'adopt', 'refresh', 'back', 'help']
-                : view?.state === 'connect'
-                  ? ['open', 'connect', 'connectFull', 'abandon', 'refresh', 'back', 'help']
-                  : view?.state === 'done'
-                    ? [...(gone ? (['open'] as const) : []), 'refresh', 'back', 'help']
-                    : ['open', 'abandon', 'refresh', 'back', 'help'],
-    );
+    ctx.setHints(hintsKey.split(' ') as typeof hints);
     return () => {
       ctx.setBackHandler(null);
       ctx.setHints(null);
     };
-  }, [ctx, session, question, view?.state, typing, gone, lock.locked, adopting]);
+  }, [ctx, session, hintsKey]);
 
   useEffect(() => () => session?.terminal.dispose(), [session]);
 
@@ -317,15 +259,9 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
       else if (isKey('abandon', input, key)) void abandon();
       else if (isKey('refresh', input, key)) void guide?.refresh().catch(report);
       else if (!atLaunch || view?.busy) return;
-      else if (isKey('adopt', input, key)) setAdopting(true);
-      else if (isKey('nextField', input, key) || isKey('prevField', input, key)) setField((f) => (f === 'type' ? 'key' : 'type'));
-      else if (isKey('change', input, key) && field === 'type') {
-        const i = INSTANCE_TYPE_CHOICES.indexOf(instanceType as (typeof INSTANCE_TYPE_CHOICES)[number]);
-        const by = key.leftArrow ? INSTANCE_TYPE_CHOICES.length - 1 : 1;
-        setInstanceType(INSTANCE_TYPE_CHOICES[(i + by) % INSTANCE_TYPE_CHOICES.length]!);
-      } else if (isKey('change', input, key) && keyPairs.length > 0) {
-        setKeyIndex((i) => (i + (key.leftArrow ? keyPairs.length - 1 : 1)) % keyPairs.length);
-      }
+      else if (isKey('adopt', input, key)) dispatch({ type: 'adopting', on: true });
+      else if (isKey('nextField', input, key) || isKey('prevField', input, key)) dispatch({ type: 'nextField' });
+      else if (isKey('change', input, key)) dispatch({ type: 'change', back: key.leftArrow });
     },
     { isActive: !question && !session && !adopting },
   );
@@ -336,7 +272,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     <Confirm
       message={question.text}
       onAnswer={(yes) => {
-        setQuestion(null);
+        dispatch({ type: 'answered' });
         question.answer(yes);
       }}
     />
@@ -346,7 +282,7 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
     <LockLine holder={lock.locked.holder} waiting={lock.waiting} />
   ) : (
     <Text wrap="truncate" color={tone(gone ? 'warn' : 'muted')}>
-      {topLine(view, instanceType, ctx.columns)}
+      {topLine(view, state.instanceType, ctx.columns)}
     </Text>
   );
 
@@ -366,7 +302,13 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
             {'   exit: back to the checklist'}
           </Text>
         </Box>
-        <TerminalPane source={session.terminal} width={ctx.columns} height={paneRows} active={!question} onTypingChange={setTyping} />
+        <TerminalPane
+          source={session.terminal}
+          width={ctx.columns}
+          height={paneRows}
+          active={!question}
+          onTypingChange={(on) => dispatch({ type: 'typing', on })}
+        />
       </Box>
     );
   }
@@ -387,11 +329,11 @@ export function ManualScreen({ ctx, stepId }: { ctx: AppContext; stepId: string 
             width={ctx.columns}
             rows={ctx.bodyRows - 10}
             onChoose={(i) => void adopt(i)}
-            onClose={() => setAdopting(false)}
+            onClose={() => dispatch({ type: 'adopting', on: false })}
             onError={report}
           />
         ) : atLaunch ? (
-          <LaunchChoices field={field} instanceType={instanceType} keyPair={keyPairs[keyIndex]} width={ctx.columns} />
+          <LaunchChoices field={state.field} instanceType={state.instanceType} keyPair={state.keyPairs[state.keyIndex]} width={ctx.columns} />
         ) : null}
         <Facts view={view} ssh={guide?.sshLine() ?? null} width={ctx.columns} />
       </Box>
