@@ -163,9 +163,9 @@ export const checkSpecs: CheckSpec[] = [
       if (!image) throw new PawError(`root base AMI ${id} does not exist in ${c.region}`, { hint: 'pick one with: paw-tui base-ami --write' });
       if (image.state !== 'available') throw new PawError(`root base AMI ${image.id} is ${image.state}`, { hint: 'pick one with: paw-tui base-ami --write' });
       // A newer Ubuntu is a notice, not a failure: the same words and the same check as `steps`.
-      const [{ newerBase }, { noticeText }] = await Promise.all([import('./layers/newer-base.js'), import('./layers/words.js')]);
+      const [{ newerBase, pickNewerBaseCommand }, { newerBaseText }] = await Promise.all([import('./layers/newer-base.js'), import('./layers/words.js')]);
       const newer = await newerBase(c, w);
-      return `${image.id} ${image.name}${newer ? `; ${noticeText({ kind: 'newer_base', ...newer })} (paw-tui base-ami --write)` : ''}`;
+      return `${image.id} ${image.name}${newer ? `; ${newerBaseText(newer)} (${pickNewerBaseCommand(w.param.root_base_ami_name)})` : ''}`;
     },
   },
   {

@@ -80,13 +80,13 @@ export function register(program: Command): void {
 
 /** `base-ami --check`: a newer Ubuntu of the root base AMI's family fails the command (exit 1). */
 async function checkNewerBase(opts: GlobalOptions, workflow: Workflow): Promise<void> {
-  const { newerBase } = await import('../layers/newer-base.js');
+  const [{ newerBase, pickNewerBaseCommand }, { newerBaseText }] = await Promise.all([import('../layers/newer-base.js'), import('../layers/words.js')]);
   const newer = await withCloud(opts, workflow, (cloud) => newerBase(cloud, workflow));
   const root = { ami: workflow.param.root_base_ami_id, name: workflow.param.root_base_ami_name };
   emit(opts, { root_base_ami: root, newer }, () => (newer ? '' : `the root base AMI ${root.ami} (${root.name}) is the newest of its kind`));
   if (newer) {
-    throw new PawError(`a newer Ubuntu is out: ${newer.ami} (${newer.name}), ${newer.days} days newer than ${root.ami}`, {
-      hint: 'paw-tui base-ami --write picks it (then paw-tui build --all)',
+    throw new PawError(`${newerBaseText(newer)} than ${root.ami}`, {
+      hint: `${pickNewerBaseCommand(root.name)} picks it (then paw-tui build --all)`,
     });
   }
 }

@@ -1,7 +1,8 @@
 import type { AmiImage, Cloud } from '../aws/ports.js';
 import { errorLine, isPawError, PawError } from '../errors.js';
-import { chainAction, chainRange, chainSummary, ownAmiAtOutputName, replaceOwnAmi, stopMessage, type ChainResult } from '../layers/chain.js';
-import { reasonText, statusLine, stepStates, type StepStatus } from '../layers/states.js';
+import { chainAction, chainRange, chainSummary, ownAmiAtOutputName, replaceOwnAmi, stopMessage, type ChainAction, type ChainResult } from '../layers/chain.js';
+import { newerBaseAdvice, type NewerBase } from '../layers/newer-base.js';
+import { chainStates, reasonText, statusLine, stepStates, type StepStatus } from '../layers/states.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { buildOne, keepBuildingWhenOutputCloses, type BuildOptions } from './build.js';
 import { confirmed, emit, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
@@ -12,8 +13,23 @@ export interface ChainOptions {
   to?: string;
 }
 
-async function stateOf(cloud: Cloud, workflow: Workflow, step: Step): Promise<StepStatus> {
-  return (await stepStates({ cloud, workflow })).find((s) => s.step === step.id)!;
+async function stateOf(cloud: Cloud, workflow: Workflow, step: Step, newer: NewerBase | null): Promise<StepStatus> {
+  return (await stepStates({ cloud, workflow, newerBase: newer })).find((s) => s.step === step.id)!;
+}
+
+const PLAN_WORD: Record<ChainAction, string> = { skip: 'skip ', keep: 'keep ', build: 'build', stop: 'stop ' };
+
+/** `base: kept on the current root base AMI (ami-…, 3 days): stale only for the newer Ubuntu`. */
+function keptLine(s: StepStatus): string {
+  const age = s.age_days === null ? '' : `, ${s.age_days} day${s.age_days === 1 ? '' : 's'}`;
+  return `${s.step}: kept on the current root base AMI (${s.ami_id}${age}): stale only for the newer Ubuntu`;
+}
+
+/** Why a step is built, without the newer Ubuntu: the chain does not move to it. */
+function buildReasons(s: StepStatus): string {
+  if (s.state === 'not_built') return 'not built';
+  const own = s.stale_reasons.filter((r) => r.kind !== 'newer_base');
+  return (own.length ? own : s.stale_reasons).map(reasonText).join('; ');
 }
 
 /** `build --all | --from | --to`: the stale steps of the chain, in order, skipping what is up to date. */
@@ -23,23 +39,28 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
   const out = opts.json ? process.stderr : process.stdout;
   const say = (line: string) => out.write(line + '\n');
   keepBuildingWhenOutputCloses();
-  const result: ChainResult = { built: [], skipped: [], not_reached: range.map((s) => s.id), failed: null, stopped_at: null };
+  const result: ChainResult = { built: [], skipped: [], kept: [], not_reached: range.map((s) => s.id), failed: null, stopped_at: null, newer_base: null };
   await withCloud(opts, workflow, async (cloud) => {
-    const states = await stepStates({ cloud, workflow });
+    const { states, newerBase: newer } = await chainStates(cloud, workflow);
+    result.newer_base = newer;
+    // Said once, first: the steps it alone makes stale are kept until the root base AMI moves.
+    if (newer) say(newerBaseAdvice(newer, workflow.param.root_base_ami_name));
     const replacements = new Map<string, AmiImage>();
     const work = range.some(
       (step) =>
-        chainAction(
-          step,
-          states.find((s) => s.step === step.id)!,
-        ) !== 'skip',
+        !['skip', 'keep'].includes(
+          chainAction(
+            step,
+            states.find((s) => s.step === step.id)!,
+          ),
+        ),
     );
     // The plan is shown when there is something to do; an up-to-date chain says so step by step below.
     if (work || options.dryRun) say(`chain ${range.map((s) => s.id).join(' → ')}:`);
     for (const step of range) {
       const status = states.find((s) => s.step === step.id)!;
       const action = chainAction(step, status);
-      if (work || options.dryRun) say(`  ${action === 'skip' ? 'skip ' : action === 'build' ? 'build' : 'stop '}  ${statusLine(status)}`);
+      if (work || options.dryRun) say(`  ${PLAN_WORD[action]}  ${statusLine(status)}`);
       const own = action === 'build' ? await ownAmiAtOutputName(cloud, workflow, step) : null;
       if (own) {
         replacements.set(step.id, own);
@@ -58,11 +79,11 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
       }
     }
     for (const [i, step] of range.entries()) {
-      const status = await stateOf(cloud, workflow, step);
+      const status = await stateOf(cloud, workflow, step, newer);
       const action = chainAction(step, status);
-      if (action === 'skip') {
-        say(statusLine(status));
-        result.skipped.push({ step: step.id, ami_id: status.ami_id });
+      if (action === 'skip' || action === 'keep') {
+        say(action === 'skip' ? statusLine(status) : keptLine(status));
+        result[action === 'skip' ? 'skipped' : 'kept'].push({ step: step.id, ami_id: status.ami_id });
         result.not_reached.shift();
         continue;
       }
@@ -73,7 +94,7 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
         finish(opts, result);
         throw new PawError(stop.message, { hint: stop.hint });
       }
-      say(`${step.id}: building (${status.state === 'not_built' ? 'not built' : status.stale_reasons.map(reasonText).join('; ')})`);
+      say(`${step.id}: building (${buildReasons(status)})`);
       result.not_reached.shift();
       try {
         const own = replacements.get(step.id) ?? (await ownAmiAtOutputName(cloud, workflow, step));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { errorLine } from '../errors.js';
-import { noticeText, STATE_SIGN, statusLine, stepStates, type StepStatus } from '../layers/states.js';
+import type { NewerBase } from '../layers/newer-base.js';
+import { STATE_SIGN, statusLine, type StepStatus } from '../layers/states.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 export function register(program: Command): void {
@@ -12,16 +13,17 @@ export function register(program: Command): void {
       const opts = globalOptions(cmd);
       const workflow = await loadWorkflowFor(opts);
       const { outputAmiName } = await import('../workflow/names.js');
+      const { newerBaseAdvice } = await import('../layers/newer-base.js');
       const path = await import('node:path');
       let states: Map<string, StepStatus> | null = null;
+      let newer: NewerBase | null = null;
       let stateError: string | null = null;
       if (!options.offline && workflow.steps.length > 0) {
         try {
-          const { newerBase } = await import('../layers/newer-base.js');
-          const list = await withCloud(opts, workflow, async (cloud) =>
-            stepStates({ cloud, workflow, newerBase: await newerBase(cloud, workflow).catch(() => null) }),
-          );
-          states = new Map(list.map((s) => [s.step, s]));
+          const { chainStates } = await import('../layers/states.js');
+          const chain = await withCloud(opts, workflow, (cloud) => chainStates(cloud, workflow));
+          states = new Map(chain.states.map((s) => [s.step, s]));
+          newer = chain.newerBase;
         } catch (e) {
           stateError = errorLine(e);
         }
@@ -44,7 +46,6 @@ export function register(program: Command): void {
                 fingerprint: st.fingerprint,
                 recorded_fingerprint: st.recorded_fingerprint,
                 carried_from: st.carried_from,
-                notices: st.notices,
                 stale_detail: st.stale_detail,
               }
             : options.offline
@@ -52,7 +53,13 @@ export function register(program: Command): void {
               : { state: 'unknown' }),
         };
       });
-      const data = { workflow_id: workflow.param.workflow_id, dir: workflow.dir, steps, ...(stateError ? { state_error: stateError } : {}) };
+      const data = {
+        workflow_id: workflow.param.workflow_id,
+        dir: workflow.dir,
+        ...(states ? { newer_base: newer } : {}),
+        steps,
+        ...(stateError ? { state_error: stateError } : {}),
+      };
       emit(opts, data, () => {
         const where = path.relative(process.cwd(), workflow.dir) || '.';
         if (steps.length === 0) return `workflow ${workflow.param.workflow_id} (${where}): no steps yet — add one with: paw-tui step new <id>`;
@@ -65,12 +72,10 @@ export function register(program: Command): void {
             }`,
         );
         const out = [`workflow ${workflow.param.workflow_id} (${where}): ${steps.map((s) => s.id).join(' → ')}`, ...lines];
-        return out.join('\n') + (states ? '\n' + stateText([...states.values()]) : stateError ? `\nstate unknown: ${stateError}` : '');
+        if (stateError) out.push(`state unknown: ${stateError}`);
+        if (states) out.push(...[...states.values()].map((s) => `  ${STATE_SIGN[s.state]} ${statusLine(s)}`));
+        if (newer) out.push(newerBaseAdvice(newer, workflow.param.root_base_ami_name));
+        return out.join('\n');
       });
     });
-}
-
-/** One line per step: ● up to date / ◐ stale: why / ○ not built. */
-export function stateText(states: StepStatus[]): string {
-  return states.flatMap((s) => [`  ${STATE_SIGN[s.state]} ${statusLine(s)}`, ...s.notices.map((n) => `    ${noticeText(n)}`)]).join('\n');
 }

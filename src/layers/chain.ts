@@ -3,7 +3,8 @@ import type { AmiImage, Cloud } from '../aws/ports.js';
 import { findStep } from '../workflow/load.js';
 import { outputAmiName } from '../workflow/names.js';
 import type { Step, Workflow } from '../workflow/types.js';
-import type { StepStatus } from './states.js';
+import type { NewerBase } from './newer-base.js';
+import { staleOnlyForNewerBase, type StepStatus } from './states.js';
 
 /** The part of the chain `build --all | --from | --to` covers, first step first. */
 export function chainRange(workflow: Workflow, options: { all?: boolean; from?: string; to?: string }): Step[] {
@@ -14,12 +15,19 @@ export function chainRange(workflow: Workflow, options: { all?: boolean; from?: 
   return steps.slice(from, to + 1);
 }
 
-export type ChainAction = 'skip' | 'build' | 'stop';
+export type ChainAction = 'skip' | 'keep' | 'build' | 'stop';
 
-/** What the chain does at a step, from its state: skip it, build it, or stop (a manual step, or one busy elsewhere). */
-export function chainAction(step: Step, status: StepStatus): ChainAction {
+/**
+ * What the chain does at a step, from its state: skip it (up to date), build it, stop (a manual
+ * step, or one busy elsewhere), or keep it: stale only because a newer Ubuntu is out while the
+ * root base AMI stays where it is, so a rebuild would make the same layer again (and stay stale
+ * for ever). `movesToNewerBase`: the root moves to the newer Ubuntu first (the app's `B`).
+ */
+export function chainAction(step: Step, status: StepStatus, movesToNewerBase = false): ChainAction {
   if (status.state === 'up_to_date') return 'skip';
-  if (step.manual || status.state === 'building' || status.state === 'manual_in_progress') return 'stop';
+  if (status.state === 'building' || status.state === 'manual_in_progress') return 'stop';
+  if (!movesToNewerBase && staleOnlyForNewerBase(status)) return 'keep';
+  if (step.manual) return 'stop';
   return 'build';
 }
 
@@ -65,9 +73,13 @@ export async function replaceOwnAmi(cloud: Cloud, workflow: Workflow, image: Ami
 export interface ChainResult {
   built: { step: string; ami_id: string }[];
   skipped: { step: string; ami_id: string | null }[];
+  /** Stale only for a newer Ubuntu the root base AMI has not moved to: kept as they are. */
+  kept: { step: string; ami_id: string | null }[];
   not_reached: string[];
   failed: string | null;
   stopped_at: string | null;
+  /** A newer Ubuntu than the root base AMI, when one is out. */
+  newer_base: NewerBase | null;
 }
 
 /** The summary the chain ends with. */
@@ -76,6 +88,7 @@ export function chainSummary(r: ChainResult): string {
   return [
     `built: ${list(r.built.map((b) => `${b.step} (${b.ami_id})`))}`,
     `up to date: ${list(r.skipped.map((s) => s.step))}`,
+    ...(r.kept.length ? [`kept on the current root base AMI: ${list(r.kept.map((s) => s.step))}`] : []),
     ...(r.failed ? [`failed: ${r.failed}`] : []),
     ...(r.stopped_at ? [`stopped at: ${r.stopped_at}`] : []),
     `not reached: ${list(r.not_reached)}`,

@@ -1,6 +1,7 @@
 import { CANONICAL_OWNER } from '../aws/base-ami.js';
 import type { Cloud } from '../aws/ports.js';
 import type { Workflow } from '../workflow/types.js';
+import { newerBaseText } from './words.js';
 
 const UBUNTU_NAME = /^(ubuntu\/images\/[^/]+\/ubuntu-[a-z]+-[\d.]+-(?:amd64|arm64)-[a-z-]+-)\d{8}(?:\.\d+)?$/;
 const DAY = 86_400_000;
@@ -12,6 +13,20 @@ const DAY = 86_400_000;
 export function ubuntuFamilyPattern(name: string): string | null {
   const m = UBUNTU_NAME.exec(name);
   return m ? `${m[1]}*` : null;
+}
+
+/**
+ * The command that makes the newest of the root base AMI's family the root: the same search as
+ * `newerBase()`, so the release never changes by accident (`base-ami --write` alone picks 24.04).
+ */
+export function pickNewerBaseCommand(rootName: string): string {
+  const pattern = ubuntuFamilyPattern(rootName);
+  return pattern ? `paw-tui base-ami --name-pattern '${pattern}' --write` : 'paw-tui base-ami --write';
+}
+
+/** The line `steps` and `build --all` say it with: what is out, and how to move to it. */
+export function newerBaseAdvice(newer: NewerBase, rootName: string): string {
+  return `${newerBaseText(newer)} — run \`${pickNewerBaseCommand(rootName)}\` first, then \`paw-tui build --all\` rebuilds every step on it`;
 }
 
 export interface NewerBase {

@@ -4,7 +4,7 @@ import type { BuildJobs } from '../packer/build-jobs.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { chainAction, ownAmiAtOutputName, replaceOwnAmi } from './chain.js';
 import type { NewerBase } from './newer-base.js';
-import { onNewerBase, stepStates } from './states.js';
+import { stepStates } from './states.js';
 
 /**
  * The app's "build stale steps": what `build --all` would build, as one question, then the
@@ -40,14 +40,14 @@ const HALF_HOUR_S = 1800;
 
 /** Reads only: which steps the rebuild takes, and what it costs and replaces. */
 export async function planStaleBuild(cloud: Cloud, workflow: Workflow, newer: NewerBase | null): Promise<StaleBuildPlan> {
-  const states = onNewerBase(await stepStates({ cloud, workflow, newerBase: newer }), newer);
+  const states = await stepStates({ cloud, workflow, newerBase: newer });
   const moved = onBase(workflow, newer ? { id: newer.ami, name: newer.name } : null);
   const steps: Step[] = [];
   const notBuilt: string[] = [];
   let stop: StaleBuildPlan['stop'] = null;
   for (const step of workflow.steps) {
     const status = states.find((s) => s.step === step.id)!;
-    const action = chainAction(step, status);
+    const action = chainAction(step, status, newer !== null);
     if (action === 'skip') continue;
     if (action === 'stop') {
       const why =

@@ -2,15 +2,16 @@ import type { AmiImage, CatalogItem, Cloud } from '../aws/ports.js';
 import { errorLine } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { inputChanges, parseInputs, stepFingerprint, type StepFingerprint } from './fingerprint.js';
-import type { NewerBase } from './newer-base.js';
+import { newerBase as findNewerBase, type NewerBase } from './newer-base.js';
 import { staleDetail, type StaleDetail } from './why.js';
 import { reasonText, type StaleReason, type StepState } from './words.js';
 
-export { noticeText, reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
+export { newerBaseText, reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
 
 /**
  * Which steps are up to date and why the others are not (SPEC §10). The one place that decides
- * it: `steps`, `build --all`, `workflow bump` and the home screen all ask `stepStates()`.
+ * it: `steps`, `build --all`, `workflow bump` and the home screen all ask `stepStates()` (through
+ * `chainStates()` when a newer Ubuntu counts).
  */
 
 export interface StepStatus {
@@ -25,8 +26,6 @@ export interface StepStatus {
   fingerprint: string | null;
   recorded_fingerprint: string | null;
   carried_from: string | null;
-  /** Advice that does not make the step stale by itself (a newer Ubuntu: pick it with base-ami). */
-  notices: StaleReason[];
   /** What changed since the build, file by file and param by param; null when nothing is known to. */
   stale_detail: StaleDetail | null;
 }
@@ -35,7 +34,10 @@ export interface StepStatesInput {
   cloud: Cloud;
   workflow: Workflow;
   now?: Date;
-  /** A newer Ubuntu than the root base AMI, when it was looked for (src/layers/newer-base.ts). */
+  /**
+   * A newer Ubuntu than the root base AMI (src/layers/newer-base.ts): every built step is then
+   * stale for it. Without it, a step is judged by its inputs alone (what `workflow bump` carries).
+   */
   newerBase?: NewerBase | null;
 }
 
@@ -103,7 +105,6 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
       fingerprint: null,
       recorded_fingerprint: item?.fingerprint ?? null,
       carried_from: item?.carried_from ?? null,
-      notices: step.previousId === null && input.newerBase ? [{ kind: 'newer_base', ...input.newerBase }] : [],
       stale_detail: null,
     };
     out.push(status);
@@ -129,21 +130,32 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
     const busy = await activity(step, p.workflow_id);
     status.state = busy ?? (!item ? 'not_built' : reasons.length ? 'stale' : 'up_to_date');
   }
-  return out;
+  return input.newerBase ? onNewerBase(out, input.newerBase) : out;
 }
 
 /**
- * The chain as a move to the newer Ubuntu would leave it: every built step is rebuilt on it, so
- * each is stale with that reason (the steps themselves did not change). What `steps` reports
- * stays as it is until the root base AMI is changed (a notice); the app's "build stale steps"
- * offers the move.
+ * A newer Ubuntu makes every built step stale: a move to it rebuilds them all. Applied after the
+ * chain was judged on its inputs, so an `upstream` reason still means the step before it changed
+ * (a step stale for the newer Ubuntu alone is one `build --all` keeps until the root moves).
  */
-export function onNewerBase(states: StepStatus[], newer: NewerBase | null): StepStatus[] {
-  if (!newer) return states;
-  return states.map((s) => {
-    if (s.state !== 'up_to_date' && s.state !== 'stale') return s;
-    return { ...s, state: 'stale', stale_reasons: [{ kind: 'newer_base', ...newer }, ...s.stale_reasons.filter((r) => r.kind !== 'upstream')] };
-  });
+function onNewerBase(states: StepStatus[], newer: NewerBase): StepStatus[] {
+  return states.map((s) =>
+    s.state === 'up_to_date' || s.state === 'stale' ? { ...s, state: 'stale', stale_reasons: [{ kind: 'newer_base', ...newer }, ...s.stale_reasons] } : s,
+  );
+}
+
+/** Stale for the newer Ubuntu and nothing else: rebuilding it on the same root base AMI changes nothing. */
+export function staleOnlyForNewerBase(s: Pick<StepStatus, 'state' | 'stale_reasons'>): boolean {
+  return s.state === 'stale' && s.stale_reasons.length > 0 && s.stale_reasons.every((r) => r.kind === 'newer_base');
+}
+
+/**
+ * The chain as every face shows it (`steps`, `doctor`'s words, home, the step view, `build
+ * --all`): the newer Ubuntu looked for (a failed look counts as none) and each step judged with it.
+ */
+export async function chainStates(cloud: Cloud, workflow: Workflow, now?: Date): Promise<{ states: StepStatus[]; newerBase: NewerBase | null }> {
+  const newer = await findNewerBase(cloud, workflow).catch(() => null);
+  return { states: await stepStates({ cloud, workflow, newerBase: newer, ...(now ? { now } : {}) }), newerBase: newer };
 }
 
 /** `base: up to date (ami-…, 3 days)` / `app: stale: changed: install.sh` / `hardening: not built`. */

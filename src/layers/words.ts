@@ -49,8 +49,7 @@ export function reasonText(r: StaleReason): string {
   }
 }
 
-/** The advice a notice gives (`steps`, `doctor`, the home screen's chain header). */
-export function noticeText(r: StaleReason): string {
-  if (r.kind === 'newer_base') return `a newer Ubuntu is out: ${r.ami} (${r.name}), ${r.days} day${r.days === 1 ? '' : 's'} newer`;
-  return reasonText(r);
+/** `a newer Ubuntu is out: ami-… (name), 43 days newer`, as `steps`, `doctor`, `build --all` and `base-ami --check` say it. */
+export function newerBaseText(n: { ami: string; name: string; days: number }): string {
+  return `a newer Ubuntu is out: ${n.ami} (${n.name}), ${n.days} day${n.days === 1 ? '' : 's'} newer`;
 }

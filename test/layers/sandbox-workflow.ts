@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureBuilt, exampleWorkflow, fakePacker, paw, removeBuiltCopy } from '../aws/cli.js';
@@ -35,3 +35,19 @@ export function addMetadata(wf: string, stepFolder: string, entries: Record<stri
   const lines = Object.entries(entries).map(([k, v]) => `\n        ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
   writeFileSync(file, readFileSync(file, 'utf8').replace('"metadata": {', `"metadata": {${lines.join('')}`));
 }
+
+/** The example workflow with a third Packer step, `tools`, in place of the manual one: base → app → tools. */
+export function withToolsStep(wf: string): void {
+  rmSync(path.join(wf, 's03-hardening'), { recursive: true });
+  cpSync(path.join(wf, 's02-app'), path.join(wf, 's03-tools'), { recursive: true });
+  const param = path.join(wf, 's03-tools', 'step_param.json');
+  writeFileSync(
+    param,
+    readFileSync(param, 'utf8').replace('"step_id": "app"', '"step_id": "tools"').replace('"previous_step_id": "base"', '"previous_step_id": "app"'),
+  );
+  const ignore = path.join(wf, 's03-tools', '.gitignore');
+  writeFileSync(ignore, readFileSync(ignore, 'utf8').replaceAll('/app*', '/tools*'));
+}
+
+/** The sandbox's newest jammy (gp2) is newer than the example's root base AMI: this names that family. */
+export const EXAMPLE_ROOT_FAMILY = 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*';

@@ -27,8 +27,8 @@ export interface HomeFacts {
   /** The cloud could not open: nothing from it will come. */
   noCloud?: boolean;
   /**
-   * Up to date / stale and why, per step id (src/layers/states.ts), as a move to a newer Ubuntu
-   * would leave them (every built step stale); undefined while loading.
+   * Up to date / stale and why, per step id, as `steps` says it (src/layers/states.ts: a newer
+   * Ubuntu makes every built step stale); undefined while loading.
    */
   layers?: Map<string, StepStatus>;
   /** A newer Ubuntu than the root base AMI; null when there is none. */
@@ -77,14 +77,10 @@ export function useHomeFacts(session: HomeSession, sandbox: boolean): HomeFacts 
               if (!exists) return set({ built: new Map() });
               const items = await cloud.catalog.listWorkflow(workflow.param.workflow_id);
               set({ built: new Map(items.map((i) => [i.step_id, i])) });
-              const [{ onNewerBase, stepStates }, { newerBase }] = await Promise.all([import('../../layers/states.js'), import('../../layers/newer-base.js')]);
+              const { chainStates } = await import('../../layers/states.js');
               // Whether a step is stale is extra: the chain is drawn without it when it cannot be known.
-              void newerBase(cloud, workflow)
-                .catch(() => null)
-                .then(async (newer) => {
-                  const states = await stepStates({ cloud, workflow, newerBase: newer });
-                  set({ layers: new Map(onNewerBase(states, newer).map((s) => [s.step, s])), newerBase: newer });
-                })
+              void chainStates(cloud, workflow)
+                .then(({ states, newerBase }) => set({ layers: new Map(states.map((s) => [s.step, s])), newerBase }))
                 .catch(() => undefined);
             })
             // The catalog check says why; the chain shows the steps without their builds.

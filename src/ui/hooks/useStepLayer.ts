@@ -4,7 +4,7 @@ import type { Step } from '../../workflow/types.js';
 import type { AppContext } from '../context.js';
 
 /**
- * The step's layer state as home draws it (a newer Ubuntu makes a built step stale), with what
+ * The step's layer state as home and `steps` say it (a newer Ubuntu makes a built step stale), with what
  * changed; null while it loads or when it cannot be known (the view shows the rest anyway).
  */
 export function useStepLayer(ctx: AppContext, step: Step, generation: unknown): StepStatus | null {
@@ -12,9 +12,8 @@ export function useStepLayer(ctx: AppContext, step: Step, generation: unknown): 
   useEffect(() => {
     let live = true;
     void (async () => {
-      const [{ onNewerBase, stepStates }, { newerBase }] = await Promise.all([import('../../layers/states.js'), import('../../layers/newer-base.js')]);
-      const newer = await newerBase(ctx.cloud, ctx.workflow).catch(() => null);
-      const states = onNewerBase(await stepStates({ cloud: ctx.cloud, workflow: ctx.workflow, newerBase: newer }), newer);
+      const { chainStates } = await import('../../layers/states.js');
+      const { states } = await chainStates(ctx.cloud, ctx.workflow);
       return states.find((s) => s.step === step.id) ?? null;
     })().then(
       (s) => live && setStatus(s),
