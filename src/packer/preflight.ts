@@ -152,7 +152,9 @@ export function preflightChecks(input: PreflightInput, found: Preflight): [Prefl
         }
         const r = await runPackerCommand(packer, initArgs(), step.dir, cloud.childEnv);
         if (r.code !== 0) throw new CheckFailed(`packer init failed: ${firstError(r.output)}`, r.output);
-        return { detail: 'plugins installed' };
+        // Packer names each plugin it installs, and says nothing of those already there.
+        const installed = [...r.output.matchAll(/^Installed plugin (\S+) (v\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+        return { detail: installed.length ? `installed ${installed.join(', ')}` : 'plugins already installed' };
       },
     ],
     [

@@ -39,7 +39,7 @@ describe('packer init in the preflight', () => {
     const session = dryRun();
     try {
       const state = await session.done;
-      expect(state.checks.find((c) => c.id === 'init')).toMatchObject({ status: 'ok', detail: 'plugins installed' });
+      expect(state.checks.find((c) => c.id === 'init')).toMatchObject({ status: 'ok', detail: 'installed github.com/hashicorp/amazon v1.3.2' });
       expect(state.checks.find((c) => c.id === 'validate')?.status).toBe('ok');
     } finally {
       session.dispose();
