@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_INSTANCE_TYPE } from '../constants.js';
+import { formatDuration } from '../duration.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { onInterruptSignals, SIGNAL_EXIT_CODE, type InterruptSignal } from '../signals.js';
 import type { ManualGuide, ManualView } from '../manual/guide.js';
@@ -144,7 +145,7 @@ function printProgress(guide: ManualGuide): () => void {
     if (s - lastTick.at >= 15) {
       lastTick.at = s;
       const seenState = guide.view.instance?.state ?? guide.view.image?.state;
-      process.stdout.write(`  … ${busy.label.toLowerCase()} (${s}s${seenState ? `, EC2 says ${seenState}` : ''})\n`);
+      process.stdout.write(`  … ${busy.label.toLowerCase()} (${formatDuration(s * 1000)}${seenState ? `, EC2 says ${seenState}` : ''})\n`);
     }
   }, 1000);
   timer.unref();

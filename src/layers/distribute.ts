@@ -3,6 +3,7 @@ import type { AmiImage, Cloud } from '../aws/ports.js';
 import { waitForAvailableAmi } from '../packer/manifest.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { distributionOf } from './step-settings.js';
+import { formatDuration } from '../duration.js';
 
 /**
  * After a good build: shares the AMI with the step's accounts, copies it to each of its regions
@@ -29,7 +30,7 @@ export async function distributeAfterBuild(cloud: Cloud, workflow: Workflow, ste
     });
     note(`copying ${image.id} to ${region} as ${copyId} (${i + 1}/${regions.length})`);
     const copy = await waitForAvailableAmi({ ...cloud, region, images }, copyId, {
-      onWait: (state, elapsedMs) => note(`waiting for ${copyId} in ${region} (${state}, ${Math.round(elapsedMs / 1000)} s)`),
+      onWait: (state, elapsedMs) => note(`waiting for ${copyId} in ${region} (${state}, ${formatDuration(elapsedMs)})`),
     });
     if (accounts.length) await images.share(copy.id, copy.snapshotIds, accounts);
     copies.push({ region, ami_id: copy.id });

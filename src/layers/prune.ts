@@ -4,6 +4,7 @@ import type { CatalogItem, Cloud } from '../aws/ports.js';
 import { UsageError } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
 import { publishParameterOf } from './step-settings.js';
+import { parseCreateAt } from '../aws/create-at.js';
 
 /**
  * `amis prune`: the old versions of each step of the chain, across workflow versions (the
@@ -52,22 +53,17 @@ export function parseAge(text: string): number {
 
 const DAY_MS = 86_400_000;
 
-/** The catalog's `create_at` (`2024-06-13T12:00:00.000000+0000`) as a time. */
-function createdMs(createAt: string): number {
-  return Date.parse(createAt.replace(/(\.\d{3})\d*/, '$1').replace(/\+0000$/, 'Z'));
-}
-
 /** A step's versions, one per AMI, newest first (an AMI carried over to several workflows counts once). */
 function distinctVersions(items: CatalogItem[], now: number): Omit<PruneVersion, 'action'>[] {
   const byAmi = new Map<string, Omit<PruneVersion, 'action'>>();
-  const sorted = [...items].sort((a, b) => createdMs(b.create_at) - createdMs(a.create_at));
+  const sorted = [...items].sort((a, b) => parseCreateAt(b.create_at) - parseCreateAt(a.create_at));
   for (const item of sorted) {
     const seen = byAmi.get(item.ami_id);
     if (seen) {
       seen.workflow_ids.push(item.workflow_id);
       continue;
     }
-    const age = Math.floor((now - createdMs(item.create_at)) / DAY_MS);
+    const age = Math.floor((now - parseCreateAt(item.create_at)) / DAY_MS);
     byAmi.set(item.ami_id, { ami_id: item.ami_id, ami_name: item.ami_name, workflow_ids: [item.workflow_id], create_at: item.create_at, age_days: age });
   }
   return [...byAmi.values()];

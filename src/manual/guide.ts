@@ -31,6 +31,7 @@ import {
 } from './machine.js';
 import { FRESH_ATTEMPT, imageFailure, MISSING_GRACE_MS, reconcile } from './reconcile.js';
 import { pollUntil, type WaitOptions } from '../wait.js';
+import { formatDuration } from '../duration.js';
 
 /** What the screen draws and the headless command prints: the journal plus what EC2 last said. */
 export interface ManualView {
@@ -436,7 +437,7 @@ class Guide implements ManualGuide {
       await this.write({ state: stateOf('create-image'), imageId: null }, failed);
       throw new PawError(failed, { hint: `create it again: ${this.cmd} image` });
     }
-    await this.write({ state: stateAfter('wait-image') }, `image ${imageId} is available (${Math.round((Date.now() - started) / 1000)}s)`);
+    await this.write({ state: stateAfter('wait-image') }, `image ${imageId} is available (${formatDuration(Date.now() - started)})`);
   }
 
   private async terminate(o: ActionOptions): Promise<void> {

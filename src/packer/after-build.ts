@@ -5,6 +5,7 @@ import type { Step, Workflow } from '../workflow/types.js';
 import { amiIdFromRun, waitForAvailableAmi, type AmiWaitOptions } from './manifest.js';
 import { redactSecrets } from './redact.js';
 import type { PackerRun } from './run.js';
+import { formatDuration } from '../duration.js';
 
 export interface FinishInput {
   cloud: Cloud;
@@ -42,7 +43,7 @@ export async function finishBuild(input: FinishInput): Promise<{ amiId: string }
       input.wait?.onWait?.(state, elapsedMs);
       if (elapsedMs - lastWaitNote >= 60_000 || lastWaitNote === 0) {
         lastWaitNote = elapsedMs || 1;
-        note(`waiting for ${found.amiId} to become available (${state}, ${Math.round(elapsedMs / 1000)} s)`);
+        note(`waiting for ${found.amiId} to become available (${state}, ${formatDuration(elapsedMs)})`);
       }
     },
   });

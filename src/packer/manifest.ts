@@ -5,6 +5,7 @@ import type { AmiImage, Cloud } from '../aws/ports.js';
 import { InterruptedError, PawError } from '../errors.js';
 import { pollUntil, type WaitOptions } from '../wait.js';
 import type { CreatedAmi } from './output.js';
+import { formatDuration } from '../duration.js';
 
 /** Where the step1 scaffold's manifest post-processor writes (relative to the step folder). */
 export function manifestPath(stepDir: string): string {
@@ -124,7 +125,7 @@ export async function waitForAvailableAmi(cloud: Cloud, amiId: string, options: 
       }
       const elapsed = Date.now() - started;
       if (elapsed >= limitMs) {
-        throw new PawError(`the new AMI ${amiId} is still pending after ${Math.round(elapsed / 60_000)} minutes`, { hint: recordLater });
+        throw new PawError(`the new AMI ${amiId} is still pending after ${formatDuration(elapsed)}`, { hint: recordLater });
       }
       options.onWait?.(image.state, elapsed);
       return undefined;

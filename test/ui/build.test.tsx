@@ -80,9 +80,9 @@ describe.skipIf(!ready)('build screen', () => {
     const held = await lockStep({ cloud, workflow, step, runId: 'base-other', command: 'build' });
     const { lastFrame, h } = renderScreen('build', workflow, cloud, (ctx) => <BuildScreen ctx={ctx} stepId={step.id} />, { columns: 140, bodyRows: 30 });
     void h.builds.start({ cloud, workflow, step, onError: 'ask' });
-    await waitFor(() => expect(lastFrame()).toMatch(/locked by \S+@\S+ \(pid \d+, build\) for \d+s · L: take the lock · waiting for it \(every 2 s\)/), 20_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/locked by \S+@\S+ \(pid \d+, build\) for \d+s · L: take the lock · waiting for it \(every 2s\)/), 20_000);
     expect(lastFrame()).toContain('the build of base did not start: Packer was not run');
-    expect(lastFrame()).toMatch(/✖ base is locked by \S+ \(pid \d+, build\) — it runs here: retried every 2 s · L takes the lock/);
+    expect(lastFrame()).toMatch(/✖ base is locked by \S+ \(pid \d+, build\) — it runs here: retried every 2s · L takes the lock/);
     expect(lastFrame()).not.toContain('--steal-lock');
     await waitFor(() => expect(lastFrame()).toMatch(/L take lock\s+Esc back/));
     await held.release();

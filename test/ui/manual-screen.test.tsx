@@ -228,8 +228,8 @@ describe('manual screen', () => {
     // This very process holds the step (as another paw-tui would): alive, on this machine.
     const held = await lockStep({ cloud: w.cloud, workflow: w.workflow, step, runId: 'hardening-other', command: 'manual resume' });
     const { lastFrame } = renderGuide(w, 120);
-    await waitFor(() => expect(lastFrame()).toMatch(/locked by \S+@\S+ \(pid \d+, manual resume\) for \d+s · L: take the lock · waiting for it \(every 2 s\)/));
-    expect(lastFrame()).toMatch(/✖ hardening is locked by \S+ \(pid \d+, manual resume\) — it runs here: retried every 2 s · L takes the lock/);
+    await waitFor(() => expect(lastFrame()).toMatch(/locked by \S+@\S+ \(pid \d+, manual resume\) for \d+s · L: take the lock · waiting for it \(every 2s\)/));
+    expect(lastFrame()).toMatch(/✖ hardening is locked by \S+ \(pid \d+, manual resume\) — it runs here: retried every 2s · L takes the lock/);
     await waitFor(() => expect(lastFrame()).toMatch(/L take lock\s+r refresh\s+Esc back/));
     expect(lastFrame()).toContain('▶ Wait for the instance to be running  ← now');
     await tick(300);

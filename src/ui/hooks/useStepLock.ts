@@ -4,6 +4,7 @@ import { holderWhere, lockFileHolder, StepLockedError } from '../../locks/step-l
 import type { Step } from '../../workflow/types.js';
 import type { AppContext } from '../context.js';
 import { keysLabel } from '../keys.js';
+import { formatDuration } from '../../duration.js';
 
 /** How often a screen looks again at a lock held by a live run of this machine. */
 export const LOCK_RETRY_MS = 2000;
@@ -35,7 +36,9 @@ export function useStepLock(ctx: AppContext, step: Step, retry: (steal: boolean)
       setLocked(e);
       const take = `${keysLabel('takeLock')} takes the lock`;
       const hint =
-        holderWhere(e.holder) === 'alive-here' ? `it runs here: retried every ${LOCK_RETRY_MS / 1000} s · ${take}` : `${take} (asks first) if that run is gone`;
+        holderWhere(e.holder) === 'alive-here'
+          ? `it runs here: retried every ${formatDuration(LOCK_RETRY_MS)} · ${take}`
+          : `${take} (asks first) if that run is gone`;
       const h = e.holder;
       ctx.showError(new PawError(`${step.id} is locked by ${h.user}@${h.host} (pid ${h.pid}, ${h.command})`, { hint }));
       return true;
