@@ -1,3 +1,5 @@
+import { DEFAULT_INSTANCE_TYPE } from '../constants.js';
+
 /**
  * Which processor an EC2 instance type has. Graviton (arm64) families carry a `g` right after
  * their generation (t4g, m7g, c7gn, r6gd) or are the first one, a1; every other family is x86_64.
@@ -17,6 +19,6 @@ export function architectureMismatch(ubuntuArch: string, instanceType: string): 
   const ami = ec2Architecture(ubuntuArch);
   const machine = instanceArchitecture(instanceType);
   if (ami === machine) return null;
-  const instead = ami === 'arm64' ? 't4g.micro' : 't3.micro';
+  const instead = ami === 'arm64' ? 't4g.micro' : DEFAULT_INSTANCE_TYPE;
   return `${ubuntuArch} AMIs do not boot on ${instanceType} (${machine}): set instance_type to a ${ami} type such as ${instead}`;
 }

@@ -36,7 +36,7 @@ const HOURLY_USD: Record<string, number> = {
 };
 
 /** The instance types the app offers at launch (x86_64, as the Ubuntu AMIs of a workflow are). */
-export const INSTANCE_TYPE_CHOICES = ['t3.micro', 't3.small', 't3.medium', 't3.large', 'm5.large', 'c5.large'] as const;
+export const INSTANCE_TYPE_CHOICES = [DEFAULT_INSTANCE_TYPE, 't3.small', 't3.medium', 't3.large', 'm5.large', 'c5.large'] as const;
 
 /** USD per hour on demand in us-east-1, or null for a type not in the table. */
 export function hourlyPrice(instanceType: string): number | null {
