@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSandboxCloud } from '../../src/sandbox/cloud.js';
 import { findInterruptedRuns, terminateRunInstance } from '../../src/packer/runs.js';
 import { loadWorkflow } from '../../src/workflow/load.js';
-import { copyOf, requireBuiltCli, ROOT, runCli, startCli, waitFor } from './packer-cli.js';
+import { copyOf, requireBuiltCli, ROOT, runCli, runJournalHolds, startCli, waitFor } from './packer-cli.js';
 
 const FAST = { PAW_FAKE_PACKER_SPEED: '20' };
 const OUTPUT_ROOT = 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240607/paw-example';
@@ -223,9 +223,9 @@ describe('interrupts (the simulated Packer a little faster than real, slow enoug
   it('a paw-tui killed with SIGKILL mid-build is found at the next start with its instance id', async () => {
     const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], PACE);
     await waitFor(() => /Instance ID: i-\w+/.test(run.stdout()), 'the instance id in the output');
-    const instanceId = /Instance ID: (i-\w+)/.exec(run.stdout())![1];
-    // The journal is updated as the id appears; give the atomic write a moment.
-    await new Promise((r) => setTimeout(r, 300));
+    const instanceId = /Instance ID: (i-\w+)/.exec(run.stdout())![1]!;
+    // The journal is updated as the id appears, in an atomic write of its own.
+    await waitFor(() => runJournalHolds(path.join(dir, 's01-base'), instanceId), 'the instance id in the run journal');
     run.child.kill('SIGKILL');
     await run.exit;
     const workflow = await loadWorkflow(dir);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,4 +63,13 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 20
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Whether a run journal of the step (`.paw/runs/*.json`) holds `text` yet: written atomically, it is whole when read. */
+export function runJournalHolds(stepDir: string, text: string): boolean {
+  const dir = path.join(stepDir, '.paw', 'runs');
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .some((f) => readFileSync(path.join(dir, f), 'utf8').includes(text));
 }

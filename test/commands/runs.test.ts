@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyOf, requireBuiltCli, ROOT, runCli, startCli, waitFor } from './packer-cli.js';
+import { copyOf, requireBuiltCli, ROOT, runCli, runJournalHolds, startCli, waitFor } from './packer-cli.js';
 
 const PACE = { PAW_FAKE_PACKER_SPEED: '0.5', PAW_SANDBOX_SPEED: '20' };
 
@@ -12,7 +12,7 @@ describe('runs and doctor: a build whose paw-tui died', () => {
     const run = startCli(['--workflow', dir, '--sandbox', 'build', 'base', '--yes'], PACE);
     await waitFor(() => /Instance ID: i-\w+/.test(run.stdout()), 'the instance id in the output');
     const instanceId = /Instance ID: (i-\w+)/.exec(run.stdout())![1]!;
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => runJournalHolds(path.join(dir, 's01-base'), instanceId), 'the instance id in the run journal');
     run.child.kill('SIGKILL');
     await run.exit;
 

@@ -88,17 +88,14 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
     s.resize(120, 40);
     await s.key('j');
     await s.waitFor(/root AMI → base/);
-    await sleep(300);
-    expect(cursorRows(s.captureStyled())[0]).toContain('app');
+    await s.waitForStyled((styled) => cursorRows(styled)[0]?.includes('app') ?? false, 'the cursor on app');
     await s.key('p');
     await s.waitFor('· params');
     await s.waitFor('workflow_id');
-    await sleep(300);
-    expect(STYLED_CURSOR.test(s.captureStyled().split('\n').slice(1, -2).join('\n'))).toBe(true);
+    await s.waitForStyled((styled) => STYLED_CURSOR.test(styled.split('\n').slice(1, -2).join('\n')), 'a styled cursor on params');
     await s.key('Escape');
     await s.waitFor('· home');
-    await sleep(300);
-    const back = cursorRows(s.captureStyled());
+    const back = cursorRows(await s.waitForStyled((styled) => cursorRows(styled).length > 0, 'the cursor back on home'));
     expect(back).toHaveLength(1);
     expect(back[0]).toContain('app');
 

@@ -63,6 +63,23 @@ export class TmuxScreen {
     throw new Error(`screen never showed ${String(pattern)}; it shows:\n${screen}`);
   }
 
+  /** Waits until `check` holds of the screen with its styles; fails with the screen shown. */
+  async waitForStyled(check: (styled: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < end) {
+      screen = this.captureStyled();
+      if (check(screen)) return screen;
+      await sleep(150);
+    }
+    throw new Error(`screen never showed ${what}; it shows:\n${screen}`);
+  }
+
+  /** Waits until the screen no longer shows `text`. */
+  async waitForGone(text: string, timeoutMs = 10_000): Promise<void> {
+    await this.waitForStyled(() => !this.capture().includes(text), `no more "${text}"`, timeoutMs);
+  }
+
   alive(): boolean {
     return spawnSync('tmux', [...SOCKET, 'has-session', '-t', this.name]).status === 0;
   }

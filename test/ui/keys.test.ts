@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fitHints } from '../../src/ui/components/KeyHints.js';
 import type { ScreenName } from '../../src/ui/context.js';
 import { actionsFor, hintsFor, keyBindings, keysLabel, type Action } from '../../src/ui/keys.js';
@@ -81,8 +81,7 @@ describe('key dispatch', () => {
     const { stdin } = render(createElement(KeyDispatch, null, createElement(Probe)));
     await new Promise((r) => setTimeout(r, 20));
     stdin.write('kb');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toEqual(['k', 'b']);
+    await vi.waitFor(() => expect(seen).toEqual(['k', 'b']));
   });
 
   it('each key of a chunk sees what the keys before it did (a cursor moved twice, then used)', async () => {
@@ -103,8 +102,7 @@ describe('key dispatch', () => {
     const { stdin, lastFrame } = render(createElement(KeyDispatch, null, createElement(List)));
     await new Promise((r) => setTimeout(r, 20));
     stdin.write('jjm');
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(opened).toEqual([2]));
     expect(lastFrame()).toBe('row 2');
-    expect(opened).toEqual([2]);
   });
 });
