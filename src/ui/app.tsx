@@ -23,6 +23,9 @@ import { HomeScreen } from './screens/HomeScreen.js';
 import { InitScreen } from './screens/InitScreen.js';
 import { tone } from './theme.js';
 
+/** How long after a first Ctrl-C a second one quits. */
+export const QUIT_ARMED_MS = 3000;
+
 /*
  * Screens other than home are loaded when first opened, so the first frame pays only for home.
  * Every screen is a component taking `{ ctx: AppContext }` plus its route's fields; the manual
@@ -98,6 +101,12 @@ export function App({
   const [help, setHelp] = useState(false);
   const [palette, setPalette] = useState(false);
   const [quitArmed, setQuitArmed] = useState(false);
+  // A second Ctrl-C quits only within QUIT_ARMED_MS of the first; each arming gets its own time.
+  useEffect(() => {
+    if (!quitArmed) return;
+    const timer = setTimeout(() => setQuitArmed(false), QUIT_ARMED_MS);
+    return () => clearTimeout(timer);
+  }, [quitArmed]);
   const [builds] = useState(() => givenBuilds ?? new BuildJobs());
   /** Quitting while builds run: asked first (interrupting is the default), then the clean-up shown. */
   const [quitAsk, setQuitAsk] = useState<{ code: number } | null>(null);
@@ -238,7 +247,6 @@ export function App({
       if (interruptHandler.current?.()) return;
       if (quitArmed) return quit(130);
       setQuitArmed(true);
-      setTimeout(() => setQuitArmed(false), 3000);
       return;
     }
     if (quitArmed) setQuitArmed(false);

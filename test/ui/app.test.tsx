@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Cloud } from '../../src/aws/ports.js';
-import { App } from '../../src/ui/app.js';
+import { App, QUIT_ARMED_MS } from '../../src/ui/app.js';
 import { KeyDispatch } from '../../src/ui/hooks/useKeys.js';
 import { tone } from '../../src/ui/theme.js';
 import { PawError } from '../../src/errors.js';
@@ -111,6 +111,38 @@ describe('the app shell and home', () => {
     expect(quits).toEqual([]);
     stdin.write(keys.ctrlC);
     await waitFor(() => expect(quits).toEqual([130]));
+  });
+
+  it('a second Ctrl-C quits only within 3 s of the first; a key between disarms it', async () => {
+    const { lastFrame, stdin, quits } = start(makeWorkflow());
+    await waitFor(() => expect(lastFrame()).toContain('step2'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      stdin.write(keys.ctrlC);
+      await vi.waitFor(() => expect(lastFrame()).toContain('Press Ctrl-C again to quit'));
+      await vi.advanceTimersByTimeAsync(QUIT_ARMED_MS - 100);
+      expect(lastFrame()).toContain('Press Ctrl-C again to quit');
+      await vi.advanceTimersByTimeAsync(200);
+      await vi.waitFor(() => expect(lastFrame()).not.toContain('Press Ctrl-C again to quit'));
+      // Disarmed: Ctrl-C warns again rather than quitting.
+      stdin.write(keys.ctrlC);
+      await vi.waitFor(() => expect(lastFrame()).toContain('Press Ctrl-C again to quit'));
+      expect(quits).toEqual([]);
+      // Another key disarms; armed again later, the first arming's time does not cut the second short.
+      await vi.advanceTimersByTimeAsync(1000);
+      stdin.write('?');
+      await vi.waitFor(() => expect(lastFrame()).not.toContain('Press Ctrl-C again to quit'));
+      stdin.write(keys.ctrlC);
+      await vi.waitFor(() => expect(lastFrame()).toContain('Press Ctrl-C again to quit'));
+      await vi.advanceTimersByTimeAsync(QUIT_ARMED_MS - 500);
+      // Drawn again after the timers that came due: still armed, by the second arming's own time.
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(lastFrame()).toContain('Press Ctrl-C again to quit');
+      stdin.write(keys.ctrlC);
+      await vi.waitFor(() => expect(quits).toEqual([130]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a screen opened before the cloud is ready says so in place', async () => {
