@@ -1,13 +1,14 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StyledLine } from '../../src/packer/types.js';
 import { Confirm, TypedConfirm } from '../../src/ui/components/Confirm.js';
 import { HelpOverlay } from '../../src/ui/components/HelpOverlay.js';
 import { actionsFor, keyBindings } from '../../src/ui/keys.js';
 import { KeyHints } from '../../src/ui/components/KeyHints.js';
 import { Table, type Column } from '../../src/ui/components/Table.js';
-import { TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
+import { PANE_FRAME_MS, TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
+import { SpinnerWithElapsed } from '../../src/ui/components/SpinnerWithElapsed.js';
 import { TextField } from '../../src/ui/components/TextField.js';
 import { useListCursor } from '../../src/ui/hooks/useListCursor.js';
 import { KeyDispatch } from '../../src/ui/hooks/useKeys.js';
@@ -234,21 +235,25 @@ describe('TerminalPane', () => {
     await waitFor(() => expect(lastFrame()).toMatch(/^line 99$/m));
   });
 
-  it('redraws at most about 30 times a second however fast the output comes', async () => {
-    const source = fakeSource(['start']);
-    const { frames, lastFrame } = renderText(<TerminalPane source={source} width={40} height={5} active={false} />);
-    await tick();
-    const before = frames.length;
-    const started = Date.now();
-    while (Date.now() - started < 500) {
-      source.push(`line ${Date.now()}`);
-      await new Promise((r) => setImmediate(r));
+  it('redraws at most once a frame however fast the output comes, and draws the last of it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const source = fakeSource(['start']);
+      const { frames, lastFrame } = renderText(<TerminalPane source={source} width={40} height={5} active={false} />);
+      await vi.waitFor(() => expect(lastFrame()).toContain('start'));
+      const before = frames.length;
+      // A line every millisecond for half a second.
+      for (let ms = 0; ms < 500; ms++) {
+        source.push(`line ${ms}`);
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      await vi.waitFor(() => expect(lastFrame()).toMatch(/^line 499$/m));
+      const drawn = frames.length - before;
+      expect(drawn).toBeGreaterThanOrEqual(500 / PANE_FRAME_MS - 2);
+      expect(drawn).toBeLessThanOrEqual(500 / PANE_FRAME_MS + 2);
+    } finally {
+      vi.useRealTimers();
     }
-    await tick(80);
-    const drawn = frames.length - before;
-    expect(drawn).toBeGreaterThan(3);
-    expect(drawn).toBeLessThanOrEqual(20);
-    expect(lastFrame()).toMatch(/line \d+/);
   });
 
   it('sends typed keys to the process only in typing mode', async () => {
@@ -341,5 +346,25 @@ describe('BuildProgress', () => {
       expect.stringMatching(/^✔ Phase number 4 +1s$/),
       expect.stringMatching(/^▸ Phase number 5 +0s$/),
     ]);
+  });
+});
+
+describe('elapsed time', () => {
+  it('the spinner counts from its start in the one duration format, its frame turning with it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const { lastFrame } = renderText(<SpinnerWithElapsed label="waiting for the image" startedAt={Date.now()} />);
+      expect(lastFrame()).toBe('⠋ waiting for the image 0s');
+      await vi.advanceTimersByTimeAsync(125);
+      await vi.waitFor(() => expect(lastFrame()).toBe('⠙ waiting for the image 0s'));
+      await vi.advanceTimersByTimeAsync(2_000);
+      await vi.waitFor(() => expect(lastFrame()).toMatch(/^. waiting for the image 2s$/));
+      const long = renderText(<SpinnerWithElapsed label="waiting" startedAt={Date.now() - 64_900} />);
+      expect(long.lastFrame()).toMatch(/^. waiting 1m 04s$/);
+      await vi.advanceTimersByTimeAsync(250);
+      await vi.waitFor(() => expect(long.lastFrame()).toMatch(/^. waiting 1m 05s$/));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
