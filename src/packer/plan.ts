@@ -61,5 +61,5 @@ export function instanceLabel(plan: BuildPlan): string {
 /** The question asked before a build starts: step, source AMI, instance type and price. */
 export function buildQuestion(plan: BuildPlan): string {
   const from = 'error' in plan.source ? '(no source AMI)' : plan.source.id;
-  return `Build ${plan.stepId} from ${from} on a ${instanceLabel(plan)}?`;
+  return `Build ${plan.stepId} from ${from} on ${plan.instanceType ? 'a ' : ''}${instanceLabel(plan)}?`;
 }
