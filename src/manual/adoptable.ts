@@ -29,4 +29,5 @@ export async function adoptableInstances(cloud: Cloud): Promise<AdoptableInstanc
     }));
 }
 
-const rank = (i: Instance) => (i.state === 'running' ? 0 : 1);
+/** Running (or about to: pending) before stopped, as adopting places them on the checklist. */
+const rank = (i: Instance) => (adoptedState(i.state) === 'running' ? 0 : 1);
