@@ -22,21 +22,37 @@ export function plainLine(raw: string): string {
   return resolveCarriageReturns(stripAnsi(text));
 }
 
+// Colour codes (SGR), the only escapes in most of Packer's output.
+const COLOUR_CODES = /\x1b\[[0-9;]*m/g;
+// What strip-ansi reads as the start of a sequence: ESC and the C1 introducers.
+const INTRODUCER = /[\x1b\x90-\x9f]/;
+
 /**
- * Splits a stream of chunks into complete lines, keeping the unfinished end of a chunk for the
- * next one (a chunk often stops mid-line, or mid escape sequence).
+ * `text` with its colour codes removed, when they were its only escapes (each is then exactly
+ * what strip-ansi would remove); null when it holds any other sequence.
  */
+function withoutColours(text: string): string | null {
+  if (!text.includes('\x1b') && !text.includes('\x9b')) return text;
+  const plain = text.replace(COLOUR_CODES, '');
+  return INTRODUCER.test(plain) ? null : plain;
+}
+
 /** A line still unfinished past this size is mostly `\r` rewrites (a progress bar): keep its last one. */
 const MAX_PENDING = 256 * 1024;
 
+/**
+ * Splits a stream of chunks into complete lines (plainLine of each), keeping the unfinished end
+ * of a chunk for the next one (a chunk often stops mid-line, or mid escape sequence). The lines
+ * of a chunk are cleaned together: one pass over the chunk for its colour codes, not one a line.
+ */
 export class LineSplitter {
   private rest = '';
 
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: string): void {
-    let nl = chunk.indexOf('\n');
-    if (nl === -1) {
+    const lastBreak = chunk.lastIndexOf('\n');
+    if (lastBreak === -1) {
       this.rest += chunk;
       if (this.rest.length > MAX_PENDING) {
         const cr = this.rest.lastIndexOf('\r');
@@ -44,14 +60,19 @@ export class LineSplitter {
       }
       return;
     }
-    this.onLine(plainLine(this.rest + chunk.slice(0, nl)));
-    this.rest = '';
-    let start = nl + 1;
-    while ((nl = chunk.indexOf('\n', start)) !== -1) {
-      this.onLine(plainLine(chunk.slice(start, nl)));
+    const block = this.rest + chunk.slice(0, lastBreak);
+    this.rest = chunk.slice(lastBreak + 1);
+    // Colour codes hold no line break: the plain block has the same lines as the raw one.
+    const plain = withoutColours(block);
+    const text = plain ?? block;
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const line = text.slice(start, nl === -1 ? text.length : nl);
+      this.onLine(plain === null ? plainLine(line) : resolveCarriageReturns(line.endsWith('\r') ? line.slice(0, -1) : line));
+      if (nl === -1) return;
       start = nl + 1;
     }
-    this.rest = chunk.slice(start);
   }
 
   /** The last line when the output did not end with a newline. */

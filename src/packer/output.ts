@@ -22,9 +22,11 @@ export interface CreatedAmi {
 const BUILD_NAME = String.raw`([^\s:][^:]*?\.[^\s:.]+\.[^\s:.]+|[^\s:]+)`;
 const PHASE = new RegExp(String.raw`^==> ${BUILD_NAME}: (.*)$`);
 const BUILD_LINE = new RegExp(String.raw`^(?:==>|-->|   ) ?${BUILD_NAME}: (.*)$`);
+const COLOR_LINE_END = ': output will be in this color.';
 const COLOR_LINE = new RegExp(String.raw`^${BUILD_NAME}: output will be in this color\.$`);
 const INSTANCE = /\b(?:Instance ID|Launched instance):\s*(i-[0-9a-f]{8,17})\b|\bWaiting for instance \((i-[0-9a-f]{8,17})\)/;
 const AMI_LINE = /:\s+AMI:\s*(ami-[0-9a-f]{8,17})\s*$/;
+const AMIS_CREATED_TEXT = 'AMIs were created:';
 const AMIS_CREATED = /AMIs were created:\s*$/;
 const BUILD_ERRORED = /^Build '([^']+)' errored(?: after [^:]*)?: (.*)$/;
 // Packer's own step messages read as sentences (`Launching a source AWS instance...`); what a
@@ -123,40 +125,51 @@ export class PackerOutput {
     this.emit({ kind: 'ami', amiId, region });
   }
 
+  // Each pattern runs only on lines that hold a part all of its matches hold: most of Packer's
+  // output is a provisioner's, which none of them is about.
   private line(line: string): void {
     this.recent.push(line);
-    const colored = COLOR_LINE.exec(line)?.[1];
-    if (colored) this.addBuild(colored);
+    if (line.endsWith(COLOR_LINE_END)) {
+      const colored = COLOR_LINE.exec(line)?.[1];
+      if (colored) this.addBuild(colored);
+    }
 
-    const phase = PHASE.exec(line);
-    const message = oneLine(phase?.[2] ?? '').trim();
-    const phaseBuild = phase?.[1];
-    if (phaseBuild && STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phaseBuild, message, ERROR_MESSAGE.test(message));
+    const phase = line.startsWith('==> ') ? PHASE.exec(line) : null;
+    if (phase) {
+      const message = oneLine(phase[2]!).trim();
+      if (STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[1]!, message, ERROR_MESSAGE.test(message));
+    }
 
     let build: string | undefined;
-    const prefixed = BUILD_LINE.exec(line)?.[1];
+    const prefixed = line.startsWith('   ') || line.startsWith('==>') || line.startsWith('-->') ? BUILD_LINE.exec(line)?.[1] : undefined;
     if (prefixed && (phase || line.startsWith('-->') || this.perBuild.has(prefixed))) {
       build = prefixed;
       this.addBuild(build);
       this.perBuild.get(build)?.push(line);
     }
 
-    const instance = INSTANCE.exec(line);
-    const instanceId = instance?.[1] ?? instance?.[2];
-    if (instanceId && instanceId !== this.instanceId) {
-      this.instanceId = instanceId;
-      this.emit({ kind: 'instance', instanceId });
+    if (line.includes('nstance')) {
+      const instance = INSTANCE.exec(line);
+      const instanceId = instance?.[1] ?? instance?.[2];
+      if (instanceId && instanceId !== this.instanceId) {
+        this.instanceId = instanceId;
+        this.emit({ kind: 'instance', instanceId });
+      }
     }
 
-    const [, erroredBuild, erroredText] = BUILD_ERRORED.exec(line) ?? [];
-    if (erroredBuild && erroredText !== undefined) {
-      this.errors.push(`${erroredBuild}: ${erroredText.trim()}`);
-      this.startPhase(erroredBuild, `errored: ${erroredText.trim()}`, true);
+    if (line.startsWith("Build '")) {
+      const [, erroredBuild, erroredText] = BUILD_ERRORED.exec(line) ?? [];
+      if (erroredBuild && erroredText !== undefined) {
+        this.errors.push(`${erroredBuild}: ${erroredText.trim()}`);
+        this.startPhase(erroredBuild, `errored: ${erroredText.trim()}`, true);
+      }
     }
 
-    const amiId = AMI_LINE.exec(line)?.[1];
-    if (amiId) this.addAmi(amiId);
-    if (AMIS_CREATED.test(line)) this.inAmiBlock = true;
+    if (line.includes('AMI')) {
+      const amiId = AMI_LINE.exec(line)?.[1];
+      if (amiId) this.addAmi(amiId);
+    }
+    if (line.includes(AMIS_CREATED_TEXT) && AMIS_CREATED.test(line)) this.inAmiBlock = true;
     else if (this.inAmiBlock) {
       const [, region, created] = REGION_AMI.exec(line) ?? [];
       if (region && created) this.addAmi(created, region);
@@ -167,8 +180,12 @@ export class PackerOutput {
 
   private startPhase(build: string, message: string, failed: boolean): void {
     const at = this.now();
-    const last = [...this.phases].reverse().find((p) => p.build === build);
-    if (last && last.endedAt === undefined) last.endedAt = at;
+    for (let i = this.phases.length - 1; i >= 0; i--) {
+      const last = this.phases[i]!;
+      if (last.build !== build) continue;
+      if (last.endedAt === undefined) last.endedAt = at;
+      break;
+    }
     const phase: Phase = failed ? { build, message, startedAt: at, failed } : { build, message, startedAt: at };
     this.phases.push(phase);
     this.emit({ kind: 'phase', phase });

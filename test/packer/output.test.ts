@@ -37,6 +37,29 @@ describe('lines', () => {
   });
 });
 
+describe('lines of a chunk cleaned together', () => {
+  it('gives each line as plainLine would, whatever escapes a chunk mixes and wherever it is cut', () => {
+    const raw = [
+      '\x1b[0;32m    amazon-ebs.ubuntu: Get:1 jammy libc6 [2 kB]\x1b[0m',
+      '\x1b[1;31m==> amazon-ebs.ubuntu: W: failed\x1b[0m',
+      'Progress: [ 42%]\r\x1b[2KProgress: [100%]',
+      'a \x1b]8;;https://example.com\x07link\x1b]8;;\x07 and \x9b31mC1 red\x9b0m',
+      '\x1b[38;5;208mor\x1b[38;2;1;2;3mrgb\x1b[0m \x1b[?25l\x1b[1A\x1bM up',
+      'plain line',
+      '',
+    ].join('\r\n');
+    const want = raw.split('\n').map(plainLine);
+    for (const size of [1, 3, 17, 64, raw.length]) {
+      const lines: string[] = [];
+      const s = new LineSplitter((l) => lines.push(l));
+      for (let i = 0; i < raw.length; i += size) s.push(raw.slice(i, i + size));
+      s.end();
+      expect(lines, `chunks of ${size}`).toEqual(want.slice(0, -1));
+    }
+    expect(want.slice(0, 3)).toEqual(['    amazon-ebs.ubuntu: Get:1 jammy libc6 [2 kB]', '==> amazon-ebs.ubuntu: W: failed', 'Progress: [100%]']);
+  });
+});
+
 describe('PackerOutput', () => {
   it('picks out builds, phases with times, the instance id and the AMI, from any chunking', () => {
     for (const size of [1, 7, 64, EBS_LOG.length]) {
