@@ -37,14 +37,21 @@ export function packerLogEnv(file: string): Record<string, string> {
   return { PACKER_LOG: '1', PACKER_LOG_PATH: file };
 }
 
+/** Lines of output wait at most this long to be written to the log... */
+export const LOG_FLUSH_MS = 100;
+/** ...or until they add up to this many characters. */
+const LOG_FLUSH_CHARS = 1 << 20;
+
 /**
  * Writes a run's output to its log file line by line as it streams, in the form a person reads
  * it later: no colour codes, progress rewrites resolved to their final text, no credentials.
  */
 export class RunLog {
   private readonly stream: WriteStream;
-  /** The lines of the chunk being read: written together, one write per chunk, not per line. */
+  /** The lines taken since the last write: written together, a few times a second, not per line. */
   private lines: string[] = [];
+  private pendingChars = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly splitter = new LineSplitter((line) => this.lines.push(line));
   private closed = false;
 
@@ -83,16 +90,30 @@ export class RunLog {
     this.flush();
   }
 
-  /** A line of the output already split and cleaned (plainLine); written at the next flush. */
+  /**
+   * A line of the output already split and cleaned (plainLine): written with the others taken
+   * within LOG_FLUSH_MS, or at once when they add up to LOG_FLUSH_CHARS. Under a flood of
+   * output that is one write and one redaction pass for thousands of lines.
+   */
   writeLine(line: string): void {
-    if (!this.closed) this.lines.push(line);
+    if (this.closed) return;
+    this.lines.push(line);
+    this.pendingChars += line.length;
+    if (this.pendingChars >= LOG_FLUSH_CHARS) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), LOG_FLUSH_MS);
+      this.timer.unref?.();
+    }
   }
 
   /** Writes the lines taken since the last flush, as one write. */
   flush(): void {
-    if (this.lines.length === 0) return;
-    this.stream.write(redactLines(this.lines) + '\n');
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const lines = this.lines;
     this.lines = [];
+    this.pendingChars = 0;
+    if (lines.length && !this.failed) this.stream.write(redactLines(lines) + '\n');
   }
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */

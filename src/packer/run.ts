@@ -173,10 +173,7 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     else if (event.kind === 'instance') void remember({ instanceId: event.instanceId });
     else if (event.kind === 'ami') void remember({ amiId: output.amiId() });
   });
-  terminal.onData((chunk) => {
-    output.push(chunk);
-    log.flush();
-  });
+  terminal.onData((chunk) => output.push(chunk));
 
   const exited = new Promise<PackerExit>((resolve) => {
     terminal.onExit((exit) => {

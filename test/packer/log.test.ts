@@ -1,8 +1,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { RunLog, runLogPaths } from '../../src/packer/log.js';
+import { describe, expect, it, vi } from 'vitest';
+import { LOG_FLUSH_MS, RunLog, runLogPaths } from '../../src/packer/log.js';
 import { redactSecrets } from '../../src/packer/redact.js';
 
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -45,6 +45,16 @@ describe('redaction', () => {
     expect(saved).toBe(
       '$ packer build .\n    amazon-ebs.x: key AKIA[redacted] secret aws_secret_access_key=[redacted]\nup 100%\ntoken aws_session_token=[redacted]\n',
     );
+  });
+
+  it("has a running build's lines on disk within a fraction of a second, without waiting for the end", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
+    const paths = runLogPaths(dir, 'step1-20260613T120000Z');
+    const log = await RunLog.open(paths.log);
+    log.writeLine(`one aws_secret_access_key=${SECRET}`);
+    log.writeLine('two');
+    await vi.waitFor(async () => expect(await readFile(paths.log, 'utf8')).toBe('one aws_secret_access_key=[redacted]\ntwo\n'), { timeout: LOG_FLUSH_MS * 10 });
+    await log.close();
   });
 
   it('writes lines split by the output reader in order with its own notes, redacted', async () => {
