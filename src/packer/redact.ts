@@ -78,6 +78,8 @@ interface Shape {
    * more than the rest of reading it. Checked on a block of lines, it holds for each line.
    */
   mayMatch: (text: string) => boolean;
+  /** Every match holds one of the words of ANY_NAME (checked first, once for all such shapes). */
+  named?: true;
 }
 
 const TOKEN_CHARS = 'A-Za-z0-9/+=%_.~-';
@@ -85,6 +87,8 @@ const TOKEN_CHARS = 'A-Za-z0-9/+=%_.~-';
 const BEARER = /Bearer/i;
 const SECRET_OR_TOKEN = /secret|token/i;
 const TOKEN = /token/i;
+// Every word that the shapes marked `named` look for: one pass over text that holds none.
+const ANY_NAME = new RegExp(`${SECRET_WORDS}|Bearer`, 'i');
 
 const SHAPES: Shape[] = [
   // AWS access key ids: the kind (AKIA long-term, ASIA temporary) stays visible.
@@ -102,7 +106,7 @@ const SHAPES: Shape[] = [
     mayMatch: (t) => t.includes('_') && (t.includes('gh') || t.includes('github')),
   },
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, group: 0, mayMatch: (t) => t.includes('xox') },
-  { pattern: new RegExp(`\\bBearer\\s+([${TOKEN_CHARS}]{6,})`, 'gi'), group: 1, mayMatch: (t) => BEARER.test(t) },
+  { pattern: new RegExp(`\\bBearer\\s+([${TOKEN_CHARS}]{6,})`, 'gi'), group: 1, mayMatch: (t) => BEARER.test(t), named: true },
   // A value after a secret's name: `name=value`, `name: value`, `"name": "value"`, `export NAME=value`.
   {
     pattern: new RegExp(`\\b[A-Za-z0-9_-]*${SECRET_WORDS}[A-Za-z0-9_-]*["']?[ \\t]*[:=][ \\t]*["']?([^\\s"'&,;)}\\]]+)`, 'gi'),
@@ -110,12 +114,14 @@ const SHAPES: Shape[] = [
     // A state said of a secret (`credentials: ok`) is not the secret.
     accept: (s) => s !== REDACTED && !s.startsWith('${') && !/^(null|true|false|none|\*+|ok|found|missing|valid|invalid|expired|set|unset)$/i.test(s),
     mayMatch: (t) => SECRET_NAME.test(t),
+    named: true,
   },
   // Names followed by a space, and the query parameter form (each holds `secret` or `token`).
   {
     pattern: new RegExp(`\\b(?:aws_secret_access_key|secret_access_key|aws_session_token|session_token|X-Amz-Security-Token)\\s+([${TOKEN_CHARS}]{8,})`, 'gi'),
     group: 1,
     mayMatch: (t) => SECRET_OR_TOKEN.test(t),
+    named: true,
   },
   // A long base64 run (session tokens are several hundred characters) after a token's name
   // anywhere earlier on the line, e.g. `Token (redacted?): <token>`.
@@ -123,6 +129,7 @@ const SHAPES: Shape[] = [
     pattern: /(?:session[_ ]?token|security[_-]token)\b[^\n]*?(?<![A-Za-z0-9/+])([A-Za-z0-9/+][A-Za-z0-9/+=]{99,})/gi,
     group: 1,
     mayMatch: (t) => TOKEN.test(t),
+    named: true,
   },
 ];
 
@@ -146,11 +153,13 @@ export function hasBase64Run(text: string, min: number): boolean {
 
 /** Where the secrets are in `text`: sorted, merged, half-open ranges. */
 export function secretRanges(text: string): Range[] {
-  return findRanges(
-    text,
-    knownSecrets(),
-    SHAPES.filter((shape) => shape.mayMatch(text)),
-  );
+  return findRanges(text, knownSecrets(), shapesFor(text));
+}
+
+/** The shapes `text` may hold. */
+function shapesFor(text: string): Shape[] {
+  const named = ANY_NAME.test(text);
+  return SHAPES.filter((shape) => (named || !shape.named) && shape.mayMatch(text));
 }
 
 /** secretRanges with every pattern run on every text (tests prove the checks change nothing). */
@@ -208,7 +217,7 @@ export function redactSecrets(text: string): string {
  */
 export function redactLines(lines: string[]): string {
   const block = lines.join('\n');
-  const shapes = SHAPES.filter((shape) => shape.mayMatch(block));
+  const shapes = shapesFor(block);
   const values = [...knownSecrets()].filter((value) => block.includes(value));
   if (shapes.length === 0 && values.length === 0) return block;
   return lines.map((line) => mask(line, findRanges(line, values, shapes))).join('\n');
