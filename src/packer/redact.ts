@@ -223,6 +223,8 @@ export function redactLines(lines: string[]): string {
   return lines.map((line) => mask(line, findRanges(line, values, shapes))).join('\n');
 }
 
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+
 /**
  * Redacts a stream that arrives in chunks (a pseudo-terminal's output) before any of it is
  * shown or written. A secret may be split across chunks, so the text after the last line break
@@ -247,8 +249,10 @@ export class RedactingStream {
     this.held += chunk;
     this.idleRounds = 0;
     const lastBreak = Math.max(this.held.lastIndexOf('\n'), this.held.lastIndexOf('\r'));
-    // A line past this size is no longer held whole; its last 4 KB stay as the next context.
-    const cut = lastBreak >= 0 ? lastBreak + 1 : this.held.length > 64 * 1024 ? this.held.length - 4096 : 0;
+    // A line past this size is no longer held whole; its last 4 KB stay as the next context
+    // (with the whole of a character that the cut would split in two UTF-16 halves).
+    let cut = lastBreak >= 0 ? lastBreak + 1 : this.held.length > 64 * 1024 ? this.held.length - 4096 : 0;
+    if (lastBreak < 0 && cut > 0 && isHighSurrogate(this.held.charCodeAt(cut - 1))) cut--;
     if (cut > 0) this.release(cut);
     this.schedule();
   }

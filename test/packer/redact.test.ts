@@ -108,6 +108,19 @@ describe('RedactingStream', () => {
     vi.advanceTimersByTime(1000);
     expect(out.endsWith('\nwaiting')).toBe(true);
   });
+
+  it('lets a very long line through in pieces that never split a character in two', () => {
+    // 70,000 emoji (two UTF-16 units each) and no line break: cut at 64 KB, where a pair falls.
+    const text = '😀'.repeat(35_000) + 'x' + '😀'.repeat(35_000);
+    const pieces: string[] = [];
+    const stream = new RedactingStream((t) => pieces.push(t));
+    for (let i = 0; i < text.length; i += 4095) stream.push(text.slice(i, i + 4095));
+    stream.end();
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(2);
+    const loneHalf = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const piece of pieces) expect(loneHalf.test(piece)).toBe(false);
+  });
 });
 
 describe('the literal checks before each pattern', () => {
