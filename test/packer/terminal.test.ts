@@ -28,6 +28,17 @@ describe('startTerminal', () => {
     expect(text(t)).toEqual(['copied 100%', 'Xhort']);
   });
 
+  it('shows wide, combining and astral characters whole, even split across writes, redacted or not', async () => {
+    // The bytes of 日本 é (e and a combining accent) 😀, the emoji's four bytes written in two parts.
+    const script = `printf '\\346\\227\\245\\346\\234\\254 e\\314\\201 \\360\\237'; sleep 0.1; printf '\\230\\200 end\\n'`;
+    for (const redact of [false, true]) {
+      const t = startTerminal({ file: '/bin/sh', args: ['-c', script], cwd: '/tmp', cols: 40, rows: 3, redact });
+      open.push(t);
+      await exited(t);
+      expect(t.lineText(0), `redact: ${redact}`).toBe('日本 e\u0301 😀 end');
+    }
+  });
+
   it('turns colours into spans with hex colours, merging runs of one style', async () => {
     const t = sh(`printf '\\033[1;32mok\\033[0m plain \\033[38;5;208mor\\033[38;2;1;2;3mrgb\\033[0m\\n'`);
     await exited(t);
