@@ -347,6 +347,18 @@ describe('BuildProgress', () => {
       expect.stringMatching(/^▸ Phase number 5 +0s$/),
     ]);
   });
+
+  it('cuts a phase too long for its row with …, before its time, as Ink would', async () => {
+    const { BuildProgress } = await import('../../src/ui/components/BuildProgress.js');
+    const phases = [
+      { build: 'b', message: 'Provisioning with shell script: /tmp/packer-shell12345', startedAt: 0, endedAt: 3000 },
+      { build: 'b', message: 'Téléchargement des paquets nécessaires à la construction', startedAt: 3000 },
+      { build: 'b', message: 'exactly twenty-six columns', startedAt: 3000 },
+    ];
+    const state = { checks: [], builds: ['b'], phases } as unknown as import('../../src/packer/types.js').BuildState;
+    const { lastFrame } = renderText(<BuildProgress state={state} width={32} height={3} now={5000} />);
+    expect(lastFrame()!.split('\n')).toEqual(['✔ Provisioning with shell sc… 3s', '▸ Téléchargement des paquets… 2s', '▸ exactly twenty-six columns  2s']);
+  });
 });
 
 describe('elapsed time', () => {

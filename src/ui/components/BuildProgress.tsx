@@ -35,14 +35,31 @@ function phaseRow(p: Phase, index: number, now: number, multi: boolean): Row {
   };
 }
 
-/** One row; Ink lays out and truncates it again only when one of its strings changed. */
+const printableAscii = /^[\x20-\x7e]*$/;
+
+/**
+ * One row; Ink lays out and truncates it again only when one of its strings changed. The mark
+ * is a text of its own and a text too long for the row is cut here, with its `…` apart: the
+ * text Ink measures is then plain ASCII, which string-width counts at once, where a glyph in
+ * it would send the whole row through grapheme segmentation (a millisecond a row, and Packer
+ * may start many phases a second).
+ */
 const ProgressRow = memo(function ProgressRow({ mark, tone: rowTone, text, right, width }: Omit<Row, 'key'> & { width: number }) {
+  const plain = oneLine(text);
+  // Columns left for the text: the mark and a space before it, the time and a space after it.
+  const room = Math.max(0, width - 2 - (right ? right.length + 1 : 0));
+  const cut = plain.length > room && printableAscii.test(plain);
+  const color = rowTone === 'muted' ? undefined : tone(rowTone);
   return (
     <Box height={1} width={width}>
+      <Box flexShrink={0} marginRight={1}>
+        <Text color={tone(rowTone)}>{mark}</Text>
+      </Box>
       <Box flexGrow={1} flexShrink={1} overflow="hidden">
-        <Text wrap="truncate" color={rowTone === 'muted' ? undefined : tone(rowTone)}>
-          <Text color={tone(rowTone)}>{mark}</Text> {oneLine(text)}
+        <Text wrap="truncate" color={color}>
+          {cut ? plain.slice(0, Math.max(0, room - 1)) : plain}
         </Text>
+        {cut && room > 0 ? <Text color={color}>…</Text> : null}
       </Box>
       {right ? (
         <Box flexShrink={0} marginLeft={1}>
