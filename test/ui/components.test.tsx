@@ -7,7 +7,8 @@ import { HelpOverlay } from '../../src/ui/components/HelpOverlay.js';
 import { actionsFor, keyBindings } from '../../src/ui/keys.js';
 import { KeyHints } from '../../src/ui/components/KeyHints.js';
 import { Table, type Column } from '../../src/ui/components/Table.js';
-import { PANE_FRAME_MS, TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
+import { TerminalPane, type PaneSource } from '../../src/ui/components/TerminalPane.js';
+import { FRAME_MS } from '../../src/ui/hooks/useFrames.js';
 import { SpinnerWithElapsed } from '../../src/ui/components/SpinnerWithElapsed.js';
 import { TextField } from '../../src/ui/components/TextField.js';
 import { useListCursor } from '../../src/ui/hooks/useListCursor.js';
@@ -249,8 +250,8 @@ describe('TerminalPane', () => {
       }
       await vi.waitFor(() => expect(lastFrame()).toMatch(/^line 499$/m));
       const drawn = frames.length - before;
-      expect(drawn).toBeGreaterThanOrEqual(500 / PANE_FRAME_MS - 2);
-      expect(drawn).toBeLessThanOrEqual(500 / PANE_FRAME_MS + 2);
+      expect(drawn).toBeGreaterThanOrEqual(500 / FRAME_MS - 2);
+      expect(drawn).toBeLessThanOrEqual(500 / FRAME_MS + 2);
     } finally {
       vi.useRealTimers();
     }

@@ -1,7 +1,8 @@
 import { useKeys } from '../hooks/useKeys.js';
 import { Box, Text, useStdin } from 'ink';
-import { memo, useEffect, useEffectEvent, useLayoutEffect, useReducer, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { TerminalSession } from '../../packer/types.js';
+import { useFrames } from '../hooks/useFrames.js';
 import { useKeyCapture } from '../hooks/useKeyCapture.js';
 import { isKey, isRawKey, keyMatches, keysLabel } from '../keys.js';
 import { tone } from '../theme.js';
@@ -12,15 +13,6 @@ import { TextField } from './TextField.js';
 /** What a pane needs from a terminal session (a per-build view offers the same, read-only). */
 export type PaneSource = Pick<TerminalSession, 'length' | 'view' | 'lineText' | 'onChange'> & Partial<Pick<TerminalSession, 'write' | 'resize'>>;
 
-/**
- * Quiet time after each frame before the pane draws again. A frame of a full pane costs Ink
- * 10-30 ms; counting the pause from the end of a frame (not its start) leaves the emulator
- * this much time to read and parse output between frames however long a frame takes, so a
- * flood of output is not slowed by its own display. It also keeps the pane under 30 frames a
- * second (SPEC §10) and, with a frame's cost, within 100 ms of the process.
- */
-export const PANE_FRAME_MS = 50;
-
 /** Whether the newest output ends in a question (Packer's -on-error=ask waits for a letter). */
 export function waitingForAnswer(source: PaneSource): boolean {
   for (let i = source.length - 1; i >= Math.max(0, source.length - 8); i--) {
@@ -28,39 +20,6 @@ export function waitingForAnswer(source: PaneSource): boolean {
     if (text) return text.endsWith('?');
   }
   return false;
-}
-
-/** Re-renders when the source changes, PANE_FRAME_MS after the pane's last frame at the soonest. */
-function useThrottledChanges(source: PaneSource): number {
-  const [tick, setTick] = useState(0);
-  // When the pane last committed: Ink writes the frame during the commit, before this effect.
-  const drawnAt = useRef(0);
-  useLayoutEffect(() => {
-    drawnAt.current = Date.now();
-  });
-  useEffect(() => {
-    let timer: NodeJS.Timeout | undefined;
-    // Checked again when the timer fires: output noticed during a frame would otherwise be
-    // timed from the frame before.
-    const untilDue = () => PANE_FRAME_MS - (Date.now() - drawnAt.current);
-    const draw = () => {
-      const wait = untilDue();
-      if (wait > 0) {
-        timer = setTimeout(draw, wait);
-        return;
-      }
-      timer = undefined;
-      setTick((t) => t + 1);
-    };
-    const off = source.onChange(() => {
-      if (!timer) timer = setTimeout(draw, Math.max(0, untilDue()));
-    });
-    return () => {
-      off();
-      if (timer) clearTimeout(timer);
-    };
-  }, [source]);
-  return tick;
 }
 
 /**
@@ -88,7 +47,8 @@ function TerminalPaneView(props: {
 }) {
   const { source, width, active } = props;
   const rows = Math.max(1, props.height - 1);
-  useThrottledChanges(source);
+  // New output is drawn on the shared frame clock, with whatever else on the screen is due.
+  useFrames(useCallback((changed: () => void) => source.onChange(changed), [source]));
   // Lines between the bottom of the view and the newest line (0 = follow). A ref, because new
   // output moves it during render to hold the view still while the user reads back.
   const back = useRef(0);

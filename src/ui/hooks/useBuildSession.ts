@@ -1,39 +1,14 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { BuildJob, BuildJobs, JobQuestion } from '../../packer/build-jobs.js';
 import type { BuildSession, BuildState } from '../../packer/types.js';
+import { useFrames } from './useFrames.js';
 
-/**
- * Redraws on every change of any build job; returns the jobs' snapshot version. With
- * `minIntervalMs`, a change redraws at once after a quiet spell, but changes that follow within
- * that time are drawn together at its end (Packer may start many phases a second).
- */
-export function useBuildJobs(jobs: BuildJobs | null, minIntervalMs = 0): number {
+/** Redraws on every change of any build job (home, the step screen); returns a version that changes with each. */
+export function useBuildJobs(jobs: BuildJobs | null): number {
   const [version, setVersion] = useState(0);
-  useEffect(() => {
-    if (!jobs) return;
-    let last = -Infinity;
-    let timer: NodeJS.Timeout | undefined;
-    const redraw = () => {
-      timer = undefined;
-      last = Date.now();
-      setVersion((v) => v + 1);
-    };
-    const off = jobs.subscribe(() => {
-      if (timer) return;
-      const wait = minIntervalMs - (Date.now() - last);
-      if (wait <= 0) redraw();
-      else timer = setTimeout(redraw, wait);
-    });
-    return () => {
-      off();
-      if (timer) clearTimeout(timer);
-    };
-  }, [jobs, minIntervalMs]);
+  useEffect(() => jobs?.subscribe(() => setVersion((v) => v + 1)), [jobs]);
   return version;
 }
-
-/** The build screen draws a build's changes at most this often (as often as its pane). */
-export const BUILD_FRAME_MS = 50;
 
 /**
  * The one way a screen sees a build: the step's job in the app's registry. The screen never
@@ -47,7 +22,9 @@ export function useBuildSession(
     (onChange) => jobs.subscribe(onChange),
     () => jobs.get(stepId),
   );
-  useBuildJobs(jobs, BUILD_FRAME_MS);
+  // A build's changes are drawn on the shared frame clock: those that come within a frame
+  // together (Packer may start many phases a second), with the pane's new output.
+  useFrames(useCallback((changed: () => void) => jobs.subscribe(changed), [jobs]));
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let live = true;

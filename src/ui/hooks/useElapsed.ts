@@ -1,25 +1,18 @@
-import { useEffect, useState } from 'react';
 import { parseCreateAt } from '../../aws/create-at.js';
+import { useFrameTicks } from './useFrames.js';
 
-/** Milliseconds since `startedAt`, ticking while `running` (frozen at `endedAt` when given). */
+/**
+ * Milliseconds since `startedAt`, ticking every `tickMs` while running (frozen at `endedAt` when
+ * given). The ticks are drawn on the shared frame clock: with the other redraws due by then.
+ */
 export function useElapsed(startedAt: number, endedAt?: number, tickMs = 250): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (endedAt !== undefined) return;
-    const t = setInterval(() => setNow(Date.now()), tickMs);
-    return () => clearInterval(t);
-  }, [endedAt, tickMs]);
-  return Math.max(0, (endedAt ?? now) - startedAt);
+  useFrameTicks(tickMs, endedAt === undefined);
+  return Math.max(0, (endedAt ?? Date.now()) - startedAt);
 }
 
 /** The time now, ticking every `tickMs` while `ticking` (a running build's elapsed time). */
 export function useNow(tickMs: number, ticking: boolean): number {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    if (!ticking) return;
-    const t = setInterval(() => setTick((n) => n + 1), tickMs);
-    return () => clearInterval(t);
-  }, [tickMs, ticking]);
+  useFrameTicks(tickMs, ticking);
   return Date.now();
 }
 
