@@ -355,10 +355,16 @@ describe('BuildProgress', () => {
       { build: 'b', message: 'Provisioning with shell script: /tmp/packer-shell12345', startedAt: 0, endedAt: 3000 },
       { build: 'b', message: 'Téléchargement des paquets nécessaires à la construction', startedAt: 3000 },
       { build: 'b', message: 'exactly twenty-six columns', startedAt: 3000 },
+      { build: 'b', message: '界'.repeat(18), startedAt: 3000 },
     ];
     const state = { checks: [], builds: ['b'], phases } as unknown as import('../../src/packer/types.js').BuildState;
-    const { lastFrame } = renderText(<BuildProgress state={state} width={32} height={3} now={5000} />);
-    expect(lastFrame()!.split('\n')).toEqual(['✔ Provisioning with shell sc… 3s', '▸ Téléchargement des paquets… 2s', '▸ exactly twenty-six columns  2s']);
+    const { lastFrame } = renderText(<BuildProgress state={state} width={32} height={4} now={5000} />);
+    expect(lastFrame()!.split('\n')).toEqual([
+      '✔ Provisioning with shell sc… 3s',
+      '▸ Téléchargement des paquets… 2s',
+      '▸ exactly twenty-six columns  2s',
+      `▸ ${'界'.repeat(13)}… 2s`,
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
+import chalk, { type ForegroundColorName } from 'chalk';
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import stringWidth from 'string-width';
 import type { BuildState, CheckStatus, Phase } from '../../packer/types.js';
 import { formatDuration } from '../../duration.js';
 import { oneLine } from '../../one-line.js';
@@ -14,20 +15,16 @@ const checkMark: Record<CheckStatus, { mark: string; tone: Tone }> = {
 };
 
 interface Row {
-  /** Stays with its check or phase while older rows scroll off, so a row is drawn again only when it changes. */
-  key: string;
   mark: string;
   tone: Tone;
   text: string;
   right?: string;
 }
 
-function phaseRow(p: Phase, index: number, now: number, multi: boolean): Row {
+function phaseRow(p: Phase, now: number, multi: boolean): Row {
   const ended = p.endedAt !== undefined;
-  const key = `phase:${index}`;
-  if (p.failed) return { key, mark: '✖', tone: 'error', text: multi ? `${p.build}: ${p.message}` : p.message };
+  if (p.failed) return { mark: '✖', tone: 'error', text: multi ? `${p.build}: ${p.message}` : p.message };
   return {
-    key,
     mark: ended ? '✔' : '▸',
     tone: ended ? 'muted' : 'accent',
     text: multi ? `${p.build}: ${p.message}` : p.message,
@@ -37,42 +34,44 @@ function phaseRow(p: Phase, index: number, now: number, multi: boolean): Row {
 
 const printableAscii = /^[\x20-\x7e]*$/;
 
-/**
- * One row; Ink lays out and truncates it again only when one of its strings changed. The mark
- * is a text of its own and a text too long for the row is cut here, with its `…` apart: the
- * text Ink measures is then plain ASCII, which string-width counts at once, where a glyph in
- * it would send the whole row through grapheme segmentation (a millisecond a row, and Packer
- * may start many phases a second).
- */
-const ProgressRow = memo(function ProgressRow({ mark, tone: rowTone, text, right, width }: Omit<Row, 'key'> & { width: number }) {
-  const plain = oneLine(text);
-  // Columns left for the text: the mark and a space before it, the time and a space after it.
-  const room = Math.max(0, width - 2 - (right ? right.length + 1 : 0));
-  const cut = plain.length > room && printableAscii.test(plain);
-  const color = rowTone === 'muted' ? undefined : tone(rowTone);
-  return (
-    <Box height={1} width={width}>
-      <Box flexShrink={0} marginRight={1}>
-        <Text color={tone(rowTone)}>{mark}</Text>
-      </Box>
-      <Box flexGrow={1} flexShrink={1} overflow="hidden">
-        <Text wrap="truncate" color={color}>
-          {cut ? plain.slice(0, Math.max(0, room - 1)) : plain}
-        </Text>
-        {cut && room > 0 ? <Text color={color}>…</Text> : null}
-      </Box>
-      {right ? (
-        <Box flexShrink={0} marginLeft={1}>
-          <Text color={tone('muted')}>{right}</Text>
-        </Box>
-      ) : null}
-    </Box>
-  );
-});
+/** `text` in the colour of `t` (none when colours are off), as Ink's `<Text color>` writes it. */
+function paint(text: string, t: Tone | undefined): string {
+  const colour = t && tone(t);
+  return colour && text ? chalk[colour as ForegroundColorName](text) : text;
+}
+
+/** `text` in at most `width` cells, cut at the end with `…` as Ink's `wrap="truncate"` cuts; and its width. */
+function cutEnd(text: string, width: number): { text: string; width: number } {
+  const ascii = printableAscii.test(text);
+  const full = ascii ? text.length : stringWidth(text);
+  if (full <= width) return { text, width: full };
+  if (width <= 0) return { text: '', width: 0 };
+  if (ascii) return { text: `${text.slice(0, width - 1)}…`, width };
+  let kept = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width - 1) break;
+    kept += ch;
+    used += w;
+  }
+  return { text: `${kept}…`, width: used + 1 };
+}
+
+/** A row without its mark: the text cut to fit, then its time at the right edge of `width`. */
+function rowLine({ tone: rowTone, text, right = '' }: Row, width: number): string {
+  const cut = cutEnd(oneLine(text), Math.max(0, width - (right ? right.length + 1 : 0)));
+  const line = paint(cut.text, rowTone === 'muted' ? undefined : rowTone);
+  return right ? line + ' '.repeat(Math.max(1, width - cut.width - right.length)) + paint(right, 'muted') : line;
+}
 
 /**
  * The checks before the build, then Packer's phases with their durations; the newest at the
- * bottom, older ones scrolled off the top when they do not fit. Only the rows in view are made.
+ * bottom, older ones scrolled off the top when they do not fit. Drawn as two texts, the marks
+ * and the rest, each row cut to fit here: Packer may start many phases a second, and a box
+ * per row and part of a row made Ink lay out and draw a few hundred nodes a frame; the marks
+ * (✔ ▸) apart keep the other text plain ASCII, which string-width counts at once where a glyph
+ * would send every row through grapheme segmentation.
  */
 export function BuildProgress({ state, width, height, now }: { state: BuildState; width: number; height: number; now: number }) {
   const { checks, phases } = state;
@@ -81,19 +80,22 @@ export function BuildProgress({ state, width, height, now }: { state: BuildState
   for (let i = first; i < checks.length; i++) {
     const c = checks[i]!;
     shown.push({
-      key: `check:${c.id}`,
       mark: checkMark[c.status].mark,
       tone: checkMark[c.status].tone,
       text: c.status === 'failed' ? `${c.label}: ${c.detail ?? 'failed'}` : c.detail ? `${c.label}: ${c.detail}` : c.label,
     });
   }
   const multi = state.builds.length > 1;
-  for (let i = Math.max(0, first - checks.length); i < phases.length; i++) shown.push(phaseRow(phases[i]!, i, state.endedAt ?? now, multi));
+  for (let i = Math.max(0, first - checks.length); i < phases.length; i++) shown.push(phaseRow(phases[i]!, state.endedAt ?? now, multi));
+  const textWidth = Math.max(0, width - 2);
   return (
-    <Box flexDirection="column" width={width} height={height}>
-      {shown.map(({ key, ...row }) => (
-        <ProgressRow key={key} {...row} width={width} />
-      ))}
+    <Box width={width} height={height} overflow="hidden">
+      <Box width={2} flexShrink={0}>
+        <Text>{shown.map((row) => paint(row.mark, row.tone)).join('\n')}</Text>
+      </Box>
+      <Box width={textWidth} flexShrink={0}>
+        <Text>{shown.map((row) => rowLine(row, textWidth)).join('\n')}</Text>
+      </Box>
     </Box>
   );
 }
