@@ -17,7 +17,7 @@ const uiOrCli = ['**/ui/**', '**/commands/**'];
 const screenLibraries = ['ink', 'ink/*', 'react', 'react/*', 'react-dom', 'ink-*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/.paw/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/.paw/**', 'bench/.out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
