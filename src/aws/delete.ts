@@ -90,11 +90,12 @@ export async function planDeletion(cloud: Cloud, workflow: Workflow, amiIds: str
       alreadyDeleted.push(id);
       continue;
     }
-    if (!record && !entry) continue;
+    const image = record ? imageFromRecord(record) : entry ? imageFromEntry(entry) : null;
+    if (!image) continue;
     if (entry) journaled.set(id, entry);
-    byId.set(id, record ? imageFromRecord(record) : imageFromEntry(entry!));
     // The record may not know the snapshots (no details); the journal always does.
-    if (record && entry && byId.get(id)!.snapshotIds.length === 0) byId.get(id)!.snapshotIds = entry.snapshot_ids;
+    if (record && entry && image.snapshotIds.length === 0) image.snapshotIds = entry.snapshot_ids;
+    byId.set(id, image);
     gone.add(id);
   }
   const missing = ids.filter((id) => !byId.has(id) && !alreadyDeleted.includes(id));
@@ -111,10 +112,15 @@ export async function planDeletion(cloud: Cloud, workflow: Workflow, amiIds: str
       hint: 'only AMIs of this account can be deleted; nothing was deleted',
     });
   }
-  const deleting = new Set(ids.filter((id) => byId.has(id)));
+  // The AMIs to delete, by id, in the order asked.
+  const deleting = new Map<string, AmiImage>();
+  for (const id of ids) {
+    const image = byId.get(id);
+    if (image) deleting.set(id, image);
+  }
 
   // Which images use each snapshot, asked once for all of them (a filter takes 200 values).
-  const allSnapshots = [...new Set([...deleting].flatMap((id) => byId.get(id)!.snapshotIds))];
+  const allSnapshots = [...new Set([...deleting.values()].flatMap((image) => image.snapshotIds))];
   const snapshotUsers = new Map<string, string[]>();
   for (let i = 0; i < allSnapshots.length; i += 200) {
     const chunk = allSnapshots.slice(i, i + 200);
@@ -127,20 +133,13 @@ export async function planDeletion(cloud: Cloud, workflow: Workflow, amiIds: str
   // What uses each AMI, asked for all of them at once (a call per IMAGES_PER_CALL AMIs).
   const usage = await usageOf(
     cloud.images,
-    [...deleting].filter((id) => !gone.has(id)),
+    [...deleting.keys()].filter((id) => !gone.has(id)),
     concurrency,
   );
   // The records the AMIs' paw tags name (in other workflows too), asked for all at once.
-  const tagged = hasTable
-    ? await taggedRecords(
-        cloud,
-        [...deleting].map((id) => byId.get(id)!),
-        workflowItems,
-      )
-    : new Map<string, CatalogItem>();
+  const tagged = hasTable ? await taggedRecords(cloud, [...deleting.values()], workflowItems) : new Map<string, CatalogItem>();
 
-  const amis = await mapBoundedOrThrow([...deleting], concurrency, async (id) => {
-    const image = byId.get(id)!;
+  const amis = await mapBoundedOrThrow([...deleting], concurrency, async ([id, image]) => {
     const alreadyDeregistered = gone.has(id);
     const used = usage.get(id);
     if (used && 'error' in used) throw used.error;
@@ -267,8 +266,8 @@ function downstreamOf(workflow: Workflow, items: CatalogItem[], amiId: string): 
 /** Refuses the whole plan when any AMI is in use: nothing is deleted. */
 export function assertDeletable(plan: DeletionPlan): void {
   const busy = plan.amis.filter(inUse);
-  if (busy.length === 0) return;
-  const first = busy[0]!;
+  const [first] = busy;
+  if (!first) return;
   const more = busy.length > 1 ? ` (and ${busy.length - 1} more AMIs in use)` : '';
   const copy = first.copies.find(inUse);
   const what =
@@ -324,7 +323,7 @@ function stillUnusedChecker(images: Images, concurrency: number): (amiId: string
       const asked = waiting;
       waiting = [];
       const usage = await usageOf(images, [...new Set(asked.map((w) => w.amiId))], concurrency);
-      for (const w of asked) w.settle(usage.get(w.amiId)!);
+      for (const w of asked) w.settle(usage.get(w.amiId) ?? { error: new PawError(`EC2 gave no answer about ${w.amiId}`) });
     }
     running = false;
   };

@@ -115,7 +115,7 @@ export function translateAwsError(e: unknown, action: string): PawError {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.trim();
+  return (s.split('\n')[0] ?? '').trim();
 }
 
 /**

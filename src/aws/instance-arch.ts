@@ -5,7 +5,7 @@ import { DEFAULT_INSTANCE_TYPE } from '../constants.js';
  * their generation (t4g, m7g, c7gn, r6gd) or are the first one, a1; every other family is x86_64.
  */
 export function instanceArchitecture(instanceType: string): 'arm64' | 'x86_64' {
-  const family = instanceType.split('.')[0]!.toLowerCase();
+  const family = (instanceType.split('.')[0] ?? '').toLowerCase();
   return family === 'a1' || /^[a-z]+\d+g/.test(family) ? 'arm64' : 'x86_64';
 }
 

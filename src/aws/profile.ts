@@ -25,7 +25,7 @@ export function profileRegion(profile: string, env: NodeJS.ProcessEnv = process.
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const section = /^\[\s*([^\]]*?)\s*\]/.exec(line);
     if (section) {
-      inProfile = wanted.includes(section[1]!.replace(/\s+/g, ' '));
+      inProfile = wanted.includes((section[1] ?? '').replace(/\s+/g, ' '));
       continue;
     }
     if (!inProfile || /^\s/.test(raw)) continue;

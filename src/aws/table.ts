@@ -71,20 +71,22 @@ export async function findCatalogTable(tables: CatalogTables, workflowId: string
   const shapes = await inBatches(names, 8, (n) => tables.describe(n));
   const candidates = shapes.filter((s): s is TableShape => s !== null && hasLibraryKeys(s)).map((s) => s.name);
   if (candidates.length === 0) return { name: DEFAULT_TABLE_NAME, missing: true };
-  if (candidates.length === 1) {
+  const [only] = candidates;
+  if (only && candidates.length === 1) {
     return {
-      name: candidates[0]!,
-      note: `using the catalog table ${candidates[0]} (the only table in ${await where()} with the library's keys; ${HOW_TO_CHOOSE} to choose another)`,
+      name: only,
+      note: `using the catalog table ${only} (the only table in ${await where()} with the library's keys; ${HOW_TO_CHOOSE} to choose another)`,
     };
   }
   if (workflowId) {
     const holding = (await inBatches(candidates, 8, async (n) => ((await tables.holdsWorkflow(n, workflowId)) ? n : null))).filter(
       (n): n is string => n !== null,
     );
-    if (holding.length === 1) {
+    const [holder] = holding;
+    if (holder && holding.length === 1) {
       return {
-        name: holding[0]!,
-        note: `using the catalog table ${holding[0]} (it holds workflow ${workflowId}'s AMIs; other candidates: ${candidates.filter((c) => c !== holding[0]).join(', ')})`,
+        name: holder,
+        note: `using the catalog table ${holder} (it holds workflow ${workflowId}'s AMIs; other candidates: ${candidates.filter((c) => c !== holder).join(', ')})`,
       };
     }
     if (holding.length > 1) throw new SeveralTablesError(holding);

@@ -22,11 +22,11 @@ function rowsText(rows: AmiRow[]): string {
     ['WORKFLOW', 'STEP', 'AMI', 'STATE', 'CREATED (UTC)', ''],
     ...rows.map((r) => [r.workflowId, r.stepId, r.amiId, r.state, r.createdAt.slice(0, 19).replace('T', ' '), r.recorded ? '' : '(not in catalog)']),
   ];
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  const widths = table.reduce<number[]>((w, row) => row.map((cell, c) => Math.max(w[c] ?? 0, cell.length)), []);
   return table
     .map((row) =>
       row
-        .map((cell, c) => cell.padEnd(widths[c]!))
+        .map((cell, c) => cell.padEnd(widths[c] ?? 0))
         .join('  ')
         .trimEnd(),
     )
@@ -100,7 +100,8 @@ async function confirmDeletion(opts: GlobalOptions, ids: string[], command = 'am
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError(`${command} needs a confirmation and there is no terminal to ask`, `pass --yes to ${verb} without asking; ${nothing}`);
   }
-  const expected = ids.length === 1 ? ids[0]! : `${verb} ${ids.length}`;
+  const [only] = ids;
+  const expected = only !== undefined && ids.length === 1 ? only : `${verb} ${ids.length}`;
   const { input } = await import('@inquirer/prompts');
   const typed = await input({
     message: ids.length === 1 ? `Type ${expected} to ${verb} it:` : `Type "${expected}" to ${verb} these ${ids.length} AMIs:`,
@@ -126,8 +127,9 @@ async function runDeletion(opts: GlobalOptions, cloud: Cloud, plan: DeletionPlan
 }
 
 function assertAllDeleted(plan: DeletionPlan, result: DeletionResult): void {
-  if (result.failed.length === 0) return;
-  throw new PawError(`${result.failed.length} of ${plan.amis.length} AMIs were not deleted (${result.failed[0]!.amiId}: ${result.failed[0]!.message})`, {
+  const [first] = result.failed;
+  if (!first) return;
+  throw new PawError(`${result.failed.length} of ${plan.amis.length} AMIs were not deleted (${first.amiId}: ${first.message})`, {
     hint: 'run the same command again for the rest',
   });
 }
@@ -239,7 +241,8 @@ export function register(program: Command): void {
         const plan = await planPrune(cloud, workflow, { keep, olderThanDays });
         if (!opts.json) process.stdout.write(pruneText(plan, verb) + '\n');
         const data = { mode: verb, steps: plan.steps, ami_ids: plan.amiIds };
-        if (plan.amiIds.length === 0 || options.dryRun) {
+        const deletion = plan.deletion;
+        if (!deletion || plan.amiIds.length === 0 || options.dryRun) {
           emit(opts, { ...data, dry_run: options.dryRun, done: [] }, () => (plan.amiIds.length === 0 ? `nothing to ${verb}` : `dry run: nothing was ${verb}d`));
           return;
         }
@@ -251,9 +254,9 @@ export function register(program: Command): void {
           emit(opts, { ...data, done }, () => '');
           return;
         }
-        const result = await runDeletion(opts, cloud, plan.deletion!);
+        const result = await runDeletion(opts, cloud, deletion);
         emit(opts, { ...data, done: result.deleted, failed: result.failed.map((f) => ({ ami_id: f.amiId, message: f.message })) }, () => '');
-        assertAllDeleted(plan.deletion!, result);
+        assertAllDeleted(deletion, result);
       });
     });
 }

@@ -45,24 +45,23 @@ export function register(program: Command): void {
       const workflow = await loadWorkflowFor(opts);
       if (options.check) return checkNewerBase(opts, workflow);
       const { findBaseAmis, findByNamePattern, writeBaseAmi } = await import('../aws/base-ami.js');
-      const images = await withCloud(opts, workflow, async (cloud) => {
-        if (!options.namePattern) {
-          return findBaseAmis(cloud, {
-            product: options.product,
-            release: options.release,
-            arch: options.arch,
-            volumeType: options.volumeType,
-          });
-        }
-        const found = await findByNamePattern(cloud, options.namePattern, options.owner);
-        if (found.length === 0) {
+      const { images, newest } = await withCloud(opts, workflow, async (cloud) => {
+        const found = options.namePattern
+          ? await findByNamePattern(cloud, options.namePattern, options.owner)
+          : await findBaseAmis(cloud, { product: options.product, release: options.release, arch: options.arch, volumeType: options.volumeType });
+        const [first] = found;
+        if (!first && options.namePattern) {
           throw new PawError(`no available image of ${options.owner} is named like ${options.namePattern} in ${cloud.region}`, {
             hint: 'check the pattern (EC2 wildcards: * and ?) and the region',
           });
         }
-        return found;
+        if (!first) {
+          throw new PawError(`none of Ubuntu's ${options.product} ${options.release} ${options.arch} AMIs in ${cloud.region} is available`, {
+            hint: 'try again later, or choose one with --name-pattern',
+          });
+        }
+        return { images: found, newest: first };
       });
-      const newest = images[0]!;
       if (options.write) await writeBaseAmi(workflow, newest);
       const shown = images.slice(0, limit);
       emit(opts, { images: shown.map(imageJson), written: options.write ? imageJson(newest) : null }, () => {

@@ -13,8 +13,15 @@ export interface ChainOptions {
   to?: string;
 }
 
+/** The status of a step among the chain's (every step of the workflow has one). */
+function statusOf(states: StepStatus[], step: Step): StepStatus {
+  const status = states.find((s) => s.step === step.id);
+  if (!status) throw new PawError(`step ${step.id} has no status in the chain`);
+  return status;
+}
+
 async function stateOf(cloud: Cloud, workflow: Workflow, step: Step, newer: NewerBase | null): Promise<StepStatus> {
-  return (await stepStates({ cloud, workflow, newerBase: newer })).find((s) => s.step === step.id)!;
+  return statusOf(await stepStates({ cloud, workflow, newerBase: newer }), step);
 }
 
 const PLAN_WORD: Record<ChainAction, string> = { skip: 'skip ', keep: 'keep ', build: 'build', stop: 'stop ' };
@@ -46,19 +53,11 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
     // Said once, first: the steps it alone makes stale are kept until the root base AMI moves.
     if (newer) say(newerBaseAdvice(newer, workflow.param.root_base_ami_name));
     const replacements = new Map<string, AmiImage>();
-    const work = range.some(
-      (step) =>
-        !['skip', 'keep'].includes(
-          chainAction(
-            step,
-            states.find((s) => s.step === step.id)!,
-          ),
-        ),
-    );
+    const work = range.some((step) => !['skip', 'keep'].includes(chainAction(step, statusOf(states, step))));
     // The plan is shown when there is something to do; an up-to-date chain says so step by step below.
     if (work || options.dryRun) say(`chain ${range.map((s) => s.id).join(' → ')}:`);
     for (const step of range) {
-      const status = states.find((s) => s.step === step.id)!;
+      const status = statusOf(states, step);
       const action = chainAction(step, status);
       if (work || options.dryRun) say(`  ${PLAN_WORD[action]}  ${statusLine(status)}`);
       const own = action === 'build' ? await ownAmiAtOutputName(cloud, workflow, step) : null;

@@ -64,10 +64,11 @@ function printer(session: BuildSession, opts: GlobalOptions): () => void {
       out.write(checkLine(c) + '\n');
       if (c.status === 'failed' && c.output) out.write(c.output.replace(/\n?$/, '\n'));
     }
-    if (!streaming && session.terminal) {
+    const terminal = session.terminal;
+    if (!streaming && terminal) {
       streaming = true;
       out.write(`$ ${session.command}\n`);
-      stream(session, out, offs);
+      stream(terminal, out, offs);
     }
     const notes = state.notes ?? [];
     for (; notesShown < notes.length; notesShown++) out.write(`paw-tui: ${notes[notesShown]}\n`);
@@ -77,8 +78,7 @@ function printer(session: BuildSession, opts: GlobalOptions): () => void {
 }
 
 /** Packer's output as it comes: raw on a terminal (its colours), plain lines otherwise. */
-function stream(session: BuildSession, out: NodeJS.WriteStream, offs: (() => void)[]): void {
-  const terminal = session.terminal!;
+function stream(terminal: NonNullable<BuildSession['terminal']>, out: NodeJS.WriteStream, offs: (() => void)[]): void {
   if (out.isTTY && !process.env.NO_COLOR) {
     offs.push(terminal.onData((chunk) => out.write(chunk)));
     // Packer draws for the pty's width: keep it the width of the terminal it is shown in.

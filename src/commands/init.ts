@@ -49,7 +49,7 @@ async function complete(options: InitOptions): Promise<Record<Asked, string>> {
       answers[q.key] = q.choices
         ? await select({ message: q.message, choices: q.choices.map((value) => ({ value })) })
         : await input({ message: q.message, required: true });
-    } else if (q.choices) answers[q.key] = q.choices[0]!;
+    } else if (q.choices?.[0] !== undefined) answers[q.key] = q.choices[0];
     else missing.push(`${q.flag} <value>`);
   }
   if (missing.length > 0) throw new UsageError(`no terminal to ask on: give ${missing.join(' ')}`, 'paw-tui init --help lists the flags');

@@ -71,7 +71,7 @@ async function imageReferences(ec2: EC2Client, imageIds: string[]): Promise<Map<
     });
     for (const r of references) {
       // An answer without its image id can only be about the one image asked for.
-      const id = r.ImageId ?? (imageIds.length === 1 ? imageIds[0]! : undefined);
+      const id = r.ImageId ?? (imageIds.length === 1 ? imageIds[0] : undefined);
       if (id) byImage.get(id)?.push({ resourceType: r.ResourceType ?? 'unknown', arn: r.Arn ?? '' });
     }
     return byImage;
@@ -108,7 +108,7 @@ export function ec2Images(ec2: EC2Client): Images {
     });
     for (const i of instances) {
       // An answer without its image id can only be about the one image asked for.
-      const id = i.ImageId ?? (imageIds.length === 1 ? imageIds[0]! : undefined);
+      const id = i.ImageId ?? (imageIds.length === 1 ? imageIds[0] : undefined);
       if (i.InstanceId && id) using.get(id)?.push(i.InstanceId);
     }
     return using;
@@ -223,7 +223,7 @@ export function ec2Images(ec2: EC2Client): Images {
     },
 
     async instancesUsing(imageId) {
-      return (await liveInstancesOf([imageId])).get(imageId)!;
+      return (await liveInstancesOf([imageId])).get(imageId) ?? [];
     },
 
     async references(imageId) {
