@@ -49,22 +49,23 @@ export function orderChain(steps: Step[]): Step[] {
   }
   const ordered: Step[] = [];
   for (let s: Step | undefined = firsts[0]; s; s = next.get(s.id)) ordered.push(s);
-  if (ordered.length < steps.length) {
-    const seen = new Set(ordered);
-    throw cycleError(steps.find((s) => !seen.has(s))!, byId);
-  }
+  // Every step has a place but the chain from the first stops short: the rest go round a cycle.
+  const seen = new Set(ordered);
+  const outside = steps.find((s) => !seen.has(s));
+  if (outside) throw cycleError(outside, byId);
   return ordered;
 }
 
 function cycleError(start: Step, byId: Map<string, Step>): PawError {
+  // Walked back from a step off the chain: every step has a known previous one, so it meets itself.
   const path: Step[] = [];
-  let s: Step = start;
-  while (!path.includes(s)) {
+  let s: Step | undefined = start;
+  while (s && !path.includes(s)) {
     path.push(s);
-    s = byId.get(s.previousId!)!;
+    s = s.previousId === null ? undefined : byId.get(s.previousId);
   }
-  const loop = path.slice(path.indexOf(s)).reverse();
-  const ids = [...loop, loop[0]!].map((x) => x.id).join(' → ');
+  const loop = path.slice(s ? path.indexOf(s) : 0).reverse();
+  const ids = [...loop, ...loop.slice(0, 1)].map((x) => x.id).join(' → ');
   return new PawError(`the steps form a cycle: ${ids} (${loop.map(where).join(', ')})`, {
     hint: 'the first step has "previous_step_id": null',
   });

@@ -11,7 +11,7 @@ export function hclString(value: unknown): string | undefined {
   const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value as number | boolean | bigint);
   let out = '"';
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text.charAt(i);
     const next = text[i + 1];
     if (c === '\\') out += '\\\\';
     else if (c === '"') out += '\\"';

@@ -28,7 +28,7 @@ export function hashComments(text: string): { offset: number; text: string }[] {
   const found: { offset: number; text: string }[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text.charAt(i);
     if (c === '"') i = stringEnd(text, i);
     else if (c === '/' && text[i + 1] === '/') i = lineEnd(text, i);
     else if (c === '/' && text[i + 1] === '*') {
@@ -131,7 +131,7 @@ export const MAX_NESTING = 64;
 function nestingPast(text: string, limit: number): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text.charAt(i);
     if (c === '"') i = stringEnd(text, i) - 1;
     else if (c === '/' && text[i + 1] === '/') i = lineEnd(text, i);
     else if (c === '/' && text[i + 1] === '*') {

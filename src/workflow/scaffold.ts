@@ -70,8 +70,9 @@ function checkNewStep(workflow: Workflow, spec: NewStep): { folder: string; prev
   if (existsSync(dir)) throw new PawError(`${displayPath(dir)} already exists`, { hint: 'choose another folder with --folder' });
   const last: Step | undefined = workflow.steps.at(-1);
   const previous = spec.previous === undefined ? (last?.id ?? null) : spec.previous;
-  if (previous === null && last) {
-    throw new PawError(`step "${workflow.steps[0]!.id}" is already the first step`, { hint: `build on the last step: --previous ${last.id}` });
+  const [first] = workflow.steps;
+  if (previous === null && first && last) {
+    throw new PawError(`step "${first.id}" is already the first step`, { hint: `build on the last step: --previous ${last.id}` });
   }
   if (previous !== null) {
     if (!workflow.steps.some((s) => s.id === previous)) {
@@ -80,7 +81,7 @@ function checkNewStep(workflow: Workflow, spec: NewStep): { folder: string; prev
     const follower = workflow.steps.find((s) => s.previousId === previous);
     if (follower) {
       throw new PawError(`step "${follower.id}" already builds on "${previous}" (the steps form one chain)`, {
-        hint: `build on the last step: --previous ${last!.id}`,
+        hint: `build on the last step: --previous ${(last ?? follower).id}`,
       });
     }
   }

@@ -75,7 +75,8 @@ function valueAt(root: unknown, keyPath: PropertyKey[]): unknown {
 
 /** Turns the first schema problem into one line: path:line:col, the key, what was wrong. */
 function schemaError(file: string, text: string, tree: Node, data: unknown, error: z.ZodError) {
-  const issue = error.issues[0]!;
+  const [issue] = error.issues;
+  if (!issue) return fileError(file, text, 0, error.message);
   const keyPath = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
   const key = keyPath.map(String).join('.');
   const value = valueAt(data, keyPath);

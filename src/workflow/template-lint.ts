@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PawError } from '../errors.js';
 import { type TemplateFiles, includeRefusal, jinjaSource } from './jinja/engine.js';
 import { JINJA2_FILTERS, JINJA2_TESTS, PAW_FILTERS } from './jinja/names.js';
+import { ownEntry } from './jinja/values.js';
 import { displayPath } from './jsonc.js';
 
 export interface LintFinding {
@@ -94,8 +95,10 @@ export function lintText(engine: LintEngine, file: string, text: string): LintFi
     const next = tokens[i + 1];
     if (tok.type === tokenTypes.blockStart && next?.type === tokenTypes.symbol) {
       const tag = next.value;
-      if (Object.hasOwn(NUNJUCKS_TAGS, tag)) at(next, 'nunjucks-tag', `{% ${tag} %} is nunjucks syntax; jinja2 refuses it`, NUNJUCKS_TAGS[tag]!);
-      if (tag === 'filter' && tokens[i + 2]?.type === tokenTypes.symbol) checkFilter(tokens[i + 2]!);
+      const instead = ownEntry(NUNJUCKS_TAGS, tag);
+      if (instead !== undefined) at(next, 'nunjucks-tag', `{% ${tag} %} is nunjucks syntax; jinja2 refuses it`, instead);
+      const filter = tokens[i + 2];
+      if (tag === 'filter' && filter?.type === tokenTypes.symbol) checkFilter(filter);
       if (tag === 'for') checkFor(i + 2);
       if (tag === 'set' && tokens[i + 3]?.type === tokenTypes.comma) {
         at(next, 'set-unpack', '{% set a, b = … %} gives every name the whole value here; jinja2 unpacks it', 'set each name on its own: {% set a = pair[0] %}');
@@ -143,7 +146,8 @@ export function lintText(engine: LintEngine, file: string, text: string): LintFi
 
   function checkFilter(tok: Token): void {
     const name = tok.value;
-    if (Object.hasOwn(DIFFERENT_FILTERS, name)) at(tok, 'renders-differently', `filter '${name}' renders differently from jinja2`, DIFFERENT_FILTERS[name]!);
+    const different = ownEntry(DIFFERENT_FILTERS, name);
+    if (different !== undefined) at(tok, 'renders-differently', `filter '${name}' renders differently from jinja2`, different);
     else if (!JINJA2_FILTERS.has(name) && !PAW_FILTERS.has(name)) {
       at(tok, 'filter', `jinja2 has no filter named '${name}'`, FILTER_HINTS[name] ?? "see jinja2's list of builtin filters");
     } else if (!engine.filters.has(name)) at(tok, 'filter', `filter '${name}' is jinja2's but paw-tui does not have it`, 'write it with other filters');

@@ -7,7 +7,7 @@
 import * as members from './members.js';
 import * as ops from './operators.js';
 import { pythonNumber } from './json.js';
-import { Missing, PyDict, TemplateValueError, tuple, makeFloat, str, truthy, typeName } from './values.js';
+import { Missing, PyDict, TemplateValueError, tuple, makeFloat, ownEntry, str, truthy, typeName } from './values.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- nunjucks' parser and compiler are untyped */
 type Any = any;
@@ -426,7 +426,8 @@ const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"',
 /** A string literal's body as Python reads it (jinja2 decodes with `unicode-escape`). */
 export function pythonUnescape(body: string): string {
   return body.replace(/\\([0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[\s\S]?)/g, (all, esc: string) => {
-    if (Object.hasOwn(SIMPLE_ESCAPES, esc)) return SIMPLE_ESCAPES[esc]!;
+    const simple = ownEntry(SIMPLE_ESCAPES, esc);
+    if (simple !== undefined) return simple;
     if (/^[0-7]/.test(esc)) return String.fromCodePoint(Number.parseInt(esc, 8));
     if (/^[xuU][0-9a-fA-F]/.test(esc)) return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
     if (/^[xuUN]$/.test(esc)) throw new TemplateValueError(`a string has a truncated or unsupported \\${esc} escape`);

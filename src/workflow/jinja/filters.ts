@@ -377,8 +377,9 @@ export const FILTERS: Record<string, Filter> = {
     const n = toNumber(size);
     const out: unknown[][] = [];
     for (const v of toList(strict(value))) {
-      if (out.length === 0 || out[out.length - 1]!.length === n) out.push([]);
-      out[out.length - 1]!.push(v);
+      const open = out.at(-1);
+      if (open && open.length !== n) open.push(v);
+      else out.push([v]);
     }
     const last = out[out.length - 1];
     if (fill !== undefined && last) while (last.length < n) last.push(fill);
@@ -437,9 +438,16 @@ export const FILTERS: Record<string, Filter> = {
   groupby,
   safe: (v) => strict(v),
 };
-FILTERS.d = FILTERS.default!;
-FILTERS.e = FILTERS.escape!;
-FILTERS.count = FILTERS.length!;
+
+/** jinja2's other names for a filter or test: each one the same function as the name it stands for. */
+function alias<T>(table: Record<string, T>, others: Record<string, string>): void {
+  for (const [other, name] of Object.entries(others)) {
+    const same = table[name];
+    if (same === undefined) throw new Error(`no ${name} to call ${other}`);
+    table[other] = same;
+  }
+}
+alias(FILTERS, { d: 'default', e: 'escape', count: 'length' });
 
 type Test = (this: unknown, value: unknown, ...args: unknown[]) => boolean;
 
@@ -473,12 +481,4 @@ export const TESTS: Record<string, Test> = {
   sameas: (a, b) => a === b,
   escaped: () => false,
 };
-TESTS.equalto = TESTS.eq!;
-TESTS['=='] = TESTS.eq!;
-TESTS['!='] = TESTS.ne!;
-TESTS['<'] = TESTS.lt!;
-TESTS['<='] = TESTS.le!;
-TESTS['>'] = TESTS.gt!;
-TESTS['>='] = TESTS.ge!;
-TESTS.greaterthan = TESTS.gt!;
-TESTS.lessthan = TESTS.lt!;
+alias(TESTS, { equalto: 'eq', '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', greaterthan: 'gt', lessthan: 'lt' });

@@ -179,7 +179,7 @@ function pad(text: string, width: number, flags: string, numeric: boolean): stri
   if (text.length >= width) return text;
   if (flags.includes('-')) return text.padEnd(width);
   if (flags.includes('0') && numeric) {
-    const signChar = /^[-+ ]/.test(text) ? text[0]! : '';
+    const signChar = /^[-+ ]/.test(text) ? text.charAt(0) : '';
     return signChar + text.slice(signChar.length).padStart(width - signChar.length, '0');
   }
   return text.padStart(width);
@@ -213,7 +213,7 @@ export function formatSpec(value: unknown, spec: string): string {
   if (align === '<') return text + fill.repeat(room);
   if (align === '>') return fill.repeat(room) + text;
   if (align === '^') return fill.repeat(Math.floor(room / 2)) + text + fill.repeat(room - Math.floor(room / 2));
-  const signChar = /^[-+ ]/.test(text) ? text[0]! : '';
+  const signChar = /^[-+ ]/.test(text) ? text.charAt(0) : '';
   return signChar + fill.repeat(room) + text.slice(signChar.length);
 }
 

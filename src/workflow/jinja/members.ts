@@ -10,6 +10,7 @@ import {
   equals,
   isInt,
   missingError,
+  ownEntry,
   repr,
   toNumber,
   typeName,
@@ -62,7 +63,7 @@ export function pySplit(s: string, sep: unknown, maxsplit: unknown): string[] {
 }
 
 export function pyTitle(s: string): string {
-  return s.replace(/[^\W\d_]+/gu, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+  return s.replace(/[^\W\d_]+/gu, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 }
 
 export function pyCapitalize(s: string): string {
@@ -100,7 +101,7 @@ const STR_METHODS: Record<string, (s: string, pos: unknown[], kw: PyDict) => unk
   join: (s, [items]) => toList(items).map((x) => textArg(x, 'sequence item')).join(s),
   zfill: (s, [w]) => {
     const width = toNumber(w);
-    const signChar = /^[-+]/.test(s) ? s[0]! : '';
+    const signChar = /^[-+]/.test(s) ? s.charAt(0) : '';
     return signChar + s.slice(signChar.length).padStart(width - signChar.length, '0');
   },
   center: (s, [w, f]) => {
@@ -201,16 +202,23 @@ export function getattr(obj: unknown, name: string, what?: string): unknown {
   if (obj instanceof Missing) throw missingError(obj);
   if (obj === undefined) throw new TemplateValueError(`${what ?? 'the value'} is undefined (reading '${name}')`);
   if (obj === null) return undefined;
-  if (typeof obj === 'string') return Object.hasOwn(STR_METHODS, name) ? bind(obj, STR_METHODS[name]!) : undefined;
+  if (typeof obj === 'string') {
+    const method = ownEntry(STR_METHODS, name);
+    return method && bind(obj, method);
+  }
   if (obj instanceof PyDict) {
-    if (Object.hasOwn(DICT_METHODS, name)) return bind(obj, DICT_METHODS[name]!);
+    const method = ownEntry(DICT_METHODS, name);
+    if (method) return bind(obj, method);
     return obj.has(name) ? obj.get(name) : undefined;
   }
   if (obj instanceof PyTuple) {
     if (Object.hasOwn(TUPLE_METHODS, name)) return bind(obj as unknown[], TUPLE_METHODS[name as keyof typeof TUPLE_METHODS]);
     return Object.hasOwn(obj, name) && !/^\d+$/.test(name) ? (obj as unknown as Record<string, unknown>)[name] : undefined;
   }
-  if (Array.isArray(obj)) return Object.hasOwn(LIST_METHODS, name) ? bind(obj, LIST_METHODS[name]!) : undefined;
+  if (Array.isArray(obj)) {
+    const method = ownEntry(LIST_METHODS, name);
+    return method && bind(obj, method);
+  }
   if (obj instanceof Namespace) return obj.attrs.has(name) ? obj.attrs.get(name) : undefined;
   if (typeof obj === 'object' && Object.hasOwn(obj, name)) return (obj as Record<string, unknown>)[name];
   if (typeof obj === 'function' && Object.hasOwn(obj, name)) return (obj as unknown as Record<string, unknown>)[name];

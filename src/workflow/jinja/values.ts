@@ -26,6 +26,11 @@ export class PyTuple extends Array<unknown> {
   }
 }
 
+/** A table's own entry for a name read from a template (never one inherited from Object). */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 export function tuple(...items: unknown[]): PyTuple {
   const t = new PyTuple();
   t.push(...items);
