@@ -271,9 +271,9 @@ export function sandboxImages(store: SandboxStore, home: string, region = home):
         }),
       ),
 
-    instancesUsing: async (imageId) => (await instancesUsingEach([imageId])).get(imageId)!,
+    instancesUsing: async (imageId) => (await instancesUsingEach([imageId])).get(imageId) ?? [],
 
-    references: async (imageId) => (await referencesEach([imageId])).get(imageId)!,
+    references: async (imageId) => (await referencesEach([imageId])).get(imageId) ?? [],
 
     instancesUsingEach,
 

@@ -6,7 +6,22 @@ import type { BuildUi } from './packer-ui.js';
 import { registerImage } from './ec2.js';
 import { killPackerAndParent } from './faults.js';
 import { launchInstance, stopInstance, terminateInstance } from './instances.js';
-import { visibleImageState, visibleInstanceState, type SandboxState } from './state.js';
+import { visibleImageState, visibleInstanceState, type ImageRecord, type InstanceRecord, type SandboxState } from './state.js';
+
+/** The build's instance as EC2 describes it; gone from the sandbox, Packer fails as on EC2's NotFound. */
+function instanceIn(s: SandboxState, id: string): InstanceRecord {
+  const instance = s.instances[id];
+  if (!instance)
+    throw new StepFailed(`Error waiting for instance (${id}): InvalidInstanceID.NotFound: The instance ID '${id}' does not exist`, 'StepRunSourceInstance');
+  return instance;
+}
+
+/** The build's AMI as EC2 describes it; gone from the sandbox, Packer fails as on EC2's NotFound. */
+function imageIn(s: SandboxState, id: string): ImageRecord {
+  const image = s.images[id];
+  if (!image) throw new StepFailed(`Error waiting for AMI: InvalidAMIID.NotFound: The image id '[${id}]' does not exist`, 'StepCreateAMI');
+  return image;
+}
 
 /**
  * One amazon-ebs build of the simulated packer, step by step as Packer 1.6 runs it, against the
@@ -138,9 +153,10 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
     ui.message(`Instance ID: ${instanceId}`);
     ui.say(`Waiting for instance (${instanceId}) to become ready...`);
     ui.debug(`[DEBUG] Waiting for state to become: running`);
-    await until((s) => visibleInstanceState(s.instances[instanceId]!) === 'running');
+    await until((s) => visibleInstanceState(instanceIn(s, instanceId)) === 'running');
     state = await ctx.store.read();
-    const ip = state.instances[instanceId]!.publicIp ?? state.instances[instanceId]!.privateIp;
+    const built = instanceIn(state, instanceId);
+    const ip = built.publicIp ?? built.privateIp;
     ui.say(`Using ssh communicator to connect: ${ip}`);
     ui.say('Waiting for SSH to become available...');
     ui.debug(`[INFO] Waiting for SSH, up to timeout: 5m0s`);
@@ -157,7 +173,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
     ui.message('Stopping instance');
     await ctx.store.update((s) => stopInstance(s, instanceId, ctx.speedMs(1_200)));
     ui.say('Waiting for the instance to stop...');
-    await until((s) => visibleInstanceState(s.instances[instanceId]!) === 'stopped');
+    await until((s) => visibleInstanceState(instanceIn(s, instanceId)) === 'stopped');
 
     ui.say(`Creating AMI ${spec.amiName} from instance ${instanceId}`);
     held.amiId = await ctx.store.update((s) => registerImage(s, { name: spec.amiName, description: '', instanceId, tags: {}, readyInMs: ctx.speedMs(2_000) }));
@@ -166,10 +182,10 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
     ui.message(`AMI: ${amiId}`);
     ui.say('Waiting for AMI to become ready...');
     if (ctx.fail === 'ami') {
-      await ctx.store.update((s) => void (s.images[amiId]!.state = 'failed'));
+      await ctx.store.update((s) => void (imageIn(s, amiId).state = 'failed'));
     }
-    await until((s) => visibleImageState(s.images[amiId]!) !== 'pending');
-    if (visibleImageState((await ctx.store.read()).images[amiId]!) !== 'available') {
+    await until((s) => visibleImageState(imageIn(s, amiId)) !== 'pending');
+    if (visibleImageState(imageIn(await ctx.store.read(), amiId)) !== 'available') {
       throw new StepFailed(
         'Error waiting for AMI: Failed with ResourceNotReady error, which can have a variety of causes. For help troubleshooting, check our docs: https://www.packer.io/docs/builders/amazon.html#specifying-amazon-credentials\noriginal error: ResourceNotReady: failed waiting for successful resource state',
         'StepCreateAMI',
@@ -195,7 +211,7 @@ export async function runBuild(spec: BuildSpec, ui: BuildUi, ctx: BuildContext):
 /** Packer's StepCreateTags: the template's `tags` on the AMI, `snapshot_tags` on its snapshots. */
 async function tagAmi(spec: BuildSpec, amiId: string, ui: BuildUi, ctx: BuildContext): Promise<void> {
   if (!Object.keys(spec.amiTags).length && !Object.keys(spec.snapshotTags).length) return;
-  const snapshots = (await ctx.store.read()).images[amiId]!.snapshotIds;
+  const snapshots = imageIn(await ctx.store.read(), amiId).snapshotIds;
   ui.say(`Adding tags to AMI (${amiId})...`);
   for (const snap of snapshots) ui.say(`Tagging snapshot: ${snap}`);
   ui.say('Creating AMI tags');
@@ -203,7 +219,7 @@ async function tagAmi(spec: BuildSpec, amiId: string, ui: BuildUi, ctx: BuildCon
   ui.say('Creating snapshot tags');
   for (const [k, v] of Object.entries(spec.snapshotTags)) ui.message(`Adding tag: "${k}": "${v}"`);
   await ctx.store.update((s) => {
-    Object.assign(s.images[amiId]!.tags, spec.amiTags);
+    Object.assign(imageIn(s, amiId).tags, spec.amiTags);
     for (const snap of snapshots) if (s.snapshots[snap]) Object.assign(s.snapshots[snap].tags, spec.snapshotTags);
   });
   await ctx.pause(300);
@@ -241,7 +257,12 @@ async function cleanUp(ui: BuildUi, ctx: BuildContext, held: Held): Promise<void
   if (instanceId) {
     ui.say('Terminating the source AWS instance...');
     await ctx.store.update((s) => terminateInstance(s, instanceId, ctx.speedMs(800)));
-    while (visibleInstanceState((await ctx.store.read()).instances[instanceId]!) !== 'terminated') await sleep(ctx.speedMs(100));
+    // One EC2 no longer lists is as good as terminated.
+    const terminated = async () => {
+      const instance = (await ctx.store.read()).instances[instanceId];
+      return !instance || visibleInstanceState(instance) === 'terminated';
+    };
+    while (!(await terminated())) await sleep(ctx.speedMs(100));
   }
   ui.say('Cleaning up any extra volumes...');
   ui.say('No volumes to clean up, skipping');

@@ -67,7 +67,7 @@ export function validateTemplate(args: PackerArgs): { template: PackerTemplate |
   }
   if (!template.builds.length && !templateErrors.length) {
     errors.push({
-      file: path.basename(template.files[0]!),
+      file: path.basename(template.files[0] ?? ''),
       line: 1,
       message: 'Missing build block',
       detail: 'A build block with one or more sources is required for executing a build.',
@@ -80,7 +80,7 @@ export function validateTemplate(args: PackerArgs): { template: PackerTemplate |
       const [kind, type, name] = ref.split('.');
       if (kind !== 'source' || !template.sources.some((s) => `${type}` === 'amazon-ebs' && s.name === name)) {
         errors.push({
-          file: path.basename(template.files[0]!),
+          file: path.basename(template.files[0] ?? ''),
           line: 1,
           message: 'Unknown source',
           detail: `Unknown source ${ref}. The sandbox's simulated packer builds amazon-ebs sources only.`,
@@ -91,7 +91,7 @@ export function validateTemplate(args: PackerArgs): { template: PackerTemplate |
       for (const script of p.scripts) {
         if (!existsSync(path.resolve(dir, script))) {
           errors.push({
-            file: path.basename(template.files[0]!),
+            file: path.basename(template.files[0] ?? ''),
             line: p.line,
             message: `Failed preparing provisioner-block "${p.type}" ""`,
             detail: `Bad script '${script}': stat ${script}: no such file or directory`,

@@ -109,7 +109,7 @@ export async function runBuilds(template: PackerTemplate, vars: Map<string, stri
     const missing = !spec.amiName ? 'ami_name must be specified' : !spec.sourceAmiId ? 'A source_ami or source_ami_filter must be specified' : null;
     if (missing) {
       process.stderr.write(
-        `Error: 1 error(s) occurred:\n\n* ${missing}\n\n  on ${path.basename(template.files[0]!)} line 1:\n  (source code not available)\n\n`,
+        `Error: 1 error(s) occurred:\n\n* ${missing}\n\n  on ${path.basename(template.files[0] ?? '')} line 1:\n  (source code not available)\n\n`,
       );
       return 1;
     }

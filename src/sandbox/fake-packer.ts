@@ -49,15 +49,15 @@ export function parseArgs(args: string[]): PackerArgs {
       parsed.target = a;
       continue;
     }
-    const [, flag, inline] = m;
+    const [, flag = '', inline] = m;
     let value = inline;
-    if (value === undefined && valued.has(flag!) && flag !== 'color') value = args[++i];
+    if (value === undefined && valued.has(flag) && flag !== 'color') value = args[++i];
     if (flag === 'var-file' && value !== undefined) parsed.varFiles.push(value);
     else if (flag === 'var' && value !== undefined) parsed.vars.push(value);
     else if (flag === 'on-error' && value !== undefined) parsed.onError = value;
     else if (flag === 'color') parsed.color = value === undefined || value === 'true';
     else if (flag === 'machine-readable') parsed.color = false;
-    else parsed.flags.add(flag!);
+    else parsed.flags.add(flag);
   }
   return parsed;
 }

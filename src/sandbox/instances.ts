@@ -137,7 +137,7 @@ export function terminateInstance(s: SandboxState, id: string, terminateMs = TER
 
 /** EC2's fingerprint of a key pair it created: SHA-1 of the private key's DER, colon-separated. */
 function fingerprint(der: Buffer): string {
-  return createHash('sha1').update(der).digest('hex').match(/../g)!.join(':');
+  return createHash('sha1').update(der).digest('hex').match(/../g)?.join(':') ?? '';
 }
 
 export function sandboxInstances(store: SandboxStore, region: string): Instances {

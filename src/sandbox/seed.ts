@@ -149,13 +149,16 @@ export function ensureRootAmi(state: SandboxState, id: string | undefined, name:
   const arch = /arm64|aarch64/.test(concreteName) ? 'arm64' : 'amd64';
   const date = /(\d{8})(?!.*\d{8})/.exec(concreteName)?.[1] ?? '20240607';
   state.images[id] = canonicalImage(id, concreteName, arch, 'gp2', `Canonical, Ubuntu, root base AMI of the workflow (${concreteName})`, date);
-  state.snapshots[state.images[id].snapshotIds[0]!] = {
-    id: state.images[id].snapshotIds[0]!,
-    volumeSize: 8,
-    ownerId: CANONICAL_OWNER,
-    startTime: state.images[id].creationDate,
-    tags: {},
-  };
+  const [rootSnapshot] = state.images[id].snapshotIds;
+  if (rootSnapshot) {
+    state.snapshots[rootSnapshot] = {
+      id: rootSnapshot,
+      volumeSize: 8,
+      ownerId: CANONICAL_OWNER,
+      startTime: state.images[id].creationDate,
+      tags: {},
+    };
+  }
 }
 
 /** A fresh sandbox for a workflow folder. */
@@ -185,13 +188,16 @@ export async function seedState(workflowDir: string): Promise<SandboxState> {
           const description = `Canonical, ${flavour}, ${s.version} LTS, ${arch} ${s.codename} image build on ${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
           const image = canonicalImage(id, name, arch, volume.replace('ebs-', ''), description, date);
           state.images[id] = image;
-          state.snapshots[image.snapshotIds[0]!] = {
-            id: image.snapshotIds[0]!,
-            volumeSize: 8,
-            ownerId: CANONICAL_OWNER,
-            startTime: image.creationDate,
-            tags: {},
-          };
+          const [snapshot] = image.snapshotIds;
+          if (snapshot) {
+            state.snapshots[snapshot] = {
+              id: snapshot,
+              volumeSize: 8,
+              ownerId: CANONICAL_OWNER,
+              startTime: image.creationDate,
+              tags: {},
+            };
+          }
           for (const release of [s.version, s.codename]) {
             const base = `/aws/service/canonical/ubuntu/${s.product}/${release}/stable`;
             state.parameters[`${base}/${date}/${arch}/hvm/${volume}/ami-id`] = id;

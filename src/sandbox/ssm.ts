@@ -17,10 +17,10 @@ export function sandboxParameters(store: SandboxStore): PublicParameters {
         }
         const prefix = path.endsWith('/') ? path : `${path}/`;
         const { parameters } = await store.read();
-        return Object.keys(parameters)
-          .filter((name) => name.startsWith(prefix))
-          .sort()
-          .map((name) => ({ name, value: parameters[name]! }));
+        return Object.entries(parameters)
+          .filter(([name]) => name.startsWith(prefix))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, value]) => ({ name, value }));
       }),
   };
 }
