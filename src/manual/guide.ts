@@ -138,6 +138,23 @@ class Guide implements ManualGuide {
     return this.view.journal;
   }
 
+  /** The journal's instance, which every state past launch has; a journal without one is refused in one line. */
+  private get instanceId(): string {
+    return this.need(this.j.instanceId, 'instance');
+  }
+
+  /** The journal's image, which every state past create-image has. */
+  private get imageId(): string {
+    return this.need(this.j.imageId, 'image');
+  }
+
+  private need(id: string | null, what: string): string {
+    if (id) return id;
+    throw new PawError(`the manual journal of step ${this.step.id} is at "${this.view.spec.label}" but names no ${what}`, {
+      hint: `see where it stands: ${this.cmd} status`,
+    });
+  }
+
   private async write(change: Partial<ManualJournal>, event: string): Promise<void> {
     this.show({ journal: await updateJournal(this.step, this.j, change, event) });
   }
@@ -359,7 +376,7 @@ class Guide implements ManualGuide {
   }
 
   private async describeInstance(): Promise<Instance | null> {
-    const [instance] = await this.cloud.instances.describe([this.j.instanceId!]);
+    const [instance] = await this.cloud.instances.describe([this.instanceId]);
     this.show({ instance: instance ?? null });
     return instance ?? null;
   }
@@ -391,7 +408,7 @@ class Guide implements ManualGuide {
   private async stop(o: ActionOptions): Promise<void> {
     this.needConfirmation(`stopping instance ${this.j.instanceId}`, o, 'stop');
     await this.intend('stop', { state: stateOf('stop') });
-    await this.cloud.instances.stop(this.j.instanceId!);
+    await this.cloud.instances.stop(this.instanceId);
     await this.write({ state: stateAfter('stop'), requested: null }, `instance ${this.j.instanceId} is stopping`);
   }
 
@@ -425,7 +442,7 @@ class Guide implements ManualGuide {
   }
 
   private async waitImage(o: ActionOptions): Promise<void> {
-    const imageId = this.j.imageId!;
+    const imageId = this.imageId;
     const started = Date.now();
     const image = await pollUntil(async () => {
       const [i] = await this.cloud.images.describe([imageId]);
@@ -445,7 +462,7 @@ class Guide implements ManualGuide {
     // Terminated before its image is made, the instance is given up: the path starts again.
     const abandon = ABANDONABLE.includes(this.view.state);
     await this.intend('terminate', {});
-    await this.cloud.instances.terminate(this.j.instanceId!);
+    await this.cloud.instances.terminate(this.instanceId);
     await this.describeInstance();
     if (abandon) {
       await this.write({ ...FRESH_ATTEMPT }, `instance ${this.j.instanceId} terminated before an image was made; the path starts again at launch`);
@@ -457,7 +474,7 @@ class Guide implements ManualGuide {
   private async record(o: ActionOptions): Promise<void> {
     await this.intend('record', {});
     const launched = this.j.launchedAt ? Date.parse(this.j.launchedAt) : undefined;
-    const item = await recordAmi(this.cloud, this.workflow, this.step, this.j.imageId!, {
+    const item = await recordAmi(this.cloud, this.workflow, this.step, this.imageId, {
       baseAmiId: this.j.sourceAmiId ?? undefined,
       baseAmiName: this.j.sourceAmiName ?? undefined,
       buildMethod: 'manual',
