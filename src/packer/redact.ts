@@ -133,20 +133,32 @@ const SHAPES: Shape[] = [
   },
 ];
 
-const isBase64 = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 43;
+// 1 for the characters of [A-Za-z0-9/+], by UTF-16 code unit.
+const BASE64 = new Uint8Array(0x10000);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 43) BASE64[c] = 1;
+}
 
 /**
  * Whether `text` has a run of at least `min` characters of [A-Za-z0-9/+]. Such a run covers
- * one of every `min` positions, so only those are probed, and the run is measured from there.
+ * one of every `min` positions, so only those are probed, and the run is measured from there;
+ * a run that falls short ends at a character no run holds, and the next probe is the last
+ * position a run starting after it must cover.
  */
 export function hasBase64Run(text: string, min: number): boolean {
-  for (let i = min - 1; i < text.length; i += min) {
-    if (!isBase64(text.charCodeAt(i))) continue;
-    let start = i;
-    while (start > 0 && isBase64(text.charCodeAt(start - 1))) start--;
+  const n = text.length;
+  let i = min - 1;
+  while (i < n) {
+    if (BASE64[text.charCodeAt(i)] === 0) {
+      i += min;
+      continue;
+    }
     let end = i + 1;
-    while (end < text.length && end - start < min && isBase64(text.charCodeAt(end))) end++;
+    while (end < n && BASE64[text.charCodeAt(end)] === 1) end++;
+    let start = i;
+    while (start > 0 && end - start < min && BASE64[text.charCodeAt(start - 1)] === 1) start--;
     if (end - start >= min) return true;
+    i = end + min;
   }
   return false;
 }

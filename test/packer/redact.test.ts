@@ -200,5 +200,14 @@ describe('the literal checks before each pattern', () => {
         expect(hasBase64Run(text, 40), `${lead}+${length}`).toBe(length >= 40);
       }
     }
+    // Short runs one after another, where a probe lands in one and the next run starts right after it.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      for (let length = Math.floor(random() * 160); text.length < length;)
+        text += random() < 0.96 ? 'aZ9/+'[Math.floor(random() * 5)] : ' -.:é'[Math.floor(random() * 5)];
+      expect(hasBase64Run(text, 40), JSON.stringify(text)).toBe(/[A-Za-z0-9/+]{40}/.test(text));
+    }
   });
 });
