@@ -155,17 +155,18 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     for (const l of changeListeners) l();
   };
 
-  const deliver = (chunk: string) => {
+  // Redacted output goes to the emulator as UTF-8 bytes: its decoder of strings, once it has
+  // met the sliced and joined strings that redaction hands on, reads each character through
+  // V8's slow path (a third of the emulator's time under a flood). The strings of the pty are
+  // whole: they go as they are.
+  const deliver = (chunk: string, asBytes: boolean) => {
     for (const l of dataListeners) l(chunk);
     if (disposed) return;
     parsing++;
-    // As UTF-8 bytes: the emulator decodes those in one tight loop, where its decoder of
-    // strings, once it has met the sliced and joined strings that redaction makes, reads
-    // each character through V8's slow path (a third of the emulator's time under a flood).
-    term.write(Buffer.from(chunk), parsed);
+    term.write(asBytes ? Buffer.from(chunk) : chunk, parsed);
   };
-  const redactor = options.redact ? new RedactingStream(deliver) : null;
-  const dataSub = child.onData((chunk) => (redactor ? redactor.push(chunk) : deliver(chunk)));
+  const redactor = options.redact ? new RedactingStream((text) => deliver(text, true)) : null;
+  const dataSub = child.onData((chunk) => (redactor ? redactor.push(chunk) : deliver(chunk, false)));
   const exitSub = child.onExit(({ exitCode, signal }) => {
     running = false;
     redactor?.end();
