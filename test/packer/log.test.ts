@@ -47,22 +47,24 @@ describe('redaction', () => {
     );
   });
 
-  it("has a running build's lines on disk within a fraction of a second, without waiting for the end", async () => {
+  /** A new run log with two lines of output taken, one holding a secret. */
+  async function logWithTwoLines() {
     const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
     const paths = runLogPaths(dir, 'step1-20260613T120000Z');
     const log = await RunLog.open(paths.log);
     log.writeLine(`one aws_secret_access_key=${SECRET}`);
     log.writeLine('two');
+    return { log, paths };
+  }
+
+  it("has a running build's lines on disk within a fraction of a second, without waiting for the end", async () => {
+    const { log, paths } = await logWithTwoLines();
     await vi.waitFor(async () => expect(await readFile(paths.log, 'utf8')).toBe('one aws_secret_access_key=[redacted]\ntwo\n'), { timeout: LOG_FLUSH_MS * 10 });
     await log.close();
   });
 
   it('writes lines split by the output reader in order with its own notes, redacted', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
-    const paths = runLogPaths(dir, 'step1-20260613T120000Z');
-    const log = await RunLog.open(paths.log);
-    log.writeLine(`one aws_secret_access_key=${SECRET}`);
-    log.writeLine('two');
+    const { log, paths } = await logWithTwoLines();
     // A note comes after the lines taken before it, even before they were flushed.
     log.note('paw-tui: a note');
     log.writeLine('three');
