@@ -1,8 +1,20 @@
 import type { AmiImage, Cloud } from '../aws/ports.js';
 import { errorLine, isPawError, PawError } from '../errors.js';
-import { chainAction, chainRange, chainSummary, ownAmiAtOutputName, replaceOwnAmi, stopMessage, type ChainAction, type ChainResult } from '../layers/chain.js';
+import {
+  chainAction,
+  chainPlan,
+  chainRange,
+  chainSummary,
+  ownAmiAtOutputName,
+  replaceOwnAmi,
+  sameLayerAgain,
+  statusOf,
+  stopMessage,
+  type ChainAction,
+  type ChainResult,
+} from '../layers/chain.js';
 import { newerBaseAdvice, type NewerBase } from '../layers/newer-base.js';
-import { chainStates, reasonText, statusLine, stepStates, type StepStatus } from '../layers/states.js';
+import { chainStates, reasonText, statusLine, stepStates, type StaleReason, type StepStatus } from '../layers/states.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { buildOne, keepBuildingWhenOutputCloses, type BuildOptions } from './build.js';
 import { confirmed, emit, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
@@ -13,22 +25,30 @@ export interface ChainOptions {
   to?: string;
 }
 
-/** The status of a step among the chain's (every step of the workflow has one). */
-function statusOf(states: StepStatus[], step: Step): StepStatus {
-  const status = states.find((s) => s.step === step.id);
-  if (!status) throw new PawError(`step ${step.id} has no status in the chain`);
-  return status;
-}
-
 async function stateOf(cloud: Cloud, workflow: Workflow, step: Step, newer: NewerBase | null): Promise<StepStatus> {
   return statusOf(await stepStates({ cloud, workflow, newerBase: newer }), step);
 }
 
 const PLAN_WORD: Record<ChainAction, string> = { skip: 'skip ', keep: 'keep ', build: 'build', stop: 'stop ' };
 
-/** `base: kept on the current root base AMI (ami-…, 3 days): stale only for the newer Ubuntu`. */
-function keptLine(s: StepStatus): string {
+/**
+ * Why a step is kept as it is: `tools: kept (ami-…, 3 days): nothing of its own changed; base
+ * before it is stale — build from there: paw-tui build --from base` (the first step before it
+ * that a rebuild would change), or, for the newer Ubuntu alone, `base: kept on the current root
+ * base AMI (ami-…, 3 days): stale only for the newer Ubuntu`.
+ */
+function keptLine(s: StepStatus, states: StepStatus[]): string {
   const age = s.age_days === null ? '' : `, ${s.age_days} day${s.age_days === 1 ? '' : 's'}`;
+  const upstreamOf = (x: StepStatus | undefined) => x?.stale_reasons.find((r): r is Extract<StaleReason, { kind: 'upstream' }> => r.kind === 'upstream')?.step;
+  // Back along the steps a rebuild would not change either, to the one it would.
+  let cause = upstreamOf(s);
+  for (let before = states.find((x) => x.step === cause); before && sameLayerAgain(before); before = states.find((x) => x.step === cause)) {
+    const further = upstreamOf(before);
+    if (!further) break;
+    cause = further;
+  }
+  if (cause)
+    return `${s.step}: kept (${s.ami_id}${age}): nothing of its own changed; ${cause} before it is stale — build from there: paw-tui build --from ${cause}`;
   return `${s.step}: kept on the current root base AMI (${s.ami_id}${age}): stale only for the newer Ubuntu`;
 }
 
@@ -53,12 +73,11 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
     // Said once, first: the steps it alone makes stale are kept until the root base AMI moves.
     if (newer) say(newerBaseAdvice(newer, workflow.param.root_base_ami_name));
     const replacements = new Map<string, AmiImage>();
-    const work = range.some((step) => !['skip', 'keep'].includes(chainAction(step, statusOf(states, step))));
+    const plan = chainPlan(range, states);
+    const work = plan.some((p) => p.action === 'build' || p.action === 'stop');
     // The plan is shown when there is something to do; an up-to-date chain says so step by step below.
     if (work || options.dryRun) say(`chain ${range.map((s) => s.id).join(' → ')}:`);
-    for (const step of range) {
-      const status = statusOf(states, step);
-      const action = chainAction(step, status);
+    for (const { step, status, action } of plan) {
       if (work || options.dryRun) say(`  ${PLAN_WORD[action]}  ${statusLine(status)}`);
       const own = action === 'build' ? await ownAmiAtOutputName(cloud, workflow, step) : null;
       if (own) {
@@ -81,7 +100,7 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
       const status = await stateOf(cloud, workflow, step, newer);
       const action = chainAction(step, status);
       if (action === 'skip' || action === 'keep') {
-        say(action === 'skip' ? statusLine(status) : keptLine(status));
+        say(action === 'skip' ? statusLine(status) : keptLine(status, states));
         result[action === 'skip' ? 'skipped' : 'kept'].push({ step: step.id, ami_id: status.ami_id });
         result.not_reached.shift();
         continue;

@@ -4,7 +4,7 @@ import { findStep } from '../workflow/load.js';
 import { outputAmiName } from '../workflow/names.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import type { NewerBase } from './newer-base.js';
-import { staleOnlyForNewerBase, type StepStatus } from './states.js';
+import type { StepStatus } from './states.js';
 
 /** The part of the chain `build --all | --from | --to` covers, first step first. */
 export function chainRange(workflow: Workflow, options: { all?: boolean; from?: string; to?: string }): Step[] {
@@ -18,17 +18,56 @@ export function chainRange(workflow: Workflow, options: { all?: boolean; from?: 
 export type ChainAction = 'skip' | 'keep' | 'build' | 'stop';
 
 /**
- * What the chain does at a step, from its state: skip it (up to date), build it, stop (a manual
- * step, or one busy elsewhere), or keep it: stale only because a newer Ubuntu is out while the
- * root base AMI stays where it is, so a rebuild would make the same layer again (and stay stale
- * for ever). `movesToNewerBase`: the root moves to the newer Ubuntu first (the app's `B`).
+ * Building the step now would make the same AMI again: its own inputs are those its AMI was
+ * built from (the fingerprints match) and it is stale only for what comes before it — a step
+ * before it that stays stale, or a newer Ubuntu the root base AMI has not moved to. A rebuild
+ * would leave it exactly as stale, however often the chain ran.
  */
-export function chainAction(step: Step, status: StepStatus, movesToNewerBase = false): ChainAction {
+export function sameLayerAgain(status: StepStatus): boolean {
+  return (
+    status.state === 'stale' &&
+    status.fingerprint !== null &&
+    status.fingerprint === status.recorded_fingerprint &&
+    status.stale_reasons.every((r) => r.kind === 'newer_base' || r.kind === 'upstream')
+  );
+}
+
+/**
+ * What the chain does at a step, from its state: skip it (up to date), build it, stop (a manual
+ * step, or one busy elsewhere), or keep it as it is (`sameLayerAgain`). `beforeRebuilt`: what
+ * it builds on changes first in the same run — the step before it is built, or, for the first
+ * step, the root base AMI moves to the newer Ubuntu (the app's `B`) — so it is built.
+ */
+export function chainAction(step: Step, status: StepStatus, beforeRebuilt = false): ChainAction {
   if (status.state === 'up_to_date') return 'skip';
   if (status.state === 'building' || status.state === 'manual_in_progress') return 'stop';
-  if (!movesToNewerBase && staleOnlyForNewerBase(status)) return 'keep';
+  if (!beforeRebuilt && sameLayerAgain(status)) return 'keep';
   if (step.manual) return 'stop';
   return 'build';
+}
+
+export interface PlannedStep {
+  step: Step;
+  status: StepStatus;
+  action: ChainAction;
+}
+
+/** The status of a step among the chain's (every step of the workflow has one). */
+export function statusOf(states: StepStatus[], step: Step): StepStatus {
+  const status = states.find((s) => s.step === step.id);
+  if (!status) throw new PawError(`step ${step.id} has no status in the chain`);
+  return status;
+}
+
+/** Each step's action in chain order, as a run would take them: a step after one that is built is built too. */
+export function chainPlan(steps: Step[], states: StepStatus[], rootMoves = false): PlannedStep[] {
+  let beforeRebuilt = rootMoves;
+  return steps.map((step) => {
+    const status = statusOf(states, step);
+    const action = chainAction(step, status, beforeRebuilt);
+    beforeRebuilt = action === 'build';
+    return { step, status, action };
+  });
 }
 
 /** Why the chain stops at a step, with the command that continues it. */
@@ -73,7 +112,7 @@ export async function replaceOwnAmi(cloud: Cloud, workflow: Workflow, image: Ami
 export interface ChainResult {
   built: { step: string; ami_id: string }[];
   skipped: { step: string; ami_id: string | null }[];
-  /** Stale only for a newer Ubuntu the root base AMI has not moved to: kept as they are. */
+  /** Stale steps a rebuild would make again the same (`sameLayerAgain`): kept as they are. */
   kept: { step: string; ami_id: string | null }[];
   not_reached: string[];
   failed: string | null;
@@ -88,7 +127,7 @@ export function chainSummary(r: ChainResult): string {
   return [
     `built: ${list(r.built.map((b) => `${b.step} (${b.ami_id})`))}`,
     `up to date: ${list(r.skipped.map((s) => s.step))}`,
-    ...(r.kept.length ? [`kept on the current root base AMI: ${list(r.kept.map((s) => s.step))}`] : []),
+    ...(r.kept.length ? [`kept (nothing of their own changed): ${list(r.kept.map((s) => s.step))}`] : []),
     ...(r.failed ? [`failed: ${r.failed}`] : []),
     ...(r.stopped_at ? [`stopped at: ${r.stopped_at}`] : []),
     `not reached: ${list(r.not_reached)}`,

@@ -2,7 +2,7 @@ import type { AmiImage, Cloud } from '../aws/ports.js';
 import { errorLine, PawError } from '../errors.js';
 import type { BuildJobs } from '../packer/build-jobs.js';
 import type { Step, Workflow } from '../workflow/types.js';
-import { chainAction, ownAmiAtOutputName, replaceOwnAmi } from './chain.js';
+import { chainPlan, ownAmiAtOutputName, replaceOwnAmi } from './chain.js';
 import type { NewerBase } from './newer-base.js';
 import { stepStates } from './states.js';
 
@@ -45,10 +45,9 @@ export async function planStaleBuild(cloud: Cloud, workflow: Workflow, newer: Ne
   const steps: Step[] = [];
   const notBuilt: string[] = [];
   let stop: StaleBuildPlan['stop'] = null;
-  for (const step of workflow.steps) {
-    const status = states.find((s) => s.step === step.id)!;
-    const action = chainAction(step, status, newer !== null);
-    if (action === 'skip') continue;
+  // When a newer Ubuntu is out the root moves to it first: every step is built on it.
+  for (const { step, status, action } of chainPlan(workflow.steps, states, newer !== null)) {
+    if (action === 'skip' || action === 'keep') continue;
     if (action === 'stop') {
       const why =
         status.state === 'building'

@@ -136,17 +136,13 @@ export async function stepStates(input: StepStatesInput): Promise<StepStatus[]> 
 /**
  * A newer Ubuntu makes every built step stale: a move to it rebuilds them all. Applied after the
  * chain was judged on its inputs, so an `upstream` reason still means the step before it changed
- * (a step stale for the newer Ubuntu alone is one `build --all` keeps until the root moves).
+ * (a step stale for the newer Ubuntu alone is one `build --all` keeps until the root moves:
+ * src/layers/chain.ts).
  */
 function onNewerBase(states: StepStatus[], newer: NewerBase): StepStatus[] {
   return states.map((s) =>
     s.state === 'up_to_date' || s.state === 'stale' ? { ...s, state: 'stale', stale_reasons: [{ kind: 'newer_base', ...newer }, ...s.stale_reasons] } : s,
   );
-}
-
-/** Stale for the newer Ubuntu and nothing else: rebuilding it on the same root base AMI changes nothing. */
-export function staleOnlyForNewerBase(s: Pick<StepStatus, 'state' | 'stale_reasons'>): boolean {
-  return s.state === 'stale' && s.stale_reasons.length > 0 && s.stale_reasons.every((r) => r.kind === 'newer_base');
 }
 
 /**

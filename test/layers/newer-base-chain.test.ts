@@ -59,7 +59,7 @@ describe('build --all with a newer Ubuntu out', () => {
       for (const s of built.steps)
         expect(again.stdout).toContain(`\n${s.id}: kept on the current root base AMI (${s.ami_id}, 0 days): stale only for the newer Ubuntu\n`);
       expect(line(again.stdout, 'built: ')).toBe('built: none');
-      expect(line(again.stdout, 'kept ')).toBe('kept on the current root base AMI: base, app, tools');
+      expect(line(again.stdout, 'kept ')).toBe('kept (nothing of their own changed): base, app, tools');
       expect(again.stdout).not.toContain('packer build');
       expect((await steps()).steps.map((s) => s.ami_id)).toEqual(built.steps.map((s) => s.ami_id));
     }
@@ -84,7 +84,7 @@ describe('build --all with a newer Ubuntu out', () => {
     expect(partial.code, partial.stderr + partial.stdout.slice(-2000)).toBe(0);
     expect(partial.stdout).toContain('\napp: building (changed: zero_deps_script.py)\n');
     expect(line(partial.stdout, 'built: ')).toMatch(/^built: app \(ami-\w+\), tools \(ami-\w+\)$/);
-    expect(line(partial.stdout, 'kept ')).toBe('kept on the current root base AMI: base');
+    expect(line(partial.stdout, 'kept ')).toBe('kept (nothing of their own changed): base');
     const rebuilt = await steps();
     expect(kinds(rebuilt)).toEqual([
       ['base', 'stale', ['newer_base']],
