@@ -19,6 +19,8 @@ const { run } = sandbox;
 interface StepJson {
   id: string;
   state: string;
+  fingerprint: string | null;
+  recorded_fingerprint: string | null;
   stale_reasons: unknown[];
   stale_detail: unknown;
   ami_id: string | null;
@@ -50,6 +52,19 @@ describe('build --all in the sandbox', () => {
 
     const before = await steps();
     expect(before.map((s) => s.state)).toEqual(['up_to_date', 'up_to_date', 'up_to_date']);
+    // The fingerprint is on each AMI and its snapshots (tag paw:fingerprint) and in its catalog item.
+    const state = JSON.parse(readFileSync(sandbox.stateFile(), 'utf8')) as {
+      images: Record<string, { snapshotIds: string[]; tags: Record<string, string> }>;
+      snapshots: Record<string, { tags?: Record<string, string> }>;
+    };
+    for (const s of before) {
+      expect(s.recorded_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(s.fingerprint).toBe(s.recorded_fingerprint);
+      const image = state.images[s.ami_id!]!;
+      expect(image.tags['paw:fingerprint']).toBe(s.recorded_fingerprint);
+      expect(image.snapshotIds.length).toBeGreaterThan(0);
+      for (const snap of image.snapshotIds) expect(state.snapshots[snap]!.tags?.['paw:fingerprint']).toBe(s.recorded_fingerprint);
+    }
 
     const script = path.join(sandbox.wf, 's02-app', 'zero_deps_script.py');
     writeFileSync(script, readFileSync(script, 'utf8') + '\n# one more line\n');

@@ -1,6 +1,21 @@
-import { CopyImageCommand, DescribeImagesCommand, EC2Client, ModifyImageAttributeCommand, ModifySnapshotAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  CopyImageCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImageReferencesCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { assertDeletable, executeDeletion, planDeletion } from '../../../src/aws/delete.js';
+import type { CatalogItem } from '../../../src/aws/ports.js';
 import { ec2Images } from '../../../src/aws/sdk/images.js';
 import { distributeAfterBuild } from '../../../src/layers/distribute.js';
 import { fakeCloud, image, testWorkflow } from '../fake-cloud.js';
@@ -70,5 +85,92 @@ describe('distributeAfterBuild over the SDK', () => {
     );
     expect(JSON.parse(cloud.items[0]!.copies!)).toEqual(copies);
     expect(notes).toContain('copying ami-1 to eu-west-1 as ami-copy-eu-west-1 (1/2)');
+  });
+});
+
+describe('deleting a distributed AMI over the SDK', () => {
+  const regionOf = async (getClient: () => EC2Client) => getClient().config.region();
+  const images: Record<string, { region: string; snapshot: string }> = {
+    'ami-1': { region: 'us-east-1', snapshot: 'snap-1' },
+    'ami-eu': { region: 'eu-west-1', snapshot: 'snap-eu' },
+    'ami-ap': { region: 'ap-south-1', snapshot: 'snap-ap' },
+  };
+  function setup(inUseIn: string | null) {
+    const cloud = Object.assign(fakeCloud(), {
+      images: ec2Images(new EC2Client({ region: 'us-east-1', credentials })),
+      imagesIn: (region: string) => ec2Images(new EC2Client({ region, credentials })),
+    });
+    const wf = { ...testWorkflow(), dir: mkdtempSync(path.join(tmpdir(), 'paw-copies-sdk-')) };
+    const copies = [
+      { region: 'eu-west-1', ami_id: 'ami-eu' },
+      { region: 'ap-south-1', ami_id: 'ami-ap' },
+    ];
+    cloud.items.push({ workflow_id: 'wf1', step_id: 'step1', ami_id: 'ami-1', ami_name: 'wf1/step1', copies: JSON.stringify(copies) } as CatalogItem);
+    // Each region answers for its own images only.
+    ec2Mock.on(DescribeImagesCommand).callsFake(async (input: { Filters: { Name: string; Values: string[] }[] }, getClient: () => EC2Client) => {
+      const region = await regionOf(getClient);
+      const [filter] = input.Filters;
+      const here = Object.entries(images).filter(
+        ([id, i]) => i.region === region && (filter!.Name === 'image-id' ? filter!.Values.includes(id) : filter!.Values.includes(i.snapshot)),
+      );
+      return {
+        Images: here.map(([id, i]) => ({
+          ImageId: id,
+          Name: 'wf1/step1',
+          State: 'available',
+          OwnerId: '111122223333',
+          BlockDeviceMappings: [{ Ebs: { SnapshotId: i.snapshot } }],
+          Tags: [
+            { Key: 'paw:workflow_id', Value: 'wf1' },
+            { Key: 'paw:step_id', Value: 'step1' },
+          ],
+        })),
+      };
+    });
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .callsFake(async (input: { Filters: { Values: string[] }[] }, getClient: () => EC2Client) =>
+        (await regionOf(getClient)) === inUseIn
+          ? { Reservations: [{ Instances: input.Filters[0]!.Values.map((ImageId) => ({ InstanceId: 'i-there', ImageId })) }] }
+          : { Reservations: [] },
+      );
+    ec2Mock.on(DescribeImageReferencesCommand).resolves({ ImageReferences: [] });
+    const calls: string[] = [];
+    ec2Mock.on(DeregisterImageCommand).callsFake(async (input: { ImageId: string }, getClient: () => EC2Client) => {
+      calls.push(`DeregisterImage ${input.ImageId} in ${await regionOf(getClient)}`);
+      return {};
+    });
+    ec2Mock.on(DeleteSnapshotCommand).callsFake(async (input: { SnapshotId: string }, getClient: () => EC2Client) => {
+      calls.push(`DeleteSnapshot ${input.SnapshotId} in ${await regionOf(getClient)}`);
+      return {};
+    });
+    return { cloud, wf, calls };
+  }
+
+  it('plans every copy and deletes each in its own region, with its snapshots, before the AMI', async () => {
+    const { cloud, wf, calls } = setup(null);
+    const plan = await planDeletion(cloud, wf, ['ami-1']);
+    expect(plan.amis[0]!.copies.map((c) => [c.region, c.image.id, c.image.snapshotIds])).toEqual([
+      ['eu-west-1', 'ami-eu', ['snap-eu']],
+      ['ap-south-1', 'ami-ap', ['snap-ap']],
+    ]);
+    const result = await executeDeletion(cloud, plan);
+    expect(result).toEqual({ deleted: ['ami-1'], failed: [] });
+    expect(calls).toEqual([
+      'DeregisterImage ami-eu in eu-west-1',
+      'DeleteSnapshot snap-eu in eu-west-1',
+      'DeregisterImage ami-ap in ap-south-1',
+      'DeleteSnapshot snap-ap in ap-south-1',
+      'DeregisterImage ami-1 in us-east-1',
+      'DeleteSnapshot snap-1 in us-east-1',
+    ]);
+    expect(cloud.items).toEqual([]);
+  });
+
+  it('refuses the whole deletion when a copy is in use in its region', async () => {
+    const { cloud, wf, calls } = setup('ap-south-1');
+    const plan = await planDeletion(cloud, wf, ['ami-1']);
+    expect(() => assertDeletable(plan)).toThrow("AMI ami-1's copy ami-ap in ap-south-1 is in use by instance i-there");
+    expect(calls).toEqual([]);
   });
 });

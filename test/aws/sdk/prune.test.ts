@@ -91,6 +91,14 @@ describe('amis prune over the SDK adapters', () => {
     expect(cloud.items.map((i) => i.ami_id).sort()).toEqual(['ami-1', 'ami-2', 'ami-4']);
   });
 
+  it('keeps the newest AMI of a step even when no workflow version that is current records it', async () => {
+    const { cloud, wf } = setup();
+    wf.param.workflow_id = 'wf-next';
+    const plan = await planPrune(cloud, wf, { keep: 1 });
+    expect(plan.steps[0]!.versions.find((v) => v.ami_id === 'ami-4')).toMatchObject({ action: 'keep', reason: 'newest' });
+    expect(plan.amiIds).toEqual(['ami-3']);
+  });
+
   it('--deprecate sends EnableImageDeprecation for the same AMIs and deregisters nothing', async () => {
     const { cloud, wf } = setup();
     const plan = await planPrune(cloud, wf, { keep: 1 });
