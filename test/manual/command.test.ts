@@ -18,9 +18,6 @@ describe('paw-tui manual, headless', () => {
       'manual path of step hardening (sandbox)\n  ▶ Launch an instance from the source AMI   ← now\n  · Wait for the instance to be running   (next)',
     );
     expect(status.stdout).toMatch(/next: paw-tui manual hardening launch\n$/);
-    // For scripts: the table's line, the cloud call it makes included.
-    const json = await manual(dir, ['--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ state: 'launch', next: 'running', action: 'launch', awsCall: 'RunInstances', driver: 'person' });
 
     const launch = await manual(dir, ['launch', '--instance-type', 't3.small']);
     expect(launch.code, launch.stderr).toBe(0);
@@ -131,6 +128,13 @@ describe('paw-tui manual, headless', () => {
         `paw-tui: cannot ${doing} now: the checklist is at "Launch an instance from the source AMI" — see where it stands: paw-tui manual hardening status\n`,
       );
     }
+  });
+
+  it('status --json gives the checklist line for scripts, the cloud call it makes included', async () => {
+    const dir = await writeManualWorkflow();
+    const json = await manual(dir, ['--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ state: 'launch', next: 'running', action: 'launch', awsCall: 'RunInstances', driver: 'person' });
   });
 
   it('refuses an unknown action with a usage error', async () => {
