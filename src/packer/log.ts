@@ -91,14 +91,16 @@ export class RunLog {
   }
 
   /**
-   * A line of the output already split and cleaned (plainLine): written with the others taken
+   * Lines of the output already split and cleaned (plainLine): written with the others taken
    * within LOG_FLUSH_MS, or at once when they add up to LOG_FLUSH_CHARS. Under a flood of
    * output that is one write and one redaction pass for thousands of lines.
    */
-  writeLine(line: string): void {
+  writeLines(lines: readonly string[]): void {
     if (this.closed) return;
-    this.lines.push(line);
-    this.pendingChars += line.length;
+    for (const line of lines) {
+      this.lines.push(line);
+      this.pendingChars += line.length;
+    }
     if (this.pendingChars >= LOG_FLUSH_CHARS) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), LOG_FLUSH_MS);

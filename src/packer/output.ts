@@ -7,8 +7,7 @@ export type OutputEvent =
   | { kind: 'build'; build: string }
   | { kind: 'phase'; phase: Phase }
   | { kind: 'instance'; instanceId: string }
-  | { kind: 'ami'; amiId: string; region?: string }
-  | { kind: 'line'; line: string; build?: string };
+  | { kind: 'ami'; amiId: string; region?: string };
 
 export interface CreatedAmi {
   amiId: string;
@@ -21,7 +20,7 @@ export interface CreatedAmi {
 // prefixes its sources' names, spaces and all: `install python.amazon-ebs.ubuntu`.
 const BUILD_NAME = String.raw`([^\s:][^:]*?\.[^\s:.]+\.[^\s:.]+|[^\s:]+)`;
 const PHASE = new RegExp(String.raw`^==> ${BUILD_NAME}: (.*)$`);
-const BUILD_LINE = new RegExp(String.raw`^(?:==>|-->|   ) ?${BUILD_NAME}: (.*)$`);
+const BUILD_LINE = new RegExp(String.raw`^(?:==>|-->|   ) ?${BUILD_NAME}: `);
 const COLOR_LINE_END = ': output will be in this color.';
 const COLOR_LINE = new RegExp(String.raw`^${BUILD_NAME}: output will be in this color\.$`);
 const INSTANCE = /\b(?:Instance ID|Launched instance):\s*(i-[0-9a-f]{8,17})\b|\bWaiting for instance \((i-[0-9a-f]{8,17})\)/;
@@ -36,6 +35,9 @@ const STEP_MESSAGE = /^[A-Z][a-z]/;
 const TOOL_OUTPUT = /^[A-Za-z0-9_.-]+: |^[A-Z]+\b:/;
 const ERROR_MESSAGE = /^Error\b|\bfailed\b/;
 const REGION_AMI = /^\s*([a-z]{2}(?:-[a-z]+)+-\d+):\s*(ami-[0-9a-f]{8,17})\s*$/;
+
+// Line starts remembered (a few forms of each of a few builds).
+const MAX_BUILD_STARTS = 16;
 
 /** Keeps the last `max` items without shifting on every push. */
 class BoundedLines {
@@ -61,8 +63,16 @@ export class PackerOutput {
   readonly amis: CreatedAmi[] = [];
   /** `<build>: <error>` of each build that errored, as Packer summed it up. */
   readonly errors: string[] = [];
-  private readonly splitter = new LineSplitter((line) => this.line(line));
+  private readonly splitter = new LineSplitter((line) => {
+    this.line(line);
+    this.taken.push(line);
+  });
+  /** The lines of the chunk being read, for the lines listeners. */
+  private taken: string[] = [];
+  private readonly linesListeners = new Set<(lines: readonly string[]) => void>();
   private readonly perBuild = new Map<string, BoundedLines>();
+  /** How lines of known builds start (`    amazon-ebs.ubuntu: `), with their build. */
+  private readonly buildStarts: { start: string; build: string }[] = [];
   private readonly recent: BoundedLines;
   private readonly listeners = new Set<(event: OutputEvent) => void>();
   private inAmiBlock = false;
@@ -80,14 +90,29 @@ export class PackerOutput {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every line of the output (plain text), in order, those of a chunk together. */
+  onLines(listener: (lines: readonly string[]) => void): () => void {
+    this.linesListeners.add(listener);
+    return () => this.linesListeners.delete(listener);
+  }
+
   push(chunk: string): void {
     this.splitter.push(chunk);
+    this.passLines();
   }
 
   /** The output ended: the last unfinished line is read and open phases are closed. */
   end(at = this.now()): void {
     this.splitter.end();
+    this.passLines();
     for (const p of this.phases) if (p.endedAt === undefined) p.endedAt = at;
+  }
+
+  private passLines(): void {
+    if (this.taken.length === 0) return;
+    const lines = this.taken;
+    this.taken = [];
+    for (const l of this.linesListeners) l(lines);
   }
 
   /** The lines of one build (plain text), the last ones when there were many. */
@@ -140,13 +165,8 @@ export class PackerOutput {
       if (STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[1]!, message, ERROR_MESSAGE.test(message));
     }
 
-    let build: string | undefined;
-    const prefixed = line.startsWith('   ') || line.startsWith('==>') || line.startsWith('-->') ? BUILD_LINE.exec(line)?.[1] : undefined;
-    if (prefixed && (phase || line.startsWith('-->') || this.perBuild.has(prefixed))) {
-      build = prefixed;
-      this.addBuild(build);
-      this.perBuild.get(build)?.push(line);
-    }
+    const build = this.buildOf(line, phase !== null);
+    if (build) this.perBuild.get(build)?.push(line);
 
     if (line.includes('nstance')) {
       const instance = INSTANCE.exec(line);
@@ -165,17 +185,33 @@ export class PackerOutput {
       }
     }
 
-    if (line.includes('AMI')) {
+    const ami = line.includes('AMI');
+    if (ami) {
       const amiId = AMI_LINE.exec(line)?.[1];
       if (amiId) this.addAmi(amiId);
     }
-    if (line.includes(AMIS_CREATED_TEXT) && AMIS_CREATED.test(line)) this.inAmiBlock = true;
+    if (ami && line.includes(AMIS_CREATED_TEXT) && AMIS_CREATED.test(line)) this.inAmiBlock = true;
     else if (this.inAmiBlock) {
       const [, region, created] = REGION_AMI.exec(line) ?? [];
       if (region && created) this.addAmi(created, region);
       else this.inAmiBlock = false;
     }
-    this.emit({ kind: 'line', line, build });
+  }
+
+  /**
+   * The build a line of output belongs to (`    <build>: ...`), if it is one Packer named. How
+   * the lines of a known build start is kept: its next lines are known by that, without the
+   * pattern and without making a string of the name each time.
+   */
+  private buildOf(line: string, isPhase: boolean): string | undefined {
+    for (const { start, build } of this.buildStarts) if (line.startsWith(start)) return build;
+    const match = line.startsWith('   ') || line.startsWith('==>') || line.startsWith('-->') ? BUILD_LINE.exec(line) : null;
+    const prefixed = match?.[1];
+    if (!match || !prefixed || !(isPhase || line.startsWith('-->') || this.perBuild.has(prefixed))) return undefined;
+    this.addBuild(prefixed);
+    const build = this.builds.find((b) => b === prefixed)!;
+    if (this.buildStarts.length < MAX_BUILD_STARTS) this.buildStarts.push({ start: match[0], build });
+    return build;
   }
 
   private startPhase(build: string, message: string, failed: boolean): void {

@@ -166,11 +166,11 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     });
   // If paw-tui dies, Packer may go on alone: the next start must be able to find and stop it.
   void remember({ packerPid: terminal.pid });
+  // The log takes the lines as the output reader made them (colours gone, `\r` resolved),
+  // rather than splitting and cleaning the same chunk a second time.
+  output.onLines((lines) => log.writeLines(lines));
   output.on((event) => {
-    // The log takes the lines as the output reader made them (colours gone, `\r` resolved),
-    // rather than splitting and cleaning the same chunk a second time.
-    if (event.kind === 'line') log.writeLine(event.line);
-    else if (event.kind === 'instance') void remember({ instanceId: event.instanceId });
+    if (event.kind === 'instance') void remember({ instanceId: event.instanceId });
     else if (event.kind === 'ami') void remember({ amiId: output.amiId() });
   });
   terminal.onData((chunk) => output.push(chunk));

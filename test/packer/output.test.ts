@@ -66,7 +66,7 @@ describe('PackerOutput', () => {
       let t = 1000;
       const out = new PackerOutput({ now: () => (t += 10) });
       const events: OutputEvent[] = [];
-      out.on((e) => e.kind !== 'line' && events.push(e));
+      out.on((e) => events.push(e));
       for (let i = 0; i < EBS_LOG.length; i += size) out.push(EBS_LOG.slice(i, i + size));
       out.end();
       expect(out.builds).toEqual(['amazon-ebs.ubuntu']);
@@ -101,7 +101,7 @@ describe('PackerOutput', () => {
       "Build 'amazon-ebs.ubuntu' errored after 2 seconds 10 milliseconds: Error launching source instance",
     ];
     const lines: string[] = [];
-    out.on((e) => e.kind === 'line' && lines.push(e.line));
+    out.onLines((taken) => lines.push(...taken));
     out.push(log.join('\n') + '\n');
     out.end();
     expect(out.phases.map((p) => [p.message, p.failed ?? false])).toEqual([
@@ -131,6 +131,22 @@ describe('PackerOutput', () => {
     expect(out.buildLines('null.a')).toEqual(['    null.a: two', '    null.a: three', '    null.a: four']);
     expect(out.buildLines('null.b')).toEqual(['==> null.b: Running', '    null.b: uno']);
     expect(out.lastLines(2)).toEqual(['    null.a: three', '    null.a: four']);
+  });
+
+  it("keeps a name's lines for its build only once Packer has named the build, in every form", () => {
+    const out = new PackerOutput();
+    out.push('    null.a: before\n    null.b: other\n==> null.a: Running\n    null.a: one\n   null.a: three spaces\n');
+    out.push('--> null.a: arrow\n==> null.a: again\n    null.a:no space\n    null.a: two\u2028on one line\n    null.b: still other\n');
+    expect(out.builds).toEqual(['null.a']);
+    expect(out.buildLines('null.a')).toEqual([
+      '==> null.a: Running',
+      '    null.a: one',
+      '   null.a: three spaces',
+      '--> null.a: arrow',
+      '==> null.a: again',
+      '    null.a: two\u2028on one line',
+    ]);
+    expect(out.buildLines('null.b')).toEqual([]);
   });
 
   it('reads "Launched instance" and AMIs of several regions', () => {
