@@ -86,10 +86,10 @@ async function runScreen(logFile, stampsFile) {
       if (phase !== 'build') return;
       let newest = 0;
       for (const m of d.matchAll(stampPattern)) newest = Math.max(newest, Number(m[1]));
-      if (newest > 0) {
-        frames.push({ t, newest });
-        if (d.includes(END_SYNC)) syncs++;
-      }
+      if (newest > 0) frames.push({ t, newest });
+      // A frame is longer than one read of the pty: its end mark often comes in a read of its
+      // own, without a stamp. Every end mark counts once the log shows.
+      if (frames.length) syncs += d.split(END_SYNC).length - 1;
       if (plain(tail).includes(END_MARKER)) {
         phase = 'ended';
         endAt = t;
