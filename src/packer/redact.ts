@@ -133,11 +133,12 @@ const SHAPES: Shape[] = [
   },
 ];
 
-// 1 for the characters of [A-Za-z0-9/+], by UTF-16 code unit.
-const BASE64 = new Uint8Array(0x10000);
+// 1 for the characters of [A-Za-z0-9/+] (all below 128): small enough to stay in the cache.
+const BASE64_TABLE = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
-  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 43) BASE64[c] = 1;
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 43) BASE64_TABLE[c] = 1;
 }
+const isBase64 = (c: number) => c < 128 && BASE64_TABLE[c] === 1;
 
 /**
  * Whether `text` has a run of at least `min` characters of [A-Za-z0-9/+]. Such a run covers
@@ -149,14 +150,14 @@ export function hasBase64Run(text: string, min: number): boolean {
   const n = text.length;
   let i = min - 1;
   while (i < n) {
-    if (BASE64[text.charCodeAt(i)] === 0) {
+    if (!isBase64(text.charCodeAt(i))) {
       i += min;
       continue;
     }
     let end = i + 1;
-    while (end < n && BASE64[text.charCodeAt(end)] === 1) end++;
+    while (end < n && isBase64(text.charCodeAt(end))) end++;
     let start = i;
-    while (start > 0 && end - start < min && BASE64[text.charCodeAt(start - 1)] === 1) start--;
+    while (start > 0 && end - start < min && isBase64(text.charCodeAt(start - 1))) start--;
     if (end - start >= min) return true;
     i = end + min;
   }
