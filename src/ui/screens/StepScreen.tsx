@@ -116,7 +116,7 @@ export function StepScreen({ ctx, stepId }: { ctx: AppContext; stepId: string })
       else if (isKey('manual', input, key)) ctx.navigate({ screen: 'manual', stepId: step.id });
       else if (isKey('open', input, key)) openLog(runs[cursor]);
       else if (isKey('why', input, key)) {
-        if (why.length) setLog({ title: `why ${step.id} is stale (${why.length} lines)`, lines: why });
+        if (why.length) setLog({ title: `why ${step.id} is stale (${why.length} line${why.length === 1 ? '' : 's'})`, lines: why });
         else ctx.showError(layer ? `${step.id} is not stale` : `${step.id}: still working out whether it is stale`);
       }
     },
