@@ -55,6 +55,20 @@ describe('building part of the chain', () => {
         );
       }
 
+      // base's own stale AMI holds its output name; while a launch template uses it, it is not replaced.
+      const state = JSON.parse(readFileSync(sandbox.stateFile(), 'utf8')) as { references: Record<string, unknown[]> };
+      const template = 'arn:aws:ec2:us-east-1:123456789012:launch-template/lt-1';
+      state.references[ami[0]!] = [{ resourceType: 'ec2:LaunchTemplate', arn: template }];
+      writeFileSync(sandbox.stateFile(), JSON.stringify(state));
+      const refused = await run('--yes', 'build', '--to', 'app');
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain(`\nbase: AMI ${ami[0]} is in use by ec2:LaunchTemplate ${template}`);
+      expect(summary(refused.stdout)).toBe('built: none\nup to date: none\nfailed: base\nnot reached: app\n');
+      expect((JSON.parse((await run('--json', 'steps')).stdout) as { steps: { ami_id: string }[] }).steps.map((s) => s.ami_id)).toEqual(ami);
+      const after = JSON.parse(readFileSync(sandbox.stateFile(), 'utf8')) as typeof state;
+      delete after.references[ami[0]!];
+      writeFileSync(sandbox.stateFile(), JSON.stringify(after));
+
       // --to app builds base and app, then --from tools finds tools built on an AMI that changed.
       const to = await run('--yes', 'build', '--to', 'app');
       expect(to.code, to.stderr + to.stdout.slice(-2000)).toBe(0);
