@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../src/doctor.js';
-import { currentInterruptions } from '../../src/packer/runs.js';
+import { currentInterruptions } from '../../src/packer/interruptions.js';
 import { problemsOf, type HomeFacts } from '../../src/ui/hooks/useHomeFacts.js';
 
 const facts = (checks: Check[], more: Partial<HomeFacts> = {}): HomeFacts => ({ checks, manual: [], interrupted: [], ...more });
