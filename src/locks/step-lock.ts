@@ -6,6 +6,21 @@ import { errorLine, PawError } from '../errors.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { currentProcess, processAlive } from './process.js';
 import { makePawDir } from '../paw-dir.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The locks this process holds now (taken, not yet let go). */
+const held = new Set<object>();
+
+/**
+ * Resolves once this process holds no step lock, or after `timeoutMs`; says whether all were
+ * let go. The app waits here before it ends: work a leaving screen interrupted lets go of its
+ * lock a moment later, and a process that ended first would leave the lock file behind.
+ */
+export async function locksReleased(timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (held.size > 0 && Date.now() < deadline) await sleep(20);
+  return held.size === 0;
+}
 
 /**
  * One build or manual run of a step at a time (issue: two builds in one second shared a run and
@@ -152,14 +167,20 @@ export async function lockStep(o: LockOptions): Promise<StepLock> {
   }
 
   let released: Promise<void> | undefined;
+  const token = {};
+  held.add(token);
   return {
     runId: o.runId,
     leaseSkipped,
     release() {
       released ??= (async () => {
-        clearInterval(renewal);
-        if (leased) await leases!.release(workflowId, o.step.id, me.runId).catch(() => undefined);
-        await dropFile();
+        try {
+          clearInterval(renewal);
+          if (leased) await leases!.release(workflowId, o.step.id, me.runId).catch(() => undefined);
+          await dropFile();
+        } finally {
+          held.delete(token);
+        }
       })();
       return released;
     },

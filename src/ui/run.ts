@@ -127,6 +127,9 @@ export async function runApp(opts: AppOptions): Promise<number> {
     }
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
     builds.dispose();
+    // Work the closing screens interrupted lets go of its step locks (and their leases, through
+    // the cloud) a moment later: wait for that before the cloud closes and the process ends.
+    await import('../locks/step-lock.js').then((m) => m.locksReleased(5000)).catch(() => undefined);
     await (cloud as Cloud | null)?.close().catch(() => undefined);
     process.stdout.off('error', onStdoutError);
   }

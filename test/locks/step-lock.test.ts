@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lockPath, lockStep, StepLockedError } from '../../src/locks/step-lock.js';
+import { lockPath, locksReleased, lockStep, StepLockedError } from '../../src/locks/step-lock.js';
 import { findStep } from '../../src/workflow/load.js';
 import { manualWorkflow } from '../manual/fixture.js';
 
@@ -32,6 +33,19 @@ describe('the lock of a step', () => {
     await first.release();
     const third = await lockStep({ cloud, workflow, step, runId: 'hardening-3', command: 'build' });
     await third.release();
+  });
+
+  it('says when this process holds no lock any more (the app waits for it before it ends)', async () => {
+    const { workflow, cloud } = await manualWorkflow();
+    opened.push(cloud);
+    const step = findStep(workflow, 'hardening');
+    expect(await locksReleased(0)).toBe(true);
+    const lock = await lockStep({ cloud, workflow, step, runId: 'hardening-1', command: 'manual launch' });
+    expect(await locksReleased(60)).toBe(false);
+    const waiting = locksReleased(5000);
+    setTimeout(() => void lock.release(), 100);
+    expect(await waiting).toBe(true);
+    expect(existsSync(lockPath(step))).toBe(false);
   });
 
   it('two machines sharing one table: the lease keeps the second out, and no reader of the catalog meets it', async () => {
