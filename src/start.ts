@@ -33,8 +33,11 @@ function writeAll(text: string): void {
     try {
       done += writeSync(1, bytes, done);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // The reader went away (`paw-tui --help | head -1`): nothing more to say, and no trace.
+      if (code === 'EPIPE') return;
       // A non-blocking stdout that is full: the stream waits for it.
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      if (code !== 'EAGAIN') throw e;
       process.stdout.write(bytes.subarray(done));
       return;
     }

@@ -1,5 +1,5 @@
 // `--version` and `--help` alone are answered by dist/cli.js before commander and the app load.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,16 @@ describe('early answers', () => {
     expect(run(path.join(alone, 'cli.js'), ['--version'])).toBe(`${version}\n`);
     expect(run(path.join(alone, 'cli.js'), ['-V'])).toBe(`${version}\n`);
     expect(run(path.join(dist, 'cli.js'), ['--version'])).toBe(`${version}\n`);
+  });
+
+  it('ends quietly when the reader of its answer has gone (a closed pipe)', async () => {
+    const child = spawn(process.execPath, [path.join(dist, 'cli.js'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it("answers --help with commander's own help, loading nothing else", () => {
