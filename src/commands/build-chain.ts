@@ -14,7 +14,7 @@ import {
   type ChainResult,
 } from '../layers/chain.js';
 import { newerBaseAdvice, type NewerBase } from '../layers/newer-base.js';
-import { chainStates, reasonText, statusLine, stepStates, type StaleReason, type StepStatus } from '../layers/states.js';
+import { chainStates, newerBaseUnknown, reasonText, statusLine, stepStates, type StaleReason, type StepStatus } from '../layers/states.js';
 import type { Step, Workflow } from '../workflow/types.js';
 import { buildOne, keepBuildingWhenOutputCloses, type BuildOptions } from './build.js';
 import { confirmed, emit, loadWorkflowFor, withCloud, type GlobalOptions } from './context.js';
@@ -68,10 +68,11 @@ export async function buildChain(opts: GlobalOptions, options: BuildOptions & Ch
   keepBuildingWhenOutputCloses();
   const result: ChainResult = { built: [], skipped: [], kept: [], not_reached: range.map((s) => s.id), failed: null, stopped_at: null, newer_base: null };
   await withCloud(opts, workflow, async (cloud) => {
-    const { states, newerBase: newer } = await chainStates(cloud, workflow);
+    const { states, newerBase: newer, newerBaseError } = await chainStates(cloud, workflow);
     result.newer_base = newer;
     // Said once, first: the steps it alone makes stale are kept until the root base AMI moves.
     if (newer) say(newerBaseAdvice(newer, workflow.param.root_base_ami_name));
+    if (newerBaseError) say(newerBaseUnknown(newerBaseError));
     const replacements = new Map<string, AmiImage>();
     const plan = chainPlan(range, states);
     const work = plan.some((p) => p.action === 'build' || p.action === 'stop');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { errorLine } from '../errors.js';
 import type { NewerBase } from '../layers/newer-base.js';
-import { STATE_SIGN, statusLine, type StepStatus } from '../layers/states.js';
+import { newerBaseUnknown, STATE_SIGN, statusLine, type StepStatus } from '../layers/states.js';
 import { emit, globalOptions, loadWorkflowFor, withCloud } from './context.js';
 
 export function register(program: Command): void {
@@ -17,6 +17,7 @@ export function register(program: Command): void {
       const path = await import('node:path');
       let states: Map<string, StepStatus> | null = null;
       let newer: NewerBase | null = null;
+      let newerError: string | null = null;
       let stateError: string | null = null;
       if (!options.offline && workflow.steps.length > 0) {
         try {
@@ -24,6 +25,7 @@ export function register(program: Command): void {
           const chain = await withCloud(opts, workflow, (cloud) => chainStates(cloud, workflow));
           states = new Map(chain.states.map((s) => [s.step, s]));
           newer = chain.newerBase;
+          newerError = chain.newerBaseError;
         } catch (e) {
           stateError = errorLine(e);
         }
@@ -57,6 +59,7 @@ export function register(program: Command): void {
         workflow_id: workflow.param.workflow_id,
         dir: workflow.dir,
         ...(states ? { newer_base: newer } : {}),
+        ...(newerError ? { newer_base_error: newerError } : {}),
         steps,
         ...(stateError ? { state_error: stateError } : {}),
       };
@@ -75,6 +78,7 @@ export function register(program: Command): void {
         if (stateError) out.push(`state unknown: ${stateError}`);
         if (states) out.push(...[...states.values()].map((s) => `  ${STATE_SIGN[s.state]} ${statusLine(s)}`));
         if (newer) out.push(newerBaseAdvice(newer, workflow.param.root_base_ami_name));
+        if (newerError) out.push(newerBaseUnknown(newerError));
         return out.join('\n');
       });
     });

@@ -6,7 +6,7 @@ import { newerBase as findNewerBase, type NewerBase } from './newer-base.js';
 import { staleDetail, type StaleDetail } from './why.js';
 import { reasonText, type StaleReason, type StepState } from './words.js';
 
-export { newerBaseText, reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
+export { newerBaseText, newerBaseUnknown, reasonText, STATE_SIGN, type StaleReason, type StepState } from './words.js';
 
 /**
  * Which steps are up to date and why the others are not (SPEC §10). The one place that decides
@@ -147,11 +147,20 @@ function onNewerBase(states: StepStatus[], newer: NewerBase): StepStatus[] {
 
 /**
  * The chain as every face shows it (`steps`, `doctor`'s words, home, the step view, `build
- * --all`): the newer Ubuntu looked for (a failed look counts as none) and each step judged with it.
+ * --all`): the newer Ubuntu looked for and each step judged with it. A look that failed judges
+ * the steps without it and says why in `newerBaseError`, for the faces to show.
  */
-export async function chainStates(cloud: Cloud, workflow: Workflow, now?: Date): Promise<{ states: StepStatus[]; newerBase: NewerBase | null }> {
-  const newer = await findNewerBase(cloud, workflow).catch(() => null);
-  return { states: await stepStates({ cloud, workflow, newerBase: newer, ...(now ? { now } : {}) }), newerBase: newer };
+export async function chainStates(
+  cloud: Cloud,
+  workflow: Workflow,
+  now?: Date,
+): Promise<{ states: StepStatus[]; newerBase: NewerBase | null; newerBaseError: string | null }> {
+  let newerBaseError: string | null = null;
+  const newer = await findNewerBase(cloud, workflow).catch((e: unknown) => {
+    newerBaseError = errorLine(e);
+    return null;
+  });
+  return { states: await stepStates({ cloud, workflow, newerBase: newer, ...(now ? { now } : {}) }), newerBase: newer, newerBaseError };
 }
 
 /** `base: up to date (ami-…, 3 days)` / `app: stale: changed: install.sh` / `hardening: not built`. */

@@ -53,3 +53,8 @@ export function reasonText(r: StaleReason): string {
 export function newerBaseText(n: { ami: string; name: string; days: number }): string {
   return `a newer Ubuntu is out: ${n.ami} (${n.name}), ${n.days} day${n.days === 1 ? '' : 's'} newer`;
 }
+
+/** The line a face shows when the look for a newer Ubuntu failed. */
+export function newerBaseUnknown(why: string): string {
+  return `whether a newer Ubuntu is out could not be checked: ${why}`;
+}

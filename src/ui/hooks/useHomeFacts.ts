@@ -33,6 +33,8 @@ export interface HomeFacts {
   layers?: Map<string, StepStatus>;
   /** A newer Ubuntu than the root base AMI; null when there is none. */
   newerBase?: NewerBase | null;
+  /** Why the look for a newer Ubuntu failed (the steps are then judged without it). */
+  newerBaseError?: string | null;
 }
 
 const specOrder = (check: Check) => checkSpecs.findIndex((s) => s.name === check.name);
@@ -80,7 +82,7 @@ export function useHomeFacts(session: HomeSession, sandbox: boolean): HomeFacts 
               const { chainStates } = await import('../../layers/states.js');
               // Whether a step is stale is extra: the chain is drawn without it when it cannot be known.
               void chainStates(cloud, workflow)
-                .then(({ states, newerBase }) => set({ layers: new Map(states.map((s) => [s.step, s])), newerBase }))
+                .then(({ states, newerBase, newerBaseError }) => set({ layers: new Map(states.map((s) => [s.step, s])), newerBase, newerBaseError }))
                 .catch(() => undefined);
             })
             // The catalog check says why; the chain shows the steps without their builds.

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { errorLine, PawError } from '../../errors.js';
 import type { NewerBase } from '../../layers/newer-base.js';
-import { reasonText, STATE_SIGN } from '../../layers/words.js';
+import { newerBaseUnknown, reasonText, STATE_SIGN } from '../../layers/words.js';
 import type { BuildJob, BuildJobs, ChainProgress } from '../../packer/build-jobs.js';
 import type { Step } from '../../workflow/types.js';
 import { Confirm } from '../components/Confirm.js';
@@ -148,7 +148,7 @@ export function HomeScreen(props: {
   // out; the jobs line while builds run.
   const chain = builds.chain;
   const jobRows = running.length || chain ? 1 : 0;
-  const newerRows = facts.newerBase ? 1 : 0;
+  const newerRows = facts.newerBase || facts.newerBaseError ? 1 : 0;
   const promptRows = staleBuild.prompt ? staleBuild.rows : 1;
   const chainRows = Math.max(1, bodyRows - 8 - promptRows - jobRows - newerRows - problemRows - (problemRows ? 1 : 0));
   const { cursor, handle } = useListCursor(steps.length, chainRows, `home:${workflow?.dir ?? ''}`);
@@ -258,6 +258,10 @@ export function HomeScreen(props: {
       {facts.newerBase ? (
         <Box height={1}>
           <Text wrap="truncate" color={tone('warn')}>{`⚠ ${newerBaseLine(facts.newerBase)}`}</Text>
+        </Box>
+      ) : facts.newerBaseError ? (
+        <Box height={1}>
+          <Text wrap="truncate" color={tone('warn')}>{`⚠ ${newerBaseUnknown(facts.newerBaseError)}`}</Text>
         </Box>
       ) : null}
       <Box flexDirection="column" height={chainRows}>
