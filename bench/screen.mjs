@@ -19,6 +19,16 @@ const stampPattern = /t=(\d{13})/g;
 const END_SYNC = '\x1b[?2026l';
 const plain = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b\][^\x07]*\x07/g, '');
 
+/** CPU time a live process used so far, all its threads (Linux), in ms. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Peak resident memory of a live process (Linux), in MB. */
 function peakRssMB(pid) {
   try {
@@ -59,6 +69,8 @@ async function runScreen(logFile, stampsFile) {
     let syncs = 0;
     let endAt = 0;
     let rss = NaN;
+    let cpu = NaN;
+    let cpuAtStart = NaN;
     const timer = setTimeout(
       () => {
         child.kill('SIGKILL');
@@ -86,7 +98,10 @@ async function runScreen(logFile, stampsFile) {
       if (phase !== 'build') return;
       let newest = 0;
       for (const m of d.matchAll(stampPattern)) newest = Math.max(newest, Number(m[1]));
-      if (newest > 0) frames.push({ t, newest });
+      if (newest > 0) {
+        if (frames.length === 0) cpuAtStart = cpuMs(child.pid);
+        frames.push({ t, newest });
+      }
       // A frame is longer than one read of the pty: its end mark often comes in a read of its
       // own, without a stamp. Every end mark counts once the log shows.
       if (frames.length) syncs += d.split(END_SYNC).length - 1;
@@ -94,6 +109,7 @@ async function runScreen(logFile, stampsFile) {
         phase = 'ended';
         endAt = t;
         rss = peakRssMB(child.pid);
+        cpu = cpuMs(child.pid) - cpuAtStart;
         clearTimeout(timer);
         // The simulated build goes on to make its AMI; it is not measured.
         child.kill('SIGTERM');
@@ -111,6 +127,7 @@ async function runScreen(logFile, stampsFile) {
         ms: endAt - stamps[0],
         lags: chunkLags(frames, stamps),
         maxRssMB: rss,
+        cpuMs: cpu,
         frames: syncs || drawn.length,
         fps: span > 0 ? ((syncs || drawn.length) - 1) / span : NaN,
       });
@@ -141,7 +158,7 @@ export async function buildScreen({ runs, lines }) {
       measure: `build screen vs bare xterm (${size})`,
       value: c,
       unit: 'ms',
-      detail: `(Packer wrote for ${median(screen.map((r) => r.writerMs)).toFixed(0)} ms)`,
+      detail: `(Packer wrote for ${median(screen.map((r) => r.writerMs)).toFixed(0)} ms; paw-tui's CPU ${median(screen.map((r) => r.cpuMs)).toFixed(0)} ms)`,
       floor: b,
       floorName: 'pty → @xterm/headless',
       ratio: c / b,
