@@ -1,3 +1,5 @@
+const CONTROL = /[\x00-\x1f\x7f]/;
+
 /**
  * Text from outside (Packer, AWS, a file) made safe for one row of the screen: tabs expanded to
  * the next multiple of 8 as a terminal would, line breaks made spaces, escape sequences and other
@@ -5,6 +7,8 @@
  * so a raw tab would push the row past its column and the frame past the terminal's height.
  */
 export function oneLine(text: string): string {
+  // Most text holds no control character at all (a tab is one).
+  if (!CONTROL.test(text)) return text;
   const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g, '').replace(/\r?\n|\r/g, ' ');
   let out = '';
   for (const ch of plain) {

@@ -37,6 +37,67 @@ function withoutColours(text: string): string | null {
   return INTRODUCER.test(plain) ? null : plain;
 }
 
+// strip-ansi also reads the C1 introducers (one byte for ESC and the next) as sequences.
+const C1_INTRODUCER = /[\x90-\x9f]/;
+
+/**
+ * The plain text of whole lines as one string: what plainLine gives each line of `block`
+ * (split at \n), joined by \n. Most of Packer's output holds no escape but colour codes, and
+ * every line ends with the pty's \r\n: both go in one pass over the block, without a string per
+ * line; a line with a \r of its own (a rewrite) is resolved alone, and a block with any other
+ * escape is read line by line as strip-ansi reads it.
+ */
+export function plainBlock(block: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  let rewrites = false;
+  let esc = block.indexOf('\x1b');
+  let cr = block.indexOf('\r');
+  while (esc !== -1 || cr !== -1) {
+    if (cr !== -1 && (esc === -1 || cr < esc)) {
+      // \r\n: the end of a line; a \r elsewhere rewrites the line (resolved below).
+      if (cr + 1 === block.length || block.charCodeAt(cr + 1) === 10) {
+        if (cr > from) parts.push(block.slice(from, cr));
+        from = cr + 1;
+      } else rewrites = true;
+      cr = block.indexOf('\r', cr + 1);
+      continue;
+    }
+    // A colour code: ESC [ digits and semicolons m. Anything else: the slow way.
+    if (block.charCodeAt(esc + 1) !== 91) return plainLines(block);
+    let end = esc + 2;
+    for (let c = block.charCodeAt(end); (c >= 48 && c <= 57) || c === 59; c = block.charCodeAt(++end));
+    if (block.charCodeAt(end) !== 109) return plainLines(block);
+    if (esc > from) parts.push(block.slice(from, esc));
+    from = end + 1;
+    esc = block.indexOf('\x1b', from);
+  }
+  if (from < block.length) parts.push(block.slice(from));
+  const text = parts.length === 1 ? parts[0]! : parts.join('');
+  if (C1_INTRODUCER.test(text)) return plainLines(block);
+  return rewrites ? resolveRewrites(text) : text;
+}
+
+/** plainLine of each line of `block`, joined by \n. */
+function plainLines(block: string): string {
+  return block.split('\n').map(plainLine).join('\n');
+}
+
+/** The lines of `text` that hold a \r, resolved (a trailing \r was taken off before). */
+function resolveRewrites(text: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let cr = text.indexOf('\r'); cr !== -1; cr = text.indexOf('\r', from)) {
+    const start = text.lastIndexOf('\n', cr) + 1;
+    let end = text.indexOf('\n', cr);
+    if (end === -1) end = text.length;
+    parts.push(text.slice(from, start), resolveCarriageReturns(text.slice(start, end)));
+    from = end;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
 /** A line still unfinished past this size is mostly `\r` rewrites (a progress bar): keep its last one. */
 const MAX_PENDING = 256 * 1024;
 
@@ -78,6 +139,37 @@ export class LineSplitter {
   /** The last line when the output did not end with a newline. */
   end(): void {
     if (this.rest) this.onLine(plainLine(this.rest));
+    this.rest = '';
+  }
+}
+
+/**
+ * LineSplitter's lines, a chunk's worth at a time: `onText` gets the complete lines of each
+ * chunk as one plain text (plainBlock: lines joined by \n, no trailing one).
+ */
+export class BlockSplitter {
+  private rest = '';
+
+  constructor(private readonly onText: (text: string) => void) {}
+
+  push(chunk: string): void {
+    const lastBreak = chunk.lastIndexOf('\n');
+    if (lastBreak === -1) {
+      this.rest += chunk;
+      if (this.rest.length > MAX_PENDING) {
+        const cr = this.rest.lastIndexOf('\r');
+        this.rest = cr > 0 ? this.rest.slice(cr) : this.rest.slice(-MAX_PENDING);
+      }
+      return;
+    }
+    const block = this.rest + chunk.slice(0, lastBreak);
+    this.rest = chunk.slice(lastBreak + 1);
+    this.onText(plainBlock(block));
+  }
+
+  /** The last line when the output did not end with a newline. */
+  end(): void {
+    if (this.rest) this.onText(plainLine(this.rest));
     this.rest = '';
   }
 }

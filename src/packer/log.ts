@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pawPath } from '../paths.js';
 import { PRIVATE_FILE_MODE } from '../workflow/atomic.js';
 import { LineSplitter } from './lines.js';
-import { redactLines, redactSecrets } from './redact.js';
+import { redactBlock, redactSecrets } from './redact.js';
 import { makePawDir } from '../paw-dir.js';
 
 /** `20260613T120000Z`: sorts by time, safe in a file name on every system. */
@@ -48,11 +48,11 @@ const LOG_FLUSH_CHARS = 1 << 20;
  */
 export class RunLog {
   private readonly stream: WriteStream;
-  /** The lines taken since the last write: written together, a few times a second, not per line. */
-  private lines: string[] = [];
+  /** The lines taken since the last write (texts of lines): written together, a few times a second. */
+  private texts: string[] = [];
   private pendingChars = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly splitter = new LineSplitter((line) => this.lines.push(line));
+  private readonly splitter = new LineSplitter((line) => this.texts.push(line));
   private closed = false;
 
   private constructor(readonly path: string) {
@@ -96,11 +96,14 @@ export class RunLog {
    * output that is one write and one redaction pass for thousands of lines.
    */
   writeLines(lines: readonly string[]): void {
+    if (lines.length) this.writeText(lines.join('\n'));
+  }
+
+  /** Lines as one text (joined by \n, no trailing one), as the output reader gives them. */
+  writeText(text: string): void {
     if (this.closed) return;
-    for (const line of lines) {
-      this.lines.push(line);
-      this.pendingChars += line.length;
-    }
+    this.texts.push(text);
+    this.pendingChars += text.length + 1;
     if (this.pendingChars >= LOG_FLUSH_CHARS) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), LOG_FLUSH_MS);
@@ -112,10 +115,10 @@ export class RunLog {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const lines = this.lines;
-    this.lines = [];
+    const texts = this.texts;
+    this.texts = [];
     this.pendingChars = 0;
-    if (lines.length && !this.failed) this.stream.write(redactLines(lines) + '\n');
+    if (texts.length && !this.failed) this.stream.write(redactBlock(texts.join('\n')) + '\n');
   }
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */

@@ -1,4 +1,4 @@
-import { LineSplitter } from './lines.js';
+import { BlockSplitter } from './lines.js';
 import { oneLine } from '../one-line.js';
 import type { Phase } from './types.js';
 
@@ -35,6 +35,12 @@ const STEP_MESSAGE = /^[A-Z][a-z]/;
 const TOOL_OUTPUT = /^[A-Za-z0-9_.-]+: |^[A-Z]+\b:/;
 const ERROR_MESSAGE = /^Error\b|\bfailed\b/;
 const REGION_AMI = /^\s*([a-z]{2}(?:-[a-z]+)+-\d+):\s*(ami-[0-9a-f]{8,17})\s*$/;
+// A line that may say more than which build it belongs to holds one of these (each check of
+// line() but the build's own): every other line is only kept, for its build and the last lines.
+// (A match elsewhere in a line only has it read whole for nothing.)
+const TELLING = /==>|-->|Build '|nstance|AMI|output will be in this color/g;
+/** The output kept as it came, for the lines of a build a pane asks for late and the last lines. */
+const KEPT_CHARS = 4 * 1024 * 1024;
 
 // Line starts remembered (a few forms of each of a few builds).
 const MAX_BUILD_STARTS = 16;
@@ -63,17 +69,21 @@ export class PackerOutput {
   readonly amis: CreatedAmi[] = [];
   /** `<build>: <error>` of each build that errored, as Packer summed it up. */
   readonly errors: string[] = [];
-  private readonly splitter = new LineSplitter((line) => {
-    this.line(line);
-    this.taken.push(line);
-  });
-  /** The lines of the chunk being read, for the lines listeners. */
-  private taken: string[] = [];
-  private readonly linesListeners = new Set<(lines: readonly string[]) => void>();
+  private readonly splitter = new BlockSplitter((text) => this.text(text));
+  private readonly textListeners = new Set<(text: string) => void>();
+  /** The lines of each build asked for (buildLines), kept from then on as they come. */
   private readonly perBuild = new Map<string, BoundedLines>();
+  /** The latest texts of the output (at least the last one), at most about KEPT_CHARS. */
+  private kept: { text: string; at: number }[] = [];
+  private keptChars = 0;
+  /** Characters of output read before the current text, and where the line being read starts. */
+  private read = 0;
+  private lineAt = 0;
+  /** Where in the output each build was named: its lines count from there. */
+  private readonly namedAt = new Map<string, number>();
   /** How lines of known builds start (`    amazon-ebs.ubuntu: `), with their build. */
   private readonly buildStarts: { start: string; build: string }[] = [];
-  private readonly recent: BoundedLines;
+  private readonly recentLines: number;
   private readonly listeners = new Set<(event: OutputEvent) => void>();
   private inAmiBlock = false;
   private readonly now: () => number;
@@ -82,7 +92,7 @@ export class PackerOutput {
   constructor(options: { now?: () => number; maxLinesPerBuild?: number; recentLines?: number } = {}) {
     this.now = options.now ?? Date.now;
     this.maxLinesPerBuild = options.maxLinesPerBuild ?? 5_000;
-    this.recent = new BoundedLines(options.recentLines ?? 200);
+    this.recentLines = options.recentLines ?? 200;
   }
 
   on(listener: (event: OutputEvent) => void): () => void {
@@ -90,39 +100,98 @@ export class PackerOutput {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every line of the output (plain text), in order, those of a chunk together. */
-  onLines(listener: (lines: readonly string[]) => void): () => void {
-    this.linesListeners.add(listener);
-    return () => this.linesListeners.delete(listener);
+  /**
+   * Every line of the output (plain text), in order: the complete lines of a chunk as one text,
+   * joined by \n (no trailing one).
+   */
+  onText(listener: (text: string) => void): () => void {
+    this.textListeners.add(listener);
+    return () => this.textListeners.delete(listener);
   }
 
   push(chunk: string): void {
     this.splitter.push(chunk);
-    this.passLines();
   }
 
   /** The output ended: the last unfinished line is read and open phases are closed. */
   end(at = this.now()): void {
     this.splitter.end();
-    this.passLines();
     for (const p of this.phases) if (p.endedAt === undefined) p.endedAt = at;
   }
 
-  private passLines(): void {
-    if (this.taken.length === 0) return;
-    const lines = this.taken;
-    this.taken = [];
-    for (const l of this.linesListeners) l(lines);
+  /**
+   * The lines of a chunk: those that may tell something (TELLING, and every line of an AMI
+   * block) are read whole; the rest are only kept, which is most of a provisioner's output.
+   */
+  private text(text: string): void {
+    for (let start = 0; ;) {
+      let at = start;
+      // The line after an AMI line of the block is read whole; else the next line that tells.
+      if (!this.inAmiBlock) {
+        TELLING.lastIndex = start;
+        const found = TELLING.exec(text);
+        if (!found) break;
+        at = text.lastIndexOf('\n', found.index) + 1;
+      }
+      const nl = text.indexOf('\n', at);
+      this.lineAt = this.read + at;
+      this.line(text.slice(at, nl === -1 ? text.length : nl));
+      if (nl === -1) break;
+      start = nl + 1;
+    }
+    if (this.perBuild.size) this.keepBuildLines(text);
+    this.kept.push({ text, at: this.read });
+    this.read += text.length + 1;
+    this.keptChars += text.length;
+    while (this.kept.length > 1 && this.keptChars - this.kept[0]!.text.length >= KEPT_CHARS) this.keptChars -= this.kept.shift()!.text.length;
+    for (const l of this.textListeners) l(text);
   }
 
-  /** The lines of one build (plain text), the last ones when there were many. */
+  /** The lines of `text` of the builds asked for, to their lists. */
+  private keepBuildLines(text: string): void {
+    for (let start = 0; ;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl === -1 ? text.length : nl;
+      const line = text.slice(start, end);
+      const build = this.buildOf(line, false);
+      if (build) this.perBuild.get(build)?.push(line);
+      if (nl === -1) return;
+      start = nl + 1;
+    }
+  }
+
+  /**
+   * The lines of one build (plain text), the last ones when there were many. Kept from the
+   * first time they are asked for: that time, the lines of the build among the output kept
+   * (its last 4 MB) are taken.
+   */
   buildLines(build: string): string[] {
-    return this.perBuild.get(build)?.last() ?? [];
+    let lines = this.perBuild.get(build);
+    if (!lines) {
+      if (!this.builds.includes(build)) return [];
+      lines = new BoundedLines(this.maxLinesPerBuild);
+      this.perBuild.set(build, lines);
+      const from = this.namedAt.get(build) ?? 0;
+      for (const { text, at } of this.kept) {
+        let lineAt = at;
+        for (const line of text.split('\n')) {
+          if (lineAt >= from && this.buildOf(line, false) === build) lines.push(line);
+          lineAt += line.length + 1;
+        }
+      }
+    }
+    return lines.last();
   }
 
   /** The last lines of the whole output (plain text), e.g. for an incident's summary. */
   lastLines(n: number): string[] {
-    return this.recent.last(n);
+    const want = Math.min(n, this.recentLines);
+    const lines: string[] = [];
+    for (let i = this.kept.length - 1; i >= 0 && lines.length < want; i--) {
+      const text = this.kept[i]!.text.split('\n');
+      lines.unshift(...text.slice(-(want - lines.length)));
+    }
+    return want <= 0 ? [] : lines;
   }
 
   /** The AMI created in `region`, else the only one (or the last) reported. */
@@ -138,7 +207,7 @@ export class PackerOutput {
   private addBuild(build: string): void {
     if (this.builds.includes(build)) return;
     this.builds.push(build);
-    this.perBuild.set(build, new BoundedLines(this.maxLinesPerBuild));
+    this.namedAt.set(build, this.lineAt);
     this.emit({ kind: 'build', build });
   }
 
@@ -153,7 +222,6 @@ export class PackerOutput {
   // Each pattern runs only on lines that hold a part all of its matches hold: most of Packer's
   // output is a provisioner's, which none of them is about.
   private line(line: string): void {
-    this.recent.push(line);
     if (line.endsWith(COLOR_LINE_END)) {
       const colored = COLOR_LINE.exec(line)?.[1];
       if (colored) this.addBuild(colored);
@@ -165,8 +233,8 @@ export class PackerOutput {
       if (STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[1]!, message, ERROR_MESSAGE.test(message));
     }
 
-    const build = this.buildOf(line, phase !== null);
-    if (build) this.perBuild.get(build)?.push(line);
+    // Named here (a phase's or a `-->` line): its build is known from now on.
+    this.buildOf(line, phase !== null);
 
     if (line.includes('nstance')) {
       const instance = INSTANCE.exec(line);
@@ -207,7 +275,7 @@ export class PackerOutput {
     for (const { start, build } of this.buildStarts) if (line.startsWith(start)) return build;
     const match = line.startsWith('   ') || line.startsWith('==>') || line.startsWith('-->') ? BUILD_LINE.exec(line) : null;
     const prefixed = match?.[1];
-    if (!match || !prefixed || !(isPhase || line.startsWith('-->') || this.perBuild.has(prefixed))) return undefined;
+    if (!match || !prefixed || !(isPhase || line.startsWith('-->') || this.builds.includes(prefixed))) return undefined;
     this.addBuild(prefixed);
     const build = this.builds.find((b) => b === prefixed)!;
     if (this.buildStarts.length < MAX_BUILD_STARTS) this.buildStarts.push({ start: match[0], build });

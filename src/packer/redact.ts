@@ -229,11 +229,18 @@ export function redactSecrets(text: string): string {
  * they are (a build's log, a chunk of output at a time).
  */
 export function redactLines(lines: string[]): string {
-  const block = lines.join('\n');
+  return redactBlock(lines.join('\n'));
+}
+
+/** redactLines of the lines of `block` (joined by \n). */
+export function redactBlock(block: string): string {
   const shapes = shapesFor(block);
   const values = [...knownSecrets()].filter((value) => block.includes(value));
   if (shapes.length === 0 && values.length === 0) return block;
-  return lines.map((line) => mask(line, findRanges(line, values, shapes))).join('\n');
+  return block
+    .split('\n')
+    .map((line) => mask(line, findRanges(line, values, shapes)))
+    .join('\n');
 }
 
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;

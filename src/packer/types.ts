@@ -131,7 +131,10 @@ export interface BuildSession {
   readonly command: string | null;
   /** Called after every change of `state` (new object each time: compare by reference). */
   subscribe(listener: (state: BuildState) => void): () => void;
-  /** Lines of one build (the `<build>` prefix of its lines), ANSI stripped, bounded. */
+  /**
+   * Lines of one build (the `<build>` prefix of its lines), ANSI stripped, bounded: kept from the
+   * first time they are asked for (a pane shows them), that time from the last 4 MB of output.
+   */
   buildLines(build: string): string[];
   /**
    * Called after each chunk of Packer's output has been read (new lines for `buildLines`).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, plainLine, resolveCarriageReturns } from '../../src/packer/lines.js';
+import { BlockSplitter, LineSplitter, plainBlock, plainLine, resolveCarriageReturns } from '../../src/packer/lines.js';
 import { PackerOutput, type OutputEvent } from '../../src/packer/output.js';
 
 const EBS_LOG = [
@@ -60,6 +60,64 @@ describe('lines of a chunk cleaned together', () => {
   });
 });
 
+describe('lines of a chunk as one text', () => {
+  // Pieces Packer's output is made of, and the ones that make a chunk take the slow way.
+  const PIECES = [
+    'a',
+    'ok ',
+    ' ',
+    '\r',
+    '\n',
+    '\r\n',
+    '\x1b[0m',
+    '\x1b[1;32m',
+    '\x1b[m',
+    '\x1b[2K',
+    '\x1b]8;;x\x07',
+    '\x9b31m',
+    'é',
+    '\x1b[',
+    '\x1b',
+    'm',
+    '3;',
+    '==> b: ',
+    '😀',
+  ];
+
+  /** A small seeded generator: the same cases on every run. */
+  function random(seed: number): () => number {
+    return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  }
+
+  it('gives exactly the lines LineSplitter gives, joined by \\n, for any text and any chunking', () => {
+    const next = random(7);
+    for (let round = 0; round < 400; round++) {
+      let raw = '';
+      const count = 1 + Math.floor(next() * 80);
+      for (let i = 0; i < count; i++) raw += PIECES[Math.floor(next() * PIECES.length)];
+      const lines: string[] = [];
+      const texts: string[] = [];
+      const byLine = new LineSplitter((l) => lines.push(l));
+      const byBlock = new BlockSplitter((t) => texts.push(t));
+      for (let i = 0; i < raw.length;) {
+        const size = 1 + Math.floor(next() * 24);
+        byLine.push(raw.slice(i, i + size));
+        byBlock.push(raw.slice(i, i + size));
+        i += size;
+      }
+      byLine.end();
+      byBlock.end();
+      expect(texts.join('\n'), JSON.stringify(raw)).toBe(lines.join('\n'));
+    }
+  });
+
+  it('takes colour codes and line ends off in one pass, and resolves a line that rewrites itself', () => {
+    expect(plainBlock('\x1b[0;32m    b: Get:1\x1b[0m\r\n\x1b[1;32m==> b: Next\x1b[0m\r')).toBe('    b: Get:1\n==> b: Next');
+    expect(plainBlock('x\r\nProgress: [ 42%]\r\x1b[0;32mProgress: [100%]\x1b[0m\r\ny')).toBe('x\nProgress: [100%]\ny');
+    expect(plainBlock('a \x1b[?25l b')).toBe(plainLine('a \x1b[?25l b'));
+  });
+});
+
 describe('PackerOutput', () => {
   it('picks out builds, phases with times, the instance id and the AMI, from any chunking', () => {
     for (const size of [1, 7, 64, EBS_LOG.length]) {
@@ -101,7 +159,7 @@ describe('PackerOutput', () => {
       "Build 'amazon-ebs.ubuntu' errored after 2 seconds 10 milliseconds: Error launching source instance",
     ];
     const lines: string[] = [];
-    out.onLines((taken) => lines.push(...taken));
+    out.onText((text) => lines.push(...text.split('\n')));
     out.push(log.join('\n') + '\n');
     out.end();
     expect(out.phases.map((p) => [p.message, p.failed ?? false])).toEqual([
@@ -147,6 +205,44 @@ describe('PackerOutput', () => {
       '    null.a: two\u2028on one line',
     ]);
     expect(out.buildLines('null.b')).toEqual([]);
+  });
+
+  it('gives the same lines of a build whether a pane asked for them from the start or only at the end', () => {
+    const first = '    null.a: before\n    null.b: other\n==> null.a: Running\n    null.a: one\n';
+    const rest = '   null.a: three spaces\n--> null.a: arrow\n    null.b: still other\n    null.a: last\n';
+    const early = new PackerOutput();
+    early.push(first);
+    expect(early.buildLines('null.a')).toEqual(['==> null.a: Running', '    null.a: one']);
+    early.push(rest);
+    const late = new PackerOutput();
+    late.push(first);
+    late.push(rest);
+    expect(early.buildLines('null.a')).toEqual(late.buildLines('null.a'));
+    expect(late.buildLines('null.a')).toEqual(['==> null.a: Running', '    null.a: one', '   null.a: three spaces', '--> null.a: arrow', '    null.a: last']);
+  });
+
+  it('keeps the last lines of each build asked for, and of the output, within their bounds', () => {
+    const out = new PackerOutput({ maxLinesPerBuild: 3, recentLines: 4 });
+    out.push('==> null.a: Running\n');
+    expect(out.buildLines('null.a')).toEqual(['==> null.a: Running']);
+    for (let i = 0; i < 10; i++) out.push(`    null.a: line ${i}\n    other ${i}\n`);
+    expect(out.buildLines('null.a')).toEqual(['    null.a: line 7', '    null.a: line 8', '    null.a: line 9']);
+    expect(out.lastLines(2)).toEqual(['    null.a: line 9', '    other 9']);
+    expect(out.lastLines(10)).toEqual(['    null.a: line 8', '    other 8', '    null.a: line 9', '    other 9']);
+    expect(out.lastLines(0)).toEqual([]);
+  });
+
+  it("asked for late, a build's lines come from the last 4 MB of output; asked for early, they are all kept", () => {
+    const early = new PackerOutput();
+    const late = new PackerOutput();
+    const named = '==> null.a: Running\n    null.a: early line\n==> null.b: Running\n';
+    const flood = `    null.b: ${'x'.repeat(1000)}\n`.repeat(5000);
+    for (const out of [early, late]) out.push(named);
+    expect(early.buildLines('null.a')).toHaveLength(2);
+    for (const out of [early, late]) for (let i = 0; i < 5; i++) out.push(flood);
+    expect(early.buildLines('null.a')).toEqual(['==> null.a: Running', '    null.a: early line']);
+    expect(late.buildLines('null.a')).toEqual([]);
+    expect(late.buildLines('null.b').length).toBeGreaterThan(3000);
   });
 
   it('reads "Launched instance" and AMIs of several regions', () => {

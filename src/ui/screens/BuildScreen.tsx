@@ -37,7 +37,15 @@ function usePanes(session: BuildSession | null, state: BuildState | null) {
           label: b,
           source: linesSource(
             () => session.buildLines(b),
-            (l) => session.subscribe(l),
+            // New lines come with the output, not only with a new phase.
+            (l) => {
+              const offState = session.subscribe(l);
+              const offOutput = session.onOutput(l);
+              return () => {
+                offState();
+                offOutput();
+              };
+            },
           ),
         });
       }
