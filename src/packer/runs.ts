@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Cloud } from '../aws/ports.js';
 import { writeFileAtomic } from '../workflow/atomic.js';
 import type { Step, Workflow } from '../workflow/types.js';
-import { processAlive } from '../locks/process.js';
+import { groupAlive, processAlive } from '../locks/process.js';
 import { fileTimestamp } from './log.js';
 import { makePawDir } from '../paw-dir.js';
 
@@ -209,17 +209,6 @@ export interface InterruptedRun extends RunRecord {
 /** Whether the Packer a run started (its terminal's process group) is still there. */
 export function packerAlive(run: RunRecord): boolean {
   return groupAlive(run.packerPid);
-}
-
-/** Whether any process of the group the terminal's process led is still there. */
-function groupAlive(leader: number | undefined): boolean {
-  if (leader === undefined) return false;
-  try {
-    process.kill(-leader, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -66,6 +66,28 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 20
 }
 
 /** Whether a run journal of the step (`.paw/runs/*.json`) holds `text` yet: written atomically, it is whole when read. */
+/** The process group of the Packer the (only) run journal of a step names. */
+export function runJournalPackerPid(stepDir: string): number {
+  const dir = path.join(stepDir, '.paw', 'runs');
+  const [file] = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  return (JSON.parse(readFileSync(path.join(dir, file!), 'utf8')) as { packerPid: number }).packerPid;
+}
+
+/** Whether a process of the group runs, read from /proc (a zombie, ended but not reaped, does not). */
+export function packerGroupRuns(group: number): boolean {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .some((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return pgrp === String(group) && state !== 'Z' && state !== 'X';
+      } catch {
+        return false;
+      }
+    });
+}
+
 export function runJournalHolds(stepDir: string, text: string): boolean {
   const dir = path.join(stepDir, '.paw', 'runs');
   if (!existsSync(dir)) return false;
