@@ -118,7 +118,10 @@ export class RunLog {
     const texts = this.texts;
     this.texts = [];
     this.pendingChars = 0;
-    if (texts.length && !this.failed) this.stream.write(redactBlock(texts.join('\n')) + '\n');
+    if (texts.length === 0 || this.failed) return;
+    // One string for the write, ending in its line break (no copy to add it).
+    texts.push('');
+    this.stream.write(redactBlock(texts.join('\n')));
   }
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */
