@@ -164,9 +164,83 @@ export function hasBase64Run(text: string, min: number): boolean {
   return false;
 }
 
-/** Where the secrets are in `text`: sorted, merged, half-open ranges. */
+/**
+ * Where the secrets are in `text`: sorted, merged, half-open ranges. Escape sequences take no
+ * room in what a terminal shows: a secret printed in colour, or with a highlight inside it
+ * (`grep --color`), is looked for as it reads, and its range covers the sequences within it.
+ */
 export function secretRanges(text: string): Range[] {
-  return findRanges(text, knownSecrets(), shapesFor(text));
+  if (!text.includes('\x1b') && !text.includes('\x9b')) return findRanges(text, knownSecrets(), shapesFor(text));
+  const { shown, at } = withoutSequences(text);
+  return findRanges(shown, knownSecrets(), shapesFor(shown)).map(([start, end]) => [at(start), at(end - 1) + 1]);
+}
+
+// CSI (ESC [ or the one byte \x9b: parameters, intermediates, a final byte), OSC (ESC ] … BEL
+// or ESC \), and the other two-byte sequences, as strip-ansi reads them; matched where a
+// sequence may start.
+const SEQUENCE_AT = /(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/y;
+
+/** The length of the escape sequence at `i` of `text` (0: none there). Colour codes the quick way. */
+function sequenceAt(text: string, i: number): number {
+  if (text.charCodeAt(i) === 27 && text.charCodeAt(i + 1) === 91) {
+    let end = i + 2;
+    for (let c = text.charCodeAt(end); (c >= 48 && c <= 57) || c === 59; c = text.charCodeAt(++end));
+    if (text.charCodeAt(end) === 109) return end + 1 - i;
+  }
+  SEQUENCE_AT.lastIndex = i;
+  return SEQUENCE_AT.exec(text)?.[0].length ?? 0;
+}
+
+/**
+ * `text` without its escape sequences, and where each of its characters is in `text` (pieces
+ * of `text` that stay, in order: where each starts in both).
+ */
+function withoutSequences(text: string): { shown: string; at: (index: number) => number } {
+  const parts: string[] = [];
+  const starts: number[] = [];
+  const origins: number[] = [];
+  let from = 0;
+  let length = 0;
+  // Where a sequence may start: ESC, and the one-byte CSI where the text has any.
+  const c1 = text.includes('\x9b');
+  const next = (i: number) => {
+    const esc = text.indexOf('\x1b', i);
+    if (!c1) return esc;
+    const csi = text.indexOf('\x9b', i);
+    return esc === -1 ? csi : csi === -1 ? esc : Math.min(esc, csi);
+  };
+  for (let i = next(0); i !== -1;) {
+    const size = sequenceAt(text, i);
+    if (size === 0) {
+      i = next(i + 1);
+      continue;
+    }
+    if (i > from) {
+      starts.push(length);
+      origins.push(from);
+      parts.push(text.slice(from, i));
+      length += i - from;
+    }
+    from = i + size;
+    i = next(from);
+  }
+  if (from < text.length || starts.length === 0) {
+    starts.push(length);
+    origins.push(from);
+    parts.push(text.slice(from));
+  }
+  const at = (index: number) => {
+    // The last piece that starts at or before `index`.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return origins[lo]! + (index - starts[lo]!);
+  };
+  return { shown: parts.join(''), at };
 }
 
 /** The shapes `text` may hold. */
@@ -177,7 +251,9 @@ function shapesFor(text: string): Shape[] {
 
 /** secretRanges with every pattern run on every text (tests prove the checks change nothing). */
 export function secretRangesUnfiltered(text: string): Range[] {
-  return findRanges(text, knownSecrets(), SHAPES);
+  if (!text.includes('\x1b') && !text.includes('\x9b')) return findRanges(text, knownSecrets(), SHAPES);
+  const { shown, at } = withoutSequences(text);
+  return findRanges(shown, knownSecrets(), SHAPES).map(([start, end]) => [at(start), at(end - 1) + 1]);
 }
 
 function findRanges(text: string, values: Iterable<string>, shapes: Shape[]): Range[] {
@@ -234,6 +310,8 @@ export function redactLines(lines: string[]): string {
 
 /** redactLines of the lines of `block` (joined by \n). */
 export function redactBlock(block: string): string {
+  // Escape sequences (none in a log's plain lines) are read through line by line.
+  if (block.includes('\x1b') || block.includes('\x9b')) return block.split('\n').map(redactSecrets).join('\n');
   const shapes = shapesFor(block);
   const values = [...knownSecrets()].filter((value) => block.includes(value));
   if (shapes.length === 0 && values.length === 0) return block;

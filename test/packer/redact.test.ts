@@ -123,6 +123,58 @@ describe('RedactingStream', () => {
   });
 });
 
+describe('secrets printed with escape sequences in or around them', () => {
+  // How the screen and stdout would show them, each line cut at every point between two chunks.
+  const cases: [string, string][] = [
+    // In colour: the colour code's `m` is no part of the key, and no word goes on into it.
+    [`\x1b[32m${SECRET_KEY}\x1b[0m\r\n`, '\x1b[32m[redacted]\x1b[0m\r\n'],
+    ['\x1b[1mAKIAIOSFODNN7EXAMPLE\x1b[0m\r\n', '\x1b[1mAKIA[redacted]\x1b[0m\r\n'],
+    // A highlight inside it (grep --color): read as the terminal shows it.
+    ['key: AKIA\x1b[1mIOSFODNN7EXAMPLE\x1b[0m\r\n', 'key: AKIA\x1b[1m[redacted]\x1b[0m\r\n'],
+    ['AWS_SECRET_ACCESS_\x1b[01;31mKEY\x1b[m=hunter2hunter2 and more\r\n', 'AWS_SECRET_ACCESS_\x1b[01;31mKEY\x1b[m=[redacted] and more\r\n'],
+    [`known: plain-\x1b]8;;x\x07value\x1b]8;;\x07-1 \x9b1mok\x9b0m\r\n`, 'known: [redacted] \x9b1mok\x9b0m\r\n'],
+  ];
+
+  it('masks them on the screen as the log does, wherever the output is cut', () => {
+    rememberSecret('plain-value-1');
+    for (const [line, expected] of cases) {
+      for (let cut = 1; cut < line.length; cut++) {
+        let out = '';
+        const stream = new RedactingStream((t) => (out += t));
+        stream.push(line.slice(0, cut));
+        stream.push(line.slice(cut));
+        stream.end();
+        expect(out, `${JSON.stringify(line)} cut at ${cut}`).toBe(expected);
+      }
+    }
+  });
+
+  it('masks a known value however escape sequences and their look-alikes are mixed into it', () => {
+    rememberSecret('plain-value-1');
+    // What strip-ansi takes out, as a terminal shows the text: the value must not be there.
+    const strip = (t: string) => t.replace(/(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g, '');
+    const bits = ['\x1b[0m', '\x1b[1;32m', '\x1b[', '\x1b', '\x9b', '\x9b1m', '\x9b[0m', '\x1b]8;;x\x07', '\x1b[2K', '\x1bM', 'm', '[', '-', ' '];
+    let seed = 11;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 0) % n;
+    for (let round = 0; round < 2000; round++) {
+      let text = '';
+      for (const ch of 'plain-value-1') text += (random(3) === 0 ? bits[random(bits.length)] : '') + ch;
+      text = bits[random(bits.length)] + text + bits[random(bits.length)];
+      const shown = strip(text);
+      const out = strip(redactSecrets(text));
+      if (shown.includes('plain-value-1')) expect(out, JSON.stringify(text)).not.toContain('plain-value-1');
+      else expect(redactSecrets(text), JSON.stringify(text)).toBe(text);
+    }
+  });
+
+  it('keeps every escape sequence outside a secret, and text without one as it is', () => {
+    const text = '\x1b[0;32m    amazon-ebs.ubuntu: Get:1 jammy libc6 [2 kB]\x1b[0m\r\n\x1b[1;31m==> b: failed\x1b[0m';
+    expect(redactSecrets(text)).toBe(text);
+    expect(secretRanges('\x1b[1m\x1b[0m')).toEqual([]);
+    expect(redactSecrets(`a \x1b[2K\x1b[1A${SECRET_KEY}`)).toBe('a \x1b[2K\x1b[1A[redacted]');
+  });
+});
+
 describe('the literal checks before each pattern', () => {
   // Pieces of secrets and of their neighbours, in several cases, joined at random: every text
   // must give the same ranges whether the patterns run on it or not.
