@@ -50,3 +50,18 @@ describe('for loops with several names', () => {
     );
   });
 });
+
+describe('range()', () => {
+  // jinja2 takes one to three integers (a bool is one) and raises Python's TypeError otherwise;
+  // test/fixtures/jinja-corpus/cases/range-*.j2 hold what it renders.
+  it.each([
+    ['{{ range() }}', 'range expected at least 1 argument, got 0'],
+    ['{{ range(1.5) }}', "'float' object cannot be interpreted as an integer"],
+    ['{{ range(1, 2, 3, 4) }}', 'range expected at most 3 arguments, got 4'],
+    ['{% for i in range("3") %}{{ i }}{% endfor %}', "'str' object cannot be interpreted as an integer"],
+    ['{{ range(none) }}', "'NoneType' object cannot be interpreted as an integer"],
+    ['{{ range(1, 0, 0) }}', 'range() arg 3 must not be zero'],
+  ])('stops on %s as jinja2 does, naming template:line', async (text, why) => {
+    expect(await failure(`\n${text}`)).toMatch(new RegExp(`^templates/\\.pkr\\.hcl:2:\\d+: ${why.replace(/[()]/g, '\\$&')}`));
+  });
+});

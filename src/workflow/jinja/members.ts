@@ -3,6 +3,7 @@ import {
   Missing,
   Namespace,
   PyDict,
+  PyRange,
   PyTuple,
   tuple,
   PyView,
@@ -268,16 +269,11 @@ export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown
     const n = toNumber(v);
     return Math.min(hi, Math.max(lo, n < 0 ? n + len : n));
   };
-  const out: unknown[] = [];
-  if (st > 0) {
-    const a = norm(start, 0, 0, len);
-    const b = norm(stop, len, 0, len);
-    for (let i = a; i < b; i += st) out.push(items[i]);
-  } else {
-    const a = norm(start, len - 1, -1, len - 1);
-    const b = norm(stop, -1, -1, len - 1);
-    for (let i = a; i > b; i += st) out.push(items[i]);
-  }
+  const out: unknown[] = obj instanceof PyRange ? new PyRange() : [];
+  const [a, b] = st > 0 ? [norm(start, 0, 0, len), norm(stop, len, 0, len)] : [norm(start, len - 1, -1, len - 1), norm(stop, -1, -1, len - 1)];
+  for (let i = a; st > 0 ? i < b : i > b; i += st) out.push(items[i]);
+  // A slice of a range is a range: range(3)[1:] is range(1, 3).
+  if (obj instanceof PyRange) return Object.assign(out, { start: obj.start + a * obj.step, stop: obj.start + b * obj.step, step: obj.step * st });
   if (typeof obj === 'string') return out.join('');
   return obj instanceof PyTuple ? tuple(...out) : out;
 }
@@ -336,13 +332,21 @@ export function cycler(...items: unknown[]): Record<string, unknown> {
   return c;
 }
 
-export function range(...args: unknown[]): number[] {
+/** Python's range(): one to three integers (a bool is one), else jinja2's TypeError. */
+export function range(...args: unknown[]): PyRange {
+  if (args.length === 0) throw new TemplateValueError('range expected at least 1 argument, got 0');
+  if (args.length > 3) throw new TemplateValueError(`range expected at most 3 arguments, got ${args.length}`);
+  for (const a of args) {
+    if (!isInt(a) && typeof a !== 'boolean') throw new TemplateValueError(`'${typeName(a)}' object cannot be interpreted as an integer`);
+  }
   const n = args.map(toNumber);
   const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
   if (step === 0) throw new TemplateValueError('range() arg 3 must not be zero');
-  const out: number[] = [];
+  // jinja2's sandbox limit; its plain environment has none, but a template never needs more.
+  if (Math.max(0, Math.ceil((stop - start) / step)) > 100_000) throw new TemplateValueError('range too big: more than 100,000 numbers');
+  const out = new PyRange();
+  Object.assign(out, { start, stop, step });
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
-  if (out.length > 100_000) throw new TemplateValueError('range too big');
   return out;
 }
 

@@ -37,6 +37,16 @@ export function tuple(...items: unknown[]): PyTuple {
   return t;
 }
 
+/** What range() returns: iterated, indexed and measured as its numbers, printed `range(0, 3)`. */
+export class PyRange extends Array<unknown> {
+  start = 0;
+  stop = 0;
+  step = 1;
+  static get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+}
+
 /** A view printed as `dict_items([...])`, iterated as its tuples. */
 export class PyView extends Array<unknown> {
   kind = 'dict_items';
@@ -177,6 +187,7 @@ export function strRepr(s: string): string {
 export function repr(v: unknown): string {
   if (typeof v === 'string') return strRepr(v);
   if (v instanceof PyView) return `dict_items([${v.map(repr).join(', ')}])`;
+  if (v instanceof PyRange) return v.step === 1 ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
   if (v instanceof PyTuple) return v.length === 1 ? `(${repr(v[0])},)` : `(${v.map(repr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`;
   if (v instanceof PyDict) return `{${[...v.map].map(([k, val]) => `${repr(k)}: ${repr(val)}`).join(', ')}}`;
@@ -228,6 +239,8 @@ export function equals(a: unknown, b: unknown): boolean {
   }
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length || (a instanceof PyTuple) !== (b instanceof PyTuple)) return false;
+    // A range equals only a range (of the same numbers), never a list.
+    if ((a instanceof PyRange) !== (b instanceof PyRange)) return false;
     return a.every((x, i) => equals(x, b[i]));
   }
   if (a instanceof PyDict) {
@@ -266,6 +279,7 @@ export function typeName(v: unknown): string {
   if (isInt(v)) return 'int';
   if (typeof v === 'string') return 'str';
   if (v instanceof PyTuple) return 'tuple';
+  if (v instanceof PyRange) return 'range';
   if (Array.isArray(v)) return 'list';
   if (v instanceof PyDict) return 'dict';
   return 'object';
