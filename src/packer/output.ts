@@ -109,8 +109,13 @@ export class PackerOutput {
     return () => this.textListeners.delete(listener);
   }
 
-  push(chunk: string): void {
-    this.splitter.push(chunk);
+  /**
+   * A chunk of output; `plain`, where the redacting terminal made it: the same chunk without its
+   * colour codes, which saves taking them off again (a chunk of colour codes alone is read as
+   * it is: the line it ends is one too).
+   */
+  push(chunk: string, plain?: string): void {
+    this.splitter.push(plain || chunk);
   }
 
   /** The output ended: the last unfinished line is read and open phases are closed. */

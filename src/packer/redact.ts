@@ -180,29 +180,43 @@ export function secretRanges(text: string): Range[] {
 // sequence may start.
 const SEQUENCE_AT = /(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/y;
 
-/** The length of the escape sequence at `i` of `text` (0: none there). Colour codes the quick way. */
-function sequenceAt(text: string, i: number): number {
-  if (text.charCodeAt(i) === 27 && text.charCodeAt(i + 1) === 91) {
-    let end = i + 2;
-    for (let c = text.charCodeAt(end); (c >= 48 && c <= 57) || c === 59; c = text.charCodeAt(++end));
-    if (text.charCodeAt(end) === 109) return end + 1 - i;
-  }
+/** The length of the colour code (ESC [ digits and semicolons m) at `i` of `text`, or 0. */
+function colourCodeAt(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 27 || text.charCodeAt(i + 1) !== 91) return 0;
+  let end = i + 2;
+  for (let c = text.charCodeAt(end); (c >= 48 && c <= 57) || c === 59; c = text.charCodeAt(++end));
+  return text.charCodeAt(end) === 109 ? end + 1 - i : 0;
+}
+
+function otherSequenceAt(text: string, i: number): number {
   SEQUENCE_AT.lastIndex = i;
   return SEQUENCE_AT.exec(text)?.[0].length ?? 0;
 }
 
 /**
- * `text` without its escape sequences, and where each of its characters is in `text` (pieces
- * of `text` that stay, in order: where each starts in both).
+ * `text` as a terminal shows it, without its escape sequences, and the way between the two:
+ * the pieces of `text` that stay, in order (where each starts in both).
  */
-function withoutSequences(text: string): { shown: string; at: (index: number) => number } {
+interface Projection {
+  shown: string;
+  /** Where the character `index` of `shown` is in `text`. */
+  at: (index: number) => number;
+  /** Where in `shown` the text from `index` of `text` on begins. */
+  inShown: (index: number) => number;
+  /** Every sequence was a colour code (what plainBlock takes out on its quick way). */
+  coloursOnly: boolean;
+}
+
+function withoutSequences(text: string): Projection {
   const parts: string[] = [];
   const starts: number[] = [];
   const origins: number[] = [];
   let from = 0;
   let length = 0;
+  let coloursOnly = true;
   // Where a sequence may start: ESC, and the one-byte CSI where the text has any.
   const c1 = text.includes('\x9b');
+  if (c1) coloursOnly = false;
   const next = (i: number) => {
     const esc = text.indexOf('\x1b', i);
     if (!c1) return esc;
@@ -210,7 +224,12 @@ function withoutSequences(text: string): { shown: string; at: (index: number) =>
     return esc === -1 ? csi : csi === -1 ? esc : Math.min(esc, csi);
   };
   for (let i = next(0); i !== -1;) {
-    const size = sequenceAt(text, i);
+    let size = colourCodeAt(text, i);
+    if (size === 0) {
+      size = otherSequenceAt(text, i);
+      // Anything but a colour code: plainBlock does not take its quick way either.
+      coloursOnly = false;
+    }
     if (size === 0) {
       i = next(i + 1);
       continue;
@@ -228,20 +247,37 @@ function withoutSequences(text: string): { shown: string; at: (index: number) =>
     starts.push(length);
     origins.push(from);
     parts.push(text.slice(from));
+    length += text.length - from;
   }
-  const at = (index: number) => {
-    // The last piece that starts at or before `index`.
+  // The last piece whose start (in `shown`, or in `text`) is at or before `index`.
+  const pieceOf = (index: number, by: number[]) => {
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = by.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
+      if (by[mid]! <= index) lo = mid;
       else hi = mid - 1;
     }
-    return origins[lo]! + (index - starts[lo]!);
+    return lo;
   };
-  return { shown: parts.join(''), at };
+  const shown = parts.length === 1 ? parts[0]! : parts.join('');
+  return {
+    shown,
+    at: (index) => {
+      const p = pieceOf(index, starts);
+      return origins[p]! + (index - starts[p]!);
+    },
+    inShown: (index) => {
+      const p = pieceOf(index, origins);
+      const pieceEnd = (starts[p + 1] ?? length) - starts[p]!;
+      return starts[p]! + Math.max(0, Math.min(index - origins[p]!, pieceEnd));
+    },
+    // plainBlock reads a text with a C1 character the slow way too.
+    coloursOnly: coloursOnly && !C1_CHARACTER.test(shown),
+  };
 }
+
+const C1_CHARACTER = /[\x90-\x9f]/;
 
 /** The shapes `text` may hold. */
 function shapesFor(text: string): Shape[] {
@@ -337,8 +373,13 @@ export class RedactingStream {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private idleRounds = 0;
 
+  /**
+   * `deliver` gets each piece as it may be shown, and, where the piece holds no escape sequence
+   * but colour codes, the same piece without them (`plain`: what the output reader and the log
+   * want, redacted in the same pass).
+   */
   constructor(
-    private readonly deliver: (text: string) => void,
+    private readonly deliver: (text: string, plain?: string) => void,
     private readonly idleMs = 120,
   ) {}
 
@@ -366,12 +407,27 @@ export class RedactingStream {
     const text = this.shown + this.held;
     const from = this.shown.length;
     const to = from + cut;
-    const out = mask(text, secretRanges(text), from, to);
+    let out: string;
+    let plain: string | undefined;
+    if (!text.includes('\x1b') && !text.includes('\x9b')) {
+      out = mask(text, findRanges(text, knownSecrets(), shapesFor(text)), from, to);
+      if (!C1_CHARACTER.test(out)) plain = out;
+    } else {
+      const p = withoutSequences(text);
+      const ranges = findRanges(p.shown, knownSecrets(), shapesFor(p.shown));
+      out = mask(
+        text,
+        ranges.map(([start, end]) => [p.at(start), p.at(end - 1) + 1]),
+        from,
+        to,
+      );
+      if (p.coloursOnly) plain = mask(p.shown, ranges, p.inShown(from), p.inShown(to));
+    }
     const emitted = text.slice(0, to);
     const lineStart = Math.max(emitted.lastIndexOf('\n'), emitted.lastIndexOf('\r')) + 1;
     this.shown = emitted.slice(lineStart).slice(-4096);
     this.held = text.slice(to);
-    if (out) this.deliver(out);
+    if (out) this.deliver(out, plain);
   }
 
   private schedule(): void {

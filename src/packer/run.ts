@@ -173,7 +173,7 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
     if (event.kind === 'instance') void remember({ instanceId: event.instanceId });
     else if (event.kind === 'ami') void remember({ amiId: output.amiId() });
   });
-  terminal.onData((chunk) => output.push(chunk));
+  terminal.onData((chunk, plain) => output.push(chunk, plain));
 
   const exited = new Promise<PackerExit>((resolve) => {
     terminal.onExit((exit) => {

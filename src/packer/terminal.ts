@@ -136,7 +136,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
   });
   const changeListeners = new Set<() => void>();
   const exitListeners = new Set<(exit: Exit) => void>();
-  const dataListeners = new Set<(chunk: string) => void>();
+  const dataListeners = new Set<(chunk: string, plain?: string) => void>();
   const cell = term.buffer.active.getNullCell();
   let exit: Exit | null = null;
   let running = true;
@@ -159,13 +159,13 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
   // met the sliced and joined strings that redaction hands on, reads each character through
   // V8's slow path (a third of the emulator's time under a flood). The strings of the pty are
   // whole: they go as they are.
-  const deliver = (chunk: string, asBytes: boolean) => {
-    for (const l of dataListeners) l(chunk);
+  const deliver = (chunk: string, asBytes: boolean, plain?: string) => {
+    for (const l of dataListeners) l(chunk, plain);
     if (disposed) return;
     parsing++;
     term.write(asBytes ? Buffer.from(chunk) : chunk, parsed);
   };
-  const redactor = options.redact ? new RedactingStream((text) => deliver(text, true)) : null;
+  const redactor = options.redact ? new RedactingStream((text, plain) => deliver(text, true, plain)) : null;
   const dataSub = child.onData((chunk) => (redactor ? redactor.push(chunk) : deliver(chunk, false)));
   const exitSub = child.onExit(({ exitCode, signal }) => {
     running = false;

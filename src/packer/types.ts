@@ -104,7 +104,11 @@ export interface BuildState {
 
 /** The raw output of a terminal session, chunk by chunk (for the output parser and the log). */
 export interface RawOutput {
-  onData(listener: (chunk: string) => void): () => void;
+  /**
+   * `plain`, where given: the same chunk without its colour codes (a redacting terminal's, when
+   * colour codes were its only escape sequences).
+   */
+  onData(listener: (chunk: string, plain?: string) => void): () => void;
 }
 
 /** What `-on-error` tells Packer to do when a build fails. */

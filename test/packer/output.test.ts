@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockSplitter, LineSplitter, plainBlock, plainLine, resolveCarriageReturns } from '../../src/packer/lines.js';
 import { PackerOutput, type OutputEvent } from '../../src/packer/output.js';
+import { forgetSecrets, RedactingStream, rememberSecret } from '../../src/packer/redact.js';
 
 const EBS_LOG = [
   '\x1b[1;32mamazon-ebs.ubuntu: output will be in this color.\x1b[0m',
@@ -108,6 +109,41 @@ describe('lines of a chunk as one text', () => {
       byLine.end();
       byBlock.end();
       expect(texts.join('\n'), JSON.stringify(raw)).toBe(lines.join('\n'));
+    }
+  });
+
+  it("gives the same lines from the redacting terminal's plain pieces as from what it shows", () => {
+    // The reader takes a piece without colour codes where the redaction made one: the lines must
+    // be those of the shown output, secrets masked the same.
+    rememberSecret('plain-value-1');
+    const pieces = [...PIECES, 'plain-value-1', 'AKIAIOSFODNN7EXAMPLE', '\x1b[1mAKIA', 'IOSFODNN7EXAMPLE\x1b[0m', 'TOKEN=', '\x1b[32m'];
+    const next = random(23);
+    try {
+      for (let round = 0; round < 400; round++) {
+        let raw = '';
+        for (let i = 1 + Math.floor(next() * 60); i > 0; i--) raw += pieces[Math.floor(next() * pieces.length)];
+        const lines: string[] = [];
+        const texts: string[] = [];
+        const byLine = new LineSplitter((l) => lines.push(l));
+        const reader = new PackerOutput();
+        reader.onText((t) => texts.push(t));
+        const stream = new RedactingStream((shown, plain) => {
+          byLine.push(shown);
+          reader.push(shown, plain);
+        });
+        for (let i = 0; i < raw.length;) {
+          const size = 1 + Math.floor(next() * 24);
+          stream.push(raw.slice(i, i + size));
+          i += size;
+        }
+        stream.end();
+        byLine.end();
+        reader.end();
+        expect(texts.join('\n'), JSON.stringify(raw)).toBe(lines.join('\n'));
+        expect(lines.join('\n'), JSON.stringify(raw)).not.toContain('plain-value-1');
+      }
+    } finally {
+      forgetSecrets();
     }
   });
 
