@@ -40,6 +40,12 @@ function withoutColours(text: string): string | null {
 // strip-ansi also reads the C1 introducers (one byte for ESC and the next) as sequences.
 const C1_INTRODUCER = /[\x90-\x9f]/;
 
+/** Whether `text` holds a C1 character (U+0080 to U+009F): none in text that is all ASCII. */
+export function hasC1(text: string): boolean {
+  // Counting UTF-8 bytes is several times quicker than any pattern over the text.
+  return Buffer.byteLength(text) !== text.length && C1_INTRODUCER.test(text);
+}
+
 /**
  * The plain text of whole lines as one string: what plainLine gives each line of `block`
  * (split at \n), joined by \n. Most of Packer's output holds no escape but colour codes, and
@@ -48,6 +54,15 @@ const C1_INTRODUCER = /[\x90-\x9f]/;
  * escape is read line by line as strip-ansi reads it.
  */
 export function plainBlock(block: string): string {
+  return plainBlockOf(block).text;
+}
+
+/**
+ * plainBlock, and whether it took the quick way with no line rewriting itself (`simple`).
+ * `plainAlready`: the block came without escape sequences or C1 characters (the redaction's
+ * plain text): only its line ends are left to read.
+ */
+export function plainBlockOf(block: string, plainAlready = false): { text: string; simple: boolean } {
   const parts: string[] = [];
   let from = 0;
   let rewrites = false;
@@ -64,18 +79,18 @@ export function plainBlock(block: string): string {
       continue;
     }
     // A colour code: ESC [ digits and semicolons m. Anything else: the slow way.
-    if (block.charCodeAt(esc + 1) !== 91) return plainLines(block);
+    if (block.charCodeAt(esc + 1) !== 91) return { text: plainLines(block), simple: false };
     let end = esc + 2;
     for (let c = block.charCodeAt(end); (c >= 48 && c <= 57) || c === 59; c = block.charCodeAt(++end));
-    if (block.charCodeAt(end) !== 109) return plainLines(block);
+    if (block.charCodeAt(end) !== 109) return { text: plainLines(block), simple: false };
     if (esc > from) parts.push(block.slice(from, esc));
     from = end + 1;
     esc = block.indexOf('\x1b', from);
   }
   if (from < block.length) parts.push(block.slice(from));
   const text = parts.length === 1 ? parts[0]! : parts.join('');
-  if (C1_INTRODUCER.test(text)) return plainLines(block);
-  return rewrites ? resolveRewrites(text) : text;
+  if (!plainAlready && hasC1(text)) return { text: plainLines(block), simple: false };
+  return rewrites ? { text: resolveRewrites(text), simple: false } : { text, simple: true };
 }
 
 /** plainLine of each line of `block`, joined by \n. */
@@ -145,16 +160,21 @@ export class LineSplitter {
 
 /**
  * LineSplitter's lines, a chunk's worth at a time: `onText` gets the complete lines of each
- * chunk as one plain text (plainBlock: lines joined by \n, no trailing one).
+ * chunk as one plain text (plainBlock: lines joined by \n, no trailing one). `redacted`: every
+ * piece of the text came redacted as plain text (each line read whole) and nothing in it was
+ * changed since, so no secret can show in it that the redaction did not see.
  */
 export class BlockSplitter {
   private rest = '';
+  /** Whether what is in `rest` came only from chunks pushed as redacted. */
+  private restRedacted = true;
 
-  constructor(private readonly onText: (text: string) => void) {}
+  constructor(private readonly onText: (text: string, redacted: boolean) => void) {}
 
-  push(chunk: string): void {
+  push(chunk: string, redacted = false): void {
     const lastBreak = chunk.lastIndexOf('\n');
     if (lastBreak === -1) {
+      if (chunk) this.restRedacted &&= redacted;
       this.rest += chunk;
       if (this.rest.length > MAX_PENDING) {
         const cr = this.rest.lastIndexOf('\r');
@@ -163,13 +183,17 @@ export class BlockSplitter {
       return;
     }
     const block = this.rest + chunk.slice(0, lastBreak);
+    const blockRedacted = this.restRedacted && redacted;
     this.rest = chunk.slice(lastBreak + 1);
-    this.onText(plainBlock(block));
+    this.restRedacted = this.rest === '' || redacted;
+    const { text, simple } = plainBlockOf(block, blockRedacted);
+    this.onText(text, blockRedacted && simple);
   }
 
   /** The last line when the output did not end with a newline. */
   end(): void {
-    if (this.rest) this.onText(plainLine(this.rest));
+    if (this.rest) this.onText(plainLine(this.rest), false);
     this.rest = '';
+    this.restRedacted = true;
   }
 }

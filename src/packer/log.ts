@@ -50,9 +50,14 @@ export class RunLog {
   private readonly stream: WriteStream;
   /** The lines taken since the last write (texts of lines): written together, a few times a second. */
   private texts: string[] = [];
+  /** Whether each of `texts` was redacted already (as plain text, each line whole). */
+  private redacted: boolean[] = [];
   private pendingChars = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly splitter = new LineSplitter((line) => this.texts.push(line));
+  private readonly splitter = new LineSplitter((line) => {
+    this.texts.push(line);
+    this.redacted.push(false);
+  });
   private closed = false;
 
   private constructor(readonly path: string) {
@@ -99,10 +104,14 @@ export class RunLog {
     if (lines.length) this.writeText(lines.join('\n'));
   }
 
-  /** Lines as one text (joined by \n, no trailing one), as the output reader gives them. */
-  writeText(text: string): void {
+  /**
+   * Lines as one text (joined by \n, no trailing one), as the output reader gives them;
+   * `redacted`: the reader says no secret can be in it that redaction did not see.
+   */
+  writeText(text: string, redacted = false): void {
     if (this.closed) return;
     this.texts.push(text);
+    this.redacted.push(redacted);
     this.pendingChars += text.length + 1;
     if (this.pendingChars >= LOG_FLUSH_CHARS) this.flush();
     else if (!this.timer) {
@@ -116,12 +125,23 @@ export class RunLog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const texts = this.texts;
+    const redacted = this.redacted;
     this.texts = [];
+    this.redacted = [];
     this.pendingChars = 0;
     if (texts.length === 0 || this.failed) return;
+    // The texts not redacted yet, together (redaction is line by line: the same as one by one).
+    const out: string[] = [];
+    let from = 0;
+    for (let i = 0; i <= texts.length; i++) {
+      if (i < texts.length && !redacted[i]) continue;
+      if (i > from) out.push(redactBlock(texts.slice(from, i).join('\n')));
+      if (i < texts.length) out.push(texts[i]!);
+      from = i + 1;
+    }
     // One string for the write, ending in its line break (no copy to add it).
-    texts.push('');
-    this.stream.write(redactBlock(texts.join('\n')));
+    out.push('');
+    this.stream.write(out.join('\n'));
   }
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */

@@ -69,8 +69,8 @@ export class PackerOutput {
   readonly amis: CreatedAmi[] = [];
   /** `<build>: <error>` of each build that errored, as Packer summed it up. */
   readonly errors: string[] = [];
-  private readonly splitter = new BlockSplitter((text) => this.text(text));
-  private readonly textListeners = new Set<(text: string) => void>();
+  private readonly splitter = new BlockSplitter((text, redacted) => this.text(text, redacted));
+  private readonly textListeners = new Set<(text: string, redacted: boolean) => void>();
   /** The lines of each build asked for (buildLines), kept from then on as they come. */
   private readonly perBuild = new Map<string, BoundedLines>();
   /** The latest texts of the output (at least the last one), at most about KEPT_CHARS. */
@@ -102,9 +102,9 @@ export class PackerOutput {
 
   /**
    * Every line of the output (plain text), in order: the complete lines of a chunk as one text,
-   * joined by \n (no trailing one).
+   * joined by \n (no trailing one); `redacted` as BlockSplitter says.
    */
-  onText(listener: (text: string) => void): () => void {
+  onText(listener: (text: string, redacted: boolean) => void): () => void {
     this.textListeners.add(listener);
     return () => this.textListeners.delete(listener);
   }
@@ -115,7 +115,8 @@ export class PackerOutput {
    * it is: the line it ends is one too).
    */
   push(chunk: string, plain?: string): void {
-    this.splitter.push(plain || chunk);
+    if (plain) this.splitter.push(plain, true);
+    else this.splitter.push(chunk);
   }
 
   /** The output ended: the last unfinished line is read and open phases are closed. */
@@ -128,7 +129,7 @@ export class PackerOutput {
    * The lines of a chunk: those that may tell something (TELLING, and every line of an AMI
    * block) are read whole; the rest are only kept, which is most of a provisioner's output.
    */
-  private text(text: string): void {
+  private text(text: string, redacted: boolean): void {
     for (let start = 0; ;) {
       let at = start;
       // The line after an AMI line of the block is read whole; else the next line that tells.
@@ -149,7 +150,7 @@ export class PackerOutput {
     this.read += text.length + 1;
     this.keptChars += text.length;
     while (this.kept.length > 1 && this.keptChars - this.kept[0]!.text.length >= KEPT_CHARS) this.keptChars -= this.kept.shift()!.text.length;
-    for (const l of this.textListeners) l(text);
+    for (const l of this.textListeners) l(text, redacted);
   }
 
   /** The lines of `text` of the builds asked for, to their lists. */

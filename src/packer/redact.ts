@@ -1,3 +1,5 @@
+import { hasC1 } from './lines.js';
+
 /**
  * Credentials never reach the screen, stdout or a file: Packer prints its environment and AWS
  * requests in the debug log, and provisioners may echo anything. Two kinds of masking:
@@ -273,11 +275,9 @@ function withoutSequences(text: string): Projection {
       return starts[p]! + Math.max(0, Math.min(index - origins[p]!, pieceEnd));
     },
     // plainBlock reads a text with a C1 character the slow way too.
-    coloursOnly: coloursOnly && !C1_CHARACTER.test(shown),
+    coloursOnly: coloursOnly && !hasC1(shown),
   };
 }
-
-const C1_CHARACTER = /[\x90-\x9f]/;
 
 /** The shapes `text` may hold. */
 function shapesFor(text: string): Shape[] {
@@ -374,9 +374,9 @@ export class RedactingStream {
   private idleRounds = 0;
 
   /**
-   * `deliver` gets each piece as it may be shown, and, where the piece holds no escape sequence
-   * but colour codes, the same piece without them (`plain`: what the output reader and the log
-   * want, redacted in the same pass).
+   * `deliver` gets each piece as it may be shown, and, where the piece starts a line and holds no
+   * escape sequence but colour codes, the same piece without them (`plain`: what the output
+   * reader and the log want, redacted in the same pass, each of its lines read whole).
    */
   constructor(
     private readonly deliver: (text: string, plain?: string) => void,
@@ -409,9 +409,12 @@ export class RedactingStream {
     const to = from + cut;
     let out: string;
     let plain: string | undefined;
+    // The plain text goes on only where nothing was masked: a mask can make a word end where
+    // none did (AKIA…EXAMPLE[redacted]), and the log reads the masked text once more.
     if (!text.includes('\x1b') && !text.includes('\x9b')) {
-      out = mask(text, findRanges(text, knownSecrets(), shapesFor(text)), from, to);
-      if (!C1_CHARACTER.test(out)) plain = out;
+      const ranges = findRanges(text, knownSecrets(), shapesFor(text));
+      out = mask(text, ranges, from, to);
+      if (from === 0 && ranges.length === 0 && !hasC1(out)) plain = out;
     } else {
       const p = withoutSequences(text);
       const ranges = findRanges(p.shown, knownSecrets(), shapesFor(p.shown));
@@ -421,7 +424,7 @@ export class RedactingStream {
         from,
         to,
       );
-      if (p.coloursOnly) plain = mask(p.shown, ranges, p.inShown(from), p.inShown(to));
+      if (from === 0 && ranges.length === 0 && p.coloursOnly) plain = p.shown.slice(0, p.inShown(to));
     }
     const emitted = text.slice(0, to);
     const lineStart = Math.max(emitted.lastIndexOf('\n'), emitted.lastIndexOf('\r')) + 1;

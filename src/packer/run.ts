@@ -168,7 +168,7 @@ export async function startPackerRun(options: PackerRunOptions): Promise<PackerR
   void remember({ packerPid: terminal.pid });
   // The log takes the lines as the output reader made them (colours gone, `\r` resolved),
   // rather than splitting and cleaning the same chunk a second time.
-  output.onText((text) => log.writeText(text));
+  output.onText((text, redacted) => log.writeText(text, redacted));
   output.on((event) => {
     if (event.kind === 'instance') void remember({ instanceId: event.instanceId });
     else if (event.kind === 'ami') void remember({ amiId: output.amiId() });

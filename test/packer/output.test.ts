@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockSplitter, LineSplitter, plainBlock, plainLine, resolveCarriageReturns } from '../../src/packer/lines.js';
 import { PackerOutput, type OutputEvent } from '../../src/packer/output.js';
-import { forgetSecrets, RedactingStream, rememberSecret } from '../../src/packer/redact.js';
+import { forgetSecrets, RedactingStream, redactBlock, rememberSecret } from '../../src/packer/redact.js';
 
 const EBS_LOG = [
   '\x1b[1;32mamazon-ebs.ubuntu: output will be in this color.\x1b[0m',
@@ -126,7 +126,11 @@ describe('lines of a chunk as one text', () => {
         const texts: string[] = [];
         const byLine = new LineSplitter((l) => lines.push(l));
         const reader = new PackerOutput();
-        reader.onText((t) => texts.push(t));
+        reader.onText((t, redacted) => {
+          texts.push(t);
+          // What the log writes as it is: redacting it again changes nothing.
+          if (redacted) expect(redactBlock(t), JSON.stringify(raw)).toBe(t);
+        });
         const stream = new RedactingStream((shown, plain) => {
           byLine.push(shown);
           reader.push(shown, plain);
@@ -145,6 +149,24 @@ describe('lines of a chunk as one text', () => {
     } finally {
       forgetSecrets();
     }
+  });
+
+  it('says which texts came redacted as plain text and stayed so: those the log writes as they are', () => {
+    const said: boolean[] = [];
+    const reader = new PackerOutput();
+    reader.onText((_, redacted) => said.push(redacted));
+    const stream = new RedactingStream((shown, plain) => reader.push(shown, plain));
+    // Packer's coloured lines, whole: redacted as plain text.
+    stream.push('\x1b[0;32m    b: Get:1 jammy libc6\x1b[0m\r\n\x1b[1;32m==> b: Next\x1b[0m\r\n');
+    // A line that rewrites itself, another escape, a line let through in two pieces: not.
+    stream.push('Progress: 10%\rProgress: 100%\r\n');
+    stream.push('a \x1b[2K b\r\n');
+    reader.push('half a line ');
+    reader.push('and its end\r\n', 'and its end\r\n');
+    stream.push('\x1b[1mdone\x1b[0m\r\n');
+    stream.end();
+    reader.end();
+    expect(said).toEqual([true, false, false, false, true]);
   });
 
   it('takes colour codes and line ends off in one pass, and resolves a line that rewrites itself', () => {
