@@ -22,21 +22,6 @@ export function plainLine(raw: string): string {
   return resolveCarriageReturns(stripAnsi(text));
 }
 
-// Colour codes (SGR), the only escapes in most of Packer's output.
-const COLOUR_CODES = /\x1b\[[0-9;]*m/g;
-// What strip-ansi reads as the start of a sequence: ESC and the C1 introducers.
-const INTRODUCER = /[\x1b\x90-\x9f]/;
-
-/**
- * `text` with its colour codes removed, when they were its only escapes (each is then exactly
- * what strip-ansi would remove); null when it holds any other sequence.
- */
-function withoutColours(text: string): string | null {
-  if (!text.includes('\x1b') && !text.includes('\x9b')) return text;
-  const plain = text.replace(COLOUR_CODES, '');
-  return INTRODUCER.test(plain) ? null : plain;
-}
-
 // strip-ansi also reads the C1 introducers (one byte for ESC and the next) as sequences.
 const C1_INTRODUCER = /[\x90-\x9f]/;
 
@@ -118,48 +103,30 @@ const MAX_PENDING = 256 * 1024;
 
 /**
  * Splits a stream of chunks into complete lines (plainLine of each), keeping the unfinished end
- * of a chunk for the next one (a chunk often stops mid-line, or mid escape sequence). The lines
- * of a chunk are cleaned together: one pass over the chunk for its colour codes, not one a line.
+ * of a chunk for the next one (a chunk often stops mid-line, or mid escape sequence): the lines
+ * of BlockSplitter's texts, one at a time.
  */
 export class LineSplitter {
-  private rest = '';
+  private readonly blocks: BlockSplitter;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(onLine: (line: string) => void) {
+    this.blocks = new BlockSplitter((text) => {
+      for (const line of text.split('\n')) onLine(line);
+    });
+  }
 
   push(chunk: string): void {
-    const lastBreak = chunk.lastIndexOf('\n');
-    if (lastBreak === -1) {
-      this.rest += chunk;
-      if (this.rest.length > MAX_PENDING) {
-        const cr = this.rest.lastIndexOf('\r');
-        this.rest = cr > 0 ? this.rest.slice(cr) : this.rest.slice(-MAX_PENDING);
-      }
-      return;
-    }
-    const block = this.rest + chunk.slice(0, lastBreak);
-    this.rest = chunk.slice(lastBreak + 1);
-    // Colour codes hold no line break: the plain block has the same lines as the raw one.
-    const plain = withoutColours(block);
-    const text = plain ?? block;
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      const line = text.slice(start, nl === -1 ? text.length : nl);
-      this.onLine(plain === null ? plainLine(line) : resolveCarriageReturns(line.endsWith('\r') ? line.slice(0, -1) : line));
-      if (nl === -1) return;
-      start = nl + 1;
-    }
+    this.blocks.push(chunk);
   }
 
   /** The last line when the output did not end with a newline. */
   end(): void {
-    if (this.rest) this.onLine(plainLine(this.rest));
-    this.rest = '';
+    this.blocks.end();
   }
 }
 
 /**
- * LineSplitter's lines, a chunk's worth at a time: `onText` gets the complete lines of each
+ * Complete lines, a chunk's worth at a time: `onText` gets the complete lines of each
  * chunk as one plain text (plainBlock: lines joined by \n, no trailing one). `redacted`: every
  * piece of the text came redacted as plain text (each line read whole) and nothing in it was
  * changed since, so no secret can show in it that the redaction did not see.

@@ -90,7 +90,14 @@ describe('lines of a chunk as one text', () => {
     return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   }
 
-  it('gives exactly the lines LineSplitter gives, joined by \\n, for any text and any chunking', () => {
+  /** What a whole output's lines read as, each on its own (plainLine), the last one if it has anything. */
+  const linesOf = (raw: string) => {
+    const parts = raw.split('\n');
+    if (parts.at(-1) === '') parts.pop();
+    return parts.map(plainLine);
+  };
+
+  it('gives each line as plainLine would, for any text and any chunking', () => {
     const next = random(7);
     for (let round = 0; round < 400; round++) {
       let raw = '';
@@ -108,7 +115,8 @@ describe('lines of a chunk as one text', () => {
       }
       byLine.end();
       byBlock.end();
-      expect(texts.join('\n'), JSON.stringify(raw)).toBe(lines.join('\n'));
+      expect(lines, JSON.stringify(raw)).toEqual(linesOf(raw));
+      expect(texts.join('\n'), JSON.stringify(raw)).toBe(linesOf(raw).join('\n'));
     }
   });
 

@@ -17,6 +17,16 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** What a redacting stream lets through of `line` pushed in two chunks, cut at `cut`. */
+function streamed(line: string, cut: number): string {
+  let out = '';
+  const stream = new RedactingStream((t) => (out += t));
+  stream.push(line.slice(0, cut));
+  stream.push(line.slice(cut));
+  stream.end();
+  return out;
+}
+
 const PAT = 'ghp_' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6';
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
@@ -80,14 +90,7 @@ describe('RedactingStream', () => {
 
   it('masks a secret split at any point between two chunks', () => {
     rememberSecret('plain-value-1');
-    for (let cut = 1; cut < line.length; cut++) {
-      let out = '';
-      const stream = new RedactingStream((t) => (out += t));
-      stream.push(line.slice(0, cut));
-      stream.push(line.slice(cut));
-      stream.end();
-      expect(out, `cut at ${cut}`).toBe(expected);
-    }
+    for (let cut = 1; cut < line.length; cut++) expect(streamed(line, cut), `cut at ${cut}`).toBe(expected);
   });
 
   it('lets an unfinished line (a prompt) through when no more comes, keeping the line as context', () => {
@@ -138,14 +141,7 @@ describe('secrets printed with escape sequences in or around them', () => {
   it('masks them on the screen as the log does, wherever the output is cut', () => {
     rememberSecret('plain-value-1');
     for (const [line, expected] of cases) {
-      for (let cut = 1; cut < line.length; cut++) {
-        let out = '';
-        const stream = new RedactingStream((t) => (out += t));
-        stream.push(line.slice(0, cut));
-        stream.push(line.slice(cut));
-        stream.end();
-        expect(out, `${JSON.stringify(line)} cut at ${cut}`).toBe(expected);
-      }
+      for (let cut = 1; cut < line.length; cut++) expect(streamed(line, cut), `${JSON.stringify(line)} cut at ${cut}`).toBe(expected);
     }
   });
 
