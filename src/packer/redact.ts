@@ -114,7 +114,12 @@ const SHAPES: Shape[] = [
     pattern: new RegExp(`\\b[A-Za-z0-9_-]*${SECRET_WORDS}[A-Za-z0-9_-]*["']?[ \\t]*[:=][ \\t]*["']?([^\\s"'&,;)}\\]]+)`, 'gi'),
     group: 1,
     // A state said of a secret (`credentials: ok`) is not the secret.
-    accept: (s) => s !== REDACTED && !s.startsWith('${') && !/^(null|true|false|none|\*+|ok|found|missing|valid|invalid|expired|set|unset)$/i.test(s),
+    // A value masked already (`[redacted`: the class stops at its `]`) is not masked again.
+    accept: (s) =>
+      s !== REDACTED &&
+      s !== REDACTED.slice(0, -1) &&
+      !s.startsWith('${') &&
+      !/^(null|true|false|none|\*+|ok|found|missing|valid|invalid|expired|set|unset)$/i.test(s),
     mayMatch: (t) => SECRET_NAME.test(t),
     named: true,
   },
