@@ -85,8 +85,9 @@ function costWords(usd: number): string {
 }
 
 /**
- * The question, `Rebuild 2 stale steps (app, hardening) from base? ≈ $0.0104`, and the lines
- * that say what else it does; null when there is nothing to build.
+ * The question, `Rebuild 2 stale steps (app, hardening)? ≈ $0.0104`, and the lines that say
+ * where they start from and what else it does; null when there is nothing to build. The price
+ * is on the question's line, before anything a narrow terminal would cut.
  */
 export function staleBuildQuestion(plan: StaleBuildPlan): { question: string; details: string[] } | null {
   if (plan.steps.length === 0) return null;
@@ -98,8 +99,8 @@ export function staleBuildQuestion(plan: StaleBuildPlan): { question: string; de
       : plan.notBuilt.length === n
         ? `Build ${n} step${n === 1 ? '' : 's'} not built yet (${ids})`
         : `Build ${n} stale or unbuilt step${n === 1 ? '' : 's'} (${ids})`;
-  const question = `${what} from ${plan.from}?${plan.costUsd === null ? '' : ` ${costWords(plan.costUsd)}`}`;
-  const details: string[] = [];
+  const question = `${what}?${plan.costUsd === null ? '' : ` ${costWords(plan.costUsd)}`}`;
+  const details: string[] = [`from ${plan.from}`];
   if (plan.newerBase) details.push(`root_base_ami_id becomes ${plan.newerBase.ami} (${plan.newerBase.date}) in workflow_param.json`);
   if (plan.replaces.length) details.push(`replaces its own stale ${plan.replaces.map((i) => i.id).join(', ')} (deregistered with snapshots first)`);
   if (plan.stop) details.push(`stops at ${plan.stop.step}: ${plan.stop.why}`);

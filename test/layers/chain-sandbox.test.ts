@@ -81,8 +81,8 @@ describe('build --all in the sandbox', () => {
     try {
       const plan = await planStaleBuild(cloud, await loadWorkflow(sandbox.wf), null);
       expect(staleBuildQuestion(plan)).toEqual({
-        question: expect.stringMatching(/^Rebuild 2 stale steps \(app, tools\) from base\? (≈ \$0\.\d+|< \$0\.0001)$/) as string,
-        details: [`replaces its own stale ${after[1]!.ami_id}, ${after[2]!.ami_id} (deregistered with snapshots first)`],
+        question: expect.stringMatching(/^Rebuild 2 stale steps \(app, tools\)\? (≈ \$0\.\d+|< \$0\.0001)$/) as string,
+        details: ['from base', `replaces its own stale ${after[1]!.ami_id}, ${after[2]!.ami_id} (deregistered with snapshots first)`],
       });
     } finally {
       await cloud.close();
