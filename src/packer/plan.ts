@@ -58,8 +58,11 @@ export function instanceLabel(plan: BuildPlan): string {
   return `${plan.instanceType}${plan.hourlyUsd === null ? '' : ` (≈ $${plan.hourlyUsd}/h)`}`;
 }
 
-/** The question asked before a build starts: step, source AMI, instance type and price. */
+/**
+ * The question asked before a build starts: step, instance type and price, source AMI (the
+ * price before the AMI id, so that a narrow terminal cuts the id first).
+ */
 export function buildQuestion(plan: BuildPlan): string {
   const from = 'error' in plan.source ? '(no source AMI)' : plan.source.id;
-  return `Build ${plan.stepId} from ${from} on ${plan.instanceType ? 'a ' : ''}${instanceLabel(plan)}?`;
+  return `Build ${plan.stepId} on ${plan.instanceType ? 'a ' : ''}${instanceLabel(plan)} from ${from}?`;
 }

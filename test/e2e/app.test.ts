@@ -84,7 +84,7 @@ describe.skipIf(skip)('paw-tui --sandbox, driven by keys in tmux', () => {
 
     // Build the first step and watch the log pane move.
     await s.key('b');
-    await s.waitFor('[y/n] Build base from');
+    await s.waitFor('[y/n] Build base on a t3.micro');
     await s.key('y');
     await s.waitFor('packer validate');
     const early = await s.waitFor(/==> base\.amazon-ebs/, 30_000);

@@ -46,13 +46,13 @@ describe.skipIf(skip)('steps and builds from home, in tmux (sandbox)', () => {
 
     // b asks, naming the step, its source AMI, the instance type and its price.
     await s.key('b');
-    const asked = await s.waitFor(/Build base from ami-[0-9a-f]+ on a t3\.micro \(≈ \$0\.0104\/h\)\?/);
+    const asked = await s.waitFor(/Build base on a t3\.micro \(≈ \$0\.0104\/h\) from ami-[0-9a-f]+\?/);
     expect(asked).toContain('[y/n]');
     await s.key('n');
-    await s.waitForGone('Build base from');
+    await s.waitForGone('Build base on a t3.micro');
     expect(existsSync(path.join(workflow, 's01-base', '.paw', 'runs'))).toBe(false);
     await s.key('b');
-    await s.waitFor(/Build base from ami-/);
+    await s.waitFor(/Build base on a t3\.micro \(≈ \$0\.0104\/h\) from ami-/);
     await s.key('y');
     await s.waitFor('paw-tui · paw-example · build');
     await s.waitFor(/==> base\.amazon-ebs\.ubuntu: /, 30_000);

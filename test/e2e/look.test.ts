@@ -106,7 +106,7 @@ describe.skipIf(skip)('the app at a glance, in tmux', () => {
     const onBase = Date.now() + 10_000;
     while (!cursorRows(s.captureStyled())[0]?.includes('root AMI') && Date.now() < onBase) await sleep(150);
     await s.key('b');
-    await s.waitFor('[y/n] Build base from');
+    await s.waitFor('[y/n] Build base on a t3.micro');
     await s.key('y');
     const end = Date.now() + 90_000;
     let captures = 0;

@@ -29,10 +29,10 @@ describe('the instance type a build asks about', () => {
 
   it('is asked about with its price when known, and the source AMI or why there is none', () => {
     const plan: BuildPlan = { stepId: 'base', source: { id: 'ami-1', name: 'n' }, outputAmiName: 'o', instanceType: 't3.micro', hourlyUsd: 0.0104 };
-    expect(buildQuestion(plan)).toBe('Build base from ami-1 on a t3.micro (≈ $0.0104/h)?');
+    expect(buildQuestion(plan)).toBe('Build base on a t3.micro (≈ $0.0104/h) from ami-1?');
     expect(instanceLabel({ ...plan, instanceType: 'x9.huge', hourlyUsd: null })).toBe('x9.huge');
     expect(buildQuestion({ ...plan, source: { error: 'no AMI' }, instanceType: null, hourlyUsd: null })).toBe(
-      'Build base from (no source AMI) on the instance type of its templates?',
+      'Build base on the instance type of its templates from (no source AMI)?',
     );
   });
 });

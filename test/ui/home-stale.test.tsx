@@ -38,7 +38,7 @@ describe.skipIf(!fakePackerBuilt())('home: stale steps on a newer Ubuntu, and B 
 
     // Build base on the old root: it is then stale because of the newer Ubuntu.
     stdin.write('b');
-    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base from ami-0975ad60e5054592a/), 10_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base on a t3\.micro \(≈ \$0\.0104\/h\) from ami-0975ad60e5054592a\?/), 10_000);
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toMatch(/✔ built (ami-[0-9a-f]+)/), 60_000);
     const baseAmi = /✔ built (ami-[0-9a-f]+)/.exec(lastFrame()!)![1]!;
@@ -72,7 +72,7 @@ describe.skipIf(!fakePackerBuilt())('home: stale steps on a newer Ubuntu, and B 
   it('W starts a new workflow version: asks with the new id and what carries over, then records it and reads the workflow again', async () => {
     const { lastFrame, stdin, dir } = await start();
     stdin.write('b');
-    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base from/), 10_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base on a t3\.micro/), 10_000);
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toMatch(/✔ built (ami-[0-9a-f]+)/), 60_000);
     const baseAmi = /✔ built (ami-[0-9a-f]+)/.exec(lastFrame()!)![1]!;

@@ -44,11 +44,11 @@ describe.skipIf(!ready)('steps and builds from home', () => {
     expect(lastFrame()).toMatch(/Runs\s+none yet/);
     expect(existsSync(path.join(dir, 's01-base', '.paw', 'runs'))).toBe(false);
     stdin.write('b');
-    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base from ami-[0-9a-f]+ on a t3\.micro \(≈ \$0\.0104\/h\)\?/), 10_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/\[y\/n\] Build base on a t3\.micro \(≈ \$0\.0104\/h\) from ami-[0-9a-f]+\?/), 10_000);
     stdin.write(keys.enter);
     await tick(100);
     stdin.write('n');
-    await waitFor(() => expect(lastFrame()).not.toContain('Build base from'));
+    await waitFor(() => expect(lastFrame()).not.toContain('Build base on a t3.micro'));
     expect(existsSync(path.join(dir, 's01-base', '.paw', 'runs'))).toBe(false);
     stdin.write(keys.esc);
     await waitFor(() => expect(lastFrame()).toContain('paw-example · home'));
@@ -63,7 +63,7 @@ describe.skipIf(!ready)('steps and builds from home', () => {
   it('a build keeps running after Esc: home shows the job and the step building, Enter returns, quitting asks', async () => {
     const { lastFrame, stdin, quits } = await start();
     stdin.write('b');
-    await waitFor(() => expect(lastFrame()).toMatch(/Build base from ami-[0-9a-f]+ on a t3\.micro/), 10_000);
+    await waitFor(() => expect(lastFrame()).toMatch(/Build base on a t3\.micro \(≈ \$0\.0104\/h\) from ami-[0-9a-f]+/), 10_000);
     stdin.write('y');
     await waitFor(() => expect(lastFrame()).toContain('paw-example · build'));
     await waitFor(() => expect(lastFrame()).toContain('==> '), 30_000);
