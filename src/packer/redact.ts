@@ -177,9 +177,19 @@ export function hasBase64Run(text: string, min: number): boolean {
  * (`grep --color`), is looked for as it reads, and its range covers the sequences within it.
  */
 export function secretRanges(text: string): Range[] {
-  if (!text.includes('\x1b') && !text.includes('\x9b')) return findRanges(text, knownSecrets(), shapesFor(text));
-  const { shown, at } = withoutSequences(text);
-  return findRanges(shown, knownSecrets(), shapesFor(shown)).map(([start, end]) => [at(start), at(end - 1) + 1]);
+  return readSecrets(text, shapesFor).ranges;
+}
+
+/**
+ * The secrets of `text` read as a terminal shows it: their ranges in `text`, and the text read
+ * without its escape sequences (`projection`: null when it had none, and `text` was read as it is).
+ */
+function readSecrets(text: string, shapes: (shown: string) => Shape[]): { ranges: Range[]; projection: Projection | null } {
+  if (!text.includes('\x1b') && !text.includes('\x9b')) return { ranges: findRanges(text, knownSecrets(), shapes(text)), projection: null };
+  const projection = withoutSequences(text);
+  const { shown, at } = projection;
+  const ranges: Range[] = findRanges(shown, knownSecrets(), shapes(shown)).map(([start, end]) => [at(start), at(end - 1) + 1]);
+  return { ranges, projection };
 }
 
 // CSI (ESC [ or the one byte \x9b: parameters, intermediates, a final byte), OSC (ESC ] … BEL
@@ -292,9 +302,7 @@ function shapesFor(text: string): Shape[] {
 
 /** secretRanges with every pattern run on every text (tests prove the checks change nothing). */
 export function secretRangesUnfiltered(text: string): Range[] {
-  if (!text.includes('\x1b') && !text.includes('\x9b')) return findRanges(text, knownSecrets(), SHAPES);
-  const { shown, at } = withoutSequences(text);
-  return findRanges(shown, knownSecrets(), SHAPES).map(([start, end]) => [at(start), at(end - 1) + 1]);
+  return readSecrets(text, () => SHAPES).ranges;
 }
 
 function findRanges(text: string, values: Iterable<string>, shapes: Shape[]): Range[] {
@@ -412,24 +420,14 @@ export class RedactingStream {
     const text = this.shown + this.held;
     const from = this.shown.length;
     const to = from + cut;
-    let out: string;
-    let plain: string | undefined;
+    const { ranges, projection: p } = readSecrets(text, shapesFor);
+    const out = mask(text, ranges, from, to);
     // The plain text goes on only where nothing was masked: a mask can make a word end where
     // none did (AKIA…EXAMPLE[redacted]), and the log reads the masked text once more.
-    if (!text.includes('\x1b') && !text.includes('\x9b')) {
-      const ranges = findRanges(text, knownSecrets(), shapesFor(text));
-      out = mask(text, ranges, from, to);
-      if (from === 0 && ranges.length === 0 && !hasC1(out)) plain = out;
-    } else {
-      const p = withoutSequences(text);
-      const ranges = findRanges(p.shown, knownSecrets(), shapesFor(p.shown));
-      out = mask(
-        text,
-        ranges.map(([start, end]) => [p.at(start), p.at(end - 1) + 1]),
-        from,
-        to,
-      );
-      if (from === 0 && ranges.length === 0 && p.coloursOnly) plain = p.shown.slice(0, p.inShown(to));
+    let plain: string | undefined;
+    if (from === 0 && ranges.length === 0) {
+      if (!p) plain = hasC1(out) ? undefined : out;
+      else if (p.coloursOnly) plain = p.shown.slice(0, p.inShown(to));
     }
     const emitted = text.slice(0, to);
     const lineStart = Math.max(emitted.lastIndexOf('\n'), emitted.lastIndexOf('\r')) + 1;
