@@ -33,19 +33,12 @@ export function hasC1(text: string): boolean {
 
 /**
  * The plain text of whole lines as one string: what plainLine gives each line of `block`
- * (split at \n), joined by \n. Most of Packer's output holds no escape but colour codes, and
- * every line ends with the pty's \r\n: both go in one pass over the block, without a string per
- * line; a line with a \r of its own (a rewrite) is resolved alone, and a block with any other
- * escape is read line by line as strip-ansi reads it.
- */
-export function plainBlock(block: string): string {
-  return plainBlockOf(block).text;
-}
-
-/**
- * plainBlock, and whether it took the quick way with no line rewriting itself (`simple`).
- * `plainAlready`: the block came without escape sequences or C1 characters (the redaction's
- * plain text): only its line ends are left to read.
+ * (split at \n), joined by \n; and whether it took the quick way with no line rewriting itself
+ * (`simple`). Most of Packer's output holds no escape but colour codes, and every line ends with
+ * the pty's \r\n: both go in one pass over the block, without a string per line; a line with a
+ * \r of its own (a rewrite) is resolved alone, and a block with any other escape is read line
+ * by line as strip-ansi reads it. `plainAlready`: the block came without escape sequences or C1
+ * characters (the redaction's plain text): only its line ends are left to read.
  */
 export function plainBlockOf(block: string, plainAlready = false): { text: string; simple: boolean } {
   const parts: string[] = [];
@@ -127,7 +120,7 @@ export class LineSplitter {
 
 /**
  * Complete lines, a chunk's worth at a time: `onText` gets the complete lines of each
- * chunk as one plain text (plainBlock: lines joined by \n, no trailing one). `redacted`: every
+ * chunk as one plain text (plainBlockOf: lines joined by \n, no trailing one). `redacted`: every
  * piece of the text came redacted as plain text (each line read whole) and nothing in it was
  * changed since, so no secret can show in it that the redaction did not see.
  */

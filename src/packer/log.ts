@@ -96,17 +96,11 @@ export class RunLog {
   }
 
   /**
-   * Lines of the output already split and cleaned (plainLine): written with the others taken
-   * within LOG_FLUSH_MS, or at once when they add up to LOG_FLUSH_CHARS. Under a flood of
-   * output that is one write and one redaction pass for thousands of lines.
-   */
-  writeLines(lines: readonly string[]): void {
-    if (lines.length) this.writeText(lines.join('\n'));
-  }
-
-  /**
-   * Lines as one text (joined by \n, no trailing one), as the output reader gives them;
-   * `redacted`: the reader says no secret can be in it that redaction did not see.
+   * Lines of the output already split and cleaned (plainLine), as one text (joined by \n, no
+   * trailing one), as the output reader gives them: written with the others taken within
+   * LOG_FLUSH_MS, or at once when they add up to LOG_FLUSH_CHARS. Under a flood of output that
+   * is one write and one redaction pass for thousands of lines. `redacted`: the reader says no
+   * secret can be in it that redaction did not see.
    */
   writeText(text: string, redacted = false): void {
     if (this.closed) return;

@@ -349,15 +349,10 @@ export function redactSecrets(text: string): string {
 }
 
 /**
- * `lines.map(redactSecrets).join('\n')`, with the checks made once for the whole block: a
- * pattern or value the block cannot hold is in none of its lines, so most blocks come back as
- * they are (a build's log, a chunk of output at a time).
+ * `block.split('\n').map(redactSecrets).join('\n')`, with the checks made once for the whole
+ * block: a pattern or value the block cannot hold is in none of its lines, so most blocks come
+ * back as they are (a build's log, a chunk of output at a time).
  */
-export function redactLines(lines: string[]): string {
-  return redactBlock(lines.join('\n'));
-}
-
-/** redactLines of the lines of `block` (joined by \n). */
 export function redactBlock(block: string): string {
   // Escape sequences (none in a log's plain lines) are read through line by line.
   if (block.includes('\x1b') || block.includes('\x9b')) return block.split('\n').map(redactSecrets).join('\n');

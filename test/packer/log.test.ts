@@ -52,8 +52,8 @@ describe('redaction', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
     const paths = runLogPaths(dir, 'step1-20260613T120000Z');
     const log = await RunLog.open(paths.log);
-    log.writeLines([`one aws_secret_access_key=${SECRET}`]);
-    log.writeLines(['two']);
+    log.writeText(`one aws_secret_access_key=${SECRET}`);
+    log.writeText('two');
     return { log, paths };
   }
 
@@ -67,9 +67,9 @@ describe('redaction', () => {
     const { log, paths } = await logWithTwoLines();
     // A note comes after the lines taken before it, even before they were flushed.
     log.note('paw-tui: a note');
-    log.writeLines(['three']);
+    log.writeText('three');
     log.flush();
-    log.writeLines(['four']);
+    log.writeText('four');
     await log.close();
     expect(await readFile(paths.log, 'utf8')).toBe('one aws_secret_access_key=[redacted]\ntwo\npaw-tui: a note\nthree\nfour\n');
   });

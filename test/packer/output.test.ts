@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BlockSplitter, LineSplitter, plainBlock, plainLine, resolveCarriageReturns } from '../../src/packer/lines.js';
+import { BlockSplitter, LineSplitter, plainBlockOf, plainLine, resolveCarriageReturns } from '../../src/packer/lines.js';
 import { PackerOutput, type OutputEvent } from '../../src/packer/output.js';
 import { forgetSecrets, RedactingStream, redactBlock, rememberSecret } from '../../src/packer/redact.js';
 
@@ -178,9 +178,9 @@ describe('lines of a chunk as one text', () => {
   });
 
   it('takes colour codes and line ends off in one pass, and resolves a line that rewrites itself', () => {
-    expect(plainBlock('\x1b[0;32m    b: Get:1\x1b[0m\r\n\x1b[1;32m==> b: Next\x1b[0m\r')).toBe('    b: Get:1\n==> b: Next');
-    expect(plainBlock('x\r\nProgress: [ 42%]\r\x1b[0;32mProgress: [100%]\x1b[0m\r\ny')).toBe('x\nProgress: [100%]\ny');
-    expect(plainBlock('a \x1b[?25l b')).toBe(plainLine('a \x1b[?25l b'));
+    expect(plainBlockOf('\x1b[0;32m    b: Get:1\x1b[0m\r\n\x1b[1;32m==> b: Next\x1b[0m\r').text).toBe('    b: Get:1\n==> b: Next');
+    expect(plainBlockOf('x\r\nProgress: [ 42%]\r\x1b[0;32mProgress: [100%]\x1b[0m\r\ny').text).toBe('x\nProgress: [100%]\ny');
+    expect(plainBlockOf('a \x1b[?25l b').text).toBe(plainLine('a \x1b[?25l b'));
   });
 });
 

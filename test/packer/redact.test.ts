@@ -3,7 +3,7 @@ import {
   forgetSecrets,
   hasBase64Run,
   isSecretName,
-  redactLines,
+  redactBlock,
   redactSecrets,
   RedactingStream,
   rememberSecret,
@@ -46,7 +46,7 @@ describe('redaction by shape', () => {
     expect(redactSecrets(input)).toBe(output);
     // The log reads what the screen masked once more: nothing changes the second time.
     expect(redactSecrets(output)).toBe(output);
-    expect(redactLines([output])).toBe(output);
+    expect(redactBlock(output)).toBe(output);
   });
 
   it('leaves ids, hashes and placeholders alone', () => {
@@ -237,7 +237,7 @@ describe('the literal checks before each pattern', () => {
       const text = parts.join(random(2) ? '' : ' ');
       expect(secretRanges(text), JSON.stringify(text)).toEqual(secretRangesUnfiltered(text));
       const lines = text.split('\n');
-      expect(redactLines(lines), JSON.stringify(text)).toBe(lines.map(redactSecrets).join('\n'));
+      expect(redactBlock(lines.join('\n')), JSON.stringify(text)).toBe(lines.map(redactSecrets).join('\n'));
     }
   });
 
