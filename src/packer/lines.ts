@@ -15,11 +15,15 @@ export function resolveCarriageReturns(line: string): string {
   return shown;
 }
 
+// What stays of a sequence strip-ansi does not read as one (an OSC never ended, an ESC alone):
+// in a log shown with `cat` it would make the terminal swallow or redraw the lines after it.
+const STRAY_INTRODUCERS = /[\x1b\x90-\x9f]/g;
+
 /** Raw terminal output → plain text of one line: colours and cursor codes gone, `\r` resolved. */
 export function plainLine(raw: string): string {
   // A pty ends lines with \r\n: that \r is not a rewrite.
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  return resolveCarriageReturns(stripAnsi(text));
+  return resolveCarriageReturns(stripAnsi(text).replace(STRAY_INTRODUCERS, ''));
 }
 
 // strip-ansi also reads the C1 introducers (one byte for ESC and the next) as sequences.

@@ -27,6 +27,9 @@ describe('lines', () => {
   it('resolves \\r rewrites like a terminal and strips colours', () => {
     expect(resolveCarriageReturns('copying 10%\rcopying 55%\rdone')).toBe('doneing 55%');
     expect(plainLine('\x1b[1;32mok\x1b[0m 10%\r\x1b[2Kok 100%\r')).toBe('ok 100%');
+    // An OSC never ended, an ESC alone, a C1 control: nothing a terminal would act on stays.
+    expect(plainLine('a \x1b]8;;x no end')).toBe('a ]8;;x no end');
+    expect(plainLine('x\u0090y \x1b')).toBe('xy ');
   });
 
   it('joins lines split across chunks, even inside an escape sequence', () => {
