@@ -42,9 +42,11 @@ export function hasC1(text: string): boolean {
  * the pty's \r\n: both go in one pass over the block, without a string per line; a line with a
  * \r of its own (a rewrite) is resolved alone, and a block with any other escape is read line
  * by line as strip-ansi reads it. `plainAlready`: the block came without escape sequences or C1
- * characters (the redaction's plain text): only its line ends are left to read.
+ * characters (the redaction's plain text): only its line ends are left to read. `rewritten`,
+ * when given, is applied to each line a \r rewrote (resolved), whose text is new, and to every
+ * line when the block is read the slow way.
  */
-export function plainBlockOf(block: string, plainAlready = false): { text: string; simple: boolean } {
+export function plainBlockOf(block: string, plainAlready = false, rewritten?: (line: string) => string): { text: string; simple: boolean } {
   const parts: string[] = [];
   let from = 0;
   let rewrites = false;
@@ -61,34 +63,35 @@ export function plainBlockOf(block: string, plainAlready = false): { text: strin
       continue;
     }
     // A colour code: ESC [ digits and semicolons m. Anything else: the slow way.
-    if (block.charCodeAt(esc + 1) !== 91) return { text: plainLines(block), simple: false };
+    if (block.charCodeAt(esc + 1) !== 91) return { text: plainLines(block, rewritten), simple: false };
     let end = esc + 2;
     for (let c = block.charCodeAt(end); (c >= 48 && c <= 57) || c === 59; c = block.charCodeAt(++end));
-    if (block.charCodeAt(end) !== 109) return { text: plainLines(block), simple: false };
+    if (block.charCodeAt(end) !== 109) return { text: plainLines(block, rewritten), simple: false };
     if (esc > from) parts.push(block.slice(from, esc));
     from = end + 1;
     esc = block.indexOf('\x1b', from);
   }
   if (from < block.length) parts.push(block.slice(from));
   const text = parts.length === 1 ? parts[0]! : parts.join('');
-  if (!plainAlready && hasC1(text)) return { text: plainLines(block), simple: false };
-  return rewrites ? { text: resolveRewrites(text), simple: false } : { text, simple: true };
+  if (!plainAlready && hasC1(text)) return { text: plainLines(block, rewritten), simple: false };
+  return rewrites ? { text: resolveRewrites(text, rewritten), simple: false } : { text, simple: true };
 }
 
-/** plainLine of each line of `block`, joined by \n. */
-function plainLines(block: string): string {
-  return block.split('\n').map(plainLine).join('\n');
+/** plainLine of each line of `block` (then `after`, when given), joined by \n. */
+function plainLines(block: string, after?: (line: string) => string): string {
+  const lines = block.split('\n').map(plainLine);
+  return (after ? lines.map(after) : lines).join('\n');
 }
 
-/** The lines of `text` that hold a \r, resolved (a trailing \r was taken off before). */
-function resolveRewrites(text: string): string {
+/** The lines of `text` that hold a \r, resolved (a trailing \r was taken off before), then `after`. */
+function resolveRewrites(text: string, after: (line: string) => string = (line) => line): string {
   const parts: string[] = [];
   let from = 0;
   for (let cr = text.indexOf('\r'); cr !== -1; cr = text.indexOf('\r', from)) {
     const start = text.lastIndexOf('\n', cr) + 1;
     let end = text.indexOf('\n', cr);
     if (end === -1) end = text.length;
-    parts.push(text.slice(from, start), resolveCarriageReturns(text.slice(start, end)));
+    parts.push(text.slice(from, start), after(resolveCarriageReturns(text.slice(start, end))));
     from = end;
   }
   parts.push(text.slice(from));
@@ -126,14 +129,19 @@ export class LineSplitter {
  * Complete lines, a chunk's worth at a time: `onText` gets the complete lines of each
  * chunk as one plain text (plainBlockOf: lines joined by \n, no trailing one). `redacted`: every
  * piece of the text came redacted as plain text (each line read whole) and nothing in it was
- * changed since, so no secret can show in it that the redaction did not see.
+ * changed since, so no secret can show in it that the redaction did not see. A line that a \r
+ * rewrote reads as text the redaction never saw whole: `redactLine`, when given, reads each such
+ * line of a redacted block again, and the block stays redacted; without it the block is not.
  */
 export class BlockSplitter {
   private rest = '';
   /** Whether what is in `rest` came only from chunks pushed as redacted. */
   private restRedacted = true;
 
-  constructor(private readonly onText: (text: string, redacted: boolean) => void) {}
+  constructor(
+    private readonly onText: (text: string, redacted: boolean) => void,
+    private readonly redactLine?: (line: string) => string,
+  ) {}
 
   push(chunk: string, redacted = false): void {
     const lastBreak = chunk.lastIndexOf('\n');
@@ -150,8 +158,9 @@ export class BlockSplitter {
     const blockRedacted = this.restRedacted && redacted;
     this.rest = chunk.slice(lastBreak + 1);
     this.restRedacted = this.rest === '' || redacted;
-    const { text, simple } = plainBlockOf(block, blockRedacted);
-    this.onText(text, blockRedacted && simple);
+    const reread = blockRedacted ? this.redactLine : undefined;
+    const { text, simple } = plainBlockOf(block, blockRedacted, reread);
+    this.onText(text, blockRedacted && (simple || reread !== undefined));
   }
 
   /** The last line when the output did not end with a newline. */

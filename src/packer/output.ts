@@ -1,4 +1,5 @@
 import { BlockSplitter } from './lines.js';
+import { redactSecrets } from './redact.js';
 import { oneLine } from '../one-line.js';
 import type { Phase } from './types.js';
 
@@ -69,7 +70,8 @@ export class PackerOutput {
   readonly amis: CreatedAmi[] = [];
   /** `<build>: <error>` of each build that errored, as Packer summed it up. */
   readonly errors: string[] = [];
-  private readonly splitter = new BlockSplitter((text, redacted) => this.text(text, redacted));
+  // The redaction saw a line a \r rewrote only in its pieces: it reads it again once resolved.
+  private readonly splitter = new BlockSplitter((text, redacted) => this.text(text, redacted), redactSecrets);
   private readonly textListeners = new Set<(text: string, redacted: boolean) => void>();
   /** The lines of each build asked for (buildLines), kept from then on as they come. */
   private readonly perBuild = new Map<string, BoundedLines>();

@@ -148,25 +148,18 @@ for (let c = 0; c < 128; c++) {
 const isBase64 = (c: number) => c < 128 && BASE64_TABLE[c] === 1;
 
 /**
- * Whether `text` has a run of at least `min` characters of [A-Za-z0-9/+]. Such a run covers
- * one of every `min` positions, so only those are probed, and the run is measured from there;
- * a run that falls short ends at a character no run holds, and the next probe is the last
- * position a run starting after it must cover.
+ * Whether `text` has a run of at least `min` characters of [A-Za-z0-9/+]. The window of `min`
+ * characters that ends at `end` is read backwards: where a character outside the class stops
+ * it, no run can start at or before that character, so the next window ends `min` past it
+ * (most windows of ordinary output are left after a few characters).
  */
 export function hasBase64Run(text: string, min: number): boolean {
   const n = text.length;
-  let i = min - 1;
-  while (i < n) {
-    if (!isBase64(text.charCodeAt(i))) {
-      i += min;
-      continue;
-    }
-    let end = i + 1;
-    while (end < n && isBase64(text.charCodeAt(end))) end++;
-    let start = i;
-    while (start > 0 && end - start < min && isBase64(text.charCodeAt(start - 1))) start--;
-    if (end - start >= min) return true;
-    i = end + min;
+  for (let end = min - 1; end < n;) {
+    let at = end;
+    while (at > end - min && isBase64(text.charCodeAt(at))) at--;
+    if (at === end - min) return true;
+    end = at + min;
   }
   return false;
 }
@@ -233,6 +226,16 @@ function withoutSequences(text: string): Projection {
   let coloursOnly = true;
   // Where a sequence may start: ESC, and the one-byte CSI where the text has any.
   const c1 = text.includes('\x9b');
+  // The \r of a pty's \r\n between two sequences (a coloured line's end) goes too: the line
+  // ends the same without it, and the plain text wants none.
+  const piece = (end: number) => {
+    if (text.charCodeAt(from) === 13 && text.charCodeAt(from + 1) === 10) from++;
+    if (end <= from) return;
+    starts.push(length);
+    origins.push(from);
+    parts.push(text.slice(from, end));
+    length += end - from;
+  };
   if (c1) coloursOnly = false;
   const next = (i: number) => {
     const esc = text.indexOf('\x1b', i);
@@ -251,20 +254,15 @@ function withoutSequences(text: string): Projection {
       i = next(i + 1);
       continue;
     }
-    if (i > from) {
-      starts.push(length);
-      origins.push(from);
-      parts.push(text.slice(from, i));
-      length += i - from;
-    }
+    piece(i);
     from = i + size;
     i = next(from);
   }
-  if (from < text.length || starts.length === 0) {
-    starts.push(length);
+  piece(text.length);
+  if (starts.length === 0) {
+    starts.push(0);
     origins.push(from);
-    parts.push(text.slice(from));
-    length += text.length - from;
+    parts.push('');
   }
   // The last piece whose start (in `shown`, or in `text`) is at or before `index`.
   const pieceOf = (index: number, by: number[]) => {

@@ -169,15 +169,29 @@ describe('lines of a chunk as one text', () => {
     const stream = new RedactingStream((shown, plain) => reader.push(shown, plain));
     // Packer's coloured lines, whole: redacted as plain text.
     stream.push('\x1b[0;32m    b: Get:1 jammy libc6\x1b[0m\r\n\x1b[1;32m==> b: Next\x1b[0m\r\n');
-    // A line that rewrites itself, another escape, a line let through in two pieces: not.
+    // A line that rewrites itself: read again once resolved, so redacted too.
     stream.push('Progress: 10%\rProgress: 100%\r\n');
+    // Another escape, a line let through in two pieces: not.
     stream.push('a \x1b[2K b\r\n');
     reader.push('half a line ');
     reader.push('and its end\r\n', 'and its end\r\n');
     stream.push('\x1b[1mdone\x1b[0m\r\n');
     stream.end();
     reader.end();
-    expect(said).toEqual([true, false, false, false, true]);
+    expect(said).toEqual([true, true, false, false, true]);
+  });
+
+  it('reads a line a \\r rewrote again once resolved: a secret that only its final text shows is masked', () => {
+    const texts: string[] = [];
+    const reader = new PackerOutput();
+    reader.onText((text, redacted) => texts.push(`${redacted}:${text}`));
+    const stream = new RedactingStream((shown, plain) => reader.push(shown, plain));
+    // Neither piece holds a secret's name before its value; the line as shown does.
+    stream.push('\x1b[0;32mXXXXXXXX=hunter22\rpassword\x1b[0m\r\n');
+    stream.push('XXXXXXXX=hunter22\rpassword\r\n');
+    stream.end();
+    reader.end();
+    expect(texts).toEqual(['true:password=[redacted]', 'true:password=[redacted]']);
   });
 
   it('takes colour codes and line ends off in one pass, and resolves a line that rewrites itself', () => {

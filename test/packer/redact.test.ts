@@ -115,6 +115,21 @@ describe('RedactingStream', () => {
     expect(out.endsWith('\nwaiting')).toBe(true);
   });
 
+  it('hands on coloured lines as plain text too, their colour codes and the \\r of each \\r\\n gone', () => {
+    const got: [string, string | undefined][] = [];
+    const stream = new RedactingStream((text, plain) => got.push([text, plain]));
+    const raw = '\x1b[0;32m    b: Get:1\x1b[0m\r\n\x1b[1;32m==> b: Next\x1b[0m\r\nno colour\r\n\x1b[0;32mtail';
+    stream.push(raw);
+    stream.end();
+    expect(got.map(([text]) => text).join('')).toBe(raw);
+    // A line without colour keeps its \r\n (the line reader takes it off); a rewrite keeps its \r.
+    expect(got[0]).toEqual([raw.slice(0, raw.lastIndexOf('\n') + 1), '    b: Get:1\n==> b: Next\nno colour\r\n']);
+    const rewrite: (string | undefined)[] = [];
+    const again = new RedactingStream((_, plain) => rewrite.push(plain));
+    again.push('\x1b[0;32m10%\r\x1b[0;32m100%\x1b[0m\r\n');
+    expect(rewrite).toEqual(['10%\r100%\n']);
+  });
+
   it('lets a very long line through in pieces that never split a character in two', () => {
     // 70,000 emoji (two UTF-16 units each) and no line break: cut at 64 KB, where a pair falls.
     const text = '😀'.repeat(35_000) + 'x' + '😀'.repeat(35_000);
