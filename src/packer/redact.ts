@@ -89,8 +89,11 @@ const TOKEN_CHARS = 'A-Za-z0-9/+=%_.~-';
 const BEARER = /Bearer/i;
 const SECRET_OR_TOKEN = /secret|token/i;
 const TOKEN = /token/i;
-// Every word that the shapes marked `named` look for: one pass over text that holds none.
-const ANY_NAME = new RegExp(`${SECRET_WORDS}|Bearer`, 'i');
+// Every word that the shapes marked `named` look for: one pass over text that holds none. Read
+// in lower case (quicker than a pattern that ignores case): it finds all that the
+// case-insensitive words find, and, with a character such as the Kelvin sign, a little more.
+const ANY_NAME = new RegExp(`${SECRET_WORDS.toLowerCase()}|bearer`);
+const mayBeNamed = (text: string) => ANY_NAME.test(text.toLowerCase());
 
 const SHAPES: Shape[] = [
   // AWS access key ids: the kind (AKIA long-term, ASIA temporary) stays visible.
@@ -217,7 +220,36 @@ interface Projection {
   coloursOnly: boolean;
 }
 
+// A colour code, with the \r of a \r\n right after it (a coloured line's end).
+const COLOUR_CODES = /\x1b\[[0-9;]*m(?:\r(?=\n))?/g;
+
+/**
+ * `text` as a terminal shows it (see Projection). Most output holds no escape but colour codes:
+ * those go in one pass, and the way back to `text` is made only if it is asked for (where a
+ * secret was found, or for a cut that is not at a line's end).
+ */
 function withoutSequences(text: string): Projection {
+  if (text.includes('\x9b')) return sequencesProjection(text);
+  const shown = text.replace(COLOUR_CODES, '');
+  if (shown.includes('\x1b')) return sequencesProjection(text);
+  let table: Projection | null = null;
+  const full = () => (table ??= sequencesProjection(text));
+  return {
+    shown,
+    at: (index) => full().at(index),
+    inShown: (index) => {
+      if (index >= text.length) return shown.length;
+      // No code goes on past a line break: what follows it reads the same alone.
+      const before = index > 0 ? text.charCodeAt(index - 1) : 0;
+      if (before === 10 || before === 13) return shown.length - text.slice(index).replace(COLOUR_CODES, '').length;
+      return full().inShown(index);
+    },
+    coloursOnly: !hasC1(shown),
+  };
+}
+
+/** withoutSequences for any text: each sequence read where it starts, as strip-ansi reads it. */
+function sequencesProjection(text: string): Projection {
   const parts: string[] = [];
   const starts: number[] = [];
   const origins: number[] = [];
@@ -294,7 +326,7 @@ function withoutSequences(text: string): Projection {
 
 /** The shapes `text` may hold. */
 function shapesFor(text: string): Shape[] {
-  const named = ANY_NAME.test(text);
+  const named = mayBeNamed(text);
   return SHAPES.filter((shape) => (named || !shape.named) && shape.mayMatch(text));
 }
 
