@@ -124,18 +124,20 @@ export class RunLog {
     this.redacted = [];
     this.pendingChars = 0;
     if (texts.length === 0 || this.failed) return;
-    // The texts not redacted yet, together (redaction is line by line: the same as one by one).
-    const out: string[] = [];
+    // One write of many pieces (no copy to join them): the texts redacted already as they are,
+    // those not yet together (redaction is line by line: the same as one by one).
+    this.stream.cork();
     let from = 0;
     for (let i = 0; i <= texts.length; i++) {
       if (i < texts.length && !redacted[i]) continue;
-      if (i > from) out.push(redactBlock(texts.slice(from, i).join('\n')));
-      if (i < texts.length) out.push(texts[i]!);
+      if (i > from) this.stream.write(redactBlock(texts.slice(from, i).join('\n')) + '\n');
+      if (i < texts.length) {
+        this.stream.write(texts[i]!);
+        this.stream.write('\n');
+      }
       from = i + 1;
     }
-    // One string for the write, ending in its line break (no copy to add it).
-    out.push('');
-    this.stream.write(out.join('\n'));
+    this.stream.uncork();
   }
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */
