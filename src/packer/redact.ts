@@ -409,6 +409,7 @@ export class RedactingStream {
   private shown = '';
   private held = '';
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerDelay = 0;
   private idleRounds = 0;
 
   /**
@@ -462,18 +463,22 @@ export class RedactingStream {
   }
 
   private schedule(): void {
+    if (!this.held) return this.clearTimer();
+    const delay = this.idleMs * this.idleRounds + this.idleMs;
+    // Under a flood each chunk moves the wait on: the same timer is moved, not made again.
+    if (this.timer && this.timerDelay === delay) {
+      this.timer.refresh();
+      return;
+    }
     this.clearTimer();
-    if (!this.held) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.idleRounds++;
-        const word = this.idleRounds === 1 ? /[^\s]*$/.exec(this.held)![0].length : 0;
-        if (this.held.length > word) this.release(this.held.length - word);
-        if (this.held) this.schedule();
-      },
-      this.idleMs * this.idleRounds + this.idleMs,
-    );
+    this.timerDelay = delay;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.idleRounds++;
+      const word = this.idleRounds === 1 ? /[^\s]*$/.exec(this.held)![0].length : 0;
+      if (this.held.length > word) this.release(this.held.length - word);
+      if (this.held) this.schedule();
+    }, delay);
     this.timer.unref?.();
   }
 

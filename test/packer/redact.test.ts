@@ -130,6 +130,25 @@ describe('RedactingStream', () => {
     expect(rewrite).toEqual(['10%\r100%\n']);
   });
 
+  it('waits for the idle time after the last chunk, not the first, before it lets a line through', () => {
+    vi.useFakeTimers();
+    try {
+      let out = '';
+      const stream = new RedactingStream((t) => (out += t), 100);
+      stream.push('Progress: 1');
+      vi.advanceTimersByTime(80);
+      stream.push('0% ');
+      vi.advanceTimersByTime(80);
+      stream.push('20% ');
+      vi.advanceTimersByTime(80);
+      expect(out).toBe('');
+      vi.advanceTimersByTime(30);
+      expect(out).toBe('Progress: 10% 20% ');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('lets a very long line through in pieces that never split a character in two', () => {
     // 70,000 emoji (two UTF-16 units each) and no line break: cut at 64 KB, where a pair falls.
     const text = '😀'.repeat(35_000) + 'x' + '😀'.repeat(35_000);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ptyEnv, startTerminal } from '../../src/packer/terminal.js';
+import { ByteBuffers, ptyEnv, startTerminal } from '../../src/packer/terminal.js';
 import type { RawOutput, TerminalSession } from '../../src/packer/types.js';
 
 const open: TerminalSession[] = [];
@@ -140,5 +140,29 @@ describe('startTerminal', () => {
     expect(env.PACKER_LOG).toBe('1');
     expect(Object.values(env).every((v) => typeof v === 'string')).toBe(true);
     delete process.env.PAW_TEST_REMOVED;
+  });
+});
+
+describe('ByteBuffers', () => {
+  it('encodes as UTF-8 and hands a buffer out again only once what it held was read', () => {
+    const bytes = new ByteBuffers(64, 2);
+    const first = bytes.encode('héllo ✓');
+    expect(Buffer.from(first.data).toString()).toBe('héllo ✓');
+    // Still being read: the next text gets another buffer, and the first keeps its bytes.
+    const second = bytes.encode('world');
+    expect(second.data.buffer).not.toBe(first.data.buffer);
+    expect(Buffer.from(first.data).toString()).toBe('héllo ✓');
+    first.release();
+    const third = bytes.encode('again');
+    expect(third.data.buffer).toBe(first.data.buffer);
+    expect(Buffer.from(third.data).toString()).toBe('again');
+    // A text that may not fit gets a buffer of its own, never kept.
+    const long = 'x'.repeat(30);
+    const own = bytes.encode(long);
+    expect(Buffer.from(own.data).toString()).toBe(long);
+    own.release();
+    second.release();
+    third.release();
+    expect(bytes.encode('a').data.buffer).not.toBe(own.data.buffer);
   });
 });
