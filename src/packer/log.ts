@@ -41,6 +41,8 @@ export function packerLogEnv(file: string): Record<string, string> {
 export const LOG_FLUSH_MS = 100;
 /** ...or until they add up to this many characters. */
 const LOG_FLUSH_CHARS = 1 << 20;
+/** The size of the buffers the log's text is written from (a flush's text fits one, mostly). */
+const LOG_BUFFER_BYTES = 2 << 20;
 
 /**
  * Writes a run's output to its log file line by line as it streams, in the form a person reads
@@ -53,6 +55,10 @@ export class RunLog {
   /** Whether each of `texts` was redacted already (as plain text, each line whole). */
   private redacted: boolean[] = [];
   private pendingChars = 0;
+  /** The buffer being filled for the next write, how much of it is, and buffers written. */
+  private buffer: Buffer | null = null;
+  private filled = 0;
+  private readonly spare: Buffer[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly splitter = new LineSplitter((line) => {
     this.texts.push(line);
@@ -124,20 +130,48 @@ export class RunLog {
     this.redacted = [];
     this.pendingChars = 0;
     if (texts.length === 0 || this.failed) return;
-    // One write of many pieces (no copy to join them): the texts redacted already as they are,
-    // those not yet together (redaction is line by line: the same as one by one).
-    this.stream.cork();
+    // The texts redacted already as they are, those not yet together (redaction is line by
+    // line: the same as one by one).
     let from = 0;
     for (let i = 0; i <= texts.length; i++) {
       if (i < texts.length && !redacted[i]) continue;
-      if (i > from) this.stream.write(redactBlock(texts.slice(from, i).join('\n')) + '\n');
-      if (i < texts.length) {
-        this.stream.write(texts[i]!);
-        this.stream.write('\n');
-      }
+      if (i > from) this.put(redactBlock(texts.slice(from, i).join('\n')));
+      if (i < texts.length) this.put(texts[i]!);
       from = i + 1;
     }
-    this.stream.uncork();
+    this.send();
+  }
+
+  /**
+   * `text` and a line break, as UTF-8, to the buffer being filled. Its bytes are written
+   * straight into a buffer used again once written (no string joined, no buffer made for each
+   * text); a text that may not fit in any goes alone.
+   */
+  private put(text: string): void {
+    // Three bytes at most for each UTF-16 unit, and the line break.
+    const most = text.length * 3 + 1;
+    if (most > LOG_BUFFER_BYTES) {
+      this.send();
+      this.stream.write(text + '\n');
+      return;
+    }
+    if (!this.buffer || this.filled + most > this.buffer.length) {
+      this.send();
+      this.buffer = this.spare.pop() ?? Buffer.allocUnsafeSlow(LOG_BUFFER_BYTES);
+    }
+    this.filled += this.buffer.write(text, this.filled);
+    this.buffer[this.filled++] = 10;
+  }
+
+  /** Writes the buffer being filled; it is used again once written. */
+  private send(): void {
+    const buffer = this.buffer;
+    if (!buffer || this.filled === 0) return;
+    this.buffer = null;
+    this.stream.write(buffer.subarray(0, this.filled), () => {
+      if (this.spare.length < 2) this.spare.push(buffer);
+    });
+    this.filled = 0;
   }
 
   /** A line of paw-tui's own (preflight results, the AMI found, the exit code). */

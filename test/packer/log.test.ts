@@ -73,4 +73,24 @@ describe('redaction', () => {
     await log.close();
     expect(await readFile(paths.log, 'utf8')).toBe('one aws_secret_access_key=[redacted]\ntwo\npaw-tui: a note\nthree\nfour\n');
   });
+
+  it('writes every text whole and in order, whatever its size and characters, over many flushes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'paw-log-'));
+    const paths = runLogPaths(dir, 'big-20260101T000000Z-abcd');
+    const log = await RunLog.open(paths.log);
+    const expected: string[] = [];
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let i = 0; i < 400; i++) {
+      // ASCII, accents, emoji, and now and then a text too big for one buffer.
+      const unit = ['line ', 'héllo ', '😀 ', '✓'][next(4)]!;
+      const text = `${i}: ${unit.repeat(next(7) === 0 ? 300_000 : 1 + next(3000))}`;
+      const redacted = next(2) === 0;
+      log.writeText(text, redacted);
+      expected.push(text);
+      if (next(5) === 0) log.flush();
+    }
+    await log.close();
+    expect(await readFile(paths.log, 'utf8')).toBe(expected.join('\n') + '\n');
+  });
 });
