@@ -409,7 +409,9 @@ export class RedactingStream {
   private shown = '';
   private held = '';
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private timerDelay = 0;
+  /** When the held text last changed (the wait for more data counts from there). */
+  private heldSince = 0;
+  private timerDue = 0;
   private idleRounds = 0;
 
   /**
@@ -464,21 +466,27 @@ export class RedactingStream {
 
   private schedule(): void {
     if (!this.held) return this.clearTimer();
+    this.heldSince = Date.now();
     const delay = this.idleMs * this.idleRounds + this.idleMs;
-    // Under a flood each chunk moves the wait on: the same timer is moved, not made again.
-    if (this.timer && this.timerDelay === delay) {
-      this.timer.refresh();
-      return;
-    }
+    // Under a flood each chunk moves the wait on: a timer due no later stays, and when it
+    // comes it waits the rest.
+    if (this.timer && this.timerDue <= this.heldSince + delay) return;
     this.clearTimer();
-    this.timerDelay = delay;
+    this.wait(delay);
+  }
+
+  private wait(ms: number): void {
+    this.timerDue = Date.now() + ms;
     this.timer = setTimeout(() => {
       this.timer = null;
+      const delay = this.idleMs * this.idleRounds + this.idleMs;
+      const quiet = Date.now() - this.heldSince;
+      if (quiet < delay) return this.wait(delay - quiet);
       this.idleRounds++;
       const word = this.idleRounds === 1 ? /[^\s]*$/.exec(this.held)![0].length : 0;
       if (this.held.length > word) this.release(this.held.length - word);
       if (this.held) this.schedule();
-    }, delay);
+    }, ms);
     this.timer.unref?.();
   }
 

@@ -144,6 +144,14 @@ describe('RedactingStream', () => {
       expect(out).toBe('');
       vi.advanceTimersByTime(30);
       expect(out).toBe('Progress: 10% 20% ');
+      // A longer wait under way (for a trailing word) gives way to the usual one when more comes.
+      stream.push('abc def');
+      vi.advanceTimersByTime(100);
+      expect(out).toBe('Progress: 10% 20% abc ');
+      vi.advanceTimersByTime(10);
+      stream.push('g');
+      vi.advanceTimersByTime(310);
+      expect(out).toBe('Progress: 10% 20% abc defg');
     } finally {
       vi.useRealTimers();
     }
