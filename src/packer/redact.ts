@@ -218,10 +218,14 @@ interface Projection {
   inShown: (index: number) => number;
   /** Every sequence was a colour code (what plainBlock takes out on its quick way). */
   coloursOnly: boolean;
+  /** Where a colour code still coming at the very end starts in `shown` (its length if none). */
+  unfinished: number;
 }
 
 // A colour code, with the \r of a \r\n right after it (a coloured line's end).
 const COLOUR_CODES = /\x1b\[[0-9;]*m(?:\r(?=\n))?/g;
+// The start of a colour code and nothing after it.
+const UNFINISHED_AT_END = /^\x1b(?:\[[0-9;]*)?$/;
 
 /**
  * `text` as a terminal shows it (see Projection). Most output holds no escape but colour codes:
@@ -231,7 +235,10 @@ const COLOUR_CODES = /\x1b\[[0-9;]*m(?:\r(?=\n))?/g;
 function withoutSequences(text: string): Projection {
   if (text.includes('\x9b')) return sequencesProjection(text);
   const shown = text.replace(COLOUR_CODES, '');
-  if (shown.includes('\x1b')) return sequencesProjection(text);
+  // An escape left is another sequence, unless it is one still coming at the very end (a
+  // chunk that stopped inside a colour code), which stays as it is either way.
+  const esc = shown.indexOf('\x1b');
+  if (esc !== -1 && !UNFINISHED_AT_END.test(shown.slice(esc))) return sequencesProjection(text);
   let table: Projection | null = null;
   const full = () => (table ??= sequencesProjection(text));
   return {
@@ -245,6 +252,7 @@ function withoutSequences(text: string): Projection {
       return full().inShown(index);
     },
     coloursOnly: !hasC1(shown),
+    unfinished: esc === -1 ? shown.length : esc,
   };
 }
 
@@ -321,6 +329,7 @@ function sequencesProjection(text: string): Projection {
     },
     // plainBlock reads a text with a C1 character the slow way too.
     coloursOnly: coloursOnly && !hasC1(shown),
+    unfinished: shown.length,
   };
 }
 
@@ -455,7 +464,10 @@ export class RedactingStream {
     let plain: string | undefined;
     if (from === 0 && ranges.length === 0) {
       if (!p) plain = hasC1(out) ? undefined : out;
-      else if (p.coloursOnly) plain = p.shown.slice(0, p.inShown(to));
+      else if (p.coloursOnly) {
+        const end = p.inShown(to);
+        if (end <= p.unfinished) plain = p.shown.slice(0, end);
+      }
     }
     const emitted = text.slice(0, to);
     const lineStart = Math.max(emitted.lastIndexOf('\n'), emitted.lastIndexOf('\r')) + 1;

@@ -130,6 +130,26 @@ describe('RedactingStream', () => {
     expect(rewrite).toEqual(['10%\r100%\n']);
   });
 
+  it('hands on the plain text of whole lines when a chunk stops inside a colour code', () => {
+    vi.useFakeTimers();
+    try {
+      const got: [string, string | undefined][] = [];
+      const stream = new RedactingStream((text, plain) => got.push([text, plain]), 100);
+      stream.push('\x1b[0;32mA\x1b[0m\r\n\x1b[0;3');
+      stream.push('2mB\x1b[0m\r\nC \x1b');
+      // Let through at last, unfinished: no plain text holds the start of a code.
+      vi.advanceTimersByTime(1000);
+      expect(got).toEqual([
+        ['\x1b[0;32mA\x1b[0m\r\n', 'A\n'],
+        ['\x1b[0;32mB\x1b[0m\r\n', 'B\n'],
+        ['C ', 'C '],
+        ['\x1b', undefined],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('waits for the idle time after the last chunk, not the first, before it lets a line through', () => {
     vi.useFakeTimers();
     try {
