@@ -21,6 +21,7 @@ export interface CreatedAmi {
 // prefixes its sources' names, spaces and all: `install python.amazon-ebs.ubuntu`.
 const BUILD_NAME = String.raw`([^\s:][^:]*?\.[^\s:.]+\.[^\s:.]+|[^\s:]+)`;
 const PHASE = new RegExp(String.raw`^==> ${BUILD_NAME}: (.*)$`);
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 const BUILD_LINE = new RegExp(String.raw`^(?:==>|-->|   ) ?${BUILD_NAME}: `);
 const COLOR_LINE_END = ': output will be in this color.';
 const COLOR_LINE = new RegExp(String.raw`^${BUILD_NAME}: output will be in this color\.$`);
@@ -235,10 +236,10 @@ export class PackerOutput {
       if (colored) this.addBuild(colored);
     }
 
-    const phase = line.startsWith('==> ') ? PHASE.exec(line) : null;
+    const phase = line.startsWith('==> ') ? this.phaseOf(line) : null;
     if (phase) {
-      const message = oneLine(phase[2]!).trim();
-      if (STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[1]!, message, ERROR_MESSAGE.test(message));
+      const message = oneLine(phase[1]).trim();
+      if (STEP_MESSAGE.test(message) && !TOOL_OUTPUT.test(message)) this.startPhase(phase[0], message, ERROR_MESSAGE.test(message));
     }
 
     // Named here (a phase's or a `-->` line): its build is known from now on.
@@ -272,6 +273,21 @@ export class PackerOutput {
       if (region && created) this.addAmi(created, region);
       else this.inAmiBlock = false;
     }
+  }
+
+  /**
+   * The build and message of a `==> <build>: <message>` line (PHASE): a known build's by how
+   * its lines start, without the pattern (Packer says most of its steps' lines this way).
+   */
+  private phaseOf(line: string): [build: string, message: string] | null {
+    for (const { start, build } of this.buildStarts) {
+      if (!start.startsWith('==> ') || !line.startsWith(start)) continue;
+      const message = line.slice(start.length);
+      // What PHASE's `(.*)$` reads: no line terminator in the message.
+      if (!LINE_TERMINATOR.test(message)) return [build, message];
+    }
+    const match = PHASE.exec(line);
+    return match ? [match[1]!, match[2]!] : null;
   }
 
   /**

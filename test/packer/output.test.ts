@@ -265,6 +265,35 @@ describe('PackerOutput', () => {
     expect(out.buildLines('install python.amazon-ebs.ubuntu')).toContain('    install python.amazon-ebs.ubuntu: Instance ID: i-0123456789abcdef0');
   });
 
+  it("reads a known build's phases by how its lines start as the pattern reads them", () => {
+    const lines = [
+      'amazon-ebs.ubuntu: output will be in this color.',
+      '==> amazon-ebs.ubuntu: Prevalidating AMI Name: paw',
+      '==> amazon-ebs.ubuntu: Waiting: for: colons',
+      '==> amazon-ebs.ubuntu: Message with a \u2028 separator',
+      '==> amazon-ebs.ubuntu:  Leading space kept out by trim',
+      '==> amazon-ebs.ubuntu:No space after the colon',
+      '==> amazon-ebs.ubuntu.arm: Another build named here',
+      '==> amazon-ebs.ubuntu: Launching a source AWS instance...',
+    ];
+    // Once with the build known from its first line on; once with every phase line read by
+    // the pattern alone (no colour line: each `==>` line names its build).
+    const known = new PackerOutput();
+    const fresh = lines.slice(1).map((line) => {
+      const out = new PackerOutput();
+      out.push(`${line}\n`);
+      return out.phases.map((p) => [p.build, p.message]);
+    });
+    known.push(lines.join('\n') + '\n');
+    expect(known.phases.map((p) => [p.build, p.message])).toEqual(fresh.flat());
+    expect(known.phases.map((p) => p.message)).toEqual([
+      'Prevalidating AMI Name: paw',
+      'Leading space kept out by trim',
+      'Another build named here',
+      'Launching a source AWS instance...',
+    ]);
+  });
+
   it('keeps one line list per parallel build, bounded', () => {
     const out = new PackerOutput({ maxLinesPerBuild: 3 });
     out.push('==> null.a: Running\n==> null.b: Running\n    null.a: one\n    null.b: uno\n    null.a: two\n    null.a: three\n    null.a: four\n');
