@@ -19,7 +19,7 @@ describe.skipIf(!ready)("home's first frame", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'paw-first-frame-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads no schema library, AWS SDK, template engine or database before it shows', async () => {
+  it('loads no schema library, AWS SDK, template engine, database or fetch before it shows', async () => {
     const log = path.join(dir, 'loaded.log');
     writeFileSync(
       path.join(dir, 'hooks.mjs'),
@@ -33,6 +33,11 @@ describe.skipIf(!ready)("home's first frame", () => {
     writeFileSync(
       path.join(dir, 'mark.mjs'),
       `import { appendFileSync } from 'node:fs';\nconst write = process.stdout.write;\nlet marked = false;\n` +
+        // Node's fetch (undici) loads on first use of the name: 30 ms that nothing on the first
+        // frame needs (yoga-layout's loader asked for it, patches/yoga-layout).
+        `const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');\n` +
+        `Object.defineProperty(globalThis, 'fetch', { configurable: true, enumerable: fetchProperty.enumerable, set: fetchProperty.set,\n` +
+        `  get() { if (!marked) appendFileSync(${JSON.stringify(log)}, 'FETCH\\n'); return fetchProperty.get ? fetchProperty.get.call(globalThis) : fetchProperty.value; } });\n` +
         `process.stdout.write = function (chunk, ...rest) {\n` +
         `  if (!marked && /paw-tui · .+ · home/.test(String(chunk).replace(/\\x1b\\[[0-9;?]*[A-Za-z]/g, ''))) {\n` +
         `    marked = true;\n    appendFileSync(${JSON.stringify(log)}, 'FIRST FRAME\\n');\n  }\n  return write.call(this, chunk, ...rest);\n};\n`,
@@ -77,5 +82,6 @@ describe.skipIf(!ready)("home's first frame", () => {
       return LATER.some((marker) => marker.test(text));
     });
     expect(tooEarly.map((u) => path.basename(new URL(u).pathname))).toEqual([]);
+    expect(lines.slice(0, frame), 'fetch was used before the first frame').not.toContain('FETCH');
   }, 60_000);
 });
