@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { commandModules } from './commands/index.js';
 import { errorLine, isPawError } from './errors.js';
 import { keepSignalHandlersDuringBlockingWork } from './signals.js';
@@ -6,7 +7,8 @@ import { VERSION } from './version.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-function buildProgram(): Command {
+async function buildProgram(): Promise<Command> {
+  const { Command } = await import('commander');
   return new Command()
     .name('paw-tui')
     .description('Build golden AMIs in layered Packer steps.\nWith no command, opens the full-screen app.')
@@ -40,30 +42,80 @@ function needsEveryCommand(argv: string[]): boolean {
   return argv.some((a, i) => a === '-h' || a === '--help' || (!a.startsWith('-') && !VALUED_OPTIONS.includes(argv[i - 1] ?? '')));
 }
 
+interface AppOptions {
+  workflow: string;
+  sandbox: boolean;
+  profile?: string;
+  region?: string;
+  table?: string;
+}
+
+/** Opens the full-screen app (no subcommand). */
+async function startApp(opts: AppOptions): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('paw-tui: no terminal here — use a subcommand (paw-tui --help lists them)\n');
+    process.exitCode = 2;
+    return;
+  }
+  // The app handles its own signals: it interrupts builds and restores the terminal first.
+  process.off('SIGINT', exitOnInterrupt);
+  keepSignalHandlersDuringBlockingWork();
+  const { runApp } = await import('./ui/run.js');
+  process.exitCode = await runApp(opts);
+}
+
+/**
+ * The app's own options, read without commander (which, with the child_process it loads, is a
+ * tenth of the first frame): null for anything else, which commander then reads and, for a
+ * mistake, explains. Both read these the same way: `--workflow dir` or `--workflow=dir`, the
+ * last of a repeated option.
+ */
+function appOptions(argv: string[]): AppOptions | null {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        workflow: { type: 'string', default: 'workflow' },
+        profile: { type: 'string' },
+        region: { type: 'string' },
+        table: { type: 'string' },
+        json: { type: 'boolean' },
+        yes: { type: 'boolean' },
+        sandbox: { type: 'boolean', default: false },
+        'no-color': { type: 'boolean' },
+      },
+    });
+    const { workflow, sandbox, profile, region, table } = values;
+    return { workflow, sandbox, ...(profile !== undefined && { profile }), ...(region !== undefined && { region }), ...(table !== undefined && { table }) };
+  } catch {
+    return null;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   // One switch for colour everywhere: the app's theme and the commands read NO_COLOR.
   if (argv.includes('--no-color')) process.env.NO_COLOR = '1';
-  const program = buildProgram();
   const name = namedCommand(argv);
+  const app = name || needsEveryCommand(argv) ? null : appOptions(argv);
+  if (app) {
+    await startApp(app);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  }
+  const program = await buildProgram();
   const names = name ? [name] : needsEveryCommand(argv) ? Object.keys(commandModules) : [];
   for (const n of names) (await commandModules[n]!()).register(program);
-
-  program.action(async () => {
-    const opts = program.opts<{ workflow: string; sandbox: boolean; profile?: string; region?: string; table?: string }>();
-    if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      process.stderr.write('paw-tui: no terminal here — use a subcommand (paw-tui --help lists them)\n');
-      process.exitCode = 2;
-      return;
-    }
-    // The app handles its own signals: it interrupts builds and restores the terminal first.
-    process.off('SIGINT', exitOnInterrupt);
-    keepSignalHandlersDuringBlockingWork();
-    const { runApp } = await import('./ui/run.js');
-    process.exitCode = await runApp(opts);
-  });
+  program.action(() => startApp(program.opts<AppOptions>()));
 
   await program.parseAsync(argv, { from: 'user' });
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
+/** Commander's own errors (help shown, a usage mistake), told by their code: commander may not be loaded. */
+function isCommanderError(e: unknown): e is Error & { exitCode: number } {
+  const { code, exitCode } = (e ?? {}) as { code?: unknown; exitCode?: unknown };
+  return e instanceof Error && typeof code === 'string' && code.startsWith('commander.') && typeof exitCode === 'number';
 }
 
 const exitOnInterrupt = () => process.exit(130);
@@ -74,7 +126,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof CommanderError) {
+    if (isCommanderError(e)) {
       // Commander has already printed help, the version or the usage mistake.
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_PROBLEMS, PawError } from '../errors.js';
@@ -25,7 +24,7 @@ export async function writeFileAtomic(file: string, text: string | Uint8Array, m
     () => undefined,
   );
   await removeLeftoverTemps(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${tempSuffix()}.tmp`);
   const handle = await open(temp, 'wx', mode ?? 0o644);
   try {
     try {
@@ -43,6 +42,20 @@ export async function writeFileAtomic(file: string, text: string | Uint8Array, m
     throw e;
   }
   await syncDir(dir);
+}
+
+let tempsMade = 0;
+
+/**
+ * Hex digits that no other temporary file of this process has: a count, and a random part for
+ * a process that reuses an earlier one's id (`wx` refuses a name taken all the same). Not
+ * node:crypto, which is a few milliseconds of the first frame.
+ */
+function tempSuffix(): string {
+  tempsMade++;
+  return `${tempsMade.toString(16)}${Math.floor(Math.random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0')}`;
 }
 
 /** Flushes the folder entry so the rename itself survives a power loss (best effort). */
