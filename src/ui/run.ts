@@ -1,6 +1,8 @@
+import chalk from 'chalk';
 import { createElement } from 'react';
 import type { Cloud } from '../aws/ports.js';
 import { BuildJobs } from '../packer/build-jobs.js';
+import { colorLevel } from './color-level.js';
 import type { AppOptions } from './context.js';
 
 export type { AppOptions } from './context.js';
@@ -53,9 +55,9 @@ async function asAtTerminal<T>(load: () => Promise<T>): Promise<T> {
 export async function runApp(opts: AppOptions): Promise<number> {
   // Chalk (Ink's styles) first, with the level of this terminal: the CI trick below must not
   // decide the colours.
-  const [{ default: chalk }, { colorLevel }] = await Promise.all([import('chalk'), import('./color-level.js')]);
   chalk.level = colorLevel(process.env, process.stdout.isTTY === true);
-  const [{ render }, { App }, { KeyDispatch }] = await asAtTerminal(() => Promise.all([import('ink'), import('./app.js'), import('./hooks/useKeys.js')]));
+  // One module for the rest of the first frame: each module loaded is a step of its own.
+  const { render, App, KeyDispatch } = await asAtTerminal(() => import('./first-frame.js'));
   let cloud: Cloud | null = null;
   let code = 0;
   // Work that fails outside any screen (a stray promise) is shown in the app like any error,
