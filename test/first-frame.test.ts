@@ -12,14 +12,14 @@ const dist = path.resolve('dist');
 const ready = existsSync(path.join(dist, 'cli.js')) && existsSync(path.join(dist, 'main.mjs'));
 
 /** What must not load before the first frame, as esbuild names the packages inside a chunk. */
-const LATER = [/\/\/ node_modules\/zod\//, /\/\/ node_modules\/@aws-sdk\//, /\/\/ node_modules\/@smithy\//];
+const LATER = [/\/\/ node_modules\/zod\//, /\/\/ node_modules\/@aws-sdk\//, /\/\/ node_modules\/@smithy\//, /\/\/ node_modules\/commander\//];
 const LATER_PACKAGES = /node_modules\/(zod|nunjucks|dynalite|@aws-sdk|@smithy|node-pty|@xterm)\//;
 
 describe.skipIf(!ready)("home's first frame", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'paw-first-frame-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads no schema library, AWS SDK, template engine, database or fetch before it shows', async () => {
+  it('loads no command-line parser, schema library, AWS SDK, template engine, database or fetch before it shows', async () => {
     const log = path.join(dir, 'loaded.log');
     writeFileSync(
       path.join(dir, 'hooks.mjs'),
@@ -42,7 +42,8 @@ describe.skipIf(!ready)("home's first frame", () => {
         `  if (!marked && /paw-tui · .+ · home/.test(String(chunk).replace(/\\x1b\\[[0-9;?]*[A-Za-z]/g, ''))) {\n` +
         `    marked = true;\n    appendFileSync(${JSON.stringify(log)}, 'FIRST FRAME\\n');\n  }\n  return write.call(this, chunk, ...rest);\n};\n`,
     );
-    const workflow = path.join(dir, 'workflow');
+    // Not the default folder name: home shows its steps only if the option was read.
+    const workflow = path.join(dir, 'given-workflow');
     cpSync('workflow', workflow, { recursive: true, filter: (src) => !src.includes(`${path.sep}.paw`) });
     const pty = (await import('node-pty')).default;
     const env: Record<string, string> = { ...(process.env as Record<string, string>), TERM: 'xterm-256color' };
@@ -56,15 +57,18 @@ describe.skipIf(!ready)("home's first frame", () => {
         pathToFileURL(path.join(dir, 'mark.mjs')).href,
         path.join(dist, 'cli.js'),
         '--sandbox',
-        '--workflow',
-        workflow,
+        // The app's options are read as commander reads them, `=` form and all.
+        `--workflow=${workflow}`,
       ],
       { name: 'xterm-256color', cols: 120, rows: 40, cwd: dir, env },
     );
     const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
+    let screen = '';
+    child.onData((d) => (screen = (screen + d).slice(-20_000)));
     try {
       const deadline = Date.now() + 30_000;
-      while (!(existsSync(log) && readFileSync(log, 'utf8').includes('FIRST FRAME')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const shown = () => existsSync(log) && readFileSync(log, 'utf8').includes('FIRST FRAME') && screen.includes('not built');
+      while (!shown() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     } finally {
       child.kill('SIGKILL');
       await exited;
@@ -72,6 +76,7 @@ describe.skipIf(!ready)("home's first frame", () => {
     const lines = readFileSync(log, 'utf8').split('\n');
     const frame = lines.indexOf('FIRST FRAME');
     expect(frame, 'home never showed its title').toBeGreaterThan(0);
+    expect(screen, 'home never showed the steps of the workflow given').toContain('not built');
     const before = lines.slice(0, frame).filter((u) => u.startsWith('file:'));
     // The module hook sees the app: the test is not looking at an empty list.
     expect(before.some((u) => u.endsWith('/dist/main.mjs'))).toBe(true);
