@@ -60,7 +60,7 @@ function paneLag(pane) {
   return { measure, value: Math.max(...lags), unit: 'ms', target: { max: 100 } };
 }
 
-/** `target`: the ratio to bare xterm this size must hold, or none (sizes below the spec's). */
+/** `target`: the ratio to bare xterm this size must hold, or none (null: sizes below the spec's). */
 export async function logPane({ runs, lines, target = 1.15, scale = false }) {
   const dir = tempDir('log');
   const logFile = path.join(dir, 'packer.log');
