@@ -169,7 +169,7 @@ export class RunLog {
     if (!buffer || this.filled === 0) return;
     this.buffer = null;
     this.stream.write(buffer.subarray(0, this.filled), () => {
-      if (this.spare.length < 2) this.spare.push(buffer);
+      if (!this.closed && this.spare.length < 2) this.spare.push(buffer);
     });
     this.filled = 0;
   }
@@ -186,6 +186,8 @@ export class RunLog {
     this.splitter.end();
     this.flush();
     this.closed = true;
+    // The run is kept for its output after it ends: its buffers are not.
+    this.spare.length = 0;
     if (this.failed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));

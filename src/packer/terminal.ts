@@ -112,8 +112,14 @@ export class ByteBuffers {
 
   constructor(
     private readonly size = 64 * 1024,
-    private readonly keep = 8,
+    private keep = 8,
   ) {}
+
+  /** Lets the buffers waiting to be used again go, and those still being read once read (the process ended). */
+  clear(): void {
+    this.spare.length = 0;
+    this.keep = 0;
+  }
 
   encode(text: string): { data: Uint8Array; release: () => void } {
     // Three bytes at most for each UTF-16 unit.
@@ -205,6 +211,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     redactor?.end();
     reportExit = () => {
       reportExit = null;
+      bytes.clear();
       exit = signal ? { exitCode, signal } : { exitCode };
       for (const l of exitListeners) l(exit);
     };

@@ -164,5 +164,10 @@ describe('ByteBuffers', () => {
     second.release();
     third.release();
     expect(bytes.encode('a').data.buffer).not.toBe(own.data.buffer);
+    // Once cleared (the process ended), no buffer is kept, not even one read later.
+    const late = bytes.encode('late');
+    bytes.clear();
+    late.release();
+    expect(bytes.encode('b').data.buffer).not.toBe(late.data.buffer);
   });
 });
