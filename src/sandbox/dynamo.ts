@@ -268,20 +268,23 @@ export function sandboxDynamo(sandboxDir: string, tableName: string, region: str
 
   /**
    * A call on the server: when it was another process's and that process closed it meanwhile,
-   * once more on a server found or started again (this process's own, if need be).
+   * again on a server found or started again (this process's own, if need be). Several processes
+   * may come and go at once (the one found next may be closing too): it tries for a while.
    */
   const withServer = async <T>(call: (s: Started) => Promise<T>): Promise<T> => {
-    const current = ready();
-    const s = await current;
-    try {
-      return await call(s);
-    } catch (e) {
-      if (s.owned || !serverGone(e)) throw e;
-      if (started === current) {
-        started = null;
-        s.client.destroy();
+    const deadline = Date.now() + START_RETRY_MS;
+    for (;;) {
+      const current = ready();
+      const s = await current;
+      try {
+        return await call(s);
+      } catch (e) {
+        if (s.owned || !serverGone(e) || Date.now() > deadline) throw e;
+        if (started === current) {
+          started = null;
+          s.client.destroy();
+        }
       }
-      return call(await ready());
     }
   };
 
