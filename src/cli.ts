@@ -98,13 +98,14 @@ async function main(argv: string[]): Promise<number> {
   // One switch for colour everywhere: the app's theme and the commands read NO_COLOR.
   if (argv.includes('--no-color')) process.env.NO_COLOR = '1';
   const name = namedCommand(argv);
-  const app = name || needsEveryCommand(argv) ? null : appOptions(argv);
+  const every = !name && needsEveryCommand(argv);
+  const app = name || every ? null : appOptions(argv);
   if (app) {
     await startApp(app);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   }
   const program = await buildProgram();
-  const names = name ? [name] : needsEveryCommand(argv) ? Object.keys(commandModules) : [];
+  const names = name ? [name] : every ? Object.keys(commandModules) : [];
   for (const n of names) (await commandModules[n]!()).register(program);
   program.action(() => startApp(program.opts<AppOptions>()));
 

@@ -3,6 +3,7 @@ import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { pawPath } from '../paths.js';
 import { PRIVATE_FILE_MODE } from '../workflow/atomic.js';
+import { ByteBuffers } from './byte-buffers.js';
 import { LineSplitter } from './lines.js';
 import { redactBlock, redactSecrets } from './redact.js';
 import { makePawDir } from '../paw-dir.js';
@@ -55,10 +56,10 @@ export class RunLog {
   /** Whether each of `texts` was redacted already (as plain text, each line whole). */
   private redacted: boolean[] = [];
   private pendingChars = 0;
-  /** The buffer being filled for the next write, how much of it is, and buffers written. */
+  /** The buffer being filled for the next write, and how much of it is. */
   private buffer: Buffer | null = null;
   private filled = 0;
-  private readonly spare: Buffer[] = [];
+  private readonly buffers = new ByteBuffers(LOG_BUFFER_BYTES, 2);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly splitter = new LineSplitter((line) => {
     this.texts.push(line);
@@ -157,7 +158,7 @@ export class RunLog {
     }
     if (!this.buffer || this.filled + most > this.buffer.length) {
       this.send();
-      this.buffer = this.spare.pop() ?? Buffer.allocUnsafeSlow(LOG_BUFFER_BYTES);
+      this.buffer = this.buffers.take();
     }
     this.filled += this.buffer.write(text, this.filled);
     this.buffer[this.filled++] = 10;
@@ -168,9 +169,7 @@ export class RunLog {
     const buffer = this.buffer;
     if (!buffer || this.filled === 0) return;
     this.buffer = null;
-    this.stream.write(buffer.subarray(0, this.filled), () => {
-      if (!this.closed && this.spare.length < 2) this.spare.push(buffer);
-    });
+    this.stream.write(buffer.subarray(0, this.filled), () => this.buffers.give(buffer));
     this.filled = 0;
   }
 
@@ -187,7 +186,7 @@ export class RunLog {
     this.flush();
     this.closed = true;
     // The run is kept for its output after it ends: its buffers are not.
-    this.spare.length = 0;
+    this.buffers.clear();
     if (this.failed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));

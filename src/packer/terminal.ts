@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { IPty } from 'node-pty';
+import { ByteBuffers } from './byte-buffers.js';
 import { packerEnv } from './find.js';
 import { RedactingStream } from './redact.js';
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
@@ -103,39 +104,6 @@ export function styledLine(line: IBufferLine | undefined, cols: number, cell: IB
 }
 
 /**
- * UTF-8 bytes of strings, in buffers used again once what they held was read: under a flood
- * a new buffer for each chunk costs many times what encoding into one does. At most a few
- * buffers wait to be used again; a string that may not fit gets one of its own.
- */
-export class ByteBuffers {
-  private readonly spare: Buffer[] = [];
-
-  constructor(
-    private readonly size = 64 * 1024,
-    private keep = 8,
-  ) {}
-
-  /** Lets the buffers waiting to be used again go, and those still being read once read (the process ended). */
-  clear(): void {
-    this.spare.length = 0;
-    this.keep = 0;
-  }
-
-  encode(text: string): { data: Uint8Array; release: () => void } {
-    // Three bytes at most for each UTF-16 unit.
-    if (text.length * 3 > this.size) return { data: Buffer.from(text), release: () => {} };
-    const buffer = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.size);
-    const length = buffer.write(text);
-    return {
-      data: buffer.subarray(0, length),
-      release: () => {
-        if (this.spare.length < this.keep) this.spare.push(buffer);
-      },
-    };
-  }
-}
-
-/**
  * The process runs under a small shell that holds the terminal open a moment after it exits:
  * on Linux the last output of a process that exits right after writing is lost once the pty's
  * last writer closes (Packer's "AMIs were created" block comes just before its exit). The
@@ -192,7 +160,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
   // met the sliced and joined strings that redaction hands on, reads each character through
   // V8's slow path (a third of the emulator's time under a flood). The strings of the pty are
   // whole: they go as they are.
-  const bytes = new ByteBuffers();
+  const bytes = new ByteBuffers(64 * 1024, 8);
   const deliver = (chunk: string, asBytes: boolean, plain?: string) => {
     for (const l of dataListeners) l(chunk, plain);
     if (disposed) return;

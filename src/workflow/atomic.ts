@@ -47,15 +47,14 @@ export async function writeFileAtomic(file: string, text: string | Uint8Array, m
 let tempsMade = 0;
 
 /**
- * Hex digits that no other temporary file of this process has: a count, and a random part for
+ * Hex digits that no other temporary file of this process has: a count, and 32 random bits for
  * a process that reuses an earlier one's id (`wx` refuses a name taken all the same). Not
  * node:crypto, which is a few milliseconds of the first frame.
  */
 function tempSuffix(): string {
   tempsMade++;
-  return `${tempsMade.toString(16)}${Math.floor(Math.random() * 0x10000)
-    .toString(16)
-    .padStart(4, '0')}`;
+  const random = Math.floor(Math.random() * 0x1_0000_0000);
+  return `${tempsMade.toString(16)}${random.toString(16).padStart(8, '0')}`;
 }
 
 /** Flushes the folder entry so the rename itself survives a power loss (best effort). */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ByteBuffers, ptyEnv, startTerminal } from '../../src/packer/terminal.js';
+import { ByteBuffers } from '../../src/packer/byte-buffers.js';
+import { ptyEnv, startTerminal } from '../../src/packer/terminal.js';
 import type { RawOutput, TerminalSession } from '../../src/packer/types.js';
 
 const open: TerminalSession[] = [];
