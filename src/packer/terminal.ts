@@ -1,14 +1,14 @@
 import { createRequire } from 'node:module';
-import type { IPty } from 'node-pty';
 import { ByteBuffers } from './byte-buffers.js';
 import { packerEnv } from './find.js';
+import { spawnOnThread } from './pty-worker.js';
 import { RedactingStream } from './redact.js';
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
 import { PALETTE_256, rgbHex } from './colors.js';
 import type { RawOutput, StyledLine, StyledSpan, TerminalSession } from './types.js';
 
-// Both are CommonJS and heavy; loaded only when a terminal is started (never on the app's
-// first frame). createRequire keeps them out of the bundle and works from src and dist alike.
+// CommonJS and heavy; loaded only when a terminal is started (never on the app's first frame).
+// createRequire keeps it out of the bundle and works from src and dist alike.
 const requireCjs = createRequire(import.meta.url);
 
 export interface TerminalOptions {
@@ -112,12 +112,12 @@ export function styledLine(line: IBufferLine | undefined, cols: number, cell: IB
 const HOLD_OPEN = 'trap : INT; "$@"; code=$?; sleep 0.2; exit $code';
 
 /**
- * Starts a process in a pseudo-terminal whose output feeds a headless xterm. The data goes to
- * the emulator as it arrives (the emulator parses in its own batches); no per-chunk strings are
- * built here, so Packer at full speed costs little more than the emulator itself.
+ * Starts a process in a pseudo-terminal whose output feeds a headless xterm. The output is read
+ * on a thread of its own (spawnOnThread) and comes in batches, each handed to the emulator as it
+ * arrives (the emulator parses in its own slices of time), so Packer at full speed costs little
+ * more than the emulator itself.
  */
 export function startTerminal(options: TerminalOptions): TerminalSession & RawOutput {
-  const pty = requireCjs('node-pty') as typeof import('node-pty');
   const xterm = requireCjs('@xterm/headless') as typeof import('@xterm/headless');
   let cols = Math.max(2, Math.floor(options.cols));
   let rows = Math.max(1, Math.floor(options.rows));
@@ -128,7 +128,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     allowProposedApi: true,
     convertEol: false,
   });
-  const child: IPty = pty.spawn('/bin/sh', ['-c', HOLD_OPEN, 'paw-tui', options.file, ...options.args], {
+  const child = spawnOnThread('/bin/sh', ['-c', HOLD_OPEN, 'paw-tui', options.file, ...options.args], {
     name: 'xterm-256color',
     cols,
     rows,
@@ -173,8 +173,30 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     });
   };
   const redactor = options.redact ? new RedactingStream((text, plain) => deliver(text, true, plain)) : null;
-  const dataSub = child.onData((chunk) => (redactor ? redactor.push(chunk) : deliver(chunk, false)));
-  const exitSub = child.onExit(({ exitCode, signal }) => {
+  // The next batch is asked for while fewer than two wait for the emulator: one being parsed,
+  // one ready after it. Output beyond that waits on the reading thread (which stops reading
+  // when enough waits there), so the screen stays as near the process as the emulator allows.
+  let batches = 0;
+  let asked = true;
+  const askMore = () => {
+    if (asked || batches >= 2 || !running) return;
+    asked = true;
+    child.more();
+  };
+  const batchParsed = () => {
+    batches--;
+    askMore();
+  };
+  child.onData((chunk) => {
+    asked = false;
+    if (redactor) redactor.push(chunk);
+    else deliver(chunk, false);
+    if (disposed) return;
+    batches++;
+    term.write('', batchParsed);
+    askMore();
+  });
+  child.onExit(({ exitCode, signal }) => {
     running = false;
     redactor?.end();
     reportExit = () => {
@@ -261,7 +283,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
         process.kill(-child.pid, signal);
       } catch {
         try {
-          child.kill(signal);
+          process.kill(child.pid, signal);
         } catch {
           // Already gone.
         }
@@ -271,9 +293,8 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
       if (disposed) return;
       if (running) this.kill('SIGKILL');
       disposed = true;
-      dataSub.dispose();
+      child.dispose();
       if (reportExit) reportExit();
-      if (!running) exitSub.dispose();
       changeListeners.clear();
       term.dispose();
     },

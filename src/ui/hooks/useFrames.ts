@@ -1,13 +1,14 @@
 import { useEffect, useLayoutEffect, useState } from 'react';
 
 /**
- * The soonest a screen draws again after a frame. A frame of the build screen costs Ink
- * 5-30 ms; counting the pause from the end of a frame (not its start) leaves the emulator this
- * much time to read and parse output between frames however long a frame takes, so a flood of
- * output is not slowed by its own display. It also keeps a screen under 30 frames a second
- * (SPEC §10) and, with a frame's cost, within 100 ms of the process.
+ * The soonest a screen draws again after a frame. Counting the pause from the end of a frame
+ * (not its start) leaves the emulator this much time to parse output between frames however
+ * long a frame takes, so a flood of output is not slowed by its own display. It keeps a screen
+ * under 30 frames a second (SPEC §10; about 22 on the build screen under a flood), and the
+ * screen within about 50 ms of the process: output waits for the next frame, at most this long
+ * plus a frame, and for the batch ahead of it (the reading thread holds up to two).
  */
-export const FRAME_MS = 50;
+export const FRAME_MS = 40;
 
 /**
  * One clock for everything that redraws on its own: a terminal pane's new output, a build's

@@ -1,0 +1,190 @@
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+
+/**
+ * A process in a pseudo-terminal whose output is read on a thread of its own.
+ *
+ * A pseudo-terminal holds little (about 64 KB on Linux): while the main thread draws a frame or
+ * parses output, a process writing at full speed soon waits for it to read. Reading there,
+ * the writer and the main thread take turns. On a thread of its own, the reading goes on while
+ * the main thread works, and what was read waits in a batch: the writer goes on writing, and
+ * the main thread takes a whole batch at a time, with less work per piece.
+ *
+ * The batches are bounded: the thread stops reading once `cap` characters wait, and sends no
+ * more than the main thread asks for, so the screen stays as close behind the process as it
+ * does when reading on the main thread. node-pty lives on that thread whole (spawn, reads,
+ * writes, resizes and the exit), so one thread owns the terminal's file descriptor.
+ */
+
+/** What the thread sends: output in order, then the exit (after all of the output). */
+type FromThread = { data: string } | { exit: { exitCode: number; signal?: number } };
+/** What the main thread sends: ask for the next batch, keys to type, a new size. */
+type ToThread = 'more' | { write: string } | { resize: [cols: number, rows: number] };
+type Started = { pid: number } | { error: string };
+
+export interface PtyOptions {
+  name: string;
+  cols: number;
+  rows: number;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface ThreadPty {
+  readonly pid: number;
+  /**
+   * The next batch of output may come. Each batch asks for none after it on its own: the
+   * reader asks once it can take one more, so output waits in the thread, not in the emulator.
+   */
+  more(): void;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** Output as it comes, in batches; then the exit, once all of it was handed on. */
+  onData(listener: (data: string) => void): void;
+  onExit(listener: (exit: { exitCode: number; signal?: number }) => void): void;
+  /** No more output is handed on; the process is killed if it still runs (its exit still comes). */
+  dispose(): void;
+}
+
+/** How long starting may take before it counts as failed (a thread and node-pty to load). */
+const START_TIMEOUT_MS = 15_000;
+
+// CommonJS, run as the thread's whole program (Worker `eval`), in a function so it can return.
+const THREAD_SOURCE = `(() => {
+  const { workerData, parentPort } = require('node:worker_threads');
+  const { ptyModule, file, args, options, cap, replies, started } = workerData;
+  const flag = new Int32Array(started);
+  const tell = (message) => {
+    replies.postMessage(message);
+    replies.close();
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  let child;
+  try {
+    child = require(ptyModule).spawn(file, args, options);
+  } catch (e) {
+    tell({ error: String(e && e.message ? e.message : e) });
+    return;
+  }
+  tell({ pid: child.pid });
+  let pending = [];
+  let size = 0;
+  let wanted = true;
+  let paused = false;
+  let ended = false;
+  const send = () => {
+    wanted = false;
+    const data = pending.length === 1 ? pending[0] : pending.join('');
+    pending = [];
+    size = 0;
+    if (paused && !ended) {
+      paused = false;
+      child.resume();
+    }
+    parentPort.postMessage({ data });
+  };
+  child.onData((chunk) => {
+    pending.push(chunk);
+    size += chunk.length;
+    if (wanted) send();
+    else if (size >= cap && !paused) {
+      paused = true;
+      child.pause();
+    }
+  });
+  child.onExit(({ exitCode, signal }) => {
+    ended = true;
+    if (size) send();
+    parentPort.postMessage({ exit: signal ? { exitCode, signal } : { exitCode } });
+  });
+  parentPort.on('message', (m) => {
+    if (m === 'more') {
+      if (size) send();
+      else wanted = true;
+    } else if (ended) return;
+    else if (typeof m.write === 'string') child.write(m.write);
+    else if (m.resize) {
+      try {
+        child.resize(m.resize[0], m.resize[1]);
+      } catch {}
+    }
+  });
+})();`;
+
+const requireCjs = createRequire(import.meta.url);
+
+/**
+ * Starts `file` in a pseudo-terminal on a thread of its own. Returns once the process runs
+ * (its pid is known at once, as with node-pty on the main thread); throws what node-pty threw.
+ */
+export function spawnOnThread(file: string, args: string[], options: PtyOptions, cap = 64 * 1024): ThreadPty {
+  const started = new SharedArrayBuffer(4);
+  const { port1: replies, port2: theirReplies } = new MessageChannel();
+  const worker = new Worker(THREAD_SOURCE, {
+    eval: true,
+    workerData: { ptyModule: requireCjs.resolve('node-pty'), file, args, options, cap, replies: theirReplies, started },
+    transferList: [theirReplies],
+    // The thread reads output and hands it on: it needs no more than a small heap.
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
+    // Nothing the thread might print (a warning) may reach the screen Ink draws.
+    stdout: true,
+    stderr: true,
+  });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  const flag = new Int32Array(started);
+  // The thread answers once node-pty has spawned (tens of milliseconds): the caller gets the
+  // pid at once, as it would from node-pty here.
+  const waited = Atomics.wait(flag, 0, 0, START_TIMEOUT_MS);
+  const reply = receiveMessageOnPort(replies)?.message as Started | undefined;
+  replies.close();
+  if (waited === 'timed-out' || !reply || 'error' in reply) {
+    void worker.terminate();
+    throw new Error(reply && 'error' in reply ? reply.error : `the terminal for ${file} did not start`);
+  }
+  const pid = reply.pid;
+  const dataListeners: ((data: string) => void)[] = [];
+  const exitListeners: ((exit: { exitCode: number; signal?: number }) => void)[] = [];
+  let running = true;
+  const post = (message: ToThread) => {
+    if (running) worker.postMessage(message);
+  };
+  worker.on('message', (message: FromThread) => {
+    if ('data' in message) {
+      for (const l of dataListeners) l(message.data);
+      return;
+    }
+    running = false;
+    for (const l of exitListeners) l(message.exit);
+    void worker.terminate();
+  });
+  worker.on('error', () => {
+    if (!running) return;
+    running = false;
+    // The thread failed (out of memory...): the process is stopped, as it can no longer be read.
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    for (const l of exitListeners) l({ exitCode: 1 });
+  });
+  return {
+    pid,
+    more: () => post('more'),
+    write: (data) => post({ write: data }),
+    resize: (cols, rows) => post({ resize: [cols, rows] }),
+    onData: (listener) => void dataListeners.push(listener),
+    onExit: (listener) => void exitListeners.push(listener),
+    dispose() {
+      dataListeners.length = 0;
+      if (!running) return;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnOnThread, type ThreadPty } from '../../src/packer/pty-worker.js';
+import { ptyEnv } from '../../src/packer/terminal.js';
+
+const open: ThreadPty[] = [];
+const dirs: string[] = [];
+afterEach(() => {
+  for (const p of open.splice(0)) p.dispose();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+// As startTerminal does, the shell holds the pty open a moment after the script: on Linux the
+// last output of a process that exits right after writing is lost with the pty's last writer.
+function sh(script: string, cap?: number): ThreadPty {
+  const p = spawnOnThread('/bin/sh', ['-c', `${script}; sleep 0.2`], { name: 'xterm-256color', cols: 80, rows: 24, cwd: tmpdir(), env: ptyEnv() }, cap);
+  open.push(p);
+  return p;
+}
+
+const exitOf = (p: ThreadPty) => new Promise<{ exitCode: number; signal?: number }>((resolve) => p.onExit(resolve));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `count` numbered lines of about 100 characters: their text as the pty gives it (\r\n). */
+const LINE = 'x'.repeat(90);
+const floodScript = (count: number) => `i=0; while [ $i -lt ${count} ]; do printf '%06d ${LINE}\\n' $i; i=$((i+1)); done`;
+const floodText = (count: number) => Array.from({ length: count }, (_, i) => `${String(i).padStart(6, '0')} ${LINE}\r\n`).join('');
+
+describe('spawnOnThread', () => {
+  it('knows the pid at once and hands on every piece of a flood in order, then the exit', async () => {
+    const p = sh(floodScript(20_000));
+    expect(p.pid).toBeGreaterThan(1);
+    const batches: string[] = [];
+    let exitAfter = -1;
+    p.onData((data) => {
+      batches.push(data);
+      p.more();
+    });
+    p.onExit(() => (exitAfter = batches.length));
+    expect((await exitOf(p)).exitCode).toBe(0);
+    // The exit comes after the last of the output, and nothing is lost or reordered.
+    expect(exitAfter).toBe(batches.length);
+    expect(batches.join('')).toBe(floodText(20_000));
+    // Read in batches, not in the pty's small pieces.
+    expect(batches.length).toBeLessThan(20_000 / 10);
+  }, 30_000);
+
+  it('stops reading while its output is not taken, so the process waits; takes it all when asked', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'paw-pty-'));
+    dirs.push(dir);
+    const done = path.join(dir, 'done');
+    // About 4 MB, far more than the pty, the batch limit and one batch hold together.
+    const p = sh(`${floodScript(40_000)}; : > '${done}'`, 64 * 1024);
+    const batches: string[] = [];
+    p.onData((data) => batches.push(data));
+    await sleep(1500);
+    // One batch was handed on (the first is always wanted) and no more was asked for.
+    expect(batches.length).toBe(1);
+    expect(existsSync(done)).toBe(false);
+    const exited = exitOf(p);
+    p.onData(() => p.more());
+    p.more();
+    expect((await exited).exitCode).toBe(0);
+    expect(existsSync(done)).toBe(true);
+    expect(batches.join('')).toBe(floodText(40_000));
+  }, 30_000);
+
+  it('sends keys and sizes to the process', async () => {
+    const p = sh(`stty -echo; read line; stty size; echo "got $line"`);
+    let out = '';
+    p.onData((data) => {
+      out += data;
+      p.more();
+    });
+    p.resize(100, 30);
+    await sleep(200);
+    p.write('hello\r');
+    await exitOf(p);
+    expect(out).toContain('30 100');
+    expect(out).toContain('got hello');
+  });
+
+  it('kills the process on dispose and still reports its exit', async () => {
+    const p = sh('sleep 30');
+    const exited = exitOf(p);
+    p.dispose();
+    const exit = await exited;
+    expect(exit.signal).toBe(9);
+    expect(() => process.kill(p.pid, 0)).toThrow();
+  });
+
+  it("throws node-pty's error when the process cannot be started", () => {
+    expect(() =>
+      spawnOnThread('/bin/true', 'not a list' as unknown as string[], { name: 'xterm-256color', cols: 80, rows: 24, cwd: tmpdir(), env: ptyEnv() }),
+    ).toThrow(/args as a string/);
+  });
+});
