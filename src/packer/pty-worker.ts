@@ -12,8 +12,10 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
  *
  * The batches are bounded: the thread stops reading once `cap` characters wait, and sends no
  * more than the main thread asks for, so the screen stays as close behind the process as it
- * does when reading on the main thread. node-pty lives on that thread whole (spawn, reads,
- * writes, resizes and the exit), so one thread owns the terminal's file descriptor.
+ * does when reading on the main thread. It stops only while the process lives: once the process
+ * is gone, what it left in the pty is read at once (node-pty waits only a moment for it before
+ * it closes the terminal). node-pty lives on that thread whole (spawn, reads, writes, resizes
+ * and the exit), so one thread owns the terminal's file descriptor.
  */
 
 /** What the thread sends: output in order, then the exit (after all of the output). */
@@ -46,6 +48,12 @@ export interface ThreadPty {
   dispose(): void;
 }
 
+/**
+ * How often a thread that stopped reading looks whether the process is still there: well
+ * within the 200 ms node-pty waits for the last output of a process that ended.
+ */
+const GONE_CHECK_MS = 50;
+
 /** How long starting may take before it counts as failed (a thread and node-pty to load). */
 const START_TIMEOUT_MS = 15_000;
 
@@ -73,27 +81,44 @@ const THREAD_SOURCE = `(() => {
   let wanted = true;
   let paused = false;
   let ended = false;
+  // Once the process is gone, node-pty waits only a moment for the output left in the pty:
+  // the reading stops only while the process lives, and it is looked for while stopped.
+  let gone = false;
+  let watch = null;
+  const resume = () => {
+    if (!paused || ended) return;
+    paused = false;
+    clearInterval(watch);
+    child.resume();
+  };
+  const pause = () => {
+    paused = true;
+    child.pause();
+    watch = setInterval(() => {
+      try {
+        process.kill(child.pid, 0);
+      } catch {
+        gone = true;
+        resume();
+      }
+    }, ${GONE_CHECK_MS});
+  };
   const send = () => {
     wanted = false;
     const data = pending.length === 1 ? pending[0] : pending.join('');
     pending = [];
     size = 0;
-    if (paused && !ended) {
-      paused = false;
-      child.resume();
-    }
+    resume();
     parentPort.postMessage({ data });
   };
   child.onData((chunk) => {
     pending.push(chunk);
     size += chunk.length;
     if (wanted) send();
-    else if (size >= cap && !paused) {
-      paused = true;
-      child.pause();
-    }
+    else if (size >= cap && !paused && !gone) pause();
   });
   child.onExit(({ exitCode, signal }) => {
+    clearInterval(watch);
     ended = true;
     if (size) send();
     parentPort.postMessage({ exit: signal ? { exitCode, signal } : { exitCode } });

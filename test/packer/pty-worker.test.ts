@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawnOnThread, type ThreadPty } from '../../src/packer/pty-worker.js';
 import { ptyEnv } from '../../src/packer/terminal.js';
 
@@ -65,6 +65,22 @@ describe('spawnOnThread', () => {
     expect((await exited).exitCode).toBe(0);
     expect(existsSync(done)).toBe(true);
     expect(batches.join('')).toBe(floodText(40_000));
+  }, 30_000);
+
+  it('loses nothing when the output is taken long after the process ended', async () => {
+    // About 20 KB: the reading thread stops at 8 KB, and the rest fits in the pty, so the
+    // process ends while its last output still waits there.
+    const p = sh(floodScript(200), 8 * 1024);
+    const batches: string[] = [];
+    let exited = false;
+    p.onData((data) => batches.push(data));
+    p.onExit(() => (exited = true));
+    // Far longer than node-pty waits for the last output once the process is gone.
+    await sleep(1500);
+    p.onData(() => p.more());
+    p.more();
+    await vi.waitFor(() => expect(exited).toBe(true), { timeout: 10_000 });
+    expect(batches.join('')).toBe(floodText(200));
   }, 30_000);
 
   it('sends keys and sizes to the process', async () => {
