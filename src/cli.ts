@@ -94,7 +94,19 @@ function appOptions(argv: string[]): AppOptions | null {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * `paw-tui help [command]`, as git and npm read it: the help of the program, or of the command
+ * (a word that is no command is told as such, as `paw-tui <word>` would be).
+ */
+function helpWord(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  const [, command, ...rest] = argv;
+  if (command === undefined || command.startsWith('-')) return ['--help', ...argv.slice(1)];
+  return Object.hasOwn(commandModules, command) ? [command, ...rest, '--help'] : [command, ...rest];
+}
+
+async function main(words: string[]): Promise<number> {
+  const argv = helpWord(words);
   // One switch for colour everywhere: the app's theme and the commands read NO_COLOR.
   if (argv.includes('--no-color')) process.env.NO_COLOR = '1';
   const name = namedCommand(argv);
@@ -107,7 +119,12 @@ async function main(argv: string[]): Promise<number> {
   const program = await buildProgram();
   const names = name ? [name] : every ? Object.keys(commandModules) : [];
   for (const n of names) (await commandModules[n]!()).register(program);
-  program.action(() => startApp(program.opts<AppOptions>()));
+  // A word that is no command: named as such (commander would count it as too many arguments).
+  program.allowExcessArguments(true).action(() => {
+    const [word] = program.args;
+    if (word !== undefined) program.error(`error: unknown command '${word}'`, { code: 'commander.unknownCommand' });
+    return startApp(program.opts<AppOptions>());
+  });
 
   await program.parseAsync(argv, { from: 'user' });
   return typeof process.exitCode === 'number' ? process.exitCode : 0;

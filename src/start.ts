@@ -1,4 +1,4 @@
-// The program's entry. `--version` and `--help` alone are answered from here, before commander,
+// The program's entry. `--version` and `--help` (or `help`) alone are answered from here, before commander,
 // the commands and the app load (start-up, npm run bench); anything else goes to cli.ts.
 //
 // The build makes this file CommonJS (dist/cli.js, beside a dist/package.json that says so) and
@@ -15,7 +15,8 @@ declare const __PAW_VERSION__: string | undefined;
 function earlyAnswer(argv: string[]): string | undefined {
   if (argv.length !== 1) return undefined;
   if ((argv[0] === '--version' || argv[0] === '-V') && typeof __PAW_VERSION__ === 'string') return `${__PAW_VERSION__}\n`;
-  if (argv[0] === '--help' || argv[0] === '-h') {
+  // `paw-tui help`, as git and npm read it.
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     // Written by the build from commander's own help (scripts/build.mjs).
     try {
       return readFileSync(path.join(__dirname, 'help.txt'), 'utf8');

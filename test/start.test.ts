@@ -33,11 +33,12 @@ describe('early answers', () => {
     expect(code).toBe(0);
   });
 
-  it("answers --help with commander's own help, loading nothing else", () => {
+  it("answers --help (and help) with commander's own help, loading nothing else", () => {
     const full = run(path.join(dist, 'cli.js'), ['--sandbox', '--help']);
     expect(full).toContain('Usage: paw-tui');
     expect(full).toMatch(/Commands:[\s\S]*build/);
     expect(run(path.join(alone, 'cli.js'), ['--help'])).toBe(full);
     expect(run(path.join(alone, 'cli.js'), ['-h'])).toBe(full);
+    expect(run(path.join(alone, 'cli.js'), ['help'])).toBe(full);
   });
 });

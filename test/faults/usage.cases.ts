@@ -24,6 +24,36 @@ export const usageCases: FaultCase[] = [
     },
   },
   {
+    name: 'a word that is no command is named as an unknown command, exit 2, nothing on stdout',
+    async run() {
+      for (const args of [['nosuch'], ['--sandbox', 'bui'], ['help', 'nosuch']]) {
+        const r = await runCli(args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr.split('\n')[0], args.join(' ')).toBe(`error: unknown command '${args.at(-1)}'`);
+        expect(r.stdout).toBe('');
+      }
+    },
+  },
+  {
+    name: 'help, as git and npm read it: the help of the program or of a command, exit 0',
+    async run() {
+      const program = await runCli(['--help']);
+      for (const args of [['help'], ['help', '--sandbox']]) {
+        const r = await runCli(args);
+        expect(r.code, args.join(' ')).toBe(0);
+        expect(r.stdout, args.join(' ')).toBe(program.stdout);
+      }
+      for (const [args, usage] of [
+        [['help', 'build'], 'Usage: paw-tui build [options] [step]'],
+        [['help', 'step', 'new'], 'Usage: paw-tui step new [options] <id>'],
+      ] as const) {
+        const r = await runCli([...args]);
+        expect(r.code, args.join(' ')).toBe(0);
+        expect(r.stdout.split('\n')[0]).toBe(usage);
+      }
+    },
+  },
+  {
     name: '--workflow naming a folder that does not exist: one line naming it, exit 1',
     async run() {
       const missing = `${await tempDir()}/no-such-workflow`;
