@@ -9,18 +9,34 @@
 import { parseArgs } from 'node:util';
 import { formatTable, judge } from './table.mjs';
 
-const { values } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    runs: { type: 'string' },
-    scale: { type: 'boolean', default: false },
-  },
-});
+const USAGE = 'usage: node bench/run.mjs [--json] [--quick] [--only startup,logpane,screen,browser,delete] [--runs N] [--scale]';
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      runs: { type: 'string' },
+      scale: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (e) {
+  process.stderr.write(`bench: ${e.message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n(see bench/README.md)\n`);
+  process.exit(0);
+}
 
 const quick = values.quick;
 const runs = values.runs ? Number(values.runs) : undefined;
+if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) {
+  process.stderr.write(`bench: --runs takes a whole number above 0, not ${values.runs}\n${USAGE}\n`);
+  process.exit(2);
+}
 const sizes = {
   startupRuns: runs ?? (quick ? 2 : 7),
   runs: runs ?? (quick ? 1 : 3),
