@@ -94,6 +94,29 @@ function appOptions(argv: string[]): AppOptions | null {
   }
 }
 
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The command a mistyped word most likely meant: within two edits, and fewer than half its letters. */
+function nearestCommand(word: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of Object.keys(commandModules)) {
+    const distance = editDistance(word.toLowerCase(), name);
+    if (distance <= 2 && distance * 2 < name.length && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
 /**
  * `paw-tui help [command]`, as git and npm read it: the help of the program, or of the command
  * (a word that is no command is told as such, as `paw-tui <word>` would be).
@@ -122,7 +145,10 @@ async function main(words: string[]): Promise<number> {
   // A word that is no command: named as such (commander would count it as too many arguments).
   program.allowExcessArguments(true).action(() => {
     const [word] = program.args;
-    if (word !== undefined) program.error(`error: unknown command '${word}'`, { code: 'commander.unknownCommand' });
+    if (word !== undefined) {
+      const near = nearestCommand(word);
+      program.error(`error: unknown command '${word}'${near ? ` (did you mean ${near}?)` : ''}`, { code: 'commander.unknownCommand' });
+    }
     return startApp(program.opts<AppOptions>());
   });
 

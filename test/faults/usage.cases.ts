@@ -24,12 +24,16 @@ export const usageCases: FaultCase[] = [
     },
   },
   {
-    name: 'a word that is no command is named as an unknown command, exit 2, nothing on stdout',
+    name: 'a word that is no command is named as an unknown command, with the nearest one, exit 2',
     async run() {
-      for (const args of [['nosuch'], ['--sandbox', 'bui'], ['help', 'nosuch']]) {
-        const r = await runCli(args);
+      for (const [args, line] of [
+        [['nosuch'], "error: unknown command 'nosuch'"],
+        [['--sandbox', 'bulid'], "error: unknown command 'bulid' (did you mean build?)"],
+        [['help', 'stpes'], "error: unknown command 'stpes' (did you mean steps?)"],
+      ] as const) {
+        const r = await runCli([...args]);
         expect(r.code, args.join(' ')).toBe(2);
-        expect(r.stderr.split('\n')[0], args.join(' ')).toBe(`error: unknown command '${args.at(-1)}'`);
+        expect(r.stderr.split('\n')[0], args.join(' ')).toBe(line);
         expect(r.stdout).toBe('');
       }
     },
