@@ -12,10 +12,12 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
  *
  * The batches are bounded: the thread stops reading once `cap` characters wait, and sends no
  * more than the main thread asks for, so the screen stays as close behind the process as it
- * does when reading on the main thread. It stops only while the process lives: once the process
- * is gone, what it left in the pty is read at once (node-pty waits only a moment for it before
- * it closes the terminal). node-pty lives on that thread whole (spawn, reads, writes, resizes
- * and the exit), so one thread owns the terminal's file descriptor.
+ * does when reading on the main thread. Whatever the process wrote is read before the terminal
+ * goes: the process runs under a shell that waits, after it, until the thread has read its end
+ * mark (holdingShell), and a thread that stopped reading reads on once the process is gone.
+ * node-pty lives on that thread whole (spawn, reads, writes, resizes and the exit), so one
+ * thread owns the terminal's file descriptor. The pid is the holding shell's, which leads the
+ * terminal's process group.
  */
 
 /** What the thread sends: output in order, then the exit (after all of the output). */
@@ -54,13 +56,42 @@ export interface ThreadPty {
  */
 const GONE_CHECK_MS = 50;
 
+/** How long a piece that may start the end mark waits for the rest of it. */
+const HELD_MS = 50;
+
+/**
+ * How long the holding shell waits for the reader to have read everything, in tenths of a
+ * second (stty's `time`, at most 255): only a main thread stopped that long loses the end.
+ */
+const HOLD_TENTHS = 100;
+
+/**
+ * The shell the process runs under. On Linux, what a pty still holds when its last writer
+ * closes is partly lost: the process's last output (Packer's "AMIs were created" block comes
+ * just before its exit) must be read before the terminal goes. After the process, the shell
+ * prints an end mark and waits for a key, which the reading thread types once it has read the
+ * mark (and so everything before it); if the terminal cannot be set up for that wait, it holds
+ * the terminal open a moment instead. Its own INT trap is a no-op, so an interrupt reaches only
+ * the process, which handles it.
+ */
+function holdingShell(endMark: string): string {
+  const printed = endMark.replace('\x1b', '\\033').replace('\x07', '\\007');
+  return [
+    'trap : INT',
+    '"$@"',
+    'code=$?',
+    `if stty -echo -icanon min 0 time ${HOLD_TENTHS} 2>/dev/null; then printf '${printed}'; dd bs=1 count=1 >/dev/null 2>&1; else sleep 0.2; fi`,
+    'exit $code',
+  ].join('; ');
+}
+
 /** How long starting may take before it counts as failed (a thread and node-pty to load). */
 const START_TIMEOUT_MS = 15_000;
 
 // CommonJS, run as the thread's whole program (Worker `eval`), in a function so it can return.
 const THREAD_SOURCE = `(() => {
   const { workerData, parentPort } = require('node:worker_threads');
-  const { ptyModule, file, args, options, cap, replies, started } = workerData;
+  const { ptyModule, file, args, options, cap, endMark, replies, started } = workerData;
   const flag = new Int32Array(started);
   const tell = (message) => {
     replies.postMessage(message);
@@ -111,15 +142,47 @@ const THREAD_SOURCE = `(() => {
     resume();
     parentPort.postMessage({ data });
   };
-  child.onData((chunk) => {
-    pending.push(chunk);
-    size += chunk.length;
+  const take = (text) => {
+    if (!text) return;
+    pending.push(text);
+    size += text.length;
     if (wanted) send();
     else if (size >= cap && !paused && !gone) pause();
+  };
+  // The holding shell's end mark: everything before it was read, so the shell may let the
+  // terminal go (it waits for a key). The mark itself is no output. A piece at the end of a
+  // read that may be the start of the mark waits for the next read (a moment at most).
+  let held = '';
+  let heldTimer = null;
+  child.onData((chunk) => {
+    let text = held + chunk;
+    held = '';
+    clearTimeout(heldTimer);
+    const at = text.indexOf(endMark);
+    if (at !== -1) {
+      text = text.slice(0, at) + text.slice(at + endMark.length);
+      child.write('\\r');
+    } else {
+      const esc = text.lastIndexOf('\\x1b');
+      if (esc !== -1 && endMark.startsWith(text.slice(esc))) {
+        held = text.slice(esc);
+        text = text.slice(0, esc);
+        heldTimer = setTimeout(() => {
+          const rest = held;
+          held = '';
+          take(rest);
+        }, ${HELD_MS});
+      }
+    }
+    take(text);
   });
   child.onExit(({ exitCode, signal }) => {
     clearInterval(watch);
+    clearTimeout(heldTimer);
     ended = true;
+    if (held) pending.push(held);
+    size += held.length;
+    held = '';
     if (size) send();
     parentPort.postMessage({ exit: signal ? { exitCode, signal } : { exitCode } });
   });
@@ -144,11 +207,28 @@ const requireCjs = createRequire(import.meta.url);
  * (its pid is known at once, as with node-pty on the main thread); throws what node-pty threw.
  */
 export function spawnOnThread(file: string, args: string[], options: PtyOptions, cap = 64 * 1024): ThreadPty {
+  // An OSC sequence no terminal acts on, with a token of its own: output that happens to hold
+  // the same text cannot end the wait early.
+  const token = Array.from({ length: 4 }, () =>
+    Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
+  const endMark = `\x1b]6973;paw-end-${token}\x07`;
   const started = new SharedArrayBuffer(4);
   const { port1: replies, port2: theirReplies } = new MessageChannel();
   const worker = new Worker(THREAD_SOURCE, {
     eval: true,
-    workerData: { ptyModule: requireCjs.resolve('node-pty'), file, args, options, cap, replies: theirReplies, started },
+    workerData: {
+      ptyModule: requireCjs.resolve('node-pty'),
+      file: '/bin/sh',
+      args: ['-c', holdingShell(endMark), 'paw-tui', file, ...args],
+      options,
+      cap,
+      endMark,
+      replies: theirReplies,
+      started,
+    },
     transferList: [theirReplies],
     // The thread reads output and hands it on: it needs no more than a small heap.
     resourceLimits: { maxOldGenerationSizeMb: 64 },

@@ -104,14 +104,6 @@ export function styledLine(line: IBufferLine | undefined, cols: number, cell: IB
 }
 
 /**
- * The process runs under a small shell that holds the terminal open a moment after it exits:
- * on Linux the last output of a process that exits right after writing is lost once the pty's
- * last writer closes (Packer's "AMIs were created" block comes just before its exit). The
- * shell's own INT trap is a no-op, so an interrupt reaches only the process, which handles it.
- */
-const HOLD_OPEN = 'trap : INT; "$@"; code=$?; sleep 0.2; exit $code';
-
-/**
  * Starts a process in a pseudo-terminal whose output feeds a headless xterm. The output is read
  * on a thread of its own (spawnOnThread) and comes in batches, each handed to the emulator as it
  * arrives (the emulator parses in its own slices of time), so Packer at full speed costs little
@@ -128,7 +120,7 @@ export function startTerminal(options: TerminalOptions): TerminalSession & RawOu
     allowProposedApi: true,
     convertEol: false,
   });
-  const child = spawnOnThread('/bin/sh', ['-c', HOLD_OPEN, 'paw-tui', options.file, ...options.args], {
+  const child = spawnOnThread(options.file, options.args, {
     name: 'xterm-256color',
     cols,
     rows,

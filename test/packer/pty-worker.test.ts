@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { spawnOnThread, type ThreadPty } from '../../src/packer/pty-worker.js';
+import { spawnOnThread, type PtyOptions, type ThreadPty } from '../../src/packer/pty-worker.js';
 import { ptyEnv } from '../../src/packer/terminal.js';
 
 const open: ThreadPty[] = [];
@@ -12,10 +12,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-// As startTerminal does, the shell holds the pty open a moment after the script: on Linux the
-// last output of a process that exits right after writing is lost with the pty's last writer.
 function sh(script: string, cap?: number): ThreadPty {
-  const p = spawnOnThread('/bin/sh', ['-c', `${script}; sleep 0.2`], { name: 'xterm-256color', cols: 80, rows: 24, cwd: tmpdir(), env: ptyEnv() }, cap);
+  const p = spawnOnThread('/bin/sh', ['-c', script], { name: 'xterm-256color', cols: 80, rows: 24, cwd: tmpdir(), env: ptyEnv() }, cap);
   open.push(p);
   return p;
 }
@@ -68,20 +66,35 @@ describe('spawnOnThread', () => {
   }, 30_000);
 
   it('loses nothing when the output is taken long after the process ended', async () => {
-    // About 20 KB: the reading thread stops at 8 KB, and the rest fits in the pty, so the
-    // process ends while its last output still waits there.
-    const p = sh(floodScript(200), 8 * 1024);
-    const batches: string[] = [];
-    let exited = false;
-    p.onData((data) => batches.push(data));
-    p.onExit(() => (exited = true));
-    // Far longer than node-pty waits for the last output once the process is gone.
-    await sleep(1500);
-    p.onData(() => p.more());
-    p.more();
-    await vi.waitFor(() => expect(exited).toBe(true), { timeout: 10_000 });
-    expect(batches.join('')).toBe(floodText(200));
-  }, 30_000);
+    // From a few KB past the thread's limit (8 KB) to more than it and the pty hold together:
+    // the process ends while its last output still waits in the pty, or waits to write it.
+    for (const lines of [200, 250, 300, 350, 900]) {
+      const p = sh(floodScript(lines), 8 * 1024);
+      const batches: string[] = [];
+      let exited = false;
+      p.onData((data) => batches.push(data));
+      p.onExit(() => (exited = true));
+      // Longer than node-pty waits for the last output once the process is gone.
+      await sleep(600);
+      p.onData(() => p.more());
+      p.more();
+      await vi.waitFor(() => expect(exited).toBe(true), { timeout: 15_000 });
+      expect(batches.join('').length, `${lines} lines`).toBe(floodText(lines).length);
+      expect(batches.join(''), `${lines} lines`).toBe(floodText(lines));
+    }
+  }, 60_000);
+
+  it('keeps its end mark out of the output, and the exit code of the process', async () => {
+    // Text like the mark, without the terminal's own token, is output like any other.
+    const p = sh(`printf 'a\\033]6973;paw-end-0123\\007b\\n'; printf 'tail\\033]69'; exit 3`);
+    let out = '';
+    p.onData((data) => {
+      out += data;
+      p.more();
+    });
+    expect((await exitOf(p)).exitCode).toBe(3);
+    expect(out).toBe('a\x1b]6973;paw-end-0123\x07b\r\ntail\x1b]69');
+  });
 
   it('sends keys and sizes to the process', async () => {
     const p = sh(`stty -echo; read line; stty size; echo "got $line"`);
@@ -108,8 +121,7 @@ describe('spawnOnThread', () => {
   });
 
   it("throws node-pty's error when the process cannot be started", () => {
-    expect(() =>
-      spawnOnThread('/bin/true', 'not a list' as unknown as string[], { name: 'xterm-256color', cols: 80, rows: 24, cwd: tmpdir(), env: ptyEnv() }),
-    ).toThrow(/args as a string/);
+    const options = { name: 'xterm-256color', cols: 80, rows: 24, cwd: tmpdir(), env: ptyEnv(), encoding: 'no such encoding' };
+    expect(() => spawnOnThread('/bin/true', [], options as PtyOptions)).toThrow(/Unknown encoding: no such encoding/);
   });
 });

@@ -82,6 +82,24 @@ describe('startTerminal', () => {
     expect(raw.join('')).toContain('second');
   });
 
+  it('shows the last line of a process that ended while paw-tui was busy, redacted or not', async () => {
+    // Output past what the reading thread holds when nobody asks: the end waits in the pty.
+    const script = `i=0; while [ $i -lt 900 ]; do printf '%06d %090d\\n' $i 0; i=$((i+1)); done; echo FINAL-LINE`;
+    for (const redact of [false, true]) {
+      const t = startTerminal({ file: '/bin/sh', args: ['-c', script], cwd: '/tmp', cols: 120, rows: 5, redact });
+      open.push(t);
+      let raw = '';
+      t.onData((c) => (raw += c));
+      const done = exited(t);
+      // The main thread busy for longer than node-pty waits for the last output of a process.
+      for (const end = Date.now() + 600; Date.now() < end;);
+      expect((await done).exitCode, `redact: ${redact}`).toBe(0);
+      expect(raw, `redact: ${redact}`).toContain('000899 ');
+      expect(raw.trimEnd().endsWith('FINAL-LINE'), `redact: ${redact}`).toBe(true);
+      expect(t.lineText(t.length - 1)).toBe('FINAL-LINE');
+    }
+  });
+
   it('sends typed keys to the process and resizes pty and emulator together', async () => {
     const t = sh(`read answer; echo "got $answer"; stty size`, 30, 4);
     t.resize(50, 7);
