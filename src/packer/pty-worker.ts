@@ -80,7 +80,8 @@ function holdingShell(endMark: string): string {
     'trap : INT',
     '"$@"',
     'code=$?',
-    `if stty -echo -icanon min 0 time ${HOLD_TENTHS} 2>/dev/null; then printf '${printed}'; dd bs=1 count=1 >/dev/null 2>&1; else sleep 0.2; fi`,
+    // Keys typed ahead and never read are let go first: only the thread's key ends the wait.
+    `if stty -echo -icanon min 0 time 0 2>/dev/null; then dd bs=4096 count=1 >/dev/null 2>&1; stty time ${HOLD_TENTHS}; printf '${printed}'; dd bs=1 count=1 >/dev/null 2>&1; else sleep 0.2; fi`,
     'exit $code',
   ].join('; ');
 }

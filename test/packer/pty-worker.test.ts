@@ -84,6 +84,22 @@ describe('spawnOnThread', () => {
     }
   }, 60_000);
 
+  it('loses nothing either when keys were typed ahead that the process never read', async () => {
+    const p = sh(`stty -echo; sleep 0.5; ${floodScript(300)}`, 8 * 1024);
+    const batches: string[] = [];
+    let exited = false;
+    p.onData((data) => batches.push(data));
+    p.onExit(() => (exited = true));
+    // Once echo is off, while the script sleeps.
+    await sleep(250);
+    p.write('abc\r');
+    await sleep(900);
+    p.onData(() => p.more());
+    p.more();
+    await vi.waitFor(() => expect(exited).toBe(true), { timeout: 15_000 });
+    expect(batches.join('')).toBe(floodText(300));
+  }, 30_000);
+
   it('keeps its end mark out of the output, and the exit code of the process', async () => {
     // Text like the mark, without the terminal's own token, is output like any other.
     const p = sh(`printf 'a\\033]6973;paw-end-0123\\007b\\n'; printf 'tail\\033]69'; exit 3`);
