@@ -177,15 +177,21 @@ const THREAD_SOURCE = `(() => {
     }
     take(text);
   });
+  // node-pty may tell the exit from inside its native callback, where anything thrown (the
+  // thread being ended included) aborts the whole process: the rest waits until it returned.
+  // The thread then ends on its own, once nothing is left for it to do.
   child.onExit(({ exitCode, signal }) => {
-    clearInterval(watch);
-    clearTimeout(heldTimer);
     ended = true;
-    if (held) pending.push(held);
-    size += held.length;
-    held = '';
-    if (size) send();
-    parentPort.postMessage({ exit: signal ? { exitCode, signal } : { exitCode } });
+    setImmediate(() => {
+      clearInterval(watch);
+      clearTimeout(heldTimer);
+      if (held) pending.push(held);
+      size += held.length;
+      held = '';
+      if (size) send();
+      parentPort.postMessage({ exit: signal ? { exitCode, signal } : { exitCode } });
+      parentPort.close();
+    });
   });
   parentPort.on('message', (m) => {
     if (m === 'more') {
@@ -263,7 +269,9 @@ export function spawnOnThread(file: string, args: string[], options: PtyOptions,
     }
     running = false;
     for (const l of exitListeners) l(message.exit);
-    void worker.terminate();
+    // The thread ends on its own (ending it from here could cut into node-pty's native exit
+    // callback, which aborts the process); it no longer keeps the process alive meanwhile.
+    worker.unref();
   });
   worker.on('error', () => {
     if (!running) return;

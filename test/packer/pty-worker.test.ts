@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -111,6 +111,19 @@ describe('spawnOnThread', () => {
     expect((await exitOf(p)).exitCode).toBe(3);
     expect(out).toBe('a\x1b]6973;paw-end-0123\x07b\r\ntail\x1b]69');
   });
+
+  it('ends each thread on its own once its process has exited', async () => {
+    // Ending a thread from outside while node-pty is in its native exit callback aborts the
+    // whole process: the thread ends itself, and none is left behind.
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    for (let i = 0; i < 30; i++) {
+      const p = sh(i % 2 ? 'exit 0' : 'echo done');
+      p.onData(() => p.more());
+      expect((await exitOf(p)).exitCode).toBe(0);
+    }
+    await vi.waitFor(() => expect(threads()).toBeLessThanOrEqual(before + 1), { timeout: 10_000 });
+  }, 60_000);
 
   it('sends keys and sizes to the process', async () => {
     const p = sh(`stty -echo; read line; stty size; echo "got $line"`);
