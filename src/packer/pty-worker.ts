@@ -94,6 +94,12 @@ const THREAD_SOURCE = `(() => {
   const { workerData, parentPort } = require('node:worker_threads');
   const { ptyModule, file, args, options, cap, endMark, replies, started } = workerData;
   const flag = new Int32Array(started);
+  // A thread that ends before it answered (node-pty ending it as it loads) says so at once.
+  process.on('exit', () => {
+    if (Atomics.load(flag, 0) !== 0) return;
+    Atomics.store(flag, 0, 2);
+    Atomics.notify(flag, 0);
+  });
   const tell = (message) => {
     replies.postMessage(message);
     replies.close();
@@ -212,8 +218,9 @@ const requireCjs = createRequire(import.meta.url);
 /**
  * Starts `file` in a pseudo-terminal on a thread of its own. Returns once the process runs
  * (its pid is known at once, as with node-pty on the main thread); throws what node-pty threw.
+ * `ptyModule`: where node-pty is (tests give a broken one).
  */
-export function spawnOnThread(file: string, args: string[], options: PtyOptions, cap = 64 * 1024): ThreadPty {
+export function spawnOnThread(file: string, args: string[], options: PtyOptions, cap = 64 * 1024, ptyModule = requireCjs.resolve('node-pty')): ThreadPty {
   // An OSC sequence no terminal acts on, with a token of its own: output that happens to hold
   // the same text cannot end the wait early.
   const token = Array.from({ length: 4 }, () =>
@@ -227,7 +234,7 @@ export function spawnOnThread(file: string, args: string[], options: PtyOptions,
   const worker = new Worker(THREAD_SOURCE, {
     eval: true,
     workerData: {
-      ptyModule: requireCjs.resolve('node-pty'),
+      ptyModule,
       file: '/bin/sh',
       args: ['-c', holdingShell(endMark), 'paw-tui', file, ...args],
       options,
@@ -253,7 +260,8 @@ export function spawnOnThread(file: string, args: string[], options: PtyOptions,
   replies.close();
   if (waited === 'timed-out' || !reply || 'error' in reply) {
     void worker.terminate();
-    throw new Error(reply && 'error' in reply ? reply.error : `the terminal for ${file} did not start`);
+    if (reply && 'error' in reply) throw new Error(reply.error);
+    throw new Error(`the terminal for ${file} did not start${waited === 'timed-out' ? ` within ${START_TIMEOUT_MS / 1000} s` : ': its reading thread ended'}`);
   }
   const pid = reply.pid;
   const dataListeners: ((data: string) => void)[] = [];

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -145,6 +145,19 @@ describe('spawnOnThread', () => {
     const exit = await exited;
     expect(exit.signal).toBe(9);
     expect(() => process.kill(p.pid, 0)).toThrow();
+  });
+
+  it('fails at once when its thread ends before the process started', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'paw-pty-'));
+    dirs.push(dir);
+    // A node-pty that ends the thread as it loads.
+    const broken = path.join(dir, 'pty.cjs');
+    writeFileSync(broken, 'process.exit(0);\n');
+    const started = Date.now();
+    expect(() => spawnOnThread('/bin/true', [], { name: 'xterm-256color', cols: 80, rows: 24, cwd: tmpdir(), env: ptyEnv() }, undefined, broken)).toThrow(
+      'the terminal for /bin/true did not start: its reading thread ended',
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it("throws node-pty's error when the process cannot be started", () => {
