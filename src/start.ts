@@ -1,5 +1,6 @@
-// The program's entry. `--version` and `--help` (or `help`) alone are answered from here, before commander,
-// the commands and the app load (start-up, npm run bench); anything else goes to cli.ts.
+// The program's entry. `--version` and `--help` (or `help`) alone are answered from here,
+// before commander, the commands and the app load (start-up, npm run bench); anything else goes
+// to cli.ts.
 //
 // The build makes this file CommonJS (dist/cli.js, beside a dist/package.json that says so) and
 // the rest ES modules (*.mjs): Node answers a CommonJS file without starting its ES module

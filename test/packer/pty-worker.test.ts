@@ -110,6 +110,18 @@ describe('spawnOnThread', () => {
     expect(out).toBe('a\x1b]6973;paw-end-0123\x07b\r\ntail\x1b]69');
   });
 
+  it('hands on a piece that only looks like the start of its end mark after a moment', async () => {
+    const p = sh(`printf 'a\\033'; sleep 1; printf 'b'`);
+    let out = '';
+    p.onData((data) => {
+      out += data;
+      p.more();
+    });
+    await vi.waitFor(() => expect(out).toBe('a\x1b'), { timeout: 600 });
+    expect((await exitOf(p)).exitCode).toBe(0);
+    expect(out).toBe('a\x1bb');
+  });
+
   it('ends each thread on its own once its process has exited', async () => {
     // Ending a thread from outside while node-pty is in its native exit callback aborts the
     // whole process: the thread ends itself, and none is left behind.
